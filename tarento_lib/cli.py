@@ -1,0 +1,143 @@
+"""``tarento-lab``: open the lab, run notebooks headless, grade an exercise from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import inspect
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+__all__ = ["main", "find_notebooks", "notebooks_dir", "load_candidate"]
+
+
+def notebooks_dir() -> Path:
+    """``./notebooks`` when run from a checkout, else the one beside the installed package."""
+    here = Path.cwd() / "notebooks"
+    if (here / "00_start_here.ipynb").exists():
+        return here
+    return Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def find_notebooks(selection: Sequence[str], directory: Path | None = None) -> list[Path]:
+    """Notebooks matching ``qNN`` prefixes (or ``00``); all of them when ``selection`` is empty."""
+    directory = directory or notebooks_dir()
+    every = sorted(directory.glob("[0-9q]*.ipynb"))
+    if not selection:
+        return every
+    chosen: list[Path] = []
+    for wanted in selection:
+        matches = [nb for nb in every if nb.stem == wanted or nb.stem.startswith(f"{wanted}_")]
+        if not matches:
+            known = ", ".join(nb.stem.split("_")[0] for nb in every)
+            raise SystemExit(f"tarento-lab: no notebook {wanted!r}; known: {known}")
+        chosen.extend(matches)
+    return chosen
+
+
+def execute_notebook(path: Path, *, write: bool = False, timeout: int = 120) -> tuple[float, int, str]:
+    """Execute one notebook in a fresh kernel; return (seconds, code cells, status)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    cells = sum(cell.cell_type == "code" for cell in notebook.cells)
+    start = time.perf_counter()
+    try:
+        client.execute()
+        status = "ok"
+    except CellExecutionError as error:
+        status = f"error: {str(error).strip().splitlines()[-1][:80]}"
+    elapsed = time.perf_counter() - start
+    if write and status == "ok":
+        nbformat.write(notebook, path)
+    return elapsed, cells, status
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    paths = find_notebooks(args.notebooks)
+    rows = [("notebook", "seconds", "cells", "status")]
+    failed = False
+    for path in paths:
+        seconds, cells, status = execute_notebook(path, write=args.write)
+        failed |= status != "ok"
+        rows.append((path.name, f"{seconds:.1f}", str(cells), status))
+        print(f"{path.name}: {status} ({seconds:.1f} s)", file=sys.stderr, flush=True)
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 1 if failed else 0
+
+
+def load_candidate(path: Path, kind: str, name: str | None = None) -> Any:
+    """Import ``path`` and return the class or function to grade (``name``, or the only one defined there)."""
+    if not path.is_file():
+        raise SystemExit(f"tarento-lab: no such file: {path}")
+    spec = importlib.util.spec_from_file_location(f"candidate_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module: ModuleType = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    if name is not None:
+        if not hasattr(module, name):
+            raise SystemExit(f"tarento-lab: {path} defines no {name!r}")
+        return getattr(module, name)
+    wanted = inspect.isclass if kind == "class" else inspect.isfunction
+    found = [obj for obj in vars(module).values() if wanted(obj) and obj.__module__ == module.__name__]
+    if len(found) != 1:
+        listed = ", ".join(obj.__name__ for obj in found) or "none"
+        raise SystemExit(f"tarento-lab: expected one {kind} in {path}, found {listed}; pick one with --name")
+    return found[0]
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from tarento_lib.lab.grading import QUESTION_SUITES, check, get_suite
+
+    suite_name = QUESTION_SUITES.get(args.question, args.question)
+    try:
+        suite = get_suite(suite_name)
+    except (KeyError, ModuleNotFoundError) as exc:
+        raise SystemExit(f"tarento-lab: no exercise for {args.question!r} ({exc})") from exc
+    candidate = load_candidate(Path(args.solution), suite.kind, args.name)
+    return 0 if check(candidate, suite) else 1
+
+
+def _cmd_lab(_: argparse.Namespace) -> int:
+    start = notebooks_dir() / "00_start_here.ipynb"
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={start.parent}", str(start)]
+    return subprocess.call(command, env=os.environ.copy())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tarento-lab", description=__doc__)
+    parser.set_defaults(func=_cmd_lab)
+    commands = parser.add_subparsers(title="commands")
+    run = commands.add_parser("run", help="execute notebooks headless and print a timing table")
+    run.add_argument("notebooks", nargs="*", help="qNN prefixes (default: every notebook)")
+    run.add_argument("--write", action="store_true", help="save the fresh outputs into the notebooks")
+    run.set_defaults(func=_cmd_run)
+    grade = commands.add_parser("check", help="grade an exercise solution file")
+    grade.add_argument("question", help="qNN (e.g. q01) or a suite name (e.g. lru)")
+    grade.add_argument("solution", help="path to a .py file defining your class or function")
+    grade.add_argument("--name", help="which class or function in the file to grade")
+    grade.set_defaults(func=_cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""Widget builders: a few controls wired to a function that re-plots.
+
+Widget cells store their output inside widget state, which nbval reads as plain
+stdout; give such cells the ``nbval-ignore-output`` tag (see DESIGN.md, rule 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+
+__all__ = ["slider", "float_slider", "choice", "replot"]
+
+_LAYOUT = {"width": "420px"}
+_STYLE = {"description_width": "120px"}
+
+
+def slider(description: str, *, min: int, max: int, value: int, step: int = 1) -> widgets.IntSlider:  # noqa: A002
+    """An integer slider that updates on release (so a re-plot runs once, not on every pixel)."""
+    if not min <= value <= max:
+        raise ValueError(f"value {value} is outside [{min}, {max}] for {description!r}")
+    return widgets.IntSlider(
+        value=value, min=min, max=max, step=step, description=description,
+        continuous_update=False, layout=_LAYOUT, style=_STYLE,
+    )
+
+
+def float_slider(description: str, *, min: float, max: float, value: float, step: float) -> widgets.FloatSlider:  # noqa: A002
+    """A float slider that updates on release."""
+    if not min <= value <= max:
+        raise ValueError(f"value {value} is outside [{min}, {max}] for {description!r}")
+    return widgets.FloatSlider(
+        value=value, min=min, max=max, step=step, description=description,
+        continuous_update=False, layout=_LAYOUT, style=_STYLE,
+    )
+
+
+def choice(description: str, options: Sequence[Any], *, value: Any = None) -> widgets.Dropdown:
+    """A drop-down list of options (strings, or ``(label, value)`` pairs)."""
+    if not options:
+        raise ValueError(f"{description!r} needs at least one option")
+    return widgets.Dropdown(
+        options=list(options), value=value if value is not None else _first_value(options),
+        description=description, layout=_LAYOUT, style=_STYLE,
+    )
+
+
+def _first_value(options: Sequence[Any]) -> Any:
+    first = options[0]
+    return first[1] if isinstance(first, tuple) else first
+
+
+def replot(func: Callable[..., Any], **controls: widgets.ValueWidget) -> widgets.VBox:
+    """Call ``func(**values)`` now and whenever a control changes; return controls above the output."""
+    interactive = widgets.interactive(func, **controls)
+    interactive.update()
+    return interactive
