@@ -126,11 +126,10 @@ def bursty_arrivals(
     _positive_float("duration", duration, allow_zero=True)
     _positive_float("spread", spread, allow_zero=True)
     times: list[float] = []
-    burst_start = start
-    while burst_start < start + duration:
-        step = spread / burst_size
-        times.extend(burst_start + i * step for i in range(burst_size))
-        burst_start += burst_every
+    bursts = math.ceil(duration / burst_every - 1e-9)
+    for burst in range(bursts):
+        burst_start = start + burst * burst_every  # multiply, never accumulate: no float drift
+        times.extend(burst_start + i * spread / burst_size for i in range(burst_size))
     return [t for t in times if t < start + duration]
 
 
