@@ -59,13 +59,17 @@ def line_chart(
     ax: Axes | None = None,
     marker: str = "o",
     percent: bool = False,
+    reference: Sequence[str] = (),
 ) -> Axes:
-    """One line per named series over the same x values."""
+    """One line per named series over the same x values; ``reference`` series are drawn dashed black."""
     ax = new_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel)
     for name, ys in series.items():
         if len(ys) != len(x):
             raise ValueError(f"series {name!r} has {len(ys)} points for {len(x)} x values")
-        ax.plot(x, ys, marker=marker, markersize=4, label=name)
+        if name in reference:
+            ax.plot(x, ys, linestyle="--", color="black", linewidth=1.5, label=name)
+        else:
+            ax.plot(x, ys, marker=marker, markersize=4, label=name)
     if percent:
         ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(xmax=1.0))
     ax.legend()

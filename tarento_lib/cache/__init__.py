@@ -1,0 +1,8 @@
+"""LRU caches (OrderedDict-based and hand-linked) and a replacement-policy simulator."""
+
+from tarento_lib.cache._base import CacheStats
+from tarento_lib.cache.linked import LinkedLRUCache
+from tarento_lib.cache.lru import LRUCache
+from tarento_lib.cache.policies import POLICIES, hit_rate, hit_rate_curves
+
+__all__ = ["CacheStats", "LRUCache", "LinkedLRUCache", "POLICIES", "hit_rate", "hit_rate_curves"]

@@ -1,0 +1,108 @@
+"""What both LRU caches share: argument checks, statistics and the mapping protocol."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Hashable, MutableMapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+__all__ = ["CacheStats", "counter_value", "new_counter", "validate_capacity", "validate_ttl", "unhashable"]
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """A snapshot of a cache's counters. A stored ``None`` that is found counts as a hit."""
+
+    hits: int = 0
+    misses: int = 0
+    evictions: int = 0
+    expirations: int = 0
+
+    @property
+    def lookups(self) -> int:
+        return self.hits + self.misses
+
+    @property
+    def hit_rate(self) -> float:
+        """hits / (hits + misses); 0.0 before the first lookup."""
+        return self.hits / self.lookups if self.lookups else 0.0
+
+
+def validate_capacity(capacity: object) -> int:
+    """An ``int >= 1`` (``bool`` is refused: ``LRUCache(True)`` is a bug, not a capacity of 1)."""
+    if isinstance(capacity, bool) or not isinstance(capacity, int):
+        raise TypeError(f"capacity must be an int >= 1, got {type(capacity).__name__} {capacity!r}")
+    if capacity < 1:
+        raise ValueError(f"capacity must be an int >= 1, got {capacity}")
+    return capacity
+
+
+def validate_ttl(ttl: object, name: str = "ttl") -> float | None:
+    """``None`` (never expires) or a finite number of seconds > 0."""
+    if ttl is None:
+        return None
+    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
+        raise TypeError(f"{name} must be None or a number of seconds > 0, got {type(ttl).__name__} {ttl!r}")
+    if not math.isfinite(ttl) or ttl <= 0:
+        raise ValueError(f"{name} must be None or a finite number of seconds > 0, got {ttl!r}")
+    return float(ttl)
+
+
+def new_counter() -> itertools.count:  # type: ignore[type-arg]
+    """A counter whose increment, ``next(counter)``, is one C call: no lock needed, no update lost."""
+    return itertools.count()
+
+
+def counter_value(counter: itertools.count) -> int:  # type: ignore[type-arg]
+    """Read a counter from :func:`new_counter` without moving it (its repr is ``count(N)``)."""
+    return int(repr(counter)[6:-1])
+
+
+def unhashable(key: Any) -> TypeError:
+    """The error both caches raise for a key that cannot be hashed (the cache is left unchanged)."""
+    return TypeError(f"cache keys must be hashable, got {type(key).__name__} {key!r}")
+
+
+class MappingMixin(MutableMapping):  # type: ignore[type-arg]
+    """``c[k]``, ``c[k] = v``, ``del c[k]`` in terms of ``get`` / ``put`` / ``delete``.
+
+    Subclasses provide ``get``, ``put``, ``delete``, ``__len__``, ``__contains__`` and
+    ``_snapshot()`` (the live ``(key, value)`` pairs from least to most recently used).
+    """
+
+    _MISSING: Any = object()
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self.get(key, self._MISSING)  # type: ignore[attr-defined]
+        if value is self._MISSING:
+            raise KeyError(key)
+        return value
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.put(key, value)  # type: ignore[attr-defined]
+
+    def __delitem__(self, key: Any) -> None:
+        if not self.delete(key):  # type: ignore[attr-defined]
+            raise KeyError(key)
+
+    def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
+        """A snapshot, least to most recently used; reading it changes no recency and no statistics."""
+        return self._snapshot()  # type: ignore[attr-defined,no-any-return]
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [value for _, value in self.items()]
+
+    def keys(self) -> list[Any]:  # type: ignore[override]
+        return [key for key, _ in self.items()]
+
+    def __iter__(self) -> Any:
+        return iter(self.keys())
+
+    def __repr__(self) -> str:
+        items = ", ".join(f"{k!r}: {v!r}" for k, v in self.items())
+        return f"{type(self).__name__}(capacity={self.capacity}, {{{items}}})"  # type: ignore[attr-defined]

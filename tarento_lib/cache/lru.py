@@ -1,0 +1,242 @@
+"""``LRUCache``: an OrderedDict-based LRU cache with O(1) operations, TTL, statistics and a lock."""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from tarento_lib.cache._base import (
+    CacheStats,
+    MappingMixin,
+    counter_value,
+    new_counter,
+    unhashable,
+    validate_capacity,
+    validate_ttl,
+)
+from tarento_lib.clock import Clock, MonotonicClock
+
+__all__ = ["LRUCache"]
+
+_MISSING: Any = object()
+
+
+class LRUCache(MappingMixin):
+    """A thread-safe least-recently-used cache holding at most ``capacity`` entries.
+
+    * ``get``/``put``/``delete`` are O(1): an ``OrderedDict`` keeps keys from least to most
+      recently used, ``move_to_end`` marks a key as used, ``popitem(last=False)`` evicts.
+    * ``ttl`` (seconds, per cache or per ``put``) expires entries lazily when they are next
+      touched, and ``purge_expired()`` drops every expired entry at once (a heap of deadlines
+      makes that O(expired · log n), not a scan). Time comes from the injected ``clock``.
+    * Thread-safe: a ``threading.Lock`` guards every change (``put``, eviction, expiry), so
+      the size never exceeds ``capacity``; a plain ``get`` needs no lock (see ``get``), and
+      hits and misses are ``itertools.count`` objects, whose increment is one C call, so no
+      increment is ever lost.
+    * It is a ``MutableMapping`` (``c[k]`` raises ``KeyError`` on a miss), so it drops in where
+      code expects ``cachetools.LRUCache``. ``key in c`` does not refresh recency.
+    """
+
+    def __init__(self, capacity: int, *, ttl: float | None = None, clock: Clock | None = None) -> None:
+        self.capacity = validate_capacity(capacity)
+        self.ttl = validate_ttl(ttl)
+        self._clock: Clock = clock if clock is not None else MonotonicClock()
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+        self._lookup, self._refresh = self._data.get, self._data.move_to_end  # bound once: hot path
+        self._deadlines: dict[Any, tuple[float, int]] = {}  # key -> (deadline, push number), only keys that can expire
+        self._heap: list[tuple[float, int, Any]] = []  # (deadline, tie-breaker, key); stale rows skipped
+        self._pushes = 0
+        self._lock = threading.Lock()
+        self._acquire, self._release = self._lock.acquire, self._lock.release
+        self._hits, self._misses = new_counter(), new_counter()
+        self._evictions = self._expirations = 0  # changed only under the lock
+
+    # -- the O(1) core --------------------------------------------------------------
+    def get(self, key: Any, default: Any = None) -> Any:
+        """The value for ``key`` (marking it most recently used), or ``default`` on a miss.
+
+        The common path takes no lock: ``OrderedDict.get`` and ``move_to_end`` are each one
+        atomic C call, and a read that races an eviction is a hit at the moment of the lookup.
+        Only ``put`` (check size, evict, insert) and expiry need the lock.
+        """
+        try:
+            value = self._lookup(key, _MISSING)
+        except TypeError:
+            raise unhashable(key) from None
+        if value is _MISSING:
+            next(self._misses)
+            return default
+        if self._deadlines:  # some entries can expire: check this one under the lock
+            return self._get_expiring(key, default)
+        try:
+            self._refresh(key)
+        except KeyError:  # evicted by another thread between the two calls: still a hit
+            pass
+        next(self._hits)
+        return value
+
+    def _get_expiring(self, key: Any, default: Any) -> Any:
+        with self._lock:
+            try:
+                value = self._data.get(key, _MISSING)
+            except TypeError:
+                raise unhashable(key) from None
+            if value is not _MISSING and self._deadlines and self._expired(key):
+                self._remove_expired(key)
+                value = _MISSING
+            if value is _MISSING:
+                next(self._misses)
+                return default
+            self._data.move_to_end(key)
+            next(self._hits)
+            return value
+
+    def put(self, key: Any, value: Any, *, ttl: float | None = None) -> None:
+        """Store ``value`` as the most recently used entry, evicting the LRU one when full.
+
+        ``ttl`` overrides the cache's default time to live for this entry.
+        """
+        lifetime = self.ttl if ttl is None else validate_ttl(ttl)
+        data = self._data
+        self._acquire()  # bound once in __init__: cheaper than a `with` block on the hot path
+        try:
+            data[key] = value
+            self._refresh(key)
+            if lifetime is not None:  # before making room, so an old deadline cannot purge the new value
+                self._set_deadline(key, self._clock.now() + lifetime)
+            elif self._deadlines:
+                self._deadlines.pop(key, None)
+            if len(data) > self.capacity:
+                self._make_room()
+        except TypeError:
+            raise unhashable(key) from None
+        finally:
+            self._release()
+
+    def delete(self, key: Any) -> bool:
+        """Remove ``key``; ``True`` if it was present (and not expired)."""
+        with self._lock:
+            try:
+                value_present = key in self._data
+            except TypeError:
+                raise unhashable(key) from None
+            if not value_present:
+                return False
+            if self._deadlines and self._expired(key):
+                self._remove_expired(key)
+                return False
+            del self._data[key]
+            self._deadlines.pop(key, None)
+            return True
+
+    def clear(self) -> None:
+        """Drop every entry (statistics are kept: use ``reset_stats`` for those)."""
+        with self._lock:
+            self._data.clear()
+            self._deadlines.clear()
+            self._heap.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._purge()
+            return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        """Membership without refreshing recency or counting a lookup; honours expiry."""
+        with self._lock:
+            try:
+                present = key in self._data
+            except TypeError:
+                raise unhashable(key) from None
+            return present and not (self._deadlines and self._expired(key))
+
+    # -- mapping conveniences, each atomic ------------------------------------------
+    def pop(self, key: Any, *default: Any) -> Any:
+        with self._lock:
+            self._purge()
+            if key in self._data:
+                self._deadlines.pop(key, None)
+                return self._data.pop(key)
+        if default:
+            return default[0]
+        raise KeyError(key)
+
+    def popitem(self) -> tuple[Any, Any]:
+        """Remove and return the least recently used ``(key, value)``."""
+        with self._lock:
+            self._purge()
+            if not self._data:
+                raise KeyError("popitem(): cache is empty")
+            key, value = self._data.popitem(last=False)
+            self._deadlines.pop(key, None)
+            return key, value
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        with self._lock:
+            if key in self._data and not (self._deadlines and self._expired(key)):
+                self._data.move_to_end(key)
+                return self._data[key]
+        self.put(key, default)
+        return default
+
+    def _snapshot(self) -> list[tuple[Any, Any]]:
+        with self._lock:
+            self._purge()
+            return list(self._data.items())
+
+    # -- expiry ---------------------------------------------------------------------
+    def purge_expired(self) -> int:
+        """Drop every expired entry now; return how many were dropped."""
+        with self._lock:
+            return self._purge()
+
+    def _expired(self, key: Any) -> bool:
+        row = self._deadlines.get(key)
+        return row is not None and self._clock.now() >= row[0]
+
+    def _remove_expired(self, key: Any) -> None:
+        del self._data[key]
+        del self._deadlines[key]
+        self._expirations += 1
+
+    def _set_deadline(self, key: Any, deadline: float) -> None:
+        self._pushes += 1
+        self._deadlines[key] = (deadline, self._pushes)
+        heapq.heappush(self._heap, (deadline, self._pushes, key))
+        if len(self._heap) > 2 * len(self._deadlines) + 64:  # drop stale rows now and then
+            self._heap = [(d, n, k) for d, n, k in self._heap if self._deadlines.get(k) == (d, n)]
+            heapq.heapify(self._heap)
+
+    def _purge(self) -> int:
+        heap, now, dropped = self._heap, self._clock.now(), 0
+        while heap and heap[0][0] <= now:
+            deadline, number, key = heapq.heappop(heap)
+            if self._deadlines.get(key) == (deadline, number):  # not a stale row of a re-put or deleted key
+                self._remove_expired(key)
+                dropped += 1
+        return dropped
+
+    def _make_room(self) -> None:
+        """Called with one entry too many: drop expired entries, else the least recently used."""
+        if self._heap and self._purge():
+            return
+        key, _ = self._data.popitem(last=False)
+        if self._deadlines:
+            self._deadlines.pop(key, None)
+        self._evictions += 1
+
+    # -- statistics -----------------------------------------------------------------
+    @property
+    def stats(self) -> CacheStats:
+        """Hits, misses, evictions and expirations so far, with ``hit_rate``."""
+        with self._lock:
+            return CacheStats(
+                counter_value(self._hits), counter_value(self._misses), self._evictions, self._expirations
+            )
+
+    def reset_stats(self) -> None:
+        with self._lock:
+            self._hits, self._misses = new_counter(), new_counter()
+            self._evictions = self._expirations = 0
