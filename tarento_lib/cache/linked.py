@@ -15,6 +15,8 @@ from tarento_lib.cache._base import CacheStats, MappingMixin, counter_value, new
 
 __all__ = ["LinkedLRUCache"]
 
+_GONE: Any = object()  # the key of a node that has left the cache
+
 
 class _Node:
     __slots__ = ("key", "value", "prev", "next")
@@ -51,38 +53,55 @@ class LinkedLRUCache(MappingMixin):
             return default
         self._acquire()  # bound once in __init__: cheaper than a `with` block on the hot path
         try:
-            if node.next is not None:  # None once evicted by another thread since the lookup
+            if node.key != key:  # since the lookup, another thread evicted it and reused the node
+                next(self._misses)
+                return default
+            tail = self._tail
+            if tail.prev is not node:
                 # unlink, then link just before the tail sentinel (most recently used)
                 node.prev.next = node.next
                 node.next.prev = node.prev
-                tail = self._tail
                 last = tail.prev
                 node.prev = last
                 node.next = tail
                 last.next = tail.prev = node
+            value = node.value
         finally:
             self._release()
         next(self._hits)
-        return node.value
+        return value
 
     def put(self, key: Any, value: Any) -> None:
-        with self._lock:
+        self._acquire()
+        try:
             try:
-                node = self._map.get(key)
+                node = self._find(key)
             except TypeError:
                 raise unhashable(key) from None
+            tail = self._tail
             if node is not None:
                 node.value = value
+                if tail.prev is node:
+                    return
                 node.prev.next = node.next
                 node.next.prev = node.prev
+            elif len(self._map) >= self.capacity:
+                # Full: reuse the least recently used node for the new key (no allocation).
+                node = self._head.next
+                self._head.next = node.next
+                node.next.prev = self._head
+                del self._map[node.key]
+                node.key, node.value = key, value
+                self._map[key] = node
+                self._evictions += 1
             else:
-                if len(self._map) >= self.capacity:
-                    self._unlink(self._head.next)
-                    self._evictions += 1
                 node = self._map[key] = _Node(key, value)
-            last = self._tail.prev
-            node.prev, node.next = last, self._tail
-            last.next = self._tail.prev = node
+            last = tail.prev
+            node.prev = last
+            node.next = tail
+            last.next = tail.prev = node
+        finally:
+            self._release()
 
     def delete(self, key: Any) -> bool:
         with self._lock:
@@ -99,14 +118,14 @@ class LinkedLRUCache(MappingMixin):
         """Take ``node`` out of the list and the map (call with the lock held)."""
         node.prev.next = node.next
         node.next.prev = node.prev
-        node.prev = node.next = None  # type: ignore[assignment]  # marks it as gone for racing readers
         self._map.pop(node.key, None)
+        node.key = _GONE  # a get that found this node before we took the lock sees it is gone
 
     def clear(self) -> None:
         with self._lock:
             node = self._head.next
             while node is not self._tail:  # mark every node gone, so a racing get cannot relink it
-                node.prev, node.next, node = None, None, node.next  # type: ignore[assignment]
+                node.key, node = _GONE, node.next
             self._map.clear()
             self._head.next, self._tail.prev = self._tail, self._head
 
@@ -125,8 +144,9 @@ class LinkedLRUCache(MappingMixin):
             lru = self._head.next
             if lru is self._tail:
                 raise KeyError("popitem(): cache is empty")
+            key, value = lru.key, lru.value
             self._unlink(lru)
-            return lru.key, lru.value
+            return key, value
 
     def _snapshot(self) -> list[tuple[Any, Any]]:
         with self._lock:
