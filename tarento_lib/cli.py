@@ -130,6 +130,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if check(candidate, suite) else 1
 
 
+def _cmd_nav(args: argparse.Namespace) -> int:
+    from tarento_lib.lab.navigation import stale_notebooks, update_navigation
+
+    if args.check:
+        stale = stale_notebooks()
+        for path in stale:
+            print(f"stale navigation: {path.name}")
+        return 1 if stale else 0
+    for path in update_navigation():
+        print(f"updated {path.name}")
+    return 0
+
+
 def _cmd_lab(_: argparse.Namespace) -> int:
     start = notebooks_dir() / "00_start_here.ipynb"
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={start.parent}", str(start)]
@@ -149,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("solution", help="path to a .py file defining your class or function")
     grade.add_argument("--name", help="which class or function in the file to grade")
     grade.set_defaults(func=_cmd_check)
+    nav = commands.add_parser("nav", help="regenerate every notebook's header and footer cells")
+    nav.add_argument("--check", action="store_true", help="only list stale notebooks (exit 1 if any)")
+    nav.set_defaults(func=_cmd_nav)
     return parser
 
 
