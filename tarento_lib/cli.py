@@ -143,14 +143,31 @@ def _cmd_nav(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_lab(_: argparse.Namespace) -> int:
+def _cmd_slides(args: argparse.Namespace) -> int:
+    from tarento_lib.lab.slides import export_slides
+
+    out_dir = Path(args.out)
+    for path in find_notebooks(args.notebooks):
+        print(export_slides(path, out_dir))
+    return 0
+
+
+def _environment(real: bool) -> dict[str, str]:
+    env = os.environ.copy()
+    if real:
+        env["TARENTO_REAL"] = "1"  # notebooks use the services whose URLs are set (see README)
+    return env
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
     start = notebooks_dir() / "00_start_here.ipynb"
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={start.parent}", str(start)]
-    return subprocess.call(command, env=os.environ.copy())
+    return subprocess.call(command, env=_environment(args.real))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tarento-lab", description=__doc__)
+    parser.add_argument("--real", action="store_true", help="notebooks use real Redis/PostgreSQL/S3 where their URLs are set")
     parser.set_defaults(func=_cmd_lab)
     commands = parser.add_subparsers(title="commands")
     run = commands.add_parser("run", help="execute notebooks headless and print a timing table")
@@ -162,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("solution", help="path to a .py file defining your class or function")
     grade.add_argument("--name", help="which class or function in the file to grade")
     grade.set_defaults(func=_cmd_check)
+    slides = commands.add_parser("slides", help="export notebooks as self-contained reveal.js slides")
+    slides.add_argument("notebooks", nargs="*", help="qNN prefixes (default: every notebook)")
+    slides.add_argument("--out", default="slides", help="output folder (default: ./slides)")
+    slides.set_defaults(func=_cmd_slides)
     nav = commands.add_parser("nav", help="regenerate every notebook's header and footer cells")
     nav.add_argument("--check", action="store_true", help="only list stale notebooks (exit 1 if any)")
     nav.set_defaults(func=_cmd_nav)

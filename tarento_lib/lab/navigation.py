@@ -1,4 +1,4 @@
-"""Generated header and footer cells: title, position in the suite, previous/next links.
+"""Generated header and footer cells (position in the suite, previous/next links) and slide roles.
 
 Run ``tarento-lab nav`` after adding or renaming a notebook; ``tests/test_navigation.py``
 fails while any notebook's header or footer is stale. Only these two markdown cells are
@@ -7,6 +7,7 @@ touched, so no notebook needs re-executing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import nbformat
 
 from tarento_lib.lab.catalog import NOTEBOOKS, QUESTIONS, Question, available_questions
 
-__all__ = ["Page", "pages", "header_source", "footer_source", "stale_notebooks", "update_navigation"]
+__all__ = ["Page", "pages", "slide_types", "header_source", "footer_source", "stale_notebooks", "update_navigation"]
 
 MARK = "tarento_nav"  # cell metadata key: "header" or "footer"
 START = "00_start_here.ipynb"
@@ -61,9 +62,31 @@ def footer_source(index: int, every: list[Page]) -> str:
     return "\n".join(lines)
 
 
+def slide_types(cells: list[nbformat.NotebookNode]) -> list[str]:
+    """reveal.js roles: a slide per ``#``/``##`` heading, a sub-slide per ``###`` heading or once a
+    slide holds three cells, asserts as fragments, and navigation cells skipped."""
+    kinds: list[str] = []
+    since_break = 0
+    for cell in cells:
+        text = cell.source.lstrip()
+        if cell.metadata.get(MARK):
+            kind = "skip"
+        elif cell.cell_type == "markdown" and re.match(r"#{1,2} ", text):
+            kind = "slide"
+        elif cell.cell_type == "markdown" and (text.startswith("### ") or since_break >= 3):
+            kind = "subslide"
+        elif cell.cell_type == "code" and text.startswith("assert"):
+            kind = "fragment"
+        else:
+            kind = "-"
+        since_break = 0 if kind in ("slide", "subslide") else since_break + 1
+        kinds.append(kind)
+    return kinds
+
+
 def _apply(path: Path, header: str, footer: str) -> tuple[nbformat.NotebookNode, bool]:
     notebook = nbformat.read(path, as_version=4)
-    before = [(c.source, c.metadata.get(MARK)) for c in notebook.cells]
+    before = [(c.source, c.metadata.get(MARK), c.metadata.get("slideshow")) for c in notebook.cells]
     cells = [c for c in notebook.cells if c.metadata.get(MARK) is None]
     top = nbformat.v4.new_markdown_cell(header, metadata={MARK: "header"})
     bottom = nbformat.v4.new_markdown_cell(footer, metadata={MARK: "footer"})
@@ -76,7 +99,9 @@ def _apply(path: Path, header: str, footer: str) -> tuple[nbformat.NotebookNode,
         else:
             cell["id"] = f"nav-{kind}"
     notebook.cells = [top, *cells, bottom]
-    after = [(c.source, c.metadata.get(MARK)) for c in notebook.cells]
+    for cell, kind in zip(notebook.cells, slide_types(notebook.cells)):
+        cell.metadata["slideshow"] = {"slide_type": kind}
+    after = [(c.source, c.metadata.get(MARK), c.metadata.get("slideshow")) for c in notebook.cells]
     return notebook, before != after
 
 
