@@ -1,4 +1,5 @@
-"""Generated header and footer cells (position in the suite, previous/next links) and slide roles.
+"""Generated header and footer cells (position in the suite, previous/next links), slide roles,
+and the ``raises-exception`` tag on every cell marked ``# NBVAL_RAISES_EXCEPTION``.
 
 Run ``tarento-lab nav`` after adding or renaming a notebook; ``tests/test_navigation.py``
 fails while any notebook's header or footer is stale. Only these two markdown cells are
@@ -86,7 +87,7 @@ def slide_types(cells: list[nbformat.NotebookNode]) -> list[str]:
 
 def _apply(path: Path, header: str, footer: str) -> tuple[nbformat.NotebookNode, bool]:
     notebook = nbformat.read(path, as_version=4)
-    before = [(c.source, c.metadata.get(MARK), c.metadata.get("slideshow")) for c in notebook.cells]
+    before = [(c.source, c.metadata.get(MARK), c.metadata.get("slideshow"), c.metadata.get("tags")) for c in notebook.cells]
     cells = [c for c in notebook.cells if c.metadata.get(MARK) is None]
     top = nbformat.v4.new_markdown_cell(header, metadata={MARK: "header"})
     bottom = nbformat.v4.new_markdown_cell(footer, metadata={MARK: "footer"})
@@ -101,7 +102,11 @@ def _apply(path: Path, header: str, footer: str) -> tuple[nbformat.NotebookNode,
     notebook.cells = [top, *cells, bottom]
     for cell, kind in zip(notebook.cells, slide_types(notebook.cells)):
         cell.metadata["slideshow"] = {"slide_type": kind}
-    after = [(c.source, c.metadata.get(MARK), c.metadata.get("slideshow")) for c in notebook.cells]
+        if cell.cell_type == "code" and "NBVAL_RAISES_EXCEPTION" in cell.source:
+            tags = cell.metadata.setdefault("tags", [])
+            if "raises-exception" not in tags:  # JupyterLab's "Run All" and nbclient read the tag
+                tags.append("raises-exception")
+    after = [(c.source, c.metadata.get(MARK), c.metadata.get("slideshow"), c.metadata.get("tags")) for c in notebook.cells]
     return notebook, before != after
 
 
