@@ -110,25 +110,26 @@ def _apply(path: Path, header: str, footer: str) -> tuple[nbformat.NotebookNode,
     return notebook, before != after
 
 
-def stale_notebooks() -> list[Path]:
-    """Notebooks whose generated header or footer is missing or out of date."""
+def _plan() -> list[tuple[Path, nbformat.NotebookNode, bool]]:
+    """Each notebook with its navigation regenerated, and whether that changed anything."""
     every = pages()
-    stale = []
-    for index, page in enumerate(every):
-        path = NOTEBOOKS / page.notebook
-        _, changed = _apply(path, header_source(index, every), footer_source(index, every))
-        if changed:
-            stale.append(path)
-    return stale
-
-
-def update_navigation() -> list[Path]:
-    """Rewrite every stale header and footer; return the notebooks that changed."""
-    every = pages()
-    changed_paths = []
+    plan = []
     for index, page in enumerate(every):
         path = NOTEBOOKS / page.notebook
         notebook, changed = _apply(path, header_source(index, every), footer_source(index, every))
+        plan.append((path, notebook, changed))
+    return plan
+
+
+def stale_notebooks() -> list[Path]:
+    """Notebooks whose generated header, footer, slide roles or tags are missing or out of date."""
+    return [path for path, _, changed in _plan() if changed]
+
+
+def update_navigation() -> list[Path]:
+    """Rewrite every stale notebook; return the ones that changed."""
+    changed_paths = []
+    for path, notebook, changed in _plan():
         if changed:
             nbformat.write(notebook, path)
             changed_paths.append(path)
