@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +31,7 @@ _SELECT = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _CONDITION = re.compile(r"^(?P<col>\w+)\s*(?P<op>=|LIKE)\s*(?P<value>\S+)$", re.IGNORECASE)
+_COLUMNS = frozenset({"id", "username", "email", "password", "is_active", "created_at"})
 _COUNT = re.compile(r"^COUNT\(\*\)(?:\s+AS\s+(?P<alias>\w+))?$", re.IGNORECASE)
 
 
@@ -111,7 +113,8 @@ class InMemoryUserDB:
         match = _SELECT.match(sql)
         if match is None:
             raise DatabaseError(f"syntax error in {sql!r}")
-        rows = [r for r in self.rows if self._where(match["where"], r, params)]
+        keep = self._where(match["where"], params)
+        rows = [r for r in self.rows if keep(r)]
         count = _COUNT.match(match["cols"].strip())
         if count:
             return [{count["alias"] or "count": len(rows)}]
@@ -138,23 +141,30 @@ class InMemoryUserDB:
             return int(token)
         raise DatabaseError(f"syntax error at or near {token!r}")
 
-    def _where(self, where: str | None, row: dict[str, Any], params: tuple[Any, ...]) -> bool:
+    def _where(self, where: str | None, params: tuple[Any, ...]) -> Callable[[dict[str, Any]], bool]:
+        """Parse the WHERE clause once; return a predicate over rows."""
+        tests: list[tuple[str, str, Any]] = []
         for condition in re.split(r"\s+AND\s+", where or "", flags=re.IGNORECASE):
             if condition in ("", "1=1", "1 = 1"):
                 continue
             match = _CONDITION.match(condition)
-            if match is None or match["col"] not in row:
+            if match is None or match["col"] not in _COLUMNS:
                 raise DatabaseError(f"syntax error in condition {condition!r}")
-            value = self._value(match["value"], params)
-            if match["op"].upper() == "LIKE":
-                if not str(row[match["col"]]).startswith(str(value).rstrip("%")):
+            tests.append((match["col"], match["op"].upper(), self._value(match["value"], params)))
+        by_id = any(col == "id" and op == "=" for col, op, _ in tests)
+
+        def keep(row: dict[str, Any]) -> bool:
+            for col, op, value in tests:
+                if op == "LIKE" and not str(row[col]).startswith(str(value).rstrip("%")):
                     return False
-            elif row[match["col"]] != value:
-                return False
-        error = self.failures.get(row["id"]) if where and re.search(r"\bid\s*=", where) else None
-        if error is not None:
-            raise error
-        return True
+                if op == "=" and row[col] != value:
+                    return False
+            error = self.failures.get(row["id"]) if by_id else None
+            if error is not None:
+                raise error
+            return True
+
+        return keep
 
     def _bound(self, token: str | None, params: tuple[Any, ...], what: str, *, default: int | None) -> int | None:
         if token is None:
