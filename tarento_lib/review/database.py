@@ -72,12 +72,12 @@ def sample_users(count: int, *, inactive_every: int = 4) -> list[dict[str, Any]]
 class InMemoryUserDB:
     """An async, in-memory ``users`` table with per-query latency and a call log."""
 
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list, repr=False)
     latency: float = 0.05
-    calls: list[Call] = field(default_factory=list)
-    failures: dict[int, BaseException] = field(default_factory=dict)
-    _in_flight: int = 0
-    peak_concurrency: int = 0
+    calls: list[Call] = field(default_factory=list, init=False, repr=False)
+    failures: dict[int, BaseException] = field(default_factory=dict, init=False, repr=False)
+    peak_concurrency: int = field(default=0, init=False)
+    _in_flight: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.latency, bool) or not isinstance(self.latency, (int, float)) or self.latency < 0:
