@@ -21,16 +21,16 @@ async def replay(ops: list[tuple[str, int]], page_size: int) -> tuple[dict[int, 
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     model: dict[int, str] = {}
-    next_id, deletes_agree = 1, True
+    serial, deletes_agree = 1, True
     try:
         async with session_factory(engine)() as session:
             repo = Repository(session, Candidate)
             for op, value in ops:
                 async with transaction(session):
                     if op == "add":
-                        await repo.add(Candidate(email=f"{next_id}-{value}@example.org", name=str(value)))
-                        model[next_id] = str(value)
-                        next_id += 1
+                        added = await repo.add(Candidate(email=f"{serial}-{value}@example.org", name=str(value)))
+                        model[added.id] = str(value)  # the database picks the key (SQLite may reuse one)
+                        serial += 1
                     else:
                         deletes_agree &= await repo.delete(value) == (model.pop(value, None) is not None)
             pages, page = [], 1
