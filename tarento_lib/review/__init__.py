@@ -1,0 +1,6 @@
+"""Q10, debug and fix: the question's buggy ``UserManager``, the usual fix, and a reviewed fix.
+
+``buggy`` (the question), ``suggested`` (the commonly suggested fix, still wrong), ``fixed``
+(reviewed and correct), ``database`` (an in-memory async users table with call timing),
+``vtime`` (run coroutines on virtual time), ``lint`` (undefined globals) and ``bug_hunt`` (the exercise).
+"""

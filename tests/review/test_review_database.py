@@ -1,0 +1,140 @@
+"""The in-memory users table, the cache, the virtual-time loop and the bug_hunt suite."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tarento_lib.lab import run_suite
+from tarento_lib.review.bug_hunt import buggy_summarise_scores, summarise_scores
+from tarento_lib.review.database import DatabaseError, InMemoryCache, InMemoryUserDB, sample_users
+from tarento_lib.review.vtime import VirtualTimeLoop, run_virtual
+
+
+def test_virtual_time_keeps_concurrency() -> None:
+    async def main() -> tuple[float, float]:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        for _ in range(4):
+            await asyncio.sleep(0.5)
+        middle = loop.time()
+        await asyncio.gather(*(asyncio.sleep(0.5) for _ in range(4)))
+        return middle - start, loop.time() - middle
+
+    assert run_virtual(main()) == pytest.approx((2.0, 0.5))
+
+
+def test_run_virtual_works_inside_a_running_loop() -> None:
+    async def outer() -> float:
+        async def nap() -> float:
+            await asyncio.sleep(3600)
+            return asyncio.get_running_loop().time()
+
+        return run_virtual(nap(), start=10.0)
+
+    assert asyncio.run(outer()) == pytest.approx(3610.0)
+
+
+def test_run_virtual_passes_errors_through() -> None:
+    async def boom() -> None:
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        run_virtual(boom())
+    with pytest.raises(TypeError, match="coroutine"):
+        run_virtual(boom)  # type: ignore[arg-type]
+    loop = VirtualTimeLoop()
+    try:
+        with pytest.raises(ValueError, match="seconds"):
+            loop.advance(-1)
+    finally:
+        loop.close()
+
+
+def test_select_where_order_limit_offset() -> None:
+    db = InMemoryUserDB(rows=sample_users(10), latency=0.01)
+    rows = run_virtual(db.query("SELECT id, username FROM users WHERE is_active = true ORDER BY id LIMIT $1 OFFSET $2", 2, 1))
+    assert rows == [{"id": 2, "username": "bala"}, {"id": 3, "username": "chitra"}]
+    count = run_virtual(db.query("SELECT COUNT(*) AS total FROM users WHERE username LIKE $1", "asha%"))
+    assert count == [{"total": 1}]
+    assert [c.params for c in db.calls] == [(2, 1), ("asha%",)]
+
+
+def test_select_star_hands_out_the_stored_rows() -> None:
+    db = InMemoryUserDB(rows=sample_users(2))
+    rows = run_virtual(db.query("SELECT * FROM users"))
+    assert rows[0] is db.rows[0]
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("SELECT * FROM users LIMIT 1; DROP TABLE users; --", "several statements"),
+        ("SELECT * FROM users OFFSET -1", "OFFSET must not be negative"),
+        ("SELECT * FROM users LIMIT -1", "LIMIT must not be negative"),
+        ("DELETE FROM users", "syntax error"),
+        ("SELECT * FROM users WHERE id = $2", "no parameter"),
+        ("SELECT * FROM users WHERE nope = 1", "syntax error"),
+        ("SELECT * FROM users LIMIT 'x'", "syntax error"),
+    ],
+)
+def test_bad_statements_are_refused(sql: str, message: str) -> None:
+    db = InMemoryUserDB(rows=sample_users(3))
+    with pytest.raises(DatabaseError, match=message):
+        run_virtual(db.query(sql, 1))
+
+
+@pytest.mark.parametrize("latency", [-1, "fast", True])
+def test_bad_latency(latency: object) -> None:
+    with pytest.raises(ValueError, match="latency"):
+        InMemoryUserDB(latency=latency)  # type: ignore[arg-type]
+
+
+def test_sample_users_validates_and_is_deterministic() -> None:
+    assert sample_users(3) == sample_users(3)
+    assert [u["is_active"] for u in sample_users(4)] == [True, True, True, False]
+    with pytest.raises(ValueError, match="count"):
+        sample_users(-1)
+
+
+def test_cache_round_trip_and_validation() -> None:
+    cache = InMemoryCache()
+    assert run_virtual(cache.get("k")) is None
+    run_virtual(cache.set("k", "v", expire=5))
+    assert run_virtual(cache.get("k")) == "v"
+    assert (cache.hits, cache.misses) == (1, 1)
+    with pytest.raises(TypeError, match="value"):
+        run_virtual(cache.set("k", {"a": 1}))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="expire"):
+        run_virtual(cache.set("k", "v", expire=0))
+
+
+def test_bug_hunt_reference_passes_every_case() -> None:
+    card = run_suite(summarise_scores, "bug_hunt")
+    assert card.ok, card.render()
+
+
+def test_bug_hunt_buggy_version_fails_every_case() -> None:
+    card = run_suite(buggy_summarise_scores, "bug_hunt")
+    assert card.passed == 0, card.render()
+
+
+def test_bug_hunt_catches_a_partial_fix() -> None:
+    def half_fixed(rows, top=3):
+        means: dict = {}
+        for row in rows:
+            if row.get("score") not in (None, ""):
+                means.setdefault(row["name"], []).append(float(row["score"]))
+        means = {k: sum(v) / len(v) for k, v in means.items()}
+        best = sorted(means, key=means.get, reverse=True)[:top]
+        overall = sum(means.values()) / len(means) if means else None
+        return {"means": means, "top": best, "overall": overall, "skipped": []}
+
+    card = run_suite(half_fixed, "bug_hunt")
+    assert {r.name for r in card.failed} == {"ties_by_name", "rejects_negative_top", "overall_is_mean_of_every_score"}
+
+
+def test_fixed_summary_rejects_bad_top() -> None:
+    with pytest.raises(TypeError, match="top"):
+        summarise_scores([], top="3")  # type: ignore[arg-type]
