@@ -188,9 +188,12 @@ def _capped_power(initial: float, base: float, exponent: int, maximum: float) ->
     """``min(maximum, initial * base ** exponent)`` without overflowing for huge exponents."""
     if initial == 0 or exponent == 0:
         return min(maximum, initial)
-    if exponent * math.log(base) >= math.log(maximum / initial):
+    if math.log(initial) + exponent * math.log(base) >= math.log(maximum):  # logs: nothing can overflow
         return maximum
-    return min(maximum, initial * base**exponent)
+    try:
+        return min(maximum, initial * base**exponent)
+    except OverflowError:  # a subnormal ``initial`` times a huge power: go through logarithms
+        return min(maximum, math.exp(math.log(initial) + exponent * math.log(base)))
 
 
 class wait_exponential(WaitPolicy):  # noqa: N801
