@@ -115,3 +115,12 @@ def test_fail_next_down_and_clear() -> None:
 def test_bad_arguments(build, message) -> None:
     with pytest.raises((ValueError, TypeError), match=message):
         build()
+
+
+def test_the_breaker_counts_failures_from_many_threads_exactly() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    breaker = CircuitBreaker(10_000, 1, clock=FakeClock())
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda _: breaker.record_failure(), range(2_000)))
+    assert breaker.failures == 2_000 and breaker.state is BreakerState.CLOSED

@@ -73,3 +73,20 @@ def test_a_broken_policy_fails_exactly_the_cases_about_its_bug(candidate, expect
 def test_a_class_instead_of_a_function_is_refused() -> None:
     with pytest.raises(TypeError, match="grades a function"):
         run_suite(42, "retry")
+
+
+SOLUTION = '''
+def my_retry_policy(state):
+    if not isinstance(state.error, (ConnectionError, TimeoutError)) or state.attempt >= 6 or state.elapsed >= 30:
+        return None
+    return state.jitter * min(8, 2 ** (state.attempt - 1))
+'''
+
+
+def test_the_command_line_grades_a_solution_file(tmp_path, capsys) -> None:
+    from tarento_lib.cli import main
+
+    solution = tmp_path / "solution.py"
+    solution.write_text(SOLUTION, encoding="utf-8")
+    assert main(["check", "q07", str(solution)]) == 0
+    assert "retry: 10/10 cases pass" in capsys.readouterr().out
