@@ -260,6 +260,21 @@ TRANSIENT_ERRORS = _transient_errors()
 """Errors that say "the database could not be reached right now": network, refused, timed out."""
 
 
+# SQLSTATEs that mean "not now": connection exceptions (class 08), the server shutting down or
+# starting up (57P01-57P03), too many connections (53300).
+TRANSIENT_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE a driver attached to ``error`` (asyncpg: ``sqlstate``, through SQLAlchemy: ``orig``)."""
+    driver_error = getattr(error, "orig", None)
+    for candidate in (error, driver_error, getattr(driver_error, "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if isinstance(code, str):
+            return code
+    return None
+
+
 def is_transient(error: BaseException) -> bool:
     """True for connection-level failures; False for bugs, constraint violations, a full pool."""
     from sqlalchemy import exc
@@ -267,6 +282,9 @@ def is_transient(error: BaseException) -> bool:
     if isinstance(error, exc.TimeoutError):  # the pool already waited pool_timeout: don't multiply it
         return False
     if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    code = _sqlstate(error)
+    if code is not None and code.startswith(TRANSIENT_SQLSTATES):
         return True
     return isinstance(error, TRANSIENT_ERRORS)
 

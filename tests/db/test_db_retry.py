@@ -102,6 +102,18 @@ def test_transient_errors_are_connection_problems_only() -> None:
     assert not is_transient(pool_timeout) and not is_transient(integrity) and not is_transient(ValueError())
 
 
+class DriverError(Exception):
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(f"sqlstate {sqlstate}")
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(("sqlstate", "transient"), [("57P03", True), ("08006", True), ("53300", True), ("23505", False), ("42601", False)])
+def test_server_states_that_mean_not_now_are_transient(sqlstate: str, transient: bool) -> None:
+    wrapped = sqlalchemy.exc.DBAPIError("SELECT 1", {}, DriverError(sqlstate))  # how SQLAlchemy wraps a driver error
+    assert is_transient(wrapped) is transient
+
+
 # --- the loops -------------------------------------------------------------------------------
 
 
