@@ -23,10 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
 from tarento_lib.db.breaker import CircuitBreaker
-from tarento_lib.db.errors import CircuitOpenError, DatabaseUnavailable, RetryError
+from tarento_lib.db.errors import CircuitOpenError, ConfigurationError, DatabaseUnavailable, RetryError
 from tarento_lib.db.faults import Faults
 from tarento_lib.db.health import HealthReport, probe
-from tarento_lib.db.nodes import Node, PoolOptions, check_url, make_engine
+from tarento_lib.db.nodes import Node, PoolOptions, check_url, make_engine, urls_from_env
 from tarento_lib.db.retry import Policy, RetryPolicy, stop_after_attempt, stop_after_delay, wait_full_jitter
 from tarento_lib.db.retrying import Attempt, aretry_call
 
@@ -98,6 +98,14 @@ class ConnectionManager:
         self._turn = itertools.count()
         self._last_health = self.clock.now()
         self.events: deque[ConnectEvent] = deque(maxlen=500)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> ConnectionManager:
+        """A manager for ``TARENTO_DATABASE_URL`` and ``TARENTO_DATABASE_REPLICA_URLS``."""
+        urls = urls_from_env(dict(environ) if environ is not None else None)
+        if urls is None:
+            raise ConfigurationError("TARENTO_DATABASE_URL is not set")
+        return cls(urls[0], urls[1], **options)
 
     # --- nodes -------------------------------------------------------------------------------
 

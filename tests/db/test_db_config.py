@@ -75,3 +75,12 @@ def test_urls_from_the_environment() -> None:
     assert urls_from_env(env) == ("postgresql+asyncpg://u@127.0.0.1/p", ("a", "b"))
     assert urls_from_env({}) is None
     assert PoolOptions().size == 5
+
+
+@pytest.mark.asyncio
+async def test_a_manager_from_the_environment(tmp_path: Path) -> None:
+    env = {"TARENTO_DATABASE_URL": file_url(tmp_path), "TARENTO_DATABASE_REPLICA_URLS": f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"}
+    async with ConnectionManager.from_env(env, health_interval=None) as manager:
+        assert [node.name for node in manager.nodes] == ["primary", "replica1"]
+    with pytest.raises(ConfigurationError, match="TARENTO_DATABASE_URL is not set"):
+        ConnectionManager.from_env({})
