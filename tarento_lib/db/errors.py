@@ -1,0 +1,41 @@
+"""The few exceptions of :mod:`tarento_lib.db`, each carrying what a caller needs to act on it."""
+
+from __future__ import annotations
+
+__all__ = ["ConfigurationError", "RetryError", "DatabaseUnavailable", "CircuitOpenError", "InjectedFault"]
+
+
+class ConfigurationError(ValueError):
+    """A database URL or option the manager cannot work with (unknown driver, in-memory SQLite, ...)."""
+
+
+class RetryError(Exception):
+    """A retry policy gave up; ``last_error`` is the error of the final attempt (also ``__cause__``)."""
+
+    def __init__(self, message: str, *, attempts: int, elapsed: float, last_error: BaseException | None) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+        self.elapsed = elapsed
+        self.last_error = last_error
+
+
+class DatabaseUnavailable(RetryError):
+    """No node could give a connection for this kind of session within the retry policy."""
+
+
+class CircuitOpenError(ConnectionError):
+    """A node's circuit breaker is open: the attempt failed fast, without touching the network."""
+
+    def __init__(self, node: str, retry_after: float) -> None:
+        super().__init__(f"circuit of {node!r} is open; next trial in {retry_after:.3g} s")
+        self.node = node
+        self.retry_after = retry_after
+
+
+class InjectedFault(ConnectionRefusedError):
+    """A connection attempt failed on purpose (fault injection for lessons and tests)."""
+
+    def __init__(self, node: str, reason: str) -> None:
+        super().__init__(f"injected fault on {node!r}: {reason}")
+        self.node = node
+        self.reason = reason

@@ -1,0 +1,95 @@
+"""Fault injection: make a node's connection attempts fail, on purpose and reproducibly.
+
+A lesson or a test switches faults on per node: with a seeded probability, during a time window
+on the manager's clock, for the next ``n`` attempts, or until further notice (``down()``).
+The manager calls :meth:`Faults.check` before every connection attempt and every health probe.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+
+from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
+from tarento_lib.db.errors import InjectedFault
+
+__all__ = ["Faults"]
+
+
+class Faults:
+    """The faults switched on for one node (none by default)."""
+
+    def __init__(self, node: str, *, clock: Clock | None = None, seed: int = 0) -> None:
+        if not isinstance(node, str) or not node:
+            raise ValueError(f"node must be a non-empty name, got {node!r}")
+        self.node = node
+        self.clock = clock or MonotonicClock()
+        self._seed = seed
+        self._lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        """Switch every fault off."""
+        self._probability = 0.0
+        self._rng = random.Random(self._seed)
+        self._windows: list[tuple[float, float]] = []
+        self._next = 0
+        self.injected = 0  # how many attempts were failed on purpose
+
+    def fail_with_probability(self, probability: float, *, seed: int | None = None) -> None:
+        """Fail each attempt with ``probability`` (0 to 1), drawn from a generator seeded with ``seed``."""
+        if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not 0 <= probability <= 1:
+            raise ValueError(f"probability must be a number in [0, 1], got {probability!r}")
+        with self._lock:
+            self._probability = float(probability)
+            self._rng = random.Random(self._seed if seed is None else seed)
+
+    def fail_between(self, start: float, end: float) -> None:
+        """Fail every attempt made while ``start <= clock.now() < end`` (absolute clock times)."""
+        if isinstance(start, bool) or not isinstance(start, (int, float)) or not math.isfinite(start):
+            raise ValueError(f"start must be a finite clock time, got {start!r}")
+        if isinstance(end, bool) or not isinstance(end, (int, float)) or not end > start:
+            raise ValueError(f"end must be a clock time after start={start!r}, got {end!r}")
+        with self._lock:
+            self._windows.append((float(start), float(end)))
+
+    def fail_for(self, seconds: float) -> None:
+        """Fail every attempt during the next ``seconds`` from now."""
+        now = self.clock.now()
+        self.fail_between(now, now + validate_seconds("seconds", seconds, allow_zero=False))
+
+    def fail_next(self, attempts: int) -> None:
+        """Fail the next ``attempts`` attempts, then behave again."""
+        if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0:
+            raise ValueError(f"attempts must be an int >= 0, got {attempts!r}")
+        with self._lock:
+            self._next = attempts
+
+    def down(self) -> None:
+        """Fail every attempt from now on, until :meth:`clear`."""
+        self.fail_between(self.clock.now(), math.inf)
+
+    def reason(self) -> str | None:
+        """Why the next attempt would fail now, or ``None``; consumes a draw or a ``fail_next``."""
+        now = self.clock.now()
+        with self._lock:
+            if self._next > 0:
+                self._next -= 1
+                return "failing the next attempts"
+            for start, end in self._windows:
+                if start <= now < end:
+                    return "node down" if math.isinf(end) else f"outage window [{start:g}, {end:g})"
+            if self._probability and self._rng.random() < self._probability:
+                return f"random failure (p={self._probability:g})"
+        return None
+
+    def check(self) -> None:
+        """Raise :class:`InjectedFault` if a fault applies to an attempt made now."""
+        why = self.reason()
+        if why is not None:
+            self.injected += 1
+            raise InjectedFault(self.node, why)
+
+    def __repr__(self) -> str:
+        return f"Faults({self.node!r}, p={self._probability:g}, windows={len(self._windows)}, next={self._next})"

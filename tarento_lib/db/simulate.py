@@ -1,0 +1,117 @@
+"""Simulations on a FakeClock: one client's retry timeline, and a herd of clients reconnecting.
+
+Both drive the very same policy objects the connection manager uses; since a policy is a pure
+function of the retry state, simulating thousands of attempts takes milliseconds and gives the
+same picture every run.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tarento_lib.clock import FakeClock, validate_seconds
+from tarento_lib.db.errors import RetryError
+from tarento_lib.db.retry import Policy
+from tarento_lib.db.retrying import Attempt, decide, retry_call
+
+__all__ = ["retry_timeline", "timeline_spans", "HerdResult", "reconnect_herd", "bucket_counts"]
+
+
+def retry_timeline(policy: Policy, *, outage: float, attempt_cost: float = 0.05, seed: int = 0) -> list[Attempt]:
+    """The attempts of one client that starts connecting at t=0 to a server down until ``outage``."""
+    outage = validate_seconds("outage", outage)
+    attempt_cost = validate_seconds("attempt_cost", attempt_cost)
+    clock, record = FakeClock(), []
+
+    def connect() -> str:
+        clock.advance(attempt_cost)
+        if clock.now() <= outage:
+            raise ConnectionRefusedError("server is down")
+        return "connected"
+
+    try:
+        retry_call(connect, policy, clock=clock, rng=random.Random(seed), record=record, what="connect")
+    except RetryError:
+        pass  # giving up is part of the picture
+    return record
+
+
+def timeline_spans(lane: str, attempts: Sequence[Attempt]) -> list[tuple[str, float, float, str]]:
+    """``(lane, start, end, kind)`` spans for :func:`tarento_lib.lab.timeline`: attempts and waits."""
+    spans = []
+    for attempt in attempts:
+        spans.append((lane, attempt.start, attempt.end, "connected" if attempt.ok else "failed attempt"))
+        if attempt.wait:
+            spans.append((lane, attempt.end, attempt.end + attempt.wait, "waiting"))
+    return spans
+
+
+@dataclass
+class HerdResult:
+    """Every attempt time of every client, and when each client got connected (``None``: gave up)."""
+
+    attempts: list[float] = field(default_factory=list)
+    connected: list[float | None] = field(default_factory=list)
+
+    @property
+    def gave_up(self) -> int:
+        return sum(t is None for t in self.connected)
+
+    @property
+    def all_connected_at(self) -> float | None:
+        """When the last client got its connection (``None`` if any gave up)."""
+        return None if self.gave_up else max(t for t in self.connected if t is not None)
+
+
+def _check_herd(clients: int, capacity: int | None) -> None:
+    if isinstance(clients, bool) or not isinstance(clients, int) or not 1 <= clients <= 100_000:
+        raise ValueError(f"clients must be an int in [1, 100000], got {clients!r}")
+    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1):
+        raise ValueError(f"capacity must be None or an int >= 1, got {capacity!r}")
+
+
+def reconnect_herd(
+    policy: Policy, *, clients: int = 100, outage: float = 10.0, capacity: int | None = None,
+    bucket: float = 1.0, seed: int = 0, horizon: float = 600.0,
+) -> HerdResult:
+    """``clients`` all lose their connection at t=0; the server is back at ``outage``.
+
+    Once back it accepts at most ``capacity`` new connections per ``bucket`` seconds (``None``:
+    unlimited); the rest are refused and retry under ``policy``. A discrete-event simulation on a
+    :class:`FakeClock`, attempts processed in time order (ties by client number).
+    """
+    _check_herd(clients, capacity)
+    outage, horizon = validate_seconds("outage", outage), validate_seconds("horizon", horizon, allow_zero=False)
+    bucket = validate_seconds("bucket", bucket, allow_zero=False)
+    clock, rng, result = FakeClock(), random.Random(seed), HerdResult(connected=[None] * clients)
+    accepted: dict[int, int] = {}
+    queue = [(0.0, client, 1, 0.0) for client in range(clients)]  # (time, client, attempt, last wait)
+    while queue:
+        now, client, attempt, last_wait = heapq.heappop(queue)
+        clock.set(now)
+        result.attempts.append(now)
+        slot = math.floor(now / bucket)
+        if now >= outage and (capacity is None or accepted.get(slot, 0) < capacity):
+            accepted[slot] = accepted.get(slot, 0) + 1
+            result.connected[client] = now
+            continue
+        error = ConnectionRefusedError("server down" if now < outage else "server overloaded")
+        wait = decide(policy, attempt=attempt, elapsed=now, error=error, rng=rng, last_wait=last_wait)
+        if wait is not None and now + wait <= horizon:
+            heapq.heappush(queue, (now + wait, client, attempt + 1, wait))
+    return result
+
+
+def bucket_counts(times: Sequence[float], *, width: float, until: float) -> list[int]:
+    """How many of ``times`` fall in each bucket ``[k*width, (k+1)*width)`` up to ``until``."""
+    width = validate_seconds("width", width, allow_zero=False)
+    counts = [0] * max(1, math.ceil(validate_seconds("until", until) / width))
+    for t in times:
+        k = int(t // width)
+        if 0 <= k < len(counts):
+            counts[k] += 1
+    return counts
