@@ -43,6 +43,7 @@ SUITE_MODULES: dict[str, str] = {
     "job_queue": "tarento_lib.jobs.conformance",
     "upload": "tarento_lib.uploads.conformance",
     "bug_hunt": "tarento_lib.review.conformance",
+    "timing_decorator": "tarento_lib.patterns.conformance",
 }
 
 # The exercise of each notebook, for ``tarento-lab check qNN``.
@@ -57,6 +58,7 @@ QUESTION_SUITES: dict[str, str] = {
     "q08": "job_queue",
     "q09": "upload",
     "q10": "bug_hunt",
+    "q11": "timing_decorator",
 }
 
 

@@ -13,6 +13,7 @@ from pyflakes.reporter import Reporter
 from tarento_lib.cache import LinkedLRUCache, LRUCache
 
 ROOT = Path(__file__).resolve().parents[2]
+DELIBERATELY_BROKEN = ("review/buggy.py", "review/suggested.py")
 
 
 class _Collect:
@@ -31,7 +32,8 @@ def test_q1_1_library_has_no_undefined_names() -> None:
     out = _Collect()
     checkRecursive([str(ROOT / "tarento_lib")], Reporter(out, out))
     undefined = [line for line in "".join(out.lines).splitlines() if "undefined name" in line]
-    assert undefined == []
+    # Q10's buggy and "usually suggested" versions keep their undefined names on purpose.
+    assert [line for line in undefined if not any(name in line for name in DELIBERATELY_BROKEN)] == []
 
 
 @pytest.mark.parametrize("cls", [LRUCache, LinkedLRUCache])
