@@ -166,7 +166,7 @@ class Trie:
         if old is None:
             self._size += 1
         if old is None or record[0] <= old[0]:
-            self._promote(path, record)
+            self._promote(path, record, cached=old is not None)
         else:
             self._rebuild(path, key)
 
@@ -182,8 +182,11 @@ class Trie:
         self._rebuild(path, key)
         return True
 
-    def _promote(self, path: list[_Node], record: Record) -> None:
-        """Offer a record that can only have climbed to each node's list, deepest first."""
+    def _promote(self, path: list[_Node], record: Record, *, cached: bool) -> None:
+        """Offer a record that can only have climbed to each node's list, deepest first.
+
+        ``cached`` says whether an older record of the same key may be in the lists (an update).
+        """
         key, cap = record[1], self._cache_size
         below: _Node | None = None
         for node in reversed(path):
@@ -191,7 +194,7 @@ class Trie:
                 node.top = below.top  # a node on a single-word-path shares its child's list
             else:
                 top = node.top
-                at = _position(top, key)
+                at = _position(top, key) if cached else -1
                 if at >= 0:
                     top = top[:at] + top[at + 1 :]
                 elif len(top) >= cap and record >= top[-1]:
