@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -203,15 +204,20 @@ def _joiners(candidate: Any, steps: Steps) -> None:
 def _two_rows(candidate: Any, steps: Steps) -> None:
     rng = random.Random(4)
     a, b = ("".join(rng.choice("abcdefgh") for _ in range(250)) for _ in range(2))
-    started = not tracemalloc.is_tracing()
+    started, collecting = not tracemalloc.is_tracing(), gc.isenabled()
+    gc.disable()  # a collection in the window could run unrelated finalizers that allocate
     if started:
         tracemalloc.start()
-    tracemalloc.reset_peak()
-    before = tracemalloc.get_traced_memory()[0]
-    got = candidate(a, b)
-    grown = tracemalloc.get_traced_memory()[1] - before
-    if started:
-        tracemalloc.stop()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        got = candidate(a, b)
+        grown = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if started:
+            tracemalloc.stop()
+        if collecting:
+            gc.enable()
     steps.note(f"distance(250 letters, 250 letters) -> {got!r}, peak memory +{grown / 1e3:.0f} kB")
     steps.expect(got, levenshtein(a, b), "250 x 250 letters")
     steps.expect_true(grown < 150_000, "keep two rows, not the whole (m+1)x(n+1) table (peak must stay under 150 kB)")
