@@ -201,9 +201,8 @@ def _joiners(candidate: Any, steps: Steps) -> None:
     _expect_reference(candidate, steps, [("അവന്\u200d", "അവന്"), ("क्\u200cष", "क्ष")], "ZWJ/ZWNJ are kept")
 
 
-def _two_rows(candidate: Any, steps: Steps) -> None:
-    rng = random.Random(4)
-    a, b = ("".join(rng.choice("abcdefgh") for _ in range(250)) for _ in range(2))
+def _peak_growth(func: Callable[[], Any]) -> tuple[Any, int]:
+    """``func()``'s result and the peak traced memory it added (collector paused meanwhile)."""
     started, collecting = not tracemalloc.is_tracing(), gc.isenabled()
     gc.disable()  # a collection in the window could run unrelated finalizers that allocate
     if started:
@@ -211,13 +210,21 @@ def _two_rows(candidate: Any, steps: Steps) -> None:
     try:
         tracemalloc.reset_peak()
         before = tracemalloc.get_traced_memory()[0]
-        got = candidate(a, b)
-        grown = tracemalloc.get_traced_memory()[1] - before
+        result = func()
+        return result, tracemalloc.get_traced_memory()[1] - before
     finally:
         if started:
             tracemalloc.stop()
         if collecting:
             gc.enable()
+
+
+def _two_rows(candidate: Any, steps: Steps) -> None:
+    rng = random.Random(4)
+    a, b = ("".join(rng.choice("abcdefgh") for _ in range(250)) for _ in range(2))
+    # Other threads (a notebook kernel's) may allocate during a run: the least of three runs counts.
+    runs = [_peak_growth(lambda: candidate(a, b)) for _ in range(3)]
+    got, grown = runs[0][0], min(peak for _, peak in runs)
     steps.note(f"distance(250 letters, 250 letters) -> {got!r}, peak memory +{grown / 1e3:.0f} kB")
     steps.expect(got, levenshtein(a, b), "250 x 250 letters")
     steps.expect_true(grown < 150_000, "keep two rows, not the whole (m+1)x(n+1) table (peak must stay under 150 kB)")

@@ -28,20 +28,26 @@ IGNORABLE: frozenset[str] = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 _DROP_IGNORABLE = {ord(ch): None for ch in IGNORABLE}
+_HAS_IGNORABLE = regex.compile("[" + "".join(sorted(IGNORABLE)) + "]")
 _GRAPHEME = regex.compile(r"\X")
 
 
 def normalize(text: str) -> str:
     """NFC, with the ignorable characters removed; ZWJ and ZWNJ are kept."""
     require_str(text, "text")
-    if not IGNORABLE.isdisjoint(text):
+    if text.isascii():
+        return text
+    if _HAS_IGNORABLE.search(text):
         text = text.translate(_DROP_IGNORABLE)
     return unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:
     """``normalize`` then ``casefold`` (which, unlike ``lower``, maps "Straße" to "strasse")."""
-    return unicodedata.normalize("NFC", normalize(text).casefold())
+    normal = normalize(text)
+    folded = normal.casefold()
+    # Folding can leave a text that is no longer NFC; scripts without case come back unchanged.
+    return folded if folded == normal or folded.isascii() else unicodedata.normalize("NFC", folded)
 
 
 def graphemes(text: str) -> list[str]:
