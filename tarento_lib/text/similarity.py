@@ -27,6 +27,7 @@ __all__ = [
     "MAX_DP_CELLS",
     "levenshtein",
     "levenshtein_dp",
+    "two_row_distance",
     "levenshtein_similarity",
     "jaccard",
     "ngrams",
@@ -59,7 +60,11 @@ def levenshtein(a: str, b: str, *, level: Level = "grapheme", fold_case: bool = 
 
 def levenshtein_dp(a: str, b: str, *, level: Level = "grapheme", fold_case: bool = True) -> int:
     """The same distance by dynamic programming over two rows: O(m·n) time, O(min(m, n)) memory."""
-    x, y = _pair(a, b, level, fold_case)
+    return two_row_distance(*_pair(a, b, level, fold_case))
+
+
+def two_row_distance(x: Sequence[str], y: Sequence[str]) -> int:
+    """The DP itself, over two prepared sequences of units."""
     if len(x) < len(y):
         x, y = y, x  # the row runs over the shorter text
     if len(x) * len(y) > MAX_DP_CELLS:
