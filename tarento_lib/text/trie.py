@@ -56,7 +56,8 @@ def _position(top: tuple[Record, ...], key: str) -> int:
 class Trie:
     """Words with frequencies; prefix search and frequency-ranked autocomplete.
 
-    Words are compared after NFC normalisation and ``casefold()``, so "Apple" and "apple"
+    Words are compared after NFC normalisation and ``casefold()`` (ignorable characters such
+    as a BOM are dropped, see :func:`~tarento_lib.text.unicode.fold`), so "Apple" and "apple"
     are one word (the latest spelling inserted is the one returned). Any script works.
     ``cache_size`` is how many completions each node remembers: ``autocomplete`` with
     ``k <= cache_size`` is O(len(prefix) + k); a larger ``k`` falls back to a bounded heap
@@ -108,7 +109,7 @@ class Trie:
         node = self._find(_key(word, "word"))
         if node is None or node.entry is None:
             raise KeyError(word)
-        return -node.entry[0]
+        return abs(node.entry[0])
 
     def autocomplete(self, prefix: str, k: int = 10) -> list[str]:
         """Up to ``k`` stored words starting with ``prefix``: most frequent first, ties alphabetically."""
@@ -124,7 +125,7 @@ class Trie:
     def items(self) -> Iterator[tuple[str, float]]:
         """Every ``(word, frequency)``, in key order."""
         for record in sorted(self._records(self._root), key=lambda r: r[1]):
-            yield record[2], -record[0]
+            yield record[2], abs(record[0])
 
     @staticmethod
     def _records(start: _Node) -> Iterator[Record]:
