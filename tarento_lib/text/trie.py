@@ -62,6 +62,9 @@ class Trie:
     ``cache_size`` is how many completions each node remembers: ``autocomplete`` with
     ``k <= cache_size`` is O(len(prefix) + k); a larger ``k`` falls back to a bounded heap
     over the subtree.
+
+    Not synchronised: share one instance between threads only behind a lock for writes
+    (queries never modify the trie, so concurrent readers alone are safe).
     """
 
     def __init__(self, words: Iterable[tuple[str, float]] = (), *, cache_size: int = 10) -> None:

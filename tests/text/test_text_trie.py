@@ -146,3 +146,13 @@ def test_trie_specific_bad_input() -> None:
     with pytest.raises(KeyError):
         trie.frequency("missing")
     assert repr(trie) == "Trie(0 words, cache_size=10)"
+
+
+def test_concurrent_readers_agree_with_a_single_reader() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    trie = Trie((f"{a}{b}{c}", (ord(a) * 7 + ord(b) * 3 + ord(c)) % 50) for a in "abc" for b in "abcdef" for c in "xyz")
+    prefixes = ["", "a", "ab", "bc", "cf", "cfz"] * 50
+    expected = [trie.autocomplete(p, 5) for p in prefixes]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda p: trie.autocomplete(p, 5), prefixes)) == expected
