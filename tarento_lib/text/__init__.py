@@ -1,0 +1,25 @@
+"""Strings: a frequency-ranked autocomplete trie, and Unicode/Indic-aware text similarity."""
+
+from tarento_lib.text.baselines import CollectAllTrie, SortedWordList
+from tarento_lib.text.similarity import (
+    DEFAULT_WEIGHTS,
+    combined,
+    compare,
+    cosine,
+    jaccard,
+    levenshtein,
+    levenshtein_dp,
+    levenshtein_similarity,
+    ngram_similarity,
+    ngrams,
+)
+from tarento_lib.text.trie import Trie
+from tarento_lib.text.unicode import IGNORABLE, fold, graphemes, normalize, units
+from tarento_lib.text.vocabulary import load_vocabulary
+
+__all__ = [
+    "Trie", "CollectAllTrie", "SortedWordList", "load_vocabulary",
+    "IGNORABLE", "normalize", "fold", "graphemes", "units",
+    "DEFAULT_WEIGHTS", "levenshtein", "levenshtein_dp", "levenshtein_similarity", "jaccard",
+    "ngrams", "ngram_similarity", "cosine", "combined", "compare",
+]

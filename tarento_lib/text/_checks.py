@@ -1,0 +1,33 @@
+"""Argument checks shared by the text package: each names the argument and what is allowed."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = ["require_str", "require_int", "require_frequency"]
+
+
+def require_str(value: Any, name: str) -> str:
+    """``value`` if it is a ``str``; else ``TypeError`` naming the argument."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    return value
+
+
+def require_int(value: Any, name: str, *, minimum: int = 1) -> int:
+    """``value`` if it is an ``int`` (not a bool) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def require_frequency(value: Any, name: str = "frequency") -> float:
+    """A finite, non-negative real number (int or float, not bool)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be an int or float, got {type(value).__name__}")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return value

@@ -1,0 +1,64 @@
+"""Unicode preparation for comparing text: NFC, ignorable characters, case, grapheme clusters.
+
+The unit a reader perceives as one letter is the *extended grapheme cluster*: in Devanagari
+"नमस्ते" is six code points but three clusters (न, म, स्ते). Comparing code points counts a
+vowel sign or a virama as a letter of its own, so this module offers both units.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Literal
+
+import regex
+
+from tarento_lib.text._checks import require_str
+
+__all__ = ["IGNORABLE", "Level", "LEVELS", "normalize", "fold", "graphemes", "units"]
+
+Level = Literal["grapheme", "codepoint"]
+LEVELS: tuple[str, ...] = ("grapheme", "codepoint")
+
+# Characters that never change what a text says, only how it is stored or laid out:
+# BOM / zero width no-break space, soft hyphen, word joiner, and the bidirectional marks,
+# embeddings and isolates. ZERO WIDTH JOINER (U+200D) and NON-JOINER (U+200C) are NOT here:
+# in Indic scripts they select a different letter form, and sometimes a different word.
+IGNORABLE: frozenset[str] = frozenset(
+    "\ufeff\u00ad\u2060\u200e\u200f\u061c"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_DROP_IGNORABLE = {ord(ch): None for ch in IGNORABLE}
+_HAS_IGNORABLE = regex.compile("[" + "".join(sorted(IGNORABLE)) + "]")
+_GRAPHEME = regex.compile(r"\X")
+
+
+def normalize(text: str) -> str:
+    """NFC, with the ignorable characters removed; ZWJ and ZWNJ are kept."""
+    require_str(text, "text")
+    if text.isascii():
+        return text
+    if _HAS_IGNORABLE.search(text):
+        text = text.translate(_DROP_IGNORABLE)
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """``normalize`` then ``casefold`` (which, unlike ``lower``, maps "Straße" to "strasse")."""
+    normal = normalize(text)
+    folded = normal.casefold()
+    # Folding can leave a text that is no longer NFC; scripts without case come back unchanged.
+    return folded if folded == normal or folded.isascii() else unicodedata.normalize("NFC", folded)
+
+
+def graphemes(text: str) -> list[str]:
+    """The user-perceived characters of ``text`` (extended grapheme clusters), in order."""
+    require_str(text, "text")
+    return _GRAPHEME.findall(text)
+
+
+def units(text: str, level: Level = "grapheme", *, fold_case: bool = True) -> tuple[str, ...]:
+    """``text`` prepared for comparison and split into graphemes or code points."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    prepared = fold(text) if fold_case else normalize(text)
+    return tuple(_GRAPHEME.findall(prepared)) if level == "grapheme" else tuple(prepared)
