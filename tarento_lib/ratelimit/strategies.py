@@ -150,7 +150,7 @@ class TokenBucket(_Bucket):
         if state is not None:
             tokens, last = state
             tokens = min(capacity, tokens + max(0.0, now - last) * rate)  # a clock behind `last` adds nothing
-            last = max(last, now)
+            last = now  # a clock that went back refills nothing, and refills from here on
         if tokens + EPSILON < cost:
             return Decision(False, capacity, math.floor(tokens + EPSILON), (cost - tokens) / rate,
                             (capacity - tokens) / rate), None, 0.0
@@ -173,7 +173,7 @@ class LeakyBucket(_Bucket):
         if state is not None:
             level, last = state
             level = max(0.0, level - max(0.0, now - last) * rate)
-            last = max(last, now)
+            last = now  # a clock that went back refills nothing, and refills from here on
         if level + cost > capacity + EPSILON:
             room = max(0, math.floor(capacity - level + EPSILON))
             return Decision(False, capacity, room, (level + cost - capacity) / rate, level / rate), None, 0.0

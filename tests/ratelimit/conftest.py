@@ -60,6 +60,12 @@ def store(backend: str) -> MemoryStore | RedisStore:
     return make_store(backend)
 
 
+@pytest.fixture(name="make_store")
+def make_store_fixture():  # type: ignore[no-untyped-def]
+    """The store builder itself, for tests that need two stores of one backend."""
+    return make_store
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(1000.0)

@@ -116,7 +116,7 @@ if raw then
   local t, l = string.match(raw, '^(%S+) (%S+)$')
   tokens, last = tonumber(t), tonumber(l)
   tokens = math.min(capacity, tokens + math.max(0, now - last) * rate)
-  last = math.max(last, now)
+  last = now
 end
 if tokens + EPS < cost then
   return {0, math.floor(tokens + EPS), f((cost - tokens) / rate), f((capacity - tokens) / rate)}
@@ -136,7 +136,7 @@ if raw then
   local l, t = string.match(raw, '^(%S+) (%S+)$')
   level, last = tonumber(l), tonumber(t)
   level = math.max(0, level - math.max(0, now - last) * rate)
-  last = math.max(last, now)
+  last = now
 end
 if level + cost > capacity + EPS then
   return {0, math.max(0, math.floor(capacity - level + EPS)), f((level + cost - capacity) / rate), f(level / rate)}
