@@ -93,7 +93,14 @@ class RateLimiter(ABC):
     # --- the decision API -----------------------------------------------------------
     def hit(self, key: str, cost: int = 1) -> Decision:
         """Try to admit one request of ``cost`` units for ``key``; a denied request consumes nothing."""
-        return self._decide(key, cost, True)
+        if type(cost) is not int or cost != 1:  # the hot path: the same steps as _decide, inlined
+            self._check_cost(cost)
+        if type(key) is not str or not key:
+            self._check_key(key)
+        try:
+            return self.storage.decide(self, self._prefix + key, self.clock.now(), cost, True)
+        except StorageError as exc:
+            return self._fallback(exc, cost)
 
     def peek(self, key: str, cost: int = 1) -> Decision:
         """What :meth:`hit` would answer now, without consuming anything."""

@@ -78,7 +78,10 @@ class SlidingLog(_Windowed):
         if not consume:
             reset = log[-1] + window - now if log else 0.0
             return Decision(True, limit, limit - count, 0.0, reset), None, 0.0
-        log.extend([now] * cost)
+        if cost == 1:
+            log.append(now)
+        else:
+            log.extend([now] * cost)
         return Decision(True, limit, limit - count - cost, 0.0, window), log, window
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from tarento_lib.ratelimit.decision import Decision
@@ -20,17 +19,22 @@ class MemoryStore:
     """Thread-safe in-process state. Memory stays bounded by the keys that are still active.
 
     Every write gives the key an expiry (when its state is back to "fresh": window over,
-    bucket full or empty). Keys are kept in write order, so expired ones at the front are
-    dropped on every call; a full sweep runs whenever the store has doubled since the last
-    one. Both are amortised O(1) per decision.
+    bucket full or empty); an expired entry is never used. A sweep drops every expired key
+    whenever the store has doubled in size since the last sweep, and at least every
+    ``sweep_every`` seconds of the limiter's clock, so one-off keys do not pile up.
+    Limiters that share one store must share one clock (expiry times are compared across keys).
     """
 
     blocking = False
 
-    def __init__(self) -> None:
-        self._data: OrderedDict[str, tuple[Any, float]] = OrderedDict()
+    def __init__(self, *, sweep_every: float = 10.0) -> None:
+        if isinstance(sweep_every, bool) or not isinstance(sweep_every, (int, float)) or not sweep_every > 0:
+            raise ValueError(f"sweep_every must be a number of seconds > 0, got {sweep_every!r}")
+        self._data: dict[str, tuple[Any, float]] = {}
         self._lock = threading.Lock()
+        self._sweep_every = float(sweep_every)
         self._sweep_at = _MIN_SWEEP
+        self._next_sweep: float | None = None
 
     def supports(self, strategy: str) -> bool:
         return True  # every strategy's Python step runs here
@@ -39,32 +43,27 @@ class MemoryStore:
         data = self._data
         with self._lock:
             entry = data.get(key)
-            state = entry[0] if entry is not None and entry[1] > now else None
-            decision, new_state, ttl = limiter.step(state, now, cost, consume)
+            decision, new_state, ttl = limiter.step(
+                entry[0] if entry is not None and entry[1] > now else None, now, cost, consume)
             if new_state is not None:
                 data[key] = (new_state, now + ttl)
-                data.move_to_end(key)
-            self._drop_expired(now)
+            if len(data) >= self._sweep_at or self._next_sweep is None or now >= self._next_sweep:
+                self._sweep(now)
         return decision
 
-    def _drop_expired(self, now: float) -> None:
+    def _sweep(self, now: float) -> None:
         data = self._data
-        while data:
-            first = next(iter(data))
-            if data[first][1] > now:
-                break
-            del data[first]
-        if len(data) >= self._sweep_at:  # expiries out of write order (mixed TTLs): sweep everything
-            for key in [k for k, (_, expires) in data.items() if expires <= now]:
-                del data[key]
-            self._sweep_at = max(_MIN_SWEEP, 2 * len(data))
+        for key in [k for k, (_, expires) in data.items() if expires <= now]:
+            del data[key]
+        self._sweep_at = max(_MIN_SWEEP, 2 * len(data))
+        self._next_sweep = now + self._sweep_every
 
     def clear(self, key: str) -> None:
         with self._lock:
             self._data.pop(key, None)
 
     def __len__(self) -> int:
-        """How many keys are stored (expired ones may linger until the next decision)."""
+        """How many keys are stored (expired ones may linger until the next sweep)."""
         return len(self._data)
 
     def __repr__(self) -> str:

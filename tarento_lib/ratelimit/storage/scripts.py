@@ -50,10 +50,9 @@ local limit, window, rid = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', f(now - window + EPS))
 local count = redis.call('ZCARD', KEYS[1])
 if count + cost > limit then
-  local k = count + cost - limit - 1
-  local needed = redis.call('ZRANGE', KEYS[1], k, k, 'WITHSCORES')
-  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-  return {0, limit - count, f(tonumber(needed[2]) + window - now), f(tonumber(newest[2]) + window - now)}
+  -- from the entry that must leave first to the newest, in one read
+  local tail = redis.call('ZRANGE', KEYS[1], count + cost - limit - 1, -1, 'WITHSCORES')
+  return {0, limit - count, f(tonumber(tail[2]) + window - now), f(tonumber(tail[#tail]) + window - now)}
 end
 if not consume then
   local reset = 0
