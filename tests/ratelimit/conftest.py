@@ -55,6 +55,12 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(params=BACKENDS[1:])
+def redis_backend(request: pytest.FixtureRequest) -> str:
+    """The Redis-like backends only: fakeredis always, the real server when its URL is set."""
+    return str(request.param)
+
+
 @pytest.fixture
 def store(backend: str) -> MemoryStore | RedisStore:
     return make_store(backend)

@@ -11,10 +11,8 @@ from tarento_lib.clock import FakeClock
 from tarento_lib.ratelimit import STRATEGIES, RedisStore, SlidingLog, StorageError, redis_from_env
 
 
-def test_one_round_trip_per_decision(backend: str, prefix: str, make_store, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    if backend == "memory":
-        pytest.skip("Redis only")
-    store = make_store(backend)
+def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    store = make_store(redis_backend)
     sent: list[str] = []
     original = store.client.execute_command
 
@@ -33,10 +31,8 @@ def test_one_round_trip_per_decision(backend: str, prefix: str, make_store, monk
         assert sent == ["EVALSHA"] * 10, name
 
 
-def test_script_reloaded_after_flush(backend: str, prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
-    if backend == "memory":
-        pytest.skip("Redis only")
-    store = make_store(backend)
+def test_script_reloaded_after_flush(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store("fakeredis")  # never SCRIPT FLUSH a real server other suites share
     limiter = SlidingLog(2, 10.0, storage=store, clock=FakeClock(), prefix=prefix)
     assert limiter.hit("u").allowed
     store.client.script_flush()
@@ -45,10 +41,8 @@ def test_script_reloaded_after_flush(backend: str, prefix: str, make_store) -> N
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
-def test_every_admitted_write_expires(name: str, backend: str, prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
-    if backend == "memory":
-        pytest.skip("Redis only")
-    store = make_store(backend)
+def test_every_admitted_write_expires(name: str, redis_backend: str, prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store(redis_backend)
     limiter = STRATEGIES[name](4, 2.0, storage=store, clock=FakeClock(0.5), prefix=prefix)
     limiter.hit("u", cost=2)
     ttl = store.client.pttl(limiter._prefix + "u")
