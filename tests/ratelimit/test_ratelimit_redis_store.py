@@ -46,7 +46,7 @@ def test_every_admitted_write_expires(name: str, redis_backend: str, prefix: str
     limiter = STRATEGIES[name](4, 2.0, storage=store, clock=FakeClock(0.5), prefix=prefix)
     limiter.hit("u", cost=2)
     ttl = store.client.pttl(limiter._prefix + "u")
-    assert 0 < ttl <= 4000  # at most two windows, or the time to refill/drain
+    assert 0 < ttl <= 5000  # at most two windows, or the time to refill/drain, plus 1 s of slack
     limiter.peek("fresh")
     assert not store.client.exists(limiter._prefix + "fresh")  # a peek writes nothing
 

@@ -5,7 +5,9 @@ Calling convention: ``KEYS[1]`` is the key; ``ARGV`` is ``now`` (``''`` = use th
 that is unique across processes (the sliding log uses it to make sorted-set members distinct).
 Each script answers ``{allowed, remaining, retry_after, reset_after}``; the two durations are
 strings because Redis truncates Lua numbers to integers. Only an admitted request writes, and
-every write sets an expiry, so idle keys disappear by themselves.
+every write sets an expiry (when the state is back to fresh, plus one second of slack, because
+Redis counts expiry in its own real time while ``now`` may come from another clock), so idle
+keys disappear by themselves.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ local cost = tonumber(ARGV[2])
 local consume = ARGV[3] == '1'
 local EPS = 1e-9
 local function f(x) return string.format('%.17g', x) end
-local function px(s) return math.max(1, math.ceil(s * 1000)) end
+local function px(s) return math.ceil(s * 1000) + 1000 end  -- one second of slack: expiry is real time
 """
 
 _FIXED_WINDOW = """
