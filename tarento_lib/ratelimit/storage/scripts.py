@@ -49,11 +49,11 @@ return {1, limit - count, '0', f(reset)}
 # One sorted-set member per admitted unit: score = time, member = request id (never the time alone).
 _SLIDING_LOG = """
 local limit, window, rid = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', f(now - window + EPS))
-local count = redis.call('ZCARD', KEYS[1])
+local edge = f(now - window + EPS)  -- entries at or before the edge have left the window
+local count = redis.call('ZCOUNT', KEYS[1], '(' .. edge, '+inf')
 if count + cost > limit then
   -- from the entry that must leave first to the newest, in one read
-  local tail = redis.call('ZRANGE', KEYS[1], count + cost - limit - 1, -1, 'WITHSCORES')
+  local tail = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. edge, '+inf', 'WITHSCORES', 'LIMIT', count + cost - limit - 1, -1)
   return {0, limit - count, f(tonumber(tail[2]) + window - now), f(tonumber(tail[#tail]) + window - now)}
 end
 if not consume then
@@ -64,6 +64,7 @@ if not consume then
   end
   return {1, limit - count, '0', f(reset)}
 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', edge)
 local members = {}
 for i = 1, cost do
   members[#members + 1] = f(now)
