@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
 from tarento_lib.ratelimit.decision import EPSILON, Decision
-from tarento_lib.ratelimit.errors import ConfigurationError, StorageError
+from tarento_lib.ratelimit.errors import ConfigurationError, RateLimitExceeded, StorageError
 
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.storage import Storage
@@ -110,6 +110,13 @@ class RateLimiter(ABC):
         """Forget everything about ``key`` (its full allowance is back)."""
         self._check_key(key)
         self.storage.clear(self._prefix + key)
+
+    def hit_or_raise(self, key: str, cost: int = 1) -> Decision:
+        """:meth:`hit`, but a refusal raises :class:`RateLimitExceeded` carrying ``retry_after``."""
+        decision = self.hit(key, cost)
+        if not decision.allowed:
+            raise RateLimitExceeded(decision.retry_after, decision.limit)
+        return decision
 
     def allow(self, key: str, cost: int = 1) -> bool:
         """``hit(key, cost).allowed``: the short form the exercises use."""

@@ -8,7 +8,7 @@ import pytest
 
 from tarento_lib.clock import FakeClock
 from tarento_lib.ratelimit import (
-    STRATEGIES, FixedWindow, LeakyBucket, SlidingLog, SlidingWindowCounter, TokenBucket,
+    STRATEGIES, FixedWindow, LeakyBucket, RateLimitExceeded, SlidingLog, SlidingWindowCounter, TokenBucket,
 )
 
 
@@ -159,3 +159,11 @@ def test_headers_round_up(store, prefix) -> None:  # type: ignore[no-untyped-def
     denied = limiter.hit("ana")
     assert denied.headers() == {"RateLimit-Limit": "1", "RateLimit-Remaining": "0", "RateLimit-Reset": "1", "Retry-After": "1"}
     assert math.isclose(denied.retry_after, 0.7)
+
+
+def test_hit_or_raise(store, clock, prefix) -> None:  # type: ignore[no-untyped-def]
+    limiter = SlidingLog(1, 10.0, storage=store, clock=clock, prefix=prefix)
+    assert limiter.hit_or_raise("ana").allowed
+    with pytest.raises(RateLimitExceeded, match="limit of 1 exceeded") as caught:
+        limiter.hit_or_raise("ana")
+    assert caught.value.retry_after == 10.0 and caught.value.limit == 1
