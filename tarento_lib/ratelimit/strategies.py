@@ -117,9 +117,11 @@ class SlidingWindowCounter(_Windowed):
         if curr + cost <= limit:  # the previous window's weight only has to fade enough
             retry = start + window * (1 - (limit - cost - curr) / prev) - now
         else:  # wait for the next window, then for this window's weight to fade
-            retry = start + window + window * max(0, 1 - (limit - cost) / curr) - now
+            fade = 1 - (limit - cost) / curr
+            retry = start + window + (window * fade if fade > 0 else 0.0) - now
         reset = start + 2 * window - now if curr else start + window - now
-        return Decision(False, limit, max(0, math.floor(limit - used + EPSILON)), max(0.0, retry), reset)
+        room = limit - used + EPSILON  # (conditionals, not max(): this is the hot path under overload)
+        return Decision(False, limit, math.floor(room) if room > 0 else 0, retry if retry > 0 else 0.0, reset)
 
 
 class _Bucket(RateLimiter):
