@@ -39,22 +39,26 @@ if raw then
   if tonumber(i) == index then count = tonumber(c) end
 end
 local reset = (index + 1) * window - now
-if count + cost > limit then return {0, limit - count, f(reset), f(reset)} end
-if not consume then return {1, limit - count, '0', f(reset)} end
+local shown = f(reset)
+if count + cost > limit then return {0, limit - count, shown, shown} end
+if not consume then return {1, limit - count, '0', shown} end
 count = count + cost
 redis.call('SET', KEYS[1], f(index) .. ' ' .. count, 'PX', px(reset))
-return {1, limit - count, '0', f(reset)}
+return {1, limit - count, '0', shown}
 """
 
 # One sorted-set member per admitted unit: score = time, member = request id (never the time alone).
 _SLIDING_LOG = """
 local limit, window, rid = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
-local edge = f(now - window + EPS)  -- entries at or before the edge have left the window
-local count = redis.call('ZCOUNT', KEYS[1], '(' .. edge, '+inf')
+-- Trim, then count: ZREMRANGEBYSCORE stops at the first live entry and ZCARD is O(1), whereas
+-- ZCOUNT would parse every score of a small (listpack) set on every call.
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', f(now - window + EPS))
+local count = redis.call('ZCARD', KEYS[1])
 if count + cost > limit then
-  -- from the entry that must leave first to the newest, in one read
-  local tail = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. edge, '+inf', 'WITHSCORES', 'LIMIT', count + cost - limit - 1, -1)
-  return {0, limit - count, f(tonumber(tail[2]) + window - now), f(tonumber(tail[#tail]) + window - now)}
+  local k = count + cost - limit - 1  -- the entry that must leave first; then the newest
+  local first = redis.call('ZRANGE', KEYS[1], k, k, 'WITHSCORES')
+  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  return {0, limit - count, f(tonumber(first[2]) + window - now), f(tonumber(newest[2]) + window - now)}
 end
 if not consume then
   local reset = 0
@@ -64,7 +68,6 @@ if not consume then
   end
   return {1, limit - count, '0', f(reset)}
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', edge)
 local members = {}
 for i = 1, cost do
   members[#members + 1] = f(now)
