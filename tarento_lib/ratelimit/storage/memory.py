@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._sweep_every = float(sweep_every)
         self._sweep_at = _MIN_SWEEP
-        self._next_sweep: float | None = None
+        self._next_sweep = -math.inf  # the first decision sweeps (and sets the timer)
 
     def supports(self, strategy: str) -> bool:
         return True  # every strategy's Python step runs here
@@ -47,7 +48,7 @@ class MemoryStore:
                 entry[0] if entry is not None and entry[1] > now else None, now, cost, consume)
             if new_state is not None:
                 data[key] = (new_state, now + ttl)
-            if len(data) >= self._sweep_at or self._next_sweep is None or now >= self._next_sweep:
+            if now >= self._next_sweep or len(data) >= self._sweep_at:
                 self._sweep(now)
         return decision
 
