@@ -72,6 +72,8 @@ class RateLimiter(ABC):
         if not self.storage.supports(self.name):
             raise ConfigurationError(f"{type(self.storage).__name__} has no implementation of {self.name!r}")
         self._prefix = f"{prefix}:{self.name}:{self._signature()}:"
+        self._now = self.clock.now  # bound once: hit() is the hot path
+        self._store_decide = self.storage.decide
 
     # --- what a strategy provides -------------------------------------------------
     @abstractmethod
@@ -98,7 +100,7 @@ class RateLimiter(ABC):
         if type(key) is not str or not key:
             self._check_key(key)
         try:
-            return self.storage.decide(self, self._prefix + key, self.clock.now(), cost, True)
+            return self._store_decide(self, self._prefix + key, self._now(), cost, True)
         except StorageError as exc:
             return self._fallback(exc, cost)
 
