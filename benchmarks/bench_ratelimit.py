@@ -1,0 +1,187 @@
+"""Rate limiters: tarento_lib.ratelimit against the `limits` package, ratios measured in one run.
+
+In memory: decisions per second for the sliding log, sliding window counter and fixed window
+against limits' MovingWindow, SlidingWindowCounter and FixedWindow (memory storage), on 1 key
+(mostly refusals) and on 10 000 keys (mostly admissions). Rounds are interleaved; each figure
+is the median of the rounds.
+
+On Redis (``$TARENTO_REDIS_URL``, or a throw-away redis-server started on a free loopback port
+when the binary is installed): client writes (round trips) per decision, server commands per
+decision (``INFO commandstats`` deltas), and decisions per second against limits' RedisStorage.
+
+    python benchmarks/bench_ratelimit.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import limits  # noqa: E402
+import redis  # noqa: E402
+from limits.storage import MemoryStorage, RedisStorage  # noqa: E402
+from limits.strategies import (  # noqa: E402
+    FixedWindowRateLimiter, MovingWindowRateLimiter, SlidingWindowCounterRateLimiter,
+)
+from redis.connection import Connection  # noqa: E402
+
+from tarento_lib.ratelimit import FixedWindow, RedisStore, SlidingLog, SlidingWindowCounter  # noqa: E402
+
+LIMIT, WINDOW = 100, 60.0
+ITEM = limits.parse(f"{LIMIT}/minute")
+PAIRS = {
+    "sliding log vs MovingWindow": (SlidingLog, MovingWindowRateLimiter),
+    "sliding counter vs SlidingWindowCounter": (SlidingWindowCounter, SlidingWindowCounterRateLimiter),
+    "fixed window vs FixedWindow": (FixedWindow, FixedWindowRateLimiter),
+}
+
+
+def rate(run: Callable[[str], Any], keys: list[str], n: int) -> float:
+    start = time.perf_counter()
+    for i in range(n):
+        run(keys[i % len(keys)])
+    return n / (time.perf_counter() - start)
+
+
+def compare(make_ours: Callable[[], Any], make_theirs: Callable[[], Any], keys: list[str], n: int, rounds: int) -> tuple[float, float]:
+    ours_rates, theirs_rates = [], []
+    for _ in range(rounds):  # interleaved, each round on fresh state
+        ours = make_ours()
+        ours_rates.append(rate(lambda k: ours.hit(k), keys, n))
+        theirs = make_theirs()
+        theirs_rates.append(rate(lambda k: theirs.hit(ITEM, k), keys, n))
+    return statistics.median(ours_rates), statistics.median(theirs_rates)
+
+
+def memory_section(n: int, rounds: int) -> None:
+    print(f"\n== in memory: {LIMIT} per {WINDOW:g} s, {n} decisions per round, median of {rounds} rounds")
+    print(f"{'strategy':42s} {'keys':>6s} {'ours/s':>11s} {'limits/s':>11s} {'ratio':>7s}")
+    for label, (ours_cls, theirs_cls) in PAIRS.items():
+        for n_keys in (1, 10_000):
+            keys = [f"user{i}" for i in range(n_keys)]
+            ours, theirs = compare(lambda: ours_cls(LIMIT, WINDOW), lambda: theirs_cls(MemoryStorage()), keys, n, rounds)
+            print(f"{label:42s} {n_keys:>6d} {ours:>11,.0f} {theirs:>11,.0f} {ours / theirs:>6.1f}x")
+
+
+@contextmanager
+def redis_url() -> Iterator[str | None]:
+    url = os.environ.get("TARENTO_REDIS_URL")
+    if url:
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        yield None
+        return
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with tempfile.TemporaryDirectory() as workdir:
+        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                 "--dir", workdir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            client = redis.Redis(port=port)
+            for _ in range(100):
+                try:
+                    client.ping()
+                    break
+                except redis.ConnectionError:
+                    time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+class WriteCounter:
+    """Counts packed-command writes on every redis-py connection: one per round trip."""
+
+    def __init__(self) -> None:
+        self.writes = 0
+        self._original = Connection.send_packed_command
+
+    def __enter__(self) -> "WriteCounter":
+        original, counter = self._original, self
+
+        def counting(conn: Connection, command: Any, check_health: bool = True) -> None:
+            counter.writes += 1
+            original(conn, command, check_health)
+
+        Connection.send_packed_command = counting  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        Connection.send_packed_command = self._original  # type: ignore[method-assign]
+
+
+def command_calls(client: redis.Redis) -> int:
+    stats = client.info("commandstats")
+    return sum(v["calls"] for k, v in stats.items() if k not in ("cmdstat_info",))
+
+
+def per_decision(client: redis.Redis, hit: Callable[[str], Any], keys: list[str], n: int) -> tuple[float, float]:
+    for key in keys[:3]:
+        hit(key)  # warm up: scripts loaded, connections open
+    before = command_calls(client)
+    with WriteCounter() as counter:
+        for i in range(n):
+            hit(keys[i % len(keys)])
+        writes = counter.writes
+    after = command_calls(client)
+    return writes / n, (after - before) / n
+
+
+def redis_section(url: str, n: int, rounds: int) -> None:
+    client = redis.Redis.from_url(url)
+    prefix = f"bench{os.getpid()}"
+    print(f"\n== on Redis ({client.info('server')['redis_version']}): {LIMIT} per {WINDOW:g} s")
+    print(f"{'strategy':42s} {'keys':>6s} {'trips/dec':>9s} {'cmds/dec':>9s} {'ours/s':>9s} {'limits/s':>9s} {'ratio':>6s}")
+    for label, (ours_cls, theirs_cls) in PAIRS.items():
+        for n_keys in (1, 1000):
+            keys = [f"user{i}" for i in range(n_keys)]
+
+            def make_ours() -> Any:
+                return ours_cls(LIMIT, WINDOW, storage=RedisStore(redis.Redis.from_url(url)), prefix=f"{prefix}{time.perf_counter_ns()}")
+
+            def make_theirs() -> Any:
+                return theirs_cls(RedisStorage(url, key_prefix=f"{prefix}{time.perf_counter_ns()}"))
+
+            ours = make_ours()
+            trips, cmds = per_decision(client, lambda k: ours.hit(k), keys, min(n, 2000))
+            theirs = make_theirs()
+            their_trips, their_cmds = per_decision(client, lambda k: theirs.hit(ITEM, k), keys, min(n, 2000))
+            ours_rate, theirs_rate = compare(make_ours, make_theirs, keys, n, rounds)
+            print(f"{label:42s} {n_keys:>6d} {trips:>9.2f} {cmds:>9.2f} {ours_rate:>9,.0f} {theirs_rate:>9,.0f} {ours_rate / theirs_rate:>5.2f}x")
+            print(f"{'   (limits)':42s} {'':>6s} {their_trips:>9.2f} {their_cmds:>9.2f}")
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller run (seconds, not minutes)")
+    args = parser.parse_args()
+    n, rounds, redis_n = (5_000, 3, 1_000) if args.quick else (30_000, 5, 5_000)
+    memory_section(n, rounds)
+    with redis_url() as url:
+        if url is None:
+            print("\n(no TARENTO_REDIS_URL and no redis-server binary: Redis section skipped)")
+        else:
+            redis_section(url, redis_n, rounds)
+
+
+if __name__ == "__main__":
+    main()

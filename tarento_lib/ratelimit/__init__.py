@@ -1,0 +1,24 @@
+"""Rate limiting (questions 2 and 5): five strategies over a memory or Redis store.
+
+>>> from tarento_lib.clock import FakeClock
+>>> limiter = SlidingLog(2, 10.0, clock=FakeClock())
+>>> [limiter.hit("ana").allowed for _ in range(3)]
+[True, True, False]
+"""
+
+from tarento_lib.ratelimit.base import ON_ERROR_POLICIES, RateLimiter
+from tarento_lib.ratelimit.decision import Decision
+from tarento_lib.ratelimit.errors import ConfigurationError, RateLimitExceeded, StorageError
+from tarento_lib.ratelimit.storage import Storage, redis_from_env, store_from_url
+from tarento_lib.ratelimit.storage.memory import MemoryStore
+from tarento_lib.ratelimit.storage.redis import RedisStore
+from tarento_lib.ratelimit.strategies import (
+    STRATEGIES, FixedWindow, LeakyBucket, SlidingLog, SlidingWindowCounter, TokenBucket,
+)
+
+__all__ = [
+    "RateLimiter", "Decision", "ON_ERROR_POLICIES",
+    "FixedWindow", "SlidingLog", "SlidingWindowCounter", "TokenBucket", "LeakyBucket", "STRATEGIES",
+    "Storage", "MemoryStore", "RedisStore", "store_from_url", "redis_from_env",
+    "ConfigurationError", "StorageError", "RateLimitExceeded",
+]

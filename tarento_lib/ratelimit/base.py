@@ -1,0 +1,185 @@
+"""The decision API every strategy shares: ``hit``, ``peek``, ``reset``, ``wait`` and the error policy."""
+
+from __future__ import annotations
+
+import logging
+import math
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
+from tarento_lib.ratelimit.decision import EPSILON, Decision
+from tarento_lib.ratelimit.errors import ConfigurationError, RateLimitExceeded, StorageError
+
+if TYPE_CHECKING:
+    from tarento_lib.ratelimit.storage import Storage
+
+__all__ = ["RateLimiter", "ON_ERROR_POLICIES", "check_count", "check_period"]
+
+logger = logging.getLogger("tarento_lib.ratelimit")
+
+ON_ERROR_POLICIES = ("allow", "deny", "raise")
+
+
+def check_count(name: str, value: object, *, maximum: int | None = None) -> int:
+    """``value`` as an int >= 1 (and <= ``maximum``), or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1 or (maximum is not None and value > maximum):
+        allowed = f"between 1 and {maximum}" if maximum is not None else ">= 1"
+        raise ValueError(f"{name} must be {allowed}, got {value}")
+    return value
+
+
+def check_period(name: str, value: object) -> float:
+    """``value`` as a finite float > 0 (seconds or a rate), or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    number = float(value)
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return number
+
+
+class RateLimiter(ABC):
+    """One limit (``limit`` requests per something) applied per key, over a storage backend.
+
+    Subclasses give the algorithm twice: :meth:`step` in Python (the memory store runs it
+    under its lock) and a Lua script named :attr:`script` (the Redis store runs it atomically).
+    """
+
+    name: ClassVar[str]
+
+    def __init__(
+        self,
+        limit: int,
+        *,
+        storage: Storage | None = None,
+        clock: Clock | None = None,
+        on_error: str = "allow",
+        prefix: str = "rl",
+    ) -> None:
+        from tarento_lib.ratelimit.storage.memory import MemoryStore
+
+        self.limit = limit
+        self.clock: Clock = clock if clock is not None else MonotonicClock()
+        self.storage: Storage = storage if storage is not None else MemoryStore()
+        if on_error not in ON_ERROR_POLICIES:
+            raise ConfigurationError(f"on_error must be one of {ON_ERROR_POLICIES}, got {on_error!r}")
+        if not isinstance(prefix, str):
+            raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
+        self.on_error = on_error
+        if not self.storage.supports(self.name):
+            raise ConfigurationError(f"{type(self.storage).__name__} has no implementation of {self.name!r}")
+        self._prefix = f"{prefix}:{self.name}:{self._signature()}:"
+        self._now = self.clock.now  # bound once: hit() is the hot path
+        self._store_decide = self.storage.decide
+
+    # --- what a strategy provides -------------------------------------------------
+    @abstractmethod
+    def _signature(self) -> str:
+        """The parameters, so two different limits never share a stored key."""
+
+    @abstractmethod
+    def step(self, state: Any, now: float, cost: int, consume: bool) -> tuple[Decision, Any, float]:
+        """Pure transition: ``(decision, new_state or None for "no write", ttl seconds)``."""
+
+    @abstractmethod
+    def script_args(self) -> tuple[float, ...]:
+        """The strategy parameters passed to its Lua script after ``now, cost, consume``."""
+
+    @abstractmethod
+    def _fallback_wait(self, cost: int) -> float:
+        """A plausible ``retry_after`` when the store is down and the policy denies."""
+
+    # --- the decision API -----------------------------------------------------------
+    def hit(self, key: str, cost: int = 1) -> Decision:
+        """Try to admit one request of ``cost`` units for ``key``; a denied request consumes nothing."""
+        if type(cost) is not int or cost != 1:  # the hot path: the same steps as _decide, inlined
+            self._check_cost(cost)
+        if type(key) is not str or not key:
+            self._check_key(key)
+        try:
+            return self._store_decide(self, self._prefix + key, self._now(), cost, True)
+        except StorageError as exc:
+            return self._fallback(exc, cost)
+
+    def peek(self, key: str, cost: int = 1) -> Decision:
+        """What :meth:`hit` would answer now, without consuming anything."""
+        return self._decide(key, cost, False)
+
+    def reset(self, key: str) -> None:
+        """Forget everything about ``key`` (its full allowance is back)."""
+        self._check_key(key)
+        self.storage.clear(self._prefix + key)
+
+    def hit_or_raise(self, key: str, cost: int = 1) -> Decision:
+        """:meth:`hit`, but a refusal raises :class:`RateLimitExceeded` carrying ``retry_after``."""
+        decision = self.hit(key, cost)
+        if not decision.allowed:
+            raise RateLimitExceeded(decision.retry_after, decision.limit)
+        return decision
+
+    def allow(self, key: str, cost: int = 1) -> bool:
+        """``hit(key, cost).allowed``: the short form the exercises use."""
+        return self._decide(key, cost, True).allowed
+
+    def retry_after(self, key: str, cost: int = 1) -> float:
+        """Seconds until a request of ``cost`` would be allowed (0 when it would be now)."""
+        return self._decide(key, cost, False).retry_after
+
+    def wait(self, key: str, cost: int = 1, timeout: float | None = None) -> bool:
+        """Block on the clock until admitted (True) or until ``timeout`` runs out (False).
+
+        ``timeout=0`` tries once and never sleeps; ``None`` waits as long as it takes. It
+        returns False as soon as the wait it would need is longer than the time left, rather
+        than sleeping in vain. A ``cost`` above the limit raises ``ValueError`` at once.
+        """
+        limit = None if timeout is None else validate_seconds("timeout", timeout)
+        self._check_cost(cost)
+        deadline = None if limit is None else self.clock.now() + limit
+        while True:
+            decision = self.hit(key, cost)
+            if decision.allowed:
+                return True
+            delay = max(decision.retry_after, 1e-6)
+            if deadline is not None and self.clock.now() + delay > deadline + EPSILON:
+                return False
+            self.clock.sleep(delay)
+
+    # --- internals ------------------------------------------------------------------
+    def _decide(self, key: str, cost: int, consume: bool) -> Decision:
+        if type(cost) is not int or cost != 1:
+            self._check_cost(cost)
+        if type(key) is not str or not key:
+            self._check_key(key)
+        now = self.clock.now()
+        try:
+            return self.storage.decide(self, self._prefix + key, now, cost, consume)
+        except StorageError as exc:
+            return self._fallback(exc, cost)
+
+    def _fallback(self, exc: StorageError, cost: int) -> Decision:
+        if self.on_error == "raise":
+            raise exc
+        allowed = self.on_error == "allow"
+        logger.warning("rate limit store failed (%s); on_error=%r so the request is %s",
+                       exc, self.on_error, "allowed" if allowed else "denied")
+        if allowed:
+            return Decision(True, self.limit, self.limit - cost, 0.0, 0.0, fallback=True)
+        wait = self._fallback_wait(cost)
+        return Decision(False, self.limit, 0, wait, wait, fallback=True)
+
+    def _check_cost(self, cost: object) -> int:
+        return check_count("cost", cost, maximum=self.limit)
+
+    @staticmethod
+    def _check_key(key: object) -> str:
+        if not isinstance(key, str):
+            raise TypeError(f"key must be a str, got {type(key).__name__}")
+        if not key:
+            raise ValueError("key must be a non-empty string")
+        return key
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._signature().replace('/', ', ')}, storage={type(self.storage).__name__})"

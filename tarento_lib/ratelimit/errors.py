@@ -1,0 +1,22 @@
+"""The few exceptions of :mod:`tarento_lib.ratelimit`."""
+
+from __future__ import annotations
+
+__all__ = ["ConfigurationError", "StorageError", "RateLimitExceeded"]
+
+
+class ConfigurationError(ValueError):
+    """A storage URL or option the package cannot use (unknown scheme, bad policy...)."""
+
+
+class StorageError(RuntimeError):
+    """The backing store could not be reached or answered nonsense; wraps the driver's error."""
+
+
+class RateLimitExceeded(Exception):
+    """Raised by callers that prefer an exception to a denied :class:`Decision`."""
+
+    def __init__(self, retry_after: float, limit: int) -> None:
+        super().__init__(f"rate limit of {limit} exceeded; retry after {retry_after:.3f} s")
+        self.retry_after = retry_after
+        self.limit = limit

@@ -1,0 +1,81 @@
+"""FastAPI integration: a dependency that answers 429 with ``Retry-After`` and ``RateLimit-*`` headers.
+
+Allowed responses carry the same ``RateLimit-*`` headers. The event loop never waits on Redis:
+a store that does network I/O (``storage.blocking``) is called in Starlette's threadpool; the
+memory store answers in microseconds without I/O, so it is called inline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from tarento_lib.ratelimit.base import RateLimiter, check_count
+from tarento_lib.ratelimit.decision import Decision
+
+__all__ = ["RateLimitDependency", "rate_limit", "client_ip", "api_key_or_ip", "create_demo_app"]
+
+KeyFunc = Callable[[Request], str]
+
+
+def client_ip(request: Request) -> str:
+    """The peer address (behind a proxy, derive it from a trusted ``X-Forwarded-For`` instead)."""
+    return request.client.host if request.client else "unknown"
+
+
+def api_key_or_ip(request: Request) -> str:
+    """Per user when the caller sends ``X-API-Key``, else per address."""
+    key = request.headers.get("x-api-key")
+    return f"key:{key}" if key else f"ip:{client_ip(request)}"
+
+
+class RateLimitDependency:
+    """``Depends(RateLimitDependency(limiter))``: admits the request or raises 429."""
+
+    def __init__(self, limiter: RateLimiter, *, key_func: KeyFunc = client_ip, cost: int = 1, per_route: bool = False) -> None:
+        if not isinstance(limiter, RateLimiter):
+            raise TypeError(f"limiter must be a RateLimiter, got {type(limiter).__name__}")
+        if not callable(key_func):
+            raise TypeError("key_func must be a callable taking the Request")
+        self.limiter = limiter
+        self.key_func = key_func
+        self.cost = check_count("cost", cost, maximum=limiter.limit)
+        self.per_route = per_route
+
+    def key(self, request: Request) -> str:
+        key = self.key_func(request)
+        return f"{request.method} {request.url.path}|{key}" if self.per_route else key
+
+    async def __call__(self, request: Request, response: Response) -> Decision:
+        key = self.key(request)
+        if self.limiter.storage.blocking:
+            decision = await run_in_threadpool(self.limiter.hit, key, self.cost)
+        else:
+            decision = self.limiter.hit(key, self.cost)
+        if not decision.allowed:
+            detail = {"error": "rate_limited", "retry_after": decision.retry_after_seconds}
+            raise HTTPException(status_code=429, detail=detail, headers=decision.headers())
+        response.headers.update(decision.headers())
+        return decision
+
+
+def rate_limit(limiter: RateLimiter, *, key_func: KeyFunc = client_ip, cost: int = 1, per_route: bool = False) -> Decision:
+    """``Depends(...)`` marker for a route parameter: ``decision: Decision = rate_limit(limiter)``."""
+    return Depends(RateLimitDependency(limiter, key_func=key_func, cost=cost, per_route=per_route))  # type: ignore[no-any-return]
+
+
+def create_demo_app(limiter: RateLimiter, *, key_func: KeyFunc = api_key_or_ip) -> FastAPI:
+    """A tiny app with one limited route, ``GET /hello``, and one free route, ``GET /health``."""
+    app = FastAPI(title="rate limit demo")
+
+    @app.get("/hello")
+    def hello(decision: Decision = rate_limit(limiter, key_func=key_func)) -> dict[str, object]:
+        return {"message": "hello", "remaining": decision.remaining}
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

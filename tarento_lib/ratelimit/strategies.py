@@ -1,0 +1,195 @@
+"""Five rate-limiting algorithms. Each gives its transition in Python (:meth:`step`, run by the
+memory store under a lock) and names its Lua twin (run atomically by the Redis store).
+
+Window strategies count requests per ``window`` seconds; bucket strategies hold ``capacity``
+units that refill (token bucket) or drain (leaky bucket) at ``rate`` units per second. All
+times are from the limiter's clock, and every comparison allows :data:`EPSILON` of float slack.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Any
+
+from tarento_lib.clock import Clock
+from tarento_lib.ratelimit.base import RateLimiter, check_count, check_period
+from tarento_lib.ratelimit.decision import EPSILON, Decision
+from tarento_lib.ratelimit.storage import Storage
+
+__all__ = ["FixedWindow", "SlidingLog", "SlidingWindowCounter", "TokenBucket", "LeakyBucket", "STRATEGIES"]
+
+Step = tuple[Decision, Any, float]
+
+
+class _Windowed(RateLimiter):
+    """``limit`` requests per ``window`` seconds."""
+
+    def __init__(self, limit: int, window: float, *, storage: Storage | None = None, clock: Clock | None = None,
+                 on_error: str = "allow", prefix: str = "rl") -> None:
+        self.window = check_period("window", window)
+        super().__init__(check_count("limit", limit), storage=storage, clock=clock, on_error=on_error, prefix=prefix)
+
+    def _signature(self) -> str:
+        return f"limit={self.limit}/window={self.window!r}"
+
+    def script_args(self) -> tuple[float, ...]:
+        return (self.limit, self.window)
+
+    def _fallback_wait(self, cost: int) -> float:
+        return self.window
+
+
+class FixedWindow(_Windowed):
+    """A counter per calendar window ``[k*window, (k+1)*window)``. O(1) memory, but up to twice the
+    limit can pass within one window length around a boundary."""
+
+    name = "fixed_window"
+
+    def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
+        limit, window = self.limit, self.window
+        index = math.floor(now / window)
+        count = state[1] if state is not None and state[0] == index else 0
+        reset = (index + 1) * window - now
+        if count + cost > limit:
+            return Decision(False, limit, limit - count, reset, reset), None, 0.0
+        if not consume:
+            return Decision(True, limit, limit - count, 0.0, reset), None, 0.0
+        count += cost
+        return Decision(True, limit, limit - count, 0.0, reset), (index, count), reset
+
+
+class SlidingLog(_Windowed):
+    """Exact: keeps the time of every admitted unit from the last ``window`` seconds (O(limit) memory).
+    A unit admitted at ``t`` stops counting at ``t + window``."""
+
+    name = "sliding_log"
+
+    def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
+        limit, window = self.limit, self.window
+        log: deque[float] = state if state is not None else deque()
+        edge = now - window + EPSILON
+        while log and log[0] <= edge:
+            log.popleft()
+        count = len(log)
+        if count + cost > limit:  # wait until enough of the oldest entries have left the window
+            oldest_needed = log[count + cost - limit - 1]
+            return Decision(False, limit, limit - count, oldest_needed + window - now, log[-1] + window - now), None, 0.0
+        if not consume:
+            reset = log[-1] + window - now if log else 0.0
+            return Decision(True, limit, limit - count, 0.0, reset), None, 0.0
+        if cost == 1:
+            log.append(now)
+        else:
+            log.extend([now] * cost)
+        return Decision(True, limit, limit - count - cost, 0.0, window), log, window
+
+
+class SlidingWindowCounter(_Windowed):
+    """Approximate, O(1) memory: this window's count plus the previous window's count weighted by
+    how much of it still overlaps the sliding window (assumes the previous window's requests were even)."""
+
+    name = "sliding_window_counter"
+
+    def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
+        limit, window = self.limit, self.window
+        index = math.floor(now / window)
+        prev = curr = 0
+        if state is not None:
+            if state[0] == index:
+                prev, curr = state[1], state[2]
+            elif state[0] == index - 1:
+                prev = state[2]
+        start = index * window
+        used = prev * (1 - (now - start) / window) + curr
+        if used + cost > limit + EPSILON:
+            return self._denied(prev, curr, used, start, now, cost), None, 0.0
+        if not consume:
+            reset = start + 2 * window - now if curr else (start + window - now if prev else 0.0)
+            return Decision(True, limit, max(0, math.floor(limit - used + EPSILON)), 0.0, reset), None, 0.0
+        curr += cost
+        reset = start + 2 * window - now
+        remaining = max(0, math.floor(limit - (used + cost) + EPSILON))
+        return Decision(True, limit, remaining, 0.0, reset), (index, prev, curr), reset
+
+    def _denied(self, prev: int, curr: int, used: float, start: float, now: float, cost: int) -> Decision:
+        limit, window = self.limit, self.window
+        if curr + cost <= limit:  # the previous window's weight only has to fade enough
+            retry = start + window * (1 - (limit - cost - curr) / prev) - now
+        else:  # wait for the next window, then for this window's weight to fade
+            fade = 1 - (limit - cost) / curr
+            retry = start + window + (window * fade if fade > 0 else 0.0) - now
+        reset = start + 2 * window - now if curr else start + window - now
+        room = limit - used + EPSILON  # (conditionals, not max(): this is the hot path under overload)
+        return Decision(False, limit, math.floor(room) if room > 0 else 0, retry if retry > 0 else 0.0, reset)
+
+
+class _Bucket(RateLimiter):
+    """``capacity`` units, refilled or drained at ``rate`` units per second."""
+
+    def __init__(self, capacity: int, rate: float, *, storage: Storage | None = None, clock: Clock | None = None,
+                 on_error: str = "allow", prefix: str = "rl") -> None:
+        self.capacity = check_count("capacity", capacity)
+        self.rate = check_period("rate", rate)
+        super().__init__(self.capacity, storage=storage, clock=clock, on_error=on_error, prefix=prefix)
+
+    def _signature(self) -> str:
+        return f"capacity={self.capacity}/rate={self.rate!r}"
+
+    def script_args(self) -> tuple[float, ...]:
+        return (self.capacity, self.rate)
+
+    def _fallback_wait(self, cost: int) -> float:
+        return cost / self.rate
+
+
+class TokenBucket(_Bucket):
+    """Starts full; each request takes ``cost`` tokens; tokens come back at ``rate`` per second up to
+    ``capacity``. Allows a burst of ``capacity``, then ``rate`` per second on average."""
+
+    name = "token_bucket"
+
+    def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
+        capacity, rate = self.capacity, self.rate
+        tokens, last = float(capacity), now
+        if state is not None:
+            tokens, last = state
+            tokens = min(capacity, tokens + max(0.0, now - last) * rate)  # a clock behind `last` adds nothing
+            last = now  # a clock that went back refills nothing, and refills from here on
+        if tokens + EPSILON < cost:
+            return Decision(False, capacity, math.floor(tokens + EPSILON), (cost - tokens) / rate,
+                            (capacity - tokens) / rate), None, 0.0
+        if not consume:
+            return Decision(True, capacity, math.floor(tokens + EPSILON), 0.0, (capacity - tokens) / rate), None, 0.0
+        tokens = max(0.0, tokens - cost)
+        full = (capacity - tokens) / rate  # after this long the bucket is full again: state can go
+        return Decision(True, capacity, math.floor(tokens + EPSILON), 0.0, full), (tokens, last), full
+
+
+class LeakyBucket(_Bucket):
+    """A bucket of ``capacity`` that drains at a constant ``rate``; a request is admitted only if it
+    fits. Read as a queue, admitted work leaves at ``rate`` per second: the output is smooth."""
+
+    name = "leaky_bucket"
+
+    def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
+        capacity, rate = self.capacity, self.rate
+        level, last = 0.0, now
+        if state is not None:
+            level, last = state
+            level = max(0.0, level - max(0.0, now - last) * rate)
+            last = now  # a clock that went back refills nothing, and refills from here on
+        if level + cost > capacity + EPSILON:
+            room = max(0, math.floor(capacity - level + EPSILON))
+            return Decision(False, capacity, room, (level + cost - capacity) / rate, level / rate), None, 0.0
+        if not consume:
+            return Decision(True, capacity, math.floor(capacity - level + EPSILON), 0.0, level / rate), None, 0.0
+        level += cost
+        drained = level / rate
+        room = max(0, math.floor(capacity - level + EPSILON))
+        return Decision(True, capacity, room, 0.0, drained), (level, last), drained
+
+
+STRATEGIES: dict[str, type[RateLimiter]] = {
+    cls.name: cls for cls in (FixedWindow, SlidingLog, SlidingWindowCounter, TokenBucket, LeakyBucket)
+}

@@ -1,0 +1,100 @@
+"""Many callers on one key never get more than the limit: 8 threads (memory), 4 processes (real Redis)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from typing import Any
+
+import pytest
+
+from tarento_lib.clock import FakeClock
+from tarento_lib.ratelimit import MemoryStore, SlidingLog, TokenBucket
+from tarento_lib.ratelimit.simulate import max_in_window
+
+REDIS_URL = os.environ.get("TARENTO_REDIS_URL")
+
+
+class RecordingLog(SlidingLog):
+    """Records the time of every admitted request, inside the store's lock."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.admitted: list[float] = []
+
+    def step(self, state: Any, now: float, cost: int, consume: bool):  # type: ignore[no-untyped-def]
+        decision, new_state, ttl = super().step(state, now, cost, consume)
+        if consume and decision.allowed:
+            self.admitted.append(now)
+        return decision, new_state, ttl
+
+
+def _threads(target: Any, n: int = 8) -> None:
+    start = threading.Barrier(n)
+
+    def run() -> None:
+        start.wait()
+        target()
+
+    workers = [threading.Thread(target=run) for _ in range(n)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+
+
+def test_eight_threads_sliding_log_memory() -> None:
+    clock = FakeClock(0.0)
+    limiter = RecordingLog(10, 1.0, storage=MemoryStore(), clock=clock)
+
+    def hammer() -> None:
+        for _ in range(500):
+            clock.advance(0.001)
+            limiter.hit("shared")
+
+    _threads(hammer)
+    assert limiter.admitted == sorted(limiter.admitted)
+    assert max_in_window(limiter.admitted, 1.0) == 10
+    assert len(limiter.admitted) >= 10 * 3  # 4 s of fake time: several windows were filled
+
+
+def test_eight_threads_token_bucket_memory() -> None:
+    bucket = TokenBucket(25, 1e-6, storage=MemoryStore(), clock=FakeClock(0.0))
+    admitted: list[bool] = []
+
+    def hammer() -> None:
+        local = [bucket.hit("shared").allowed for _ in range(200)]
+        admitted.extend(local)
+
+    _threads(hammer)
+    assert sum(admitted) == 25 and len(admitted) == 1600
+
+
+def _hammer_redis(kind: str, prefix: str, rounds: int, queue: Any) -> None:
+    import redis
+
+    from tarento_lib.ratelimit import RedisStore
+
+    store = RedisStore(redis.Redis.from_url(REDIS_URL), time_source="server")  # type: ignore[arg-type]
+    if kind == "log":
+        limiter: Any = SlidingLog(50, 600.0, storage=store, prefix=prefix)
+    else:
+        limiter = TokenBucket(50, 1e-6, storage=store, prefix=prefix)
+    queue.put(sum(limiter.hit("shared").allowed for _ in range(rounds)))
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not REDIS_URL, reason="TARENTO_REDIS_URL not set")
+@pytest.mark.parametrize("kind", ["log", "bucket"])
+def test_four_processes_real_redis(kind: str, prefix: str) -> None:
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    procs = [context.Process(target=_hammer_redis, args=(kind, prefix, 100, queue)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    totals = [queue.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert all(p.exitcode == 0 for p in procs)
+    assert sum(totals) == 50  # one window (or no refill) for the whole run: exactly the limit, never more

@@ -1,0 +1,86 @@
+"""Hypothesis: on random arrival sequences the sliding log admits exactly what a brute-force model admits."""
+
+from __future__ import annotations
+
+import fakeredis
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tarento_lib.clock import FakeClock
+from tarento_lib.ratelimit import MemoryStore, RedisStore, SlidingLog, TokenBucket
+
+# Times on a millisecond grid (in integer ms) keep the model's arithmetic exact.
+gaps = st.lists(st.integers(min_value=0, max_value=3000), min_size=1, max_size=60)
+costs = st.integers(min_value=1, max_value=3)
+
+
+def brute_force_log(times_ms: list[int], costs_: list[int], limit: int, window_ms: int) -> list[bool]:
+    admitted: list[int] = []  # one entry per admitted unit
+    out = []
+    for t, cost in zip(times_ms, costs_):
+        in_window = sum(1 for a in admitted if t - a < window_ms)
+        ok = in_window + cost <= limit
+        if ok:
+            admitted.extend([t] * cost)
+        out.append(ok)
+    return out
+
+
+def brute_force_bucket(times_ms: list[int], costs_: list[int], capacity: int, per_token_ms: int) -> list[bool]:
+    tokens_milli, last = capacity * per_token_ms, times_ms[0]  # tokens scaled by per_token_ms: all integers
+    out = []
+    for t, cost in zip(times_ms, costs_):
+        tokens_milli = min(capacity * per_token_ms, tokens_milli + (t - last))
+        last = t
+        ok = tokens_milli >= cost * per_token_ms
+        if ok:
+            tokens_milli -= cost * per_token_ms
+        out.append(ok)
+    return out
+
+
+def run(limiter, clock: FakeClock, times_ms: list[int], costs_: list[int]) -> list[bool]:  # type: ignore[no-untyped-def]
+    out = []
+    for t, cost in zip(times_ms, costs_):
+        clock.set(t / 1000)
+        out.append(limiter.hit("k", cost=cost).allowed)
+    return out
+
+
+def cumulative(gaps_: list[int]) -> list[int]:
+    times, t = [], 0
+    for gap in gaps_:
+        t += gap
+        times.append(t)
+    return times
+
+
+@settings(max_examples=150, deadline=None)
+@given(gaps=gaps, limit=st.integers(min_value=3, max_value=6), window_ms=st.integers(min_value=1, max_value=8000), data=st.data())
+def test_sliding_log_matches_brute_force(gaps: list[int], limit: int, window_ms: int, data: st.DataObject) -> None:
+    times = cumulative(gaps)
+    costs_ = data.draw(st.lists(costs, min_size=len(times), max_size=len(times)))
+    clock = FakeClock(0.0)
+    limiter = SlidingLog(limit, window_ms / 1000, storage=MemoryStore(), clock=clock)
+    assert run(limiter, clock, times, costs_) == brute_force_log(times, costs_, limit, window_ms)
+
+
+@settings(max_examples=40, deadline=None)
+@given(gaps=gaps, limit=st.integers(min_value=3, max_value=6), window_ms=st.integers(min_value=1, max_value=8000), data=st.data())
+def test_sliding_log_on_redis_matches_brute_force(gaps: list[int], limit: int, window_ms: int, data: st.DataObject) -> None:
+    times = cumulative(gaps)
+    costs_ = data.draw(st.lists(costs, min_size=len(times), max_size=len(times)))
+    clock = FakeClock(0.0)
+    store = RedisStore(fakeredis.FakeRedis(server=fakeredis.FakeServer()))
+    limiter = SlidingLog(limit, window_ms / 1000, storage=store, clock=clock)
+    assert run(limiter, clock, times, costs_) == brute_force_log(times, costs_, limit, window_ms)
+
+
+@settings(max_examples=150, deadline=None)
+@given(gaps=gaps, capacity=st.integers(min_value=3, max_value=6), per_token_ms=st.sampled_from([125, 250, 500, 1000, 2000]), data=st.data())
+def test_token_bucket_matches_brute_force(gaps: list[int], capacity: int, per_token_ms: int, data: st.DataObject) -> None:
+    times = cumulative(gaps)
+    costs_ = data.draw(st.lists(costs, min_size=len(times), max_size=len(times)))
+    clock = FakeClock(0.0)
+    bucket = TokenBucket(capacity, 1000 / per_token_ms, clock=clock)
+    assert run(bucket, clock, times, costs_) == brute_force_bucket(times, costs_, capacity, per_token_ms)

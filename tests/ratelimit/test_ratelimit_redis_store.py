@@ -1,0 +1,119 @@
+"""Redis store specifics: one round trip, NOSCRIPT reload, expiring keys, and the on_error policy."""
+
+from __future__ import annotations
+
+import logging
+
+import fakeredis
+import pytest
+
+from tarento_lib.clock import FakeClock
+from tarento_lib.ratelimit import STRATEGIES, RedisStore, SlidingLog, StorageError, redis_from_env
+
+
+def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    store = make_store(redis_backend)
+    sent: list[str] = []
+    original = store.client.execute_command
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(str(args[0]).upper())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store.client, "execute_command", counting)
+    for name, cls in STRATEGIES.items():
+        limiter = cls(3, 1.0, storage=store, clock=FakeClock(), prefix=prefix)
+        limiter.hit("warm-up")
+        sent.clear()
+        for _ in range(5):
+            limiter.hit("u")
+            limiter.peek("u")
+        assert sent == ["EVALSHA"] * 10, name
+
+
+def test_script_reloaded_after_flush(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store("fakeredis")  # never SCRIPT FLUSH a real server other suites share
+    limiter = SlidingLog(2, 10.0, storage=store, clock=FakeClock(), prefix=prefix)
+    assert limiter.hit("u").allowed
+    store.client.script_flush()
+    assert limiter.hit("u").allowed
+    assert not limiter.hit("u").allowed
+
+
+@pytest.mark.parametrize("name", sorted(STRATEGIES))
+def test_every_admitted_write_expires(name: str, redis_backend: str, prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store(redis_backend)
+    limiter = STRATEGIES[name](4, 2.0, storage=store, clock=FakeClock(0.5), prefix=prefix)
+    limiter.hit("u", cost=2)
+    ttl = store.client.pttl(limiter._prefix + "u")
+    assert 0 < ttl <= 5000  # at most two windows, or the time to refill/drain, plus 1 s of slack
+    limiter.peek("fresh")
+    assert not store.client.exists(limiter._prefix + "fresh")  # a peek writes nothing
+
+
+def test_server_time_source_ignores_client_clocks() -> None:
+    store = RedisStore(fakeredis.FakeRedis(server=fakeredis.FakeServer()), time_source="server")
+    wrong = SlidingLog(2, 3600.0, storage=store, clock=FakeClock(-5e9))
+    right = SlidingLog(2, 3600.0, storage=store, clock=FakeClock(0.0))
+    assert wrong.hit("u").allowed and right.hit("u").allowed and not right.hit("u").allowed
+
+
+def test_redis_from_env_without_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TARENTO_REDIS_URL", raising=False)
+    client = redis_from_env()
+    assert isinstance(client, fakeredis.FakeRedis)
+    server = fakeredis.FakeServer()
+    first, second = redis_from_env(server=server), redis_from_env(server=server)
+    first.set("k", "v")
+    assert second.get("k") == b"v"
+
+
+def test_redis_from_env_with_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    import redis
+
+    monkeypatch.setenv("TARENTO_REDIS_URL", "redis://127.0.0.1:1/0")
+    client = redis_from_env()
+    assert isinstance(client, redis.Redis) and not isinstance(client, fakeredis.FakeRedis)
+
+
+def _outage_limiter(policy: str) -> tuple[SlidingLog, fakeredis.FakeServer]:
+    server = fakeredis.FakeServer()
+    store = RedisStore(fakeredis.FakeRedis(server=server))
+    return SlidingLog(1, 10.0, storage=store, clock=FakeClock(), on_error=policy), server
+
+
+@pytest.mark.parametrize(("policy", "allowed"), [("allow", True), ("deny", False)])
+def test_outage_follows_policy_and_logs(policy: str, allowed: bool, caplog: pytest.LogCaptureFixture) -> None:
+    limiter, server = _outage_limiter(policy)
+    assert limiter.hit("u").allowed
+    server.connected = False  # Redis goes away mid-run
+    with caplog.at_level(logging.WARNING, logger="tarento_lib.ratelimit"):
+        decisions = [limiter.hit("u") for _ in range(3)]
+    assert [d.allowed for d in decisions] == [allowed] * 3
+    assert all(d.fallback for d in decisions)
+    assert not allowed or decisions[0].retry_after == 0
+    assert allowed or decisions[0].retry_after == 10.0
+    assert len(caplog.records) == 3 and f"on_error='{policy}'" in caplog.records[0].getMessage()
+    server.connected = True
+    assert not limiter.hit("u").allowed  # back to the real state: the first hit is still in the window
+    assert not limiter.hit("u").fallback
+
+
+def test_outage_with_raise_policy() -> None:
+    limiter, server = _outage_limiter("raise")
+    server.connected = False
+    with pytest.raises(StorageError, match="sliding_log"):
+        limiter.hit("u")
+    with pytest.raises(StorageError):
+        limiter.reset("u")
+
+
+def test_unreachable_real_client_is_a_storage_error(caplog: pytest.LogCaptureFixture) -> None:
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    limiter = SlidingLog(1, 10.0, storage=RedisStore(client), clock=FakeClock(), on_error="deny")
+    with caplog.at_level(logging.WARNING, logger="tarento_lib.ratelimit"):
+        decision = limiter.hit("u")
+    assert not decision.allowed and decision.fallback
+    assert "ConnectionError" in caplog.records[0].getMessage()
