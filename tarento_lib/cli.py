@@ -153,9 +153,13 @@ def _cmd_slides(args: argparse.Namespace) -> int:
 
 
 def _environment(real: bool) -> dict[str, str]:
+    """The lab's environment: the real-service URLs only with ``--real``, so study sessions stay embedded."""
+    from tarento_lib.lab.catalog import SERVICE_VARIABLES
+
     env = os.environ.copy()
-    if real:
-        env["TARENTO_REAL"] = "1"  # notebooks use the services whose URLs are set (see README)
+    if not real:
+        for variable in SERVICE_VARIABLES:
+            env.pop(variable, None)
     return env
 
 
@@ -167,7 +171,7 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tarento-lab", description=__doc__)
-    parser.add_argument("--real", action="store_true", help="notebooks use real Redis/PostgreSQL/S3 where their URLs are set")
+    parser.add_argument("--real", action="store_true", help="keep the TARENTO_*_URL variables, so notebooks use real Redis/PostgreSQL/S3")
     parser.set_defaults(func=_cmd_lab)
     commands = parser.add_subparsers(title="commands")
     run = commands.add_parser("run", help="execute notebooks headless and print a timing table")

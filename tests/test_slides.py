@@ -50,7 +50,7 @@ def test_slide_roles() -> None:
     assert slide_types(cells) == ["skip", "slide", "-", "fragment", "subslide", "-", "-", "-", "subslide"]
 
 
-def test_real_switch_sets_the_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("TARENTO_REAL", raising=False)
-    assert cli._environment(real=True)["TARENTO_REAL"] == "1"
-    assert "TARENTO_REAL" not in cli._environment(real=False)
+def test_the_lab_sees_real_service_urls_only_with_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TARENTO_REDIS_URL", "redis://127.0.0.1:1/0")
+    assert cli._environment(real=True)["TARENTO_REDIS_URL"] == "redis://127.0.0.1:1/0"
+    assert "TARENTO_REDIS_URL" not in cli._environment(real=False)

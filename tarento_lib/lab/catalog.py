@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Question", "QUESTIONS", "available_questions", "Backend", "backends", "use_real_services"]
+__all__ = ["Question", "QUESTIONS", "available_questions", "Backend", "backends", "SERVICE_VARIABLES"]
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -63,20 +63,21 @@ class Backend:
     in_use: str  # "embedded" or "real"
 
 
-def use_real_services() -> bool:
-    """Notebooks use real services only when asked (``TARENTO_REAL=1``), so their output stays reproducible."""
-    return os.environ.get("TARENTO_REAL", "").strip().lower() in ("1", "true", "yes")
+SERVICE_VARIABLES = ("TARENTO_REDIS_URL", "TARENTO_DATABASE_URL", "TARENTO_DATABASE_REPLICA_URLS", "TARENTO_S3_ENDPOINT", "TARENTO_S3_BUCKET")
 
 
 def backends() -> list[Backend]:
-    """Which backend each service uses in the notebooks right now."""
+    """Which backend each service uses in this process: the real one exactly when its URL is set.
+
+    ``tarento-lab`` starts JupyterLab with these variables removed unless it is given ``--real``,
+    so a lab opened for study always runs on the embedded stand-ins.
+    """
     table = [
         ("Redis", "TARENTO_REDIS_URL", "fakeredis (in-process, with Lua)"),
         ("SQL database", "TARENTO_DATABASE_URL", "SQLite through aiosqlite"),
         ("Object storage", "TARENTO_S3_ENDPOINT", "local directory / moto's S3 server"),
     ]
-    real = use_real_services()
     return [
-        Backend(service, variable, embedded, "real" if real and os.environ.get(variable) else "embedded")
+        Backend(service, variable, embedded, "real" if os.environ.get(variable) else "embedded")
         for service, variable, embedded in table
     ]
