@@ -19,14 +19,20 @@ class CutConnection(httpx.BaseTransport):
             raise ValueError(f"cut_at must hold ints >= 1, got {sorted(cut_at)!r}")
         self.inner, self.cut_at, self.after_send = inner, frozenset(cut_at), after_send
         self.puts = 0
+        self.bytes_sent = 0  # chunk bytes that reached the server, counting re-sends
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.method == "PUT":
             self.puts += 1
             if self.puts in self.cut_at:
                 if self.after_send:
-                    self.inner.handle_request(request).close()
+                    self._forward(request).close()
                 raise httpx.ReadError("connection cut (injected)", request=request)
+        return self._forward(request)
+
+    def _forward(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT":
+            self.bytes_sent += len(request.content)
         return self.inner.handle_request(request)
 
     def close(self) -> None:

@@ -82,19 +82,21 @@ async def _spool(request: Request, limit: int, checksum: tuple[str, bytes] | Non
     spool = tempfile.SpooledTemporaryFile(max_size=chunk)
     hasher = ALGORITHMS[checksum[0]]() if checksum else None
     try:
-        async for piece in request.stream():
-            if spool.tell() + len(piece) > limit:
-                raise _fail(413, f"PATCH body runs past Upload-Length ({limit} bytes left)")
-            spool.write(piece)
-            if hasher:
-                hasher.update(piece)
-    except ClientDisconnect:
-        if checksum:  # an unchecked half body must not be kept
-            spool.close()
-            raise
-    if hasher and checksum and hasher.digest() != checksum[1]:
+        try:
+            async for piece in request.stream():
+                if spool.tell() + len(piece) > limit:
+                    raise _fail(413, f"PATCH body runs past Upload-Length ({limit} bytes left)")
+                spool.write(piece)
+                if hasher:
+                    hasher.update(piece)
+        except ClientDisconnect:
+            if checksum:  # an unchecked half body must not be kept
+                raise
+        if hasher and checksum and hasher.digest() != checksum[1]:
+            raise _fail(460, "Upload-Checksum does not match the body; nothing was stored")
+    except BaseException:
         spool.close()
-        raise _fail(460, "Upload-Checksum does not match the body; nothing was stored")
+        raise
     spool.seek(0)
     return spool
 
