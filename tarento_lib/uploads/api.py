@@ -45,6 +45,7 @@ class InitiateRequest(BaseModel):
     size: int
     content_type: str = "application/octet-stream"
     sha256: str | None = None
+    chunk_size: int | None = None
 
 
 def http_error(exc: Exception) -> HTTPException:
@@ -83,7 +84,8 @@ def upload_router(service: UploadService) -> APIRouter:
 
     @router.post("", status_code=201)
     async def initiate(body: InitiateRequest) -> dict[str, Any]:
-        status = await call(service.initiate, body.filename, body.size, body.content_type, body.sha256)
+        status = await call(service.initiate, body.filename, body.size, body.content_type, body.sha256,
+                            body.chunk_size)
         return status.as_dict()
 
     @router.get("/{upload_id}")

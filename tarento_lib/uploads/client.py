@@ -103,11 +103,13 @@ def upload_file(
     progress: bool = True,
     max_retries: int = 3,
     verify: bool = True,
+    chunk_size: int | None = None,
 ) -> UploadReport:
     """Upload ``path`` to the server at ``base_url``; resume an earlier attempt when ``resume``.
 
     ``client`` lets a caller bring its own ``httpx.Client`` (a test transport, a proxy);
-    ``verify`` sends the file's SHA-256 so the server checks the assembled file.
+    ``verify`` sends the file's SHA-256 so the server checks the assembled file;
+    ``chunk_size`` asks the server for smaller chunks than its default.
     """
     source = Path(path)
     if not source.is_file():
@@ -118,16 +120,18 @@ def upload_file(
     store = _ResumeStore(Path(state_dir) if state_dir is not None else Path(tempfile.gettempdir()) / "tarento-uploads")
     http = client or httpx.Client(timeout=120)
     try:
-        return _Upload(http, base, source, store, progress=progress, verify=verify).run(resume, max_retries)
+        upload = _Upload(http, base, source, store, progress=progress, verify=verify, chunk_size=chunk_size)
+        return upload.run(resume, max_retries)
     finally:
         if client is None:
             http.close()
 
 
 class _Upload:
-    def __init__(self, http: httpx.Client, base: str, source: Path, store: _ResumeStore, *, progress: bool, verify: bool):
+    def __init__(self, http: httpx.Client, base: str, source: Path, store: _ResumeStore, *, progress: bool, verify: bool,
+                 chunk_size: int | None) -> None:
         self.http, self.base, self.source, self.store = http, base, source, store
-        self.show, self.verify = progress, verify
+        self.show, self.verify, self.chunk_size = progress, verify, chunk_size
         self.chunks_sent = self.bytes_sent = 0
 
     def _find_or_create(self, resume: bool) -> tuple[dict[str, Any], bool]:
@@ -137,7 +141,7 @@ class _Upload:
             if response.status_code == 200 and response.json()["state"] in ("open", "completed"):
                 return response.json(), True
         body = {"filename": self.source.name, "size": self.source.stat().st_size,
-                "sha256": file_sha256(self.source) if self.verify else None}
+                "sha256": file_sha256(self.source) if self.verify else None, "chunk_size": self.chunk_size}
         status = _check(self.http.post(f"{self.base}/uploads", json=body))
         self.store.save(self.base, self.source, status["upload_id"])
         return status, False

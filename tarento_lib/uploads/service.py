@@ -104,9 +104,14 @@ class UploadService:
 
     # -- public API ---------------------------------------------------------------------
     def initiate(self, filename: str, size: int, content_type: str = "application/octet-stream",
-                 sha256: str | None = None) -> UploadStatus:
-        """Open an upload session and return its (all-missing) status."""
+                 sha256: str | None = None, chunk_size: int | None = None) -> UploadStatus:
+        """Open an upload session and return its (all-missing) status.
+
+        ``chunk_size`` lets a client ask for smaller chunks than the service's (a slow link);
+        the storage may still raise it to its minimum part size.
+        """
         name = validate_filename(filename)
+        preferred = self.chunk_size if chunk_size is None else _positive_int("chunk_size", chunk_size, upper=self.chunk_size)
         if isinstance(size, bool) or not isinstance(size, int):
             raise TypeError(f"size must be an int, got {type(size).__name__}")
         if size < 1:
@@ -118,7 +123,7 @@ class UploadService:
         if sha256 is not None and (not isinstance(sha256, str) or not _SHA256.match(sha256.lower())):
             raise ValueError(f"sha256 must be 64 hex digits, got {sha256!r}")
         upload_id = secrets.token_hex(16)
-        chunk = choose_chunk_size(size, self.chunk_size, min_part_size=self.storage.min_part_size,
+        chunk = choose_chunk_size(size, preferred, min_part_size=self.storage.min_part_size,
                                   max_parts=self.storage.max_parts)
         key = f"{upload_id}/{name}"
         ref = self.storage.begin(key, content_type=content_type, verify=sha256 is not None)

@@ -261,3 +261,11 @@ def test_constructor_arguments_are_validated(tmp_path: Any) -> None:
         UploadService(object(), sessions)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="sessions"):
         UploadService(storage, {})  # type: ignore[arg-type]
+
+
+def test_a_client_may_ask_for_smaller_chunks_within_the_storage_limits(make_service: Any) -> None:
+    service = make_service(chunk_size=8 * 1024 * 1024)
+    status = service.initiate("a.bin", 20 * 1024 * 1024, chunk_size=1024 * 1024)
+    assert status.chunk_size == max(1024 * 1024, service.storage.min_part_size)
+    with pytest.raises(ValueError, match="chunk_size must be in 1..8388608"):
+        service.initiate("a.bin", 10, chunk_size=16 * 1024 * 1024)
