@@ -144,7 +144,7 @@ class UploadService:
             session = self._open_session(upload_id)
             recorded = session.parts.get(index)
             if recorded is None:
-                self.storage.write_part(session.storage_ref, index, data, digest)
+                self.storage.write_part(session.storage_ref, index, data, digest, offset=index * session.chunk_size)
                 recorded = self.sessions.add_part(upload_id, index, digest.hex())
             if recorded != digest.hex():
                 raise ChunkConflict(f"chunk {index} was already received with different bytes")

@@ -88,6 +88,7 @@ class SQLiteSessionStore:
         self._db.execute("PRAGMA foreign_keys = ON")
         if self.path != ":memory:":
             self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")  # WAL: survives a process crash without an fsync per chunk
         self._db.executescript(_SCHEMA)
 
     @contextmanager

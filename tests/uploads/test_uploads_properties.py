@@ -47,7 +47,7 @@ def _run_program(make: Any, chunks: int, ops: list[tuple[str, int]], seed: int) 
                 service.put_chunk(uid, index, flipped)
         elif op == "crash":  # the part reached storage, the process died before recording it
             service.storage.write_part(service.session(uid).storage_ref, index, piece(index),
-                                       hashlib.md5(piece(index)).digest())
+                                       hashlib.md5(piece(index)).digest(), offset=index * chunk)
         elif op == "restart":
             service = make()
         elif op == "status":

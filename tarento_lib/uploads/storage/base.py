@@ -31,8 +31,8 @@ class Storage(Protocol):
     def begin(self, key: str, *, content_type: str, verify: bool) -> str:
         """Start an upload that will become object ``key``; return its ``ref``."""
 
-    def write_part(self, ref: str, index: int, data: bytes, md5: bytes) -> None:
-        """Store part ``index`` (0-based) whose MD5 digest is ``md5``, replacing any earlier one."""
+    def write_part(self, ref: str, index: int, data: bytes, md5: bytes, *, offset: int) -> None:
+        """Store part ``index`` (0-based, ``offset`` bytes into the file) whose MD5 digest is ``md5``."""
 
     def list_parts(self, ref: str) -> dict[int, str]:
         """The parts the backend holds: index -> hex MD5."""

@@ -1,10 +1,10 @@
 """The embedded default: parts and objects in a local directory.
 
-Layout under ``root``: ``.staging/<token>/`` holds one unfinished upload (its target key in
-``key``, each part in ``part-<index>.<md5>``); ``objects/<key>`` holds finished files. A part
-is written to a temporary name and renamed, and the object is assembled into a temporary
-file by streaming the parts (hashing as it goes), then renamed into place: a reader never
-sees half a part or half a file.
+Layout under ``root``: ``.staging/<token>/`` holds one unfinished upload: its target key in
+``key``, the bytes in ``data`` (each part written at its own offset, so parts may arrive in any
+order and nothing is copied twice), and an empty marker ``part-<index>.<md5>`` per part, made
+only after that part's bytes are written. ``finish`` streams ``data`` once to check the SHA-256
+and then renames it into ``objects/<key>``: the object appears whole, in one step, or not at all.
 """
 
 from __future__ import annotations
@@ -58,19 +58,6 @@ class LocalStorage:
             raise StorageError("the unfinished upload's staging directory is gone")
         return stage
 
-    def _write_atomically(self, target: Path, chunks: list[bytes] | None = None) -> Path:
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        with open(tmp, "wb") as out:
-            for chunk in chunks or []:
-                out.write(chunk)
-            self._sync(out)
-        return tmp
-
-    def _sync(self, handle: BinaryIO) -> None:
-        if self.fsync:
-            handle.flush()
-            os.fsync(handle.fileno())
-
     # -- the Storage protocol -----------------------------------------------------------
     def begin(self, key: str, *, content_type: str, verify: bool) -> str:
         self._object_path(key)
@@ -78,14 +65,23 @@ class LocalStorage:
         stage = self._staging / token
         stage.mkdir()
         (stage / "key").write_text(key, encoding="utf-8")
+        (stage / "data").touch()
         return encode_ref(token=token)
 
-    def write_part(self, ref: str, index: int, data: bytes, md5: bytes) -> None:
+    def write_part(self, ref: str, index: int, data: bytes, md5: bytes, *, offset: int) -> None:
         stage = self._stage(ref)
-        tmp = self._write_atomically(stage / f"part-{index:06d}", [data])
         for old in stage.glob(f"part-{index:06d}.*"):
             old.unlink(missing_ok=True)
-        os.replace(tmp, stage / f"part-{index:06d}.{md5.hex()}")
+        descriptor = os.open(stage / "data", os.O_WRONLY)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.pwrite(descriptor, view, offset + len(data) - len(view)):]
+            if self.fsync:
+                os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        (stage / f"part-{index:06d}.{md5.hex()}").touch()
 
     def list_parts(self, ref: str) -> dict[int, str]:
         found = (_PART.match(p.name) for p in self._stage(ref).iterdir())
@@ -93,28 +89,22 @@ class LocalStorage:
 
     def finish(self, ref: str, parts: dict[int, str], *, sha256: str | None) -> None:
         stage = self._stage(ref)
+        missing = [i for i, md5 in parts.items() if not (stage / f"part-{i:06d}.{md5}").exists()]
+        if missing:
+            raise StorageError(f"parts {missing} are missing from the staging directory")
         target = self._object_path((stage / "key").read_text(encoding="utf-8"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = stage / "assembled.tmp"
-        digest = self._assemble(stage, parts, tmp)
-        if sha256 is not None and digest != sha256:
-            tmp.unlink()
+        if sha256 is not None and (digest := self._sha256(stage / "data")) != sha256:
             raise ChecksumMismatch(f"SHA-256 of the assembled file is {digest}, expected {sha256}", scope="file")
-        os.replace(tmp, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / "data", target)
         shutil.rmtree(stage, ignore_errors=True)
 
-    def _assemble(self, stage: Path, parts: dict[int, str], tmp: Path) -> str:
+    @staticmethod
+    def _sha256(path: Path) -> str:
         hasher = hashlib.sha256()
-        with open(tmp, "wb") as out:
-            for index in sorted(parts):
-                part = stage / f"part-{index:06d}.{parts[index]}"
-                if not part.exists():
-                    raise StorageError(f"part {index} is missing from the staging directory")
-                with open(part, "rb") as src:
-                    while block := src.read(_BLOCK):
-                        hasher.update(block)
-                        out.write(block)
-            self._sync(out)
+        with open(path, "rb") as handle:
+            while block := handle.read(_BLOCK):
+                hasher.update(block)
         return hasher.hexdigest()
 
     def abort(self, ref: str) -> None:

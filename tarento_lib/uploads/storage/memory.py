@@ -38,7 +38,7 @@ class MemoryStorage:
             raise StorageError(f"no unfinished upload for ref {ref!r}")
         return self._parts[token]
 
-    def write_part(self, ref: str, index: int, data: bytes, md5: bytes) -> None:
+    def write_part(self, ref: str, index: int, data: bytes, md5: bytes, *, offset: int) -> None:
         with self._lock:
             self._slot(ref)[index] = bytes(data)
 

@@ -65,7 +65,7 @@ class S3Storage:
         reply = self._call("create_multipart_upload", Key=upload_key, ContentType=content_type)
         return encode_ref(key=upload_key, target=target, upload_id=reply["UploadId"])
 
-    def write_part(self, ref: str, index: int, data: bytes, md5: bytes) -> None:
+    def write_part(self, ref: str, index: int, data: bytes, md5: bytes, *, offset: int) -> None:
         key, _, upload_id = self._parse(ref)
         self._call(
             "upload_part", Key=key, UploadId=upload_id, PartNumber=index + 1, Body=data,
