@@ -66,16 +66,23 @@ async def call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise http_error(exc) from exc
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it grows past ``limit`` bytes."""
-    parts: list[bytes] = []
+async def read_body(request: Request, limit: int) -> bytearray:
+    """The request body, refused with 413 as soon as it grows past ``limit`` bytes.
+
+    It is read into one buffer of ``limit`` bytes (then trimmed in place), so a chunk is held
+    in memory once, not once as pieces and again joined.
+    """
+    buffer = bytearray(limit)
+    view = memoryview(buffer)
     total = 0
     async for piece in request.stream():
-        total += len(piece)
-        if total > limit:
+        if total + len(piece) > limit:
             raise HTTPException(413, detail={"error": "BodyTooLarge", "message": f"body must be at most {limit} bytes"})
-        parts.append(piece)
-    return b"".join(parts)
+        view[total:total + len(piece)] = piece
+        total += len(piece)
+    view.release()
+    del buffer[total:]
+    return buffer
 
 
 def upload_router(service: UploadService) -> APIRouter:
