@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import httpx
+from fastapi import Request
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -42,8 +43,6 @@ def serve(root: str, port: int) -> None:
 
     from tarento_lib.uploads import LocalStorage, SQLiteSessionStore, UploadService
     from tarento_lib.uploads.api import create_app
-
-    from fastapi import Request
 
     service = UploadService(LocalStorage(Path(root) / "store"), SQLiteSessionStore(Path(root) / "sessions.db"),
                             chunk_size=CHUNK, max_size=4096 * MiB)
