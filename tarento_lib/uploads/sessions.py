@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tarento_lib.uploads.errors import UploadNotFound
@@ -160,7 +160,3 @@ class SQLiteSessionStore:
 
     def __repr__(self) -> str:
         return f"SQLiteSessionStore({'<memory>' if self.path == ':memory:' else 'file'})"
-
-
-def with_parts(session: UploadSession, parts: dict[int, str]) -> UploadSession:
-    return replace(session, parts=dict(parts))
