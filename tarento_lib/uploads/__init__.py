@@ -11,12 +11,14 @@ from tarento_lib.uploads.errors import (
 )
 from tarento_lib.uploads.service import UploadService, UploadStatus, validate_filename
 from tarento_lib.uploads.sessions import SQLiteSessionStore, UploadSession
-from tarento_lib.uploads.storage import LocalStorage, MemoryStorage, S3Storage, Storage, choose_chunk_size, content_md5
+from tarento_lib.uploads.storage import (
+    LocalStorage, MemoryStorage, S3Storage, Storage, choose_chunk_size, content_md5, storage_from_url,
+)
 from tarento_lib.uploads.storage.base import MiB
 
 __all__ = [
     "UploadService", "UploadStatus", "validate_filename", "SQLiteSessionStore", "UploadSession",
-    "LocalStorage", "MemoryStorage", "S3Storage", "Storage", "choose_chunk_size", "content_md5", "MiB",
+    "LocalStorage", "MemoryStorage", "S3Storage", "Storage", "choose_chunk_size", "content_md5", "storage_from_url", "MiB",
     "UploadError", "UploadNotFound", "UploadGone", "UploadClosed", "ChunkConflict", "ChecksumMismatch",
     "IncompleteUpload", "UploadTooLarge", "StorageError", "ConfigurationError",
 ]

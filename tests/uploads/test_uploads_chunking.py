@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -55,3 +56,16 @@ def test_hex_md5_is_not_a_content_md5() -> None:
 def test_storage_keys_are_plain_relative_paths(key: str) -> None:
     with pytest.raises(ValueError):
         validate_key(key)
+
+
+def test_storage_from_url_builds_each_backend(tmp_path: Path) -> None:
+    from tarento_lib.uploads import ConfigurationError, LocalStorage, MemoryStorage, S3Storage, storage_from_url
+
+    assert isinstance(storage_from_url("memory://"), MemoryStorage)
+    local = storage_from_url(f"file://{tmp_path}/store")
+    assert isinstance(local, LocalStorage) and local.root == (tmp_path / "store").resolve()
+    s3 = storage_from_url("s3://bucket/some/prefix?endpoint=http://127.0.0.1:9")
+    assert isinstance(s3, S3Storage) and (s3.bucket, s3.prefix) == ("bucket", "some/prefix/")
+    for bad in ("ftp://x", "file://host/path", "s3:///nobucket", "redis://localhost"):
+        with pytest.raises(ConfigurationError):
+            storage_from_url(bad)
