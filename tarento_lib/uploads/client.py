@@ -13,6 +13,8 @@ import json
 import os
 import ssl
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,23 +114,28 @@ def upload_file(
     max_retries: int = 3,
     verify: bool = True,
     chunk_size: int | None = None,
+    workers: int = 1,
 ) -> UploadReport:
     """Upload ``path`` to the server at ``base_url``; resume an earlier attempt when ``resume``.
 
     ``client`` lets a caller bring its own ``httpx.Client`` (a test transport, a proxy);
     ``verify`` sends the file's SHA-256 so the server checks the assembled file;
-    ``chunk_size`` asks the server for smaller chunks than its default.
+    ``chunk_size`` asks the server for smaller chunks than its default; ``workers`` > 1 sends
+    that many chunks at once (more throughput, that many chunks in memory on each side).
     """
     source = Path(path)
     if not source.is_file():
         raise ValueError("path must name an existing regular file")
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 16:
+        raise ValueError(f"workers must be an int in 1..16, got {workers!r}")
     base = base_url.rstrip("/")
     store = _ResumeStore(Path(state_dir) if state_dir is not None else Path(tempfile.gettempdir()) / "tarento-uploads")
     http = client or httpx.Client(timeout=120, verify=_ssl_context())
     try:
-        upload = _Upload(http, base, source, store, progress=progress, verify=verify, chunk_size=chunk_size)
+        upload = _Upload(http, base, source, store, progress=progress, verify=verify, chunk_size=chunk_size,
+                         workers=workers)
         return upload.run(resume, max_retries)
     finally:
         if client is None:
@@ -137,10 +144,11 @@ def upload_file(
 
 class _Upload:
     def __init__(self, http: httpx.Client, base: str, source: Path, store: _ResumeStore, *, progress: bool, verify: bool,
-                 chunk_size: int | None) -> None:
+                 chunk_size: int | None, workers: int) -> None:
         self.http, self.base, self.source, self.store = http, base, source, store
-        self.show, self.verify, self.chunk_size = progress, verify, chunk_size
+        self.show, self.verify, self.chunk_size, self.workers = progress, verify, chunk_size, workers
         self.chunks_sent = self.bytes_sent = 0
+        self._lock = threading.Lock()
 
     def _find_or_create(self, resume: bool) -> tuple[dict[str, Any], bool]:
         upload_id = self.store.load(self.base, self.source) if resume else None
@@ -173,19 +181,29 @@ class _Upload:
                             self.chunks_sent, self.bytes_sent, resumed)
 
     def _send_missing(self, status: dict[str, Any]) -> None:
-        chunk, size = status["chunk_size"], status["size"]
-        bar = _progress(self.show, size, status["received_bytes"], self.source.name)
+        bar = _progress(self.show, status["size"], status["received_bytes"], self.source.name)
+        descriptor = os.open(self.source, os.O_RDONLY)
         try:
-            with open(self.source, "rb") as handle:
+            send = lambda index: self._send_one(descriptor, status, index, bar)  # noqa: E731
+            if self.workers == 1:
                 for index in status["missing"]:
-                    handle.seek(index * chunk)
-                    data = handle.read(min(chunk, size - index * chunk))
-                    url = f"{self.base}/uploads/{status['upload_id']}/chunks/{index}"
-                    _check(self.http.put(url, content=data, headers={"Content-MD5": content_md5(data)}))
-                    self.chunks_sent += 1
-                    self.bytes_sent += len(data)
-                    if bar is not None:
-                        bar.update(len(data))
+                    send(index)
+            else:
+                with ThreadPoolExecutor(self.workers, thread_name_prefix="upload") as pool:
+                    list(pool.map(send, status["missing"]))
         finally:
+            os.close(descriptor)
             if bar is not None:
                 bar.close()
+
+    def _send_one(self, descriptor: int, status: dict[str, Any], index: int, bar: Any) -> None:
+        """Read chunk ``index`` (``pread``: safe from several threads) and PUT it with its Content-MD5."""
+        chunk, size = status["chunk_size"], status["size"]
+        data = os.pread(descriptor, min(chunk, size - index * chunk), index * chunk)
+        url = f"{self.base}/uploads/{status['upload_id']}/chunks/{index}"
+        _check(self.http.put(url, content=data, headers={"Content-MD5": content_md5(data)}))
+        with self._lock:
+            self.chunks_sent += 1
+            self.bytes_sent += len(data)
+            if bar is not None:
+                bar.update(len(data))

@@ -176,3 +176,13 @@ def test_client_rejects_bad_arguments(BASE: str, tmp_path: Path) -> None:
     path = _file(tmp_path, 10)
     with pytest.raises(ValueError, match="max_retries"):
         upload_file(path, BASE, max_retries=-1, progress=False)
+
+
+def test_client_sends_chunks_in_parallel(BASE: str, http: httpx.Client, service: UploadService, tmp_path: Path) -> None:
+    path = _file(tmp_path, 20_000)
+    report = upload_file(path, BASE, client=http, state_dir=tmp_path / "state", progress=False, workers=4)
+    assert (report.chunks_sent, report.bytes_sent) == (20, 20_000)
+    with service.storage.open(report.key) as handle:
+        assert handle.read() == path.read_bytes()
+    with pytest.raises(ValueError, match="workers"):
+        upload_file(path, BASE, client=http, state_dir=tmp_path / "state", progress=False, workers=0)
