@@ -103,7 +103,7 @@ def upload_router(service: UploadService) -> APIRouter:
     async def put_chunk(
         upload_id: str, index: int, request: Request, content_md5: str | None = Header(default=None)
     ) -> dict[str, Any]:
-        session = await call(service.status, upload_id, reconcile=False)
+        session = await call(service.session, upload_id, parts=False)
         data = await read_body(request, session.chunk_size)
         result = await call(service.put_chunk, upload_id, index, data, content_md5)
         return result.as_dict()

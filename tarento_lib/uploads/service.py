@@ -15,6 +15,7 @@ import threading
 import time
 import unicodedata
 from dataclasses import dataclass
+from typing import Protocol
 
 from tarento_lib.clock import validate_seconds
 from tarento_lib.uploads.errors import (
@@ -23,9 +24,13 @@ from tarento_lib.uploads.errors import (
 from tarento_lib.uploads.sessions import ABORTED, COMPLETED, EXPIRED, OPEN, SQLiteSessionStore, UploadSession
 from tarento_lib.uploads.storage.base import MiB, Storage, choose_chunk_size, decode_content_md5
 
-__all__ = ["UploadService", "UploadStatus", "WallClock", "validate_filename"]
+__all__ = ["UploadService", "UploadStatus", "TimeSource", "WallClock", "validate_filename"]
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class TimeSource(Protocol):
+    def now(self) -> float: ...
 
 
 class WallClock:
@@ -89,7 +94,7 @@ class UploadService:
         chunk_size: int = 8 * MiB,
         max_size: int = 5 * 1024**3,
         ttl: float = 24 * 3600,
-        clock: object | None = None,
+        clock: TimeSource | None = None,
     ) -> None:
         if not isinstance(storage, Storage):
             raise TypeError(f"storage must implement the Storage protocol, got {type(storage).__name__}")
@@ -99,7 +104,9 @@ class UploadService:
         self.chunk_size = _positive_int("chunk_size", chunk_size)
         self.max_size = _positive_int("max_size", max_size)
         self.ttl = validate_seconds("ttl", ttl, allow_zero=False)
-        self.clock = clock if clock is not None else WallClock()
+        if clock is not None and not callable(getattr(clock, "now", None)):
+            raise TypeError("clock must have a now() method returning seconds")
+        self.clock: TimeSource = clock if clock is not None else WallClock()
         self._locks = [threading.Lock() for _ in range(64)]  # striped: one chunk index maps to one lock
 
     # -- public API ---------------------------------------------------------------------
@@ -128,21 +135,21 @@ class UploadService:
         key = f"{upload_id}/{name}"
         ref = self.storage.begin(key, content_type=content_type, verify=sha256 is not None)
         session = UploadSession(upload_id, name, size, content_type, sha256.lower() if sha256 else None, chunk, key,
-                                ref, OPEN, self.clock.now())  # type: ignore[attr-defined]
+                                ref, OPEN, self.clock.now())
         self.sessions.create(session)
         return self._status(session)
 
     def put_chunk(self, upload_id: str, index: int, data: bytes, content_md5: str | None = None) -> UploadStatus:
         """Store chunk ``index``; a re-sent identical chunk is a no-op, a different one a ``ChunkConflict``."""
-        session = self._open_session(upload_id)
+        session = self._open_session(upload_id, parts=False)
         self._check_chunk(session, index, data)
         data = bytes(data) if isinstance(data, memoryview) else data
         digest = hashlib.md5(data).digest()
         if content_md5 is not None and decode_content_md5(content_md5) != digest:
             raise ChecksumMismatch(f"Content-MD5 of chunk {index} does not match its bytes; nothing was stored")
         with self._chunk_lock(upload_id, index):
-            session = self._open_session(upload_id)
-            recorded = session.parts.get(index)
+            session = self._open_session(upload_id, parts=False)
+            recorded = self.sessions.part(upload_id, index)
             if recorded is None:
                 self.storage.write_part(session.storage_ref, index, data, digest, offset=index * session.chunk_size)
                 recorded = self.sessions.add_part(upload_id, index, digest.hex())
@@ -184,29 +191,29 @@ class UploadService:
         if session.state == OPEN:
             self._end(session, ABORTED)
 
-    def session(self, upload_id: str, *, open_only: bool = False) -> UploadSession:
+    def session(self, upload_id: str, *, open_only: bool = False, parts: bool = True) -> UploadSession:
         """The raw session (for protocol adapters such as tus); ``open_only`` refuses finished ones."""
-        return self._open_session(upload_id) if open_only else self._get(upload_id)
+        return self._open_session(upload_id, parts=parts) if open_only else self._get(upload_id, parts=parts)
 
     def expire_stale(self) -> list[str]:
         """Abort every open upload older than ``ttl`` (their storage parts too); return their ids."""
-        cutoff = self.clock.now() - self.ttl  # type: ignore[attr-defined]
+        cutoff = self.clock.now() - self.ttl
         expired = self.sessions.open_sessions(created_before=cutoff)
         for upload_id in expired:
             self._end(self.sessions.get(upload_id), EXPIRED)
         return expired
 
     # -- helpers ------------------------------------------------------------------------
-    def _get(self, upload_id: str) -> UploadSession:
+    def _get(self, upload_id: str, *, parts: bool = True) -> UploadSession:
         if not isinstance(upload_id, str):
             raise TypeError(f"upload_id must be a str, got {type(upload_id).__name__}")
-        return self.sessions.get(upload_id)
+        return self.sessions.get(upload_id, parts=parts)
 
-    def _open_session(self, upload_id: str) -> UploadSession:
-        session = self._get(upload_id)
-        if session.state == OPEN and self.clock.now() - session.created_at > self.ttl:  # type: ignore[attr-defined]
+    def _open_session(self, upload_id: str, *, parts: bool = True) -> UploadSession:
+        session = self._get(upload_id, parts=parts)
+        if session.state == OPEN and self.clock.now() - session.created_at > self.ttl:
             self._end(session, EXPIRED)
-            session = self.sessions.get(upload_id)
+            session = self.sessions.get(upload_id, parts=parts)
         if session.state == COMPLETED:
             raise UploadClosed(f"upload {upload_id!r} is already complete")
         if session.state != OPEN:

@@ -110,14 +110,20 @@ class SQLiteSessionStore:
                  session.chunk_size, session.key, session.storage_ref, session.state, session.created_at),
             )
 
-    def get(self, upload_id: str) -> UploadSession:
-        """The session with its parts; ``UploadNotFound`` if there is none."""
+    def get(self, upload_id: str, *, parts: bool = True) -> UploadSession:
+        """The session (with its parts unless ``parts=False``); ``UploadNotFound`` if there is none."""
         with self._lock:
             row = self._db.execute("SELECT * FROM uploads WHERE upload_id = ?", (upload_id,)).fetchone()
             if row is None:
                 raise UploadNotFound(upload_id)
-            parts = dict(self._db.execute("SELECT idx, md5 FROM parts WHERE upload_id = ?", (upload_id,)).fetchall())
-        return UploadSession(*row, parts=parts)
+            held = self._db.execute("SELECT idx, md5 FROM parts WHERE upload_id = ?", (upload_id,)).fetchall() if parts else []
+        return UploadSession(*row, parts=dict(held))
+
+    def part(self, upload_id: str, index: int) -> str | None:
+        """The hex MD5 recorded for one chunk, or ``None``."""
+        with self._lock:
+            row = self._db.execute("SELECT md5 FROM parts WHERE upload_id = ? AND idx = ?", (upload_id, index)).fetchone()
+        return row[0] if row else None
 
     def add_part(self, upload_id: str, index: int, md5_hex: str) -> str:
         """Record a chunk unless one is already recorded; return the MD5 that is on record."""

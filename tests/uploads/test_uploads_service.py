@@ -261,6 +261,8 @@ def test_constructor_arguments_are_validated(tmp_path: Any) -> None:
         UploadService(object(), sessions)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="sessions"):
         UploadService(storage, {})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="clock"):
+        UploadService(storage, sessions, clock=42)  # type: ignore[arg-type]
 
 
 def test_a_client_may_ask_for_smaller_chunks_within_the_storage_limits(make_service: Any) -> None:
