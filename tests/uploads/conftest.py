@@ -29,6 +29,14 @@ def _bucket(endpoint: S3Endpoint) -> str:
     return name
 
 
+def _ensure_bucket(endpoint: S3Endpoint) -> None:
+    """Create the configured bucket on first use (a fresh MinIO or moto server has none)."""
+    try:
+        endpoint.client.head_bucket(Bucket=endpoint.bucket)
+    except Exception:  # botocore ClientError 404
+        endpoint.client.create_bucket(Bucket=endpoint.bucket)
+
+
 BACKENDS = [
     pytest.param("local", id="local"),
     pytest.param("moto", id="moto-s3", marks=pytest.mark.s3),
@@ -47,6 +55,7 @@ def make_storage(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[],
         return lambda: S3Storage(endpoint.client, bucket)
     endpoint = s3_from_env()
     assert endpoint is not None
+    _ensure_bucket(endpoint)
     prefix = f"tarento-tests/{secrets.token_hex(6)}/"
     return lambda: S3Storage(endpoint.client, endpoint.bucket, prefix=prefix)
 
