@@ -169,27 +169,29 @@ class UploadService:
 
     def complete(self, upload_id: str) -> UploadStatus:
         """Join every chunk into the object (idempotent once done); checks the SHA-256 if one was given."""
-        session = self._get(upload_id)
-        if session.state == COMPLETED:
-            return self._status(session)
-        session = self._open_session(upload_id)
-        if session.missing:
-            raise IncompleteUpload(upload_id, session.missing)
-        try:
-            self.storage.finish(session.storage_ref, session.parts, sha256=session.sha256)
-        except ChecksumMismatch:
-            self._end(session, ABORTED)
-            raise
-        self.sessions.set_state(upload_id, COMPLETED)
-        return self._status(self.sessions.get(upload_id))
+        with self._chunk_lock(upload_id, -1):  # two completes at once: the second waits, then sees it done
+            session = self._get(upload_id)
+            if session.state == COMPLETED:
+                return self._status(session)
+            session = self._open_session(upload_id)
+            if session.missing:
+                raise IncompleteUpload(upload_id, session.missing)
+            try:
+                self.storage.finish(session.storage_ref, session.parts, sha256=session.sha256)
+            except ChecksumMismatch:
+                self._end(session, ABORTED)
+                raise
+            self.sessions.set_state(upload_id, COMPLETED)
+            return self._status(self.sessions.get(upload_id))
 
     def abort(self, upload_id: str) -> None:
         """Delete every stored part and close the session; a finished upload cannot be aborted."""
-        session = self._get(upload_id)
-        if session.state == COMPLETED:
-            raise UploadClosed(f"upload {upload_id!r} is already complete; delete the object instead")
-        if session.state == OPEN:
-            self._end(session, ABORTED)
+        with self._chunk_lock(upload_id, -1):
+            session = self._get(upload_id)
+            if session.state == COMPLETED:
+                raise UploadClosed(f"upload {upload_id!r} is already complete; delete the object instead")
+            if session.state == OPEN:
+                self._end(session, ABORTED)
 
     def session(self, upload_id: str, *, open_only: bool = False, parts: bool = True) -> UploadSession:
         """The raw session (for protocol adapters such as tus); ``open_only`` refuses finished ones."""

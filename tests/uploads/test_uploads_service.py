@@ -271,3 +271,18 @@ def test_a_client_may_ask_for_smaller_chunks_within_the_storage_limits(make_serv
     assert status.chunk_size == max(1024 * 1024, service.storage.min_part_size)
     with pytest.raises(ValueError, match="chunk_size must be in 1..8388608"):
         service.initiate("a.bin", 10, chunk_size=16 * 1024 * 1024)
+
+
+def test_concurrent_completes_finish_once(make_service: Any) -> None:
+    service = make_service()
+    data = payload(service, 2)
+    uid = service.initiate("a.bin", len(data)).upload_id
+    send(service, uid, data)
+    results: list[Any] = []
+    threads = [threading.Thread(target=lambda: results.append(service.complete(uid))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4 and len({r.key for r in results}) == 1
+    assert stored(service, results[0].key) == data
