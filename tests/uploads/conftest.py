@@ -1,0 +1,82 @@
+"""Fixtures for the upload tests: storage backends (local, moto's S3 server, a real S3 when set)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tarento_lib.uploads import LocalStorage, S3Storage, SQLiteSessionStore, UploadService
+from tarento_lib.uploads.embedded import S3Endpoint, moto_s3, s3_from_env
+
+REAL_S3 = bool(os.environ.get("TARENTO_S3_ENDPOINT") and os.environ.get("TARENTO_S3_BUCKET"))
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[S3Endpoint]:
+    """One moto S3 server per test process; every test uses its own bucket."""
+    with moto_s3(bucket=f"tarento-{secrets.token_hex(4)}") as endpoint:
+        yield endpoint
+
+
+def _bucket(endpoint: S3Endpoint) -> str:
+    name = f"t-{secrets.token_hex(6)}"  # moto's state is per process: a fresh bucket isolates each test
+    endpoint.client.create_bucket(Bucket=name)
+    return name
+
+
+def _ensure_bucket(endpoint: S3Endpoint) -> None:
+    """Create the configured bucket on first use (a fresh MinIO or moto server has none)."""
+    try:
+        endpoint.client.head_bucket(Bucket=endpoint.bucket)
+    except Exception:  # botocore ClientError 404
+        endpoint.client.create_bucket(Bucket=endpoint.bucket)
+
+
+BACKENDS = [
+    pytest.param("local", id="local"),
+    pytest.param("moto", id="moto-s3", marks=pytest.mark.s3),
+    pytest.param("s3", id="real-s3", marks=[pytest.mark.s3, pytest.mark.skipif(not REAL_S3, reason="TARENTO_S3_ENDPOINT/TARENTO_S3_BUCKET not set")]),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def make_storage(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], Any]:
+    """A factory of storages that all see the same data (as a restarted server would)."""
+    if request.param == "local":
+        return lambda: LocalStorage(tmp_path / "store")
+    if request.param == "moto":
+        endpoint = request.getfixturevalue("moto_endpoint")
+        bucket = _bucket(endpoint)
+        return lambda: S3Storage(endpoint.client, bucket)
+    endpoint = s3_from_env()
+    assert endpoint is not None
+    _ensure_bucket(endpoint)
+    prefix = f"tarento-tests/{secrets.token_hex(6)}/"
+    return lambda: S3Storage(endpoint.client, endpoint.bucket, prefix=prefix)
+
+
+@pytest.fixture
+def make_service(make_storage: Callable[[], Any], tmp_path: Path) -> Callable[..., UploadService]:
+    """A factory of services over the same storage and the same SQLite file (a 'restart')."""
+    db = tmp_path / "sessions.db"
+
+    def build(**options: Any) -> UploadService:
+        options.setdefault("chunk_size", 1024)
+        options.setdefault("max_size", 64 * 1024 * 1024)
+        return UploadService(make_storage(), SQLiteSessionStore(db), **options)
+
+    return build
+
+
+@pytest.fixture
+def local_service(tmp_path: Path) -> UploadService:
+    return UploadService(LocalStorage(tmp_path / "store"), SQLiteSessionStore(tmp_path / "s.db"), chunk_size=1024, max_size=1 << 20)
+
+
+def chunks_of(data: bytes, size: int) -> list[bytes]:
+    return [data[i:i + size] for i in range(0, len(data), size)]
