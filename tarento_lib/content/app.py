@@ -1,0 +1,47 @@
+"""``create_app``: the application factory (``uvicorn --factory tarento_lib.content:create_app``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from tarento_lib.content.database import Database
+from tarento_lib.content.routes import router
+
+__all__ = ["create_app"]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(database_url: str | None = None, *, schema: str | None = None,
+               now: Callable[[], datetime] | None = None) -> FastAPI:
+    """A new content API on ``database_url`` (default: ``$TARENTO_DATABASE_URL``, else SQLite in memory).
+
+    Nothing connects until the first request; tables are created then (or at startup
+    under a server that runs the lifespan). ``now`` makes timestamps deterministic.
+    """
+    database = Database(database_url, schema=schema, now=now or _utcnow)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await database.create_tables()
+        yield
+        await database.dispose()
+
+    app = FastAPI(title="Tarento multilingual content API", version="1.0.0", lifespan=lifespan,
+                  description="Content in English and the 22 scheduled languages of India, with fallbacks.")
+    app.state.database = database
+    app.include_router(router)
+    app.add_exception_handler(Exception, _internal_error)
+    return app
+
+
+async def _internal_error(_request: Request, _exc: Exception) -> JSONResponse:
+    """A bug is still answered in JSON (and re-raised by Starlette so it gets logged)."""
+    return JSONResponse({"detail": "internal server error"}, status_code=500)

@@ -1,0 +1,37 @@
+"""FastAPI dependencies: the app's database, a session per request, and "now"."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tarento_lib.content.database import Database
+
+__all__ = ["get_database", "get_session", "get_now", "DatabaseDep", "SessionDep", "NowDep"]
+
+
+def get_database(request: Request) -> Database:
+    """The :class:`Database` that ``create_app`` stored on the application."""
+    return request.app.state.database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+async def get_session(database: DatabaseDep) -> AsyncIterator[AsyncSession]:
+    """One session per request, closed (and rolled back if unfinished) afterwards."""
+    async with database.session() as session:
+        yield session
+
+
+def get_now(database: DatabaseDep) -> datetime:
+    """The request's timestamp, from the app's injectable clock."""
+    return database.now()
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+NowDep = Annotated[datetime, Depends(get_now)]
