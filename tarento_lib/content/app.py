@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from tarento_lib.content.database import Database
@@ -38,8 +39,16 @@ def create_app(database_url: str | None = None, *, schema: str | None = None,
                   description="Content in English and the 22 scheduled languages of India, with fallbacks.")
     app.state.database = database
     app.include_router(router)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _internal_error)
     return app
+
+
+async def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
+    """422 with where and why, but without echoing the input (it may be 100 kB, or not even UTF-8)."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    detail = [{"type": e["type"], "loc": list(e["loc"]), "msg": str(e["msg"])} for e in errors]
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 async def _internal_error(_request: Request, _exc: Exception) -> JSONResponse:

@@ -10,7 +10,6 @@ import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Response, status
-from pydantic import AfterValidator
 
 from tarento_lib.content import service
 from tarento_lib.content.dependencies import NowDep, SessionDep
@@ -19,7 +18,7 @@ from tarento_lib.content.languages import LanguageCode, resolution_order
 from tarento_lib.content.models import Content
 from tarento_lib.content.schemas import (
     ContentCreate, ContentOut, ContentPage, ContentSummary, ErrorBody, LocalizedContent, SearchHit, SearchResults,
-    Status, TranslationOut, TranslationUpdate, clean_text,
+    SearchText, Status, TranslationOut, TranslationUpdate,
 )
 
 __all__ = ["router", "content_out", "etag_of", "etag_matches"]
@@ -68,12 +67,10 @@ async def list_contents(session: SessionDep, category: CategoryQuery = None,
 
 @router.get("/search")
 async def search_contents(session: SessionDep, lang: LanguageCode,
-                          q: Annotated[str, Query(min_length=1, max_length=200), AfterValidator(clean_text)],
+                          q: Annotated[SearchText, Query()],
                           category: CategoryQuery = None,
                           limit: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchResults:
     """Published text in ``lang`` containing ``q`` literally (``%`` and ``_`` are not wildcards)."""
-    if not q.strip():
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "q must not be blank")
     rows = await service.search_contents(session, query=q, language=lang, category=category, limit=limit)
     hits = [SearchHit(content_key=c.content_key, category=c.category, language=lang, title=t.title,
                       snippet=service.snippet(t.body, q)) for t, c in rows]
