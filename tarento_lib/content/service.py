@@ -12,6 +12,7 @@ from datetime import datetime
 
 import regex
 from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -97,31 +98,41 @@ def _new_translation(language: LanguageCode, data: TranslationUpdate, now: datet
                        created_at=now, updated_at=now)
 
 
-def _apply(translation: Translation, data: TranslationUpdate, now: datetime) -> None:
-    """Copy the editable fields, by name: nothing else of the row can be changed from outside."""
-    translation.title, translation.body = data.title, data.body
-    translation.meta_description, translation.keywords = data.meta_description, list(data.keywords)
+def _editable(data: TranslationUpdate) -> dict[str, object]:
+    """The editable fields, by name: nothing else of the row can be changed from outside."""
+    values: dict[str, object] = {"title": data.title, "body": data.body,
+                                 "meta_description": data.meta_description, "keywords": list(data.keywords)}
     if data.status is not None:
-        translation.status = data.status
-    translation.revision += 1
-    translation.updated_at = now
+        values["status"] = data.status
+    return values
+
+
+async def _live_id(session: AsyncSession, content_key: str) -> int | None:
+    query = select(Content.id).where(Content.content_key == content_key, Content.deleted_at.is_(None))
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+def _bump(content_id: int, language: LanguageCode, values: dict[str, object], now: datetime) -> ReturningUpdate[tuple[Translation]]:
+    """One atomic UPDATE ... RETURNING: concurrent edits each add 1 to the revision, none is lost."""
+    return (update(Translation)
+            .where(Translation.content_id == content_id, Translation.language == language)
+            .values(**values, revision=Translation.revision + 1, updated_at=now)
+            .returning(Translation))
 
 
 async def upsert_translation(session: AsyncSession, *, content_key: str, language: LanguageCode,
                              data: TranslationUpdate, now: datetime) -> tuple[Translation, bool] | None:
     """Create or replace one translation; ``(translation, created)``, or ``None`` if no such content."""
+    content_id = await _live_id(session, content_key)
+    if content_id is None:
+        return None
     for _attempt in range(2):  # a concurrent insert of the same language turns the second try into an update
-        content = await get_content(session, content_key=content_key)
-        if content is None:
-            return None
-        existing = next((t for t in content.translations if t.language == language), None)
-        if existing is not None:
-            _apply(existing, data, now)
-            content.updated_at = now
+        updated = (await session.execute(_bump(content_id, language, _editable(data), now))).scalar_one_or_none()
+        if updated is not None:
             await session.commit()
-            return existing, False
+            return updated, False
         translation = _new_translation(language, data, now)
-        translation.content_id = content.id
+        translation.content_id = content_id
         session.add(translation)
         try:
             await session.commit()
@@ -135,15 +146,16 @@ async def upsert_translation(session: AsyncSession, *, content_key: str, languag
 async def set_status(session: AsyncSession, *, content_key: str, language: LanguageCode, status: Status,
                      now: datetime) -> Translation | None:
     """Move one translation through the workflow (draft ⇄ published); ``None`` if absent."""
-    content = await get_content(session, content_key=content_key)
-    translation = next((t for t in content.translations if t.language == language), None) if content else None
-    if translation is None:
+    content_id = await _live_id(session, content_key)
+    if content_id is None:
         return None
-    if translation.status != status:
-        translation.status, translation.updated_at = status, now
-        translation.revision += 1
+    changed = (await session.execute(_bump(content_id, language, {"status": status}, now)
+                                     .where(Translation.status != status))).scalar_one_or_none()
+    if changed is not None:
         await session.commit()
-    return translation
+        return changed
+    query = select(Translation).where(Translation.content_id == content_id, Translation.language == language)
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def soft_delete(session: AsyncSession, *, content_key: str, now: datetime) -> bool:
