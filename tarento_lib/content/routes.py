@@ -90,7 +90,8 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-@router.get("/{content_key}", responses={**_ERRORS, 304: {"description": "Not modified (ETag matched)"}})
+@router.get("/{content_key}", response_model=LocalizedContent,
+            responses={**_ERRORS, 304: {"description": "Not modified (ETag matched)"}})
 async def get_localized(content_key: KeyPath, session: SessionDep, response: Response,
                         lang: LanguageCode | None = None,
                         accept_language: Annotated[str | None, Header()] = None,
