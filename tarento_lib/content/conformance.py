@@ -34,7 +34,7 @@ _SEED = {"content_key": "faq.refund", "category": "help", "translations": [
 
 
 def reference_languages_endpoint(app: FastAPI) -> None:
-    """The reference answer: one read of the content (two statements), published only."""
+    """The reference answer: one read of the content (a single joined statement), published only."""
 
     @app.get(ROUTE, tags=["contents"])
     async def published_languages(content_key: str, session: SessionDep) -> list[dict[str, str]]:

@@ -68,6 +68,11 @@ class Database:
         if backend == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Reads of one statement need no transaction: on PostgreSQL autocommit saves the BEGIN and
+        # ROLLBACK round trips. (pysqlite never opens one for a SELECT, and resetting its isolation
+        # level costs an extra PRAGMA, so SQLite reads use the ordinary sessions.)
+        reader = self.engine.execution_options(isolation_level="AUTOCOMMIT") if backend == "postgresql" else self.engine
+        self.read_sessions = async_sessionmaker(reader, expire_on_commit=False)
         self._ready = False
         self._lock = asyncio.Lock()
 
@@ -76,7 +81,8 @@ class Database:
         if self.backend == "sqlite" and url.database in (None, "", ":memory:"):
             # A private in-memory database lives as long as its one connection: keep exactly one.
             return {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0, "pool_recycle": -1}
-        options: dict[str, Any] = {"pool_pre_ping": True}
+        # No pool_pre_ping: it costs a round trip per request; dead connections are Q7's job.
+        options: dict[str, Any] = {"pool_recycle": 1800}
         if self.schema:
             options["execution_options"] = {"schema_translate_map": {None: self.schema}}
         return options
@@ -106,6 +112,13 @@ class Database:
         """A session on a ready database, rolled back if the block raises."""
         await self.create_tables()
         async with self.sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only, in autocommit mode (each statement sees committed data)."""
+        await self.create_tables()
+        async with self.read_sessions() as session:
             yield session
 
     async def dispose(self) -> None:

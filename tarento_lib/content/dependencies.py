@@ -11,11 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tarento_lib.content.database import Database
 
-__all__ = ["get_database", "get_session", "get_now", "DatabaseDep", "SessionDep", "NowDep"]
+__all__ = ["get_database", "get_session", "get_read_session", "get_now", "DatabaseDep", "SessionDep",
+           "ReadSessionDep", "NowDep"]
 
 
-def get_database(request: Request) -> Database:
-    """The :class:`Database` that ``create_app`` stored on the application."""
+async def get_database(request: Request) -> Database:
+    """The :class:`Database` that ``create_app`` stored on the application.
+
+    ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in a worker thread,
+    a thread hop per request for a one-line attribute read.
+    """
     return request.app.state.database
 
 
@@ -28,10 +33,17 @@ async def get_session(database: DatabaseDep) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_now(database: DatabaseDep) -> datetime:
+async def get_read_session(database: DatabaseDep) -> AsyncIterator[AsyncSession]:
+    """A read-only, autocommit session for GET routes that read one statement's worth of data."""
+    async with database.read_session() as session:
+        yield session
+
+
+async def get_now(database: DatabaseDep) -> datetime:
     """The request's timestamp, from the app's injectable clock."""
     return database.now()
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 NowDep = Annotated[datetime, Depends(get_now)]

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Response, status
 
 from tarento_lib.content import service
-from tarento_lib.content.dependencies import NowDep, SessionDep
+from tarento_lib.content.dependencies import NowDep, ReadSessionDep, SessionDep
 from tarento_lib.content.errors import DuplicateContentError
 from tarento_lib.content.languages import LanguageCode, resolution_order
 from tarento_lib.content.models import Content
@@ -54,7 +54,7 @@ async def create_content(data: ContentCreate, session: SessionDep, now: NowDep, 
 
 
 @router.get("")
-async def list_contents(session: SessionDep, category: CategoryQuery = None,
+async def list_contents(session: ReadSessionDep, category: CategoryQuery = None,
                         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
                         limit: Annotated[int, Query(ge=1, le=100)] = 20) -> ContentPage:
     """One page of live contents, optionally of one category."""
@@ -66,7 +66,7 @@ async def list_contents(session: SessionDep, category: CategoryQuery = None,
 
 
 @router.get("/search")
-async def search_contents(session: SessionDep, lang: LanguageCode,
+async def search_contents(session: ReadSessionDep, lang: LanguageCode,
                           q: Annotated[SearchText, Query()],
                           category: CategoryQuery = None,
                           limit: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchResults:
@@ -77,9 +77,9 @@ async def search_contents(session: SessionDep, lang: LanguageCode,
     return SearchResults(query=q, language=lang, hits=hits)
 
 
-def etag_of(body: LocalizedContent) -> str:
-    """A strong validator: a digest of exactly what would be sent."""
-    return '"' + hashlib.sha256(body.model_dump_json().encode()).hexdigest()[:32] + '"'
+def etag_of(payload: bytes) -> str:
+    """A strong validator: a digest of exactly the bytes that would be sent."""
+    return '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -92,8 +92,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 @router.get("/{content_key}", response_model=LocalizedContent,
             responses={**_ERRORS, 304: {"description": "Not modified (ETag matched)"}})
-async def get_localized(content_key: KeyPath, session: SessionDep, response: Response,
-                        lang: LanguageCode | None = None,
+async def get_localized(content_key: KeyPath, session: ReadSessionDep, lang: LanguageCode | None = None,
                         accept_language: Annotated[str | None, Header()] = None,
                         if_none_match: Annotated[str | None, Header()] = None) -> Any:
     """The published text in the best language: ``lang``, then ``Accept-Language``, then fallbacks."""
@@ -111,15 +110,15 @@ async def get_localized(content_key: KeyPath, session: SessionDep, response: Res
         requested_language=order[0], fallback_used=translation.language != order[0], tried=tried,
         title=translation.title, body=translation.body, summary=service.summarize(translation.body),
         meta_description=translation.meta_description, keywords=translation.keywords, revision=translation.revision)
-    headers = {"ETag": etag_of(body), "Content-Language": translation.language, "Vary": "Accept-Language"}
+    payload = body.model_dump_json().encode()  # serialised once: hashed for the ETag and sent as is
+    headers = {"ETag": etag_of(payload), "Content-Language": translation.language, "Vary": "Accept-Language"}
     if etag_matches(if_none_match, headers["ETag"]):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    response.headers.update(headers)
-    return body
+    return Response(payload, media_type="application/json", headers=headers)
 
 
 @router.get("/{content_key}/translations", responses=_ERRORS)
-async def get_all_translations(content_key: KeyPath, session: SessionDep) -> ContentOut:
+async def get_all_translations(content_key: KeyPath, session: ReadSessionDep) -> ContentOut:
     """The editor's view: every translation, drafts included."""
     content = await service.get_content(session, content_key=content_key)
     if content is None:

@@ -1,7 +1,7 @@
 """The service layer: keyword-only async functions over a session; ``None`` when not found.
 
 No HTTP here: routes turn ``None`` into 404 and :class:`DuplicateContentError` into 409.
-Every read of one content loads it and its translations in two statements (``selectinload``),
+Every read of one content loads it and its translations in one statement (``joinedload``),
 and the relationship is ``lazy="raise"``, so an accidental per-row query fails loudly.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tarento_lib.content.errors import DuplicateContentError
 from tarento_lib.content.languages import LanguageCode
@@ -62,12 +62,12 @@ def snippet(text: str, query: str, width: int = 80) -> str:
 
 def _one(content_key: str) -> Select[tuple[Content]]:
     return (select(Content).where(Content.content_key == content_key, Content.deleted_at.is_(None))
-            .options(selectinload(Content.translations)))
+            .options(joinedload(Content.translations)))
 
 
 async def get_content(session: AsyncSession, *, content_key: str) -> Content | None:
-    """The live content with this key and all its translations (two statements), or ``None``."""
-    return (await session.execute(_one(content_key))).scalar_one_or_none()
+    """The live content with this key and all its translations (one statement, a join), or ``None``."""
+    return (await session.execute(_one(content_key))).unique().scalar_one_or_none()
 
 
 def localize(content: Content, *, order: Sequence[LanguageCode]) -> tuple[Translation, list[LanguageCode]] | None:
