@@ -161,6 +161,11 @@ async def breakdown(database_url: str, schema: str | None, n: int) -> dict[str, 
             timings["session + 1 SQL statement"] = (time.perf_counter() - start) / n * 1e6
             start = time.perf_counter()
             for _ in range(n):
+                async with database.engine.connect() as conn:
+                    await conn.exec_driver_sql("SELECT 1")
+            timings["bare SELECT 1 round trip"] = (time.perf_counter() - start) / n * 1e6
+            start = time.perf_counter()
+            for _ in range(n):
                 translation, tried = service.localize(content, order=resolution_order(LanguageCode.HINDI, None))
                 body = LocalizedContent(content_key=KEY, category="home", language="hi", requested_language="hi",
                                         fallback_used=False, tried=tried, title=translation.title,

@@ -33,7 +33,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
 def content_out(content: Content) -> ContentOut:
     """The editor's view of ``content`` (translations must be loaded)."""
     return ContentOut(id=content.id, content_key=content.content_key, category=content.category,
-                      created_at=content.created_at,
+                      created_at=content.created_at, updated_at=content.updated_at,
                       translations={LanguageCode(t.language): TranslationOut.model_validate(t)
                                     for t in content.translations})
 

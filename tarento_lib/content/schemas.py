@@ -142,9 +142,10 @@ class ContentOut(_Out):
     content_key: str
     category: str
     created_at: datetime
+    updated_at: datetime
     translations: dict[LanguageCode, TranslationOut]
 
-    @field_serializer("created_at")
+    @field_serializer("created_at", "updated_at")
     def _when(self, moment: datetime) -> str:
         return _utc(moment)
 

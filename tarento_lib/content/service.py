@@ -120,6 +120,11 @@ def _bump(content_id: int, language: LanguageCode, values: dict[str, object], no
             .returning(Translation))
 
 
+async def _touch(session: AsyncSession, content_id: int, now: datetime) -> None:
+    """Record on the content that one of its translations changed (same transaction)."""
+    await session.execute(update(Content).where(Content.id == content_id).values(updated_at=now))
+
+
 async def upsert_translation(session: AsyncSession, *, content_key: str, language: LanguageCode,
                              data: TranslationUpdate, now: datetime) -> tuple[Translation, bool] | None:
     """Create or replace one translation; ``(translation, created)``, or ``None`` if no such content."""
@@ -129,12 +134,14 @@ async def upsert_translation(session: AsyncSession, *, content_key: str, languag
     for _attempt in range(2):  # a concurrent insert of the same language turns the second try into an update
         updated = (await session.execute(_bump(content_id, language, _editable(data), now))).scalar_one_or_none()
         if updated is not None:
+            await _touch(session, content_id, now)
             await session.commit()
             return updated, False
         translation = _new_translation(language, data, now)
         translation.content_id = content_id
         session.add(translation)
         try:
+            await _touch(session, content_id, now)
             await session.commit()
         except IntegrityError:
             await session.rollback()
@@ -152,6 +159,7 @@ async def set_status(session: AsyncSession, *, content_key: str, language: Langu
     changed = (await session.execute(_bump(content_id, language, {"status": status}, now)
                                      .where(Translation.status != status))).scalar_one_or_none()
     if changed is not None:
+        await _touch(session, content_id, now)
         await session.commit()
         return changed
     query = select(Translation).where(Translation.content_id == content_id, Translation.language == language)
@@ -161,7 +169,8 @@ async def set_status(session: AsyncSession, *, content_key: str, language: Langu
 async def soft_delete(session: AsyncSession, *, content_key: str, now: datetime) -> bool:
     """Hide the content from every read (its key stays taken); False if it was not live."""
     result = await session.execute(
-        update(Content).where(Content.content_key == content_key, Content.deleted_at.is_(None)).values(deleted_at=now)
+        update(Content).where(Content.content_key == content_key, Content.deleted_at.is_(None))
+        .values(deleted_at=now, updated_at=now)
     )
     await session.commit()
     return bool(result.rowcount)

@@ -27,7 +27,7 @@ async def test_create_returns_201_with_translations_keyed_by_language(client: ht
     response = await client.post("/contents", json=body)
     assert response.status_code == 201
     data = response.json()
-    assert set(data) == {"id", "content_key", "category", "created_at", "translations"}
+    assert set(data) == {"id", "content_key", "category", "created_at", "updated_at", "translations"}
     assert data["translations"]["en"]["keywords"] == ["a", "b"]
     assert response.headers["location"] == "/contents/homepage.welcome"
 
@@ -166,6 +166,17 @@ async def test_put_creates_then_replaces(client: httpx.AsyncClient) -> None:
     assert (replaced.json()["body"], replaced.json()["revision"], replaced.json()["status"]) == ("दोन", 2, "published")
     kept = await client.put("/contents/homepage.welcome/translations/mr", json={"title": "स्वागत", "body": "तीन"})
     assert kept.json()["status"] == "published"
+
+
+async def test_writes_touch_the_content_timestamp(client: httpx.AsyncClient) -> None:
+    created = (await seed(client)).json()
+    assert created["updated_at"] == created["created_at"]
+    await client.put("/contents/homepage.welcome/translations/hi", json={"title": "t", "body": "b"})
+    edited = (await client.get("/contents/homepage.welcome/translations")).json()
+    assert edited["updated_at"] > created["updated_at"] and edited["created_at"] == created["created_at"]
+    await client.post("/contents/homepage.welcome/translations/ta/publish")
+    published = (await client.get("/contents/homepage.welcome/translations")).json()
+    assert published["updated_at"] > edited["updated_at"]
 
 
 @pytest.mark.parametrize("extra", [

@@ -95,5 +95,5 @@ class ContentMachine(RuleBasedStateMachine):
         self.loop.close()
 
 
-ContentMachine.TestCase.settings = settings(max_examples=8, stateful_step_count=10, deadline=None)
+ContentMachine.TestCase.settings = settings(max_examples=6, stateful_step_count=8, deadline=None)
 test_content_api_matches_model = ContentMachine.TestCase

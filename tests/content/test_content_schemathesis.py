@@ -21,7 +21,7 @@ from schemathesis.python.asgi import shutdown_lifespans
 
 from tests.content.conftest import BACKENDS, close_app, make_app
 
-EXAMPLES = 25
+EXAMPLES = 15
 
 
 def check_operation(operation: schemathesis.APIOperation) -> None:
