@@ -7,11 +7,12 @@ and the relationship is ``lazy="raise"``, so an accidental per-row query fails l
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 
 import regex
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,14 +61,17 @@ def snippet(text: str, query: str, width: int = 80) -> str:
     return "…" + summarize(text[start:], width)
 
 
-def _one(content_key: str) -> Select[tuple[Content]]:
-    return (select(Content).where(Content.content_key == content_key, Content.deleted_at.is_(None))
+@functools.cache
+def _one() -> Select[tuple[Content]]:
+    """Built once (the key is a bound parameter): constructing a statement costs more than running it."""
+    return (select(Content).where(Content.content_key == bindparam("content_key"), Content.deleted_at.is_(None))
             .options(joinedload(Content.translations)))
 
 
 async def get_content(session: AsyncSession, *, content_key: str) -> Content | None:
     """The live content with this key and all its translations (one statement, a join), or ``None``."""
-    return (await session.execute(_one(content_key))).unique().scalar_one_or_none()
+    result = await session.execute(_one(), {"content_key": content_key})
+    return result.unique().scalar_one_or_none()
 
 
 def localize(content: Content, *, order: Sequence[LanguageCode]) -> tuple[Translation, list[LanguageCode]] | None:
