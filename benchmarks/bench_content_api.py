@@ -2,7 +2,7 @@
 
 For each backend (SQLite in a temp file; PostgreSQL when ``TARENTO_DATABASE_URL`` is set) one
 uvicorn process serves the content app plus ``GET /constant`` (the framework's ceiling on the
-same server). A load client on loopback (plain asyncio keep-alive connections, so the client
+same server); PostgreSQL is also run with the optional 1 s in-process read cache. A load client on loopback (plain asyncio keep-alive connections, so the client
 costs as little CPU as possible) runs interleaved rounds of both endpoints; the script prints
 medians and the ratio. A short in-process breakdown then shows where a read's time goes.
 
@@ -40,8 +40,8 @@ SEED = {"content_key": KEY, "category": "home", "translations": [
 ]}
 
 
-def build_app(database_url: str, schema: str | None):
-    app = create_app(database_url, schema=schema)
+def build_app(database_url: str, schema: str | None, read_cache_ttl: float = 0.0):
+    app = create_app(database_url, schema=schema, read_cache_ttl=read_cache_ttl)
 
     @app.get("/constant")
     async def constant() -> dict[str, str]:
@@ -53,7 +53,7 @@ def build_app(database_url: str, schema: str | None):
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    app = build_app(args.database_url, args.schema or None)
+    app = build_app(args.database_url, args.schema or None, args.read_cache_ttl)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 
@@ -63,10 +63,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(database_url: str, schema: str | None) -> tuple[subprocess.Popen, int]:
+def start_server(database_url: str, schema: str | None, ttl: float) -> tuple[subprocess.Popen, int]:
     port = free_port()
     command = [sys.executable, __file__, "--serve", "--port", str(port), "--database-url", database_url,
-               "--schema", schema or ""]
+               "--schema", schema or "", "--read-cache-ttl", str(ttl)]
     process = subprocess.Popen(command, cwd=ROOT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -112,8 +112,8 @@ async def load(port: int, path: str, requests: int, concurrency: int, max_second
             "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000}
 
 
-def measure_backend(name: str, database_url: str, schema: str | None, args: argparse.Namespace) -> dict[str, dict]:
-    process, port = start_server(database_url, schema)
+def measure_backend(database_url: str, schema: str | None, ttl: float, args: argparse.Namespace) -> dict[str, dict]:
+    process, port = start_server(database_url, schema, ttl)
     try:
         created = httpx.post(f"http://127.0.0.1:{port}/contents", json=SEED, timeout=10)
         assert created.status_code == 201, created.text
@@ -196,6 +196,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
     parser.add_argument("--schema", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--read-cache-ttl", type=float, default=0.0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args)
@@ -203,17 +204,18 @@ def main() -> None:
     if args.quick:
         args.requests, args.rounds, args.max_seconds = 600, 3, 3.0
     with tempfile.TemporaryDirectory() as tmp:
-        backends = [("SQLite (file)", f"sqlite+aiosqlite:///{tmp}/bench.db", None)]
+        backends = [("SQLite (file)", f"sqlite+aiosqlite:///{tmp}/bench.db", None, 0.0)]
         pg_url = os.environ.get("TARENTO_DATABASE_URL")
         if pg_url:
-            backends.append(("PostgreSQL", pg_url, f"bench_{uuid.uuid4().hex[:12]}"))
+            backends.append(("PostgreSQL", pg_url, f"bench_{uuid.uuid4().hex[:12]}", 0.0))
+            backends.append(("PG + 1 s cache", pg_url, f"bench_{uuid.uuid4().hex[:12]}", 1.0))
         else:
             print("TARENTO_DATABASE_URL not set: PostgreSQL skipped")
         print(f"uvicorn (1 worker, h11, asyncio loop); {args.rounds} interleaved rounds of {args.requests} requests, "
               f"{args.concurrency} keep-alive connections; medians\n")
         print(f"{'backend':<15} {'endpoint':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs constant':>12}")
-        for name, url, schema in backends:
-            result = measure_backend(name, url, schema, args)
+        for name, url, schema, ttl in backends:
+            result = measure_backend(url, schema, ttl, args)
             ceiling = result["constant"]["rps"]
             for label, path in (("constant", "GET /constant"), ("content", "GET /contents/{key}?lang=hi")):
                 row = result[label]
@@ -221,7 +223,7 @@ def main() -> None:
                       f"{row['rps'] / ceiling:>11.0%}")
         print("\nwhere one read's time goes (in-process, microseconds per call):")
         n = 200 if args.quick else 1000
-        for name, url, schema in backends:
+        for name, url, schema, ttl in backends[:2]:
             timings = asyncio.run(breakdown(url.replace("bench.db", "breakdown.db"), schema and schema + "_b", n))
             print(f"  {name}: " + ", ".join(f"{label} {value:.0f}" for label, value in timings.items()))
 

@@ -9,10 +9,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tarento_lib.content.cache import ReadCache
 from tarento_lib.content.database import Database
 
 __all__ = ["get_database", "get_session", "get_read_session", "get_now", "DatabaseDep", "SessionDep",
-           "ReadSessionDep", "NowDep"]
+           "ReadSessionDep", "NowDep", "get_read_cache", "ReadCacheDep"]
 
 
 async def get_database(request: Request) -> Database:
@@ -39,6 +40,11 @@ async def get_read_session(database: DatabaseDep) -> AsyncIterator[AsyncSession]
         yield session
 
 
+async def get_read_cache(request: Request) -> ReadCache | None:
+    """The app's optional cache of public reads (``None`` unless ``read_cache_ttl`` was given)."""
+    return request.app.state.read_cache
+
+
 async def get_now(database: DatabaseDep) -> datetime:
     """The request's timestamp, from the app's injectable clock."""
     return database.now()
@@ -46,4 +52,5 @@ async def get_now(database: DatabaseDep) -> datetime:
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
+ReadCacheDep = Annotated[ReadCache | None, Depends(get_read_cache)]
 NowDep = Annotated[datetime, Depends(get_now)]

@@ -10,9 +10,11 @@ import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tarento_lib.content import service
-from tarento_lib.content.dependencies import NowDep, ReadSessionDep, SessionDep
+from tarento_lib.content.cache import CachedRead, ReadCache
+from tarento_lib.content.dependencies import DatabaseDep, NowDep, ReadCacheDep, ReadSessionDep, SessionDep
 from tarento_lib.content.errors import DuplicateContentError
 from tarento_lib.content.languages import LanguageCode, resolution_order
 from tarento_lib.content.models import Content
@@ -90,16 +92,11 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-@router.get("/{content_key}", response_model=LocalizedContent,
-            responses={**_ERRORS, 304: {"description": "Not modified (ETag matched)"}})
-async def get_localized(content_key: KeyPath, session: ReadSessionDep, lang: LanguageCode | None = None,
-                        accept_language: Annotated[str | None, Header()] = None,
-                        if_none_match: Annotated[str | None, Header()] = None) -> Any:
-    """The published text in the best language: ``lang``, then ``Accept-Language``, then fallbacks."""
+async def _render(session: AsyncSession, content_key: str, order: tuple[LanguageCode, ...]) -> CachedRead:
+    """The public read of ``content_key``: bytes and headers, or a 404."""
     content = await service.get_content(session, content_key=content_key)
     if content is None:
         raise _not_found(content_key)
-    order = resolution_order(lang, accept_language)
     found = service.localize(content, order=order)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND,
@@ -112,9 +109,31 @@ async def get_localized(content_key: KeyPath, session: ReadSessionDep, lang: Lan
         meta_description=translation.meta_description, keywords=translation.keywords, revision=translation.revision)
     payload = body.model_dump_json().encode()  # serialised once: hashed for the ETag and sent as is
     headers = {"ETag": etag_of(payload), "Content-Language": translation.language, "Vary": "Accept-Language"}
-    if etag_matches(if_none_match, headers["ETag"]):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(payload, media_type="application/json", headers=headers)
+    return CachedRead(payload, headers)
+
+
+@router.get("/{content_key}", response_model=LocalizedContent,
+            responses={**_ERRORS, 304: {"description": "Not modified (ETag matched)"}})
+async def get_localized(content_key: KeyPath, database: DatabaseDep, cache: ReadCacheDep,
+                        lang: LanguageCode | None = None,
+                        accept_language: Annotated[str | None, Header()] = None,
+                        if_none_match: Annotated[str | None, Header()] = None) -> Any:
+    """The published text in the best language: ``lang``, then ``Accept-Language``, then fallbacks."""
+    order = resolution_order(lang, accept_language)
+    read = cache.get(content_key, order) if cache is not None else None
+    if read is None:
+        async with database.read_session() as session:
+            read = await _render(session, content_key, order)
+        if cache is not None:
+            cache.put(content_key, order, read)
+    if etag_matches(if_none_match, read.headers["ETag"]):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=read.headers)
+    return Response(read.payload, media_type="application/json", headers=read.headers)
+
+
+def _forget(cache: ReadCache | None, content_key: str) -> None:
+    if cache is not None:
+        cache.invalidate(content_key)
 
 
 @router.get("/{content_key}/translations", responses=_ERRORS)
@@ -128,10 +147,11 @@ async def get_all_translations(content_key: KeyPath, session: ReadSessionDep) ->
 
 @router.put("/{content_key}/translations/{language}", responses=_ERRORS)
 async def put_translation(content_key: KeyPath, language: LanguageCode, data: TranslationUpdate,
-                          session: SessionDep, now: NowDep, response: Response) -> TranslationOut:
+                          session: SessionDep, now: NowDep, cache: ReadCacheDep, response: Response) -> TranslationOut:
     """Create (201) or replace (200) one translation; only the editable fields are accepted."""
     result = await service.upsert_translation(session, content_key=content_key, language=language,
                                               data=data, now=now)
+    _forget(cache, content_key)
     if result is None:
         raise _not_found(content_key)
     translation, created = result
@@ -139,29 +159,34 @@ async def put_translation(content_key: KeyPath, language: LanguageCode, data: Tr
     return TranslationOut.model_validate(translation)
 
 
-async def _move(session: SessionDep, now: NowDep, content_key: str, language: LanguageCode,
-                target: Status) -> TranslationOut:
+async def _move(session: SessionDep, now: NowDep, cache: ReadCache | None, content_key: str,
+                language: LanguageCode, target: Status) -> TranslationOut:
     translation = await service.set_status(session, content_key=content_key, language=language,
                                            status=target, now=now)
+    _forget(cache, content_key)
     if translation is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {language} translation of {content_key!r}")
     return TranslationOut.model_validate(translation)
 
 
 @router.post("/{content_key}/translations/{language}/publish", responses=_ERRORS)
-async def publish(content_key: KeyPath, language: LanguageCode, session: SessionDep, now: NowDep) -> TranslationOut:
+async def publish(content_key: KeyPath, language: LanguageCode, session: SessionDep, now: NowDep,
+                 cache: ReadCacheDep) -> TranslationOut:
     """Make a translation public."""
-    return await _move(session, now, content_key, language, Status.PUBLISHED)
+    return await _move(session, now, cache, content_key, language, Status.PUBLISHED)
 
 
 @router.post("/{content_key}/translations/{language}/unpublish", responses=_ERRORS)
-async def unpublish(content_key: KeyPath, language: LanguageCode, session: SessionDep, now: NowDep) -> TranslationOut:
+async def unpublish(content_key: KeyPath, language: LanguageCode, session: SessionDep, now: NowDep,
+                   cache: ReadCacheDep) -> TranslationOut:
     """Take a translation back to draft (no longer served)."""
-    return await _move(session, now, content_key, language, Status.DRAFT)
+    return await _move(session, now, cache, content_key, language, Status.DRAFT)
 
 
 @router.delete("/{content_key}", status_code=status.HTTP_204_NO_CONTENT, responses=_ERRORS)
-async def delete_content(content_key: KeyPath, session: SessionDep, now: NowDep) -> None:
+async def delete_content(content_key: KeyPath, session: SessionDep, now: NowDep, cache: ReadCacheDep) -> None:
     """Soft delete: the content disappears from every read; its key stays reserved."""
-    if not await service.soft_delete(session, content_key=content_key, now=now):
+    deleted = await service.soft_delete(session, content_key=content_key, now=now)
+    _forget(cache, content_key)
+    if not deleted:
         raise _not_found(content_key)
