@@ -80,3 +80,17 @@ def test_plain_500_candidate_fails_the_404_cases() -> None:
 
     assert failing(run_suite(crashes_on_missing, "content_api")) == {
         "unknown key is a JSON 404", "soft-deleted content is a 404"}
+
+
+def test_cli_grades_a_solution_file(tmp_path: Any, capsys: Any) -> None:
+    from tarento_lib.cli import main
+
+    solution = tmp_path / "q06_solution.py"
+    solution.write_text(
+        "from fastapi import FastAPI\n"
+        "from tarento_lib.content.conformance import reference_languages_endpoint\n\n\n"
+        "def add_languages_endpoint(app: FastAPI) -> None:\n"
+        "    reference_languages_endpoint(app)\n"
+    )
+    assert main(["check", "q06", str(solution)]) == 0
+    assert "content_api: 6/6 cases pass" in capsys.readouterr().out
