@@ -36,7 +36,8 @@ def resolve_url(database_url: str | None) -> str:
     try:
         url = make_url(raw)
     except ArgumentError:
-        raise ConfigurationError(f"database_url is not a database URL: {raw!r}") from None
+        # The text is not echoed: a URL may carry a password.
+        raise ConfigurationError("database_url is not a database URL (dialect+driver://user@host/db)") from None
     expected = _DRIVERS.get(url.get_backend_name())
     if expected is None or url.drivername != expected:
         allowed = " or ".join(f"{d}://..." for d in _DRIVERS.values())

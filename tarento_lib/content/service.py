@@ -13,10 +13,10 @@ from datetime import datetime
 
 import regex
 from sqlalchemy import Select, bindparam, func, or_, select, update
-from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from tarento_lib.content.errors import DuplicateContentError
 from tarento_lib.content.languages import LanguageCode
@@ -52,7 +52,8 @@ def summarize(text: str, limit: int = 160) -> str:
 
 def snippet(text: str, query: str, width: int = 80) -> str:
     """About ``width`` clusters of ``text`` around the first (case-insensitive) ``query``."""
-    at = text.casefold().find(query.casefold())
+    found = regex.search(regex.escape(query), text, regex.IGNORECASE)
+    at = found.start() if found else -1
     if len(text) <= width or at <= width // 4:
         return summarize(text, width)
     start = at - width // 4
@@ -63,7 +64,7 @@ def snippet(text: str, query: str, width: int = 80) -> str:
 
 @functools.cache
 def _one() -> Select[tuple[Content]]:
-    """Built once (the key is a bound parameter): constructing a statement costs more than running it."""
+    """Built once, with the key as a bound parameter: building a statement per request costs tens of µs."""
     return (select(Content).where(Content.content_key == bindparam("content_key"), Content.deleted_at.is_(None))
             .options(joinedload(Content.translations)))
 

@@ -118,3 +118,12 @@ def test_bad_options_are_rejected() -> None:
         Database("postgresql+asyncpg://u@127.0.0.1:1/db", schema="Robert'); DROP")
     with pytest.raises(TypeError, match="now"):
         Database("sqlite+aiosqlite://", now="yesterday")  # type: ignore[arg-type]
+
+
+def test_configuration_errors_never_echo_a_password() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        resolve_url("mysql+aiomysql://admin:s3cret@127.0.0.1/db")
+    assert "s3cret" not in str(caught.value)
+    with pytest.raises(ConfigurationError) as caught:
+        resolve_url("::s3cret::")
+    assert "s3cret" not in str(caught.value)
