@@ -6,8 +6,8 @@ same server); PostgreSQL is also run with the optional 1 s in-process read cache
 costs as little CPU as possible) runs interleaved rounds of both endpoints; the script prints
 medians and the ratio. A short in-process breakdown then shows where a read's time goes.
 
-    python benchmarks/bench_content_api.py            # full run (about a minute)
-    python benchmarks/bench_content_api.py --quick    # a few seconds per backend
+    python benchmarks/bench_content_api.py            # full run (a few minutes)
+    python benchmarks/bench_content_api.py --quick    # about a minute
 """
 
 from __future__ import annotations
