@@ -1,10 +1,11 @@
 """Throughput and latency of ``GET /contents/{key}?lang=hi`` under uvicorn, vs a constant endpoint.
 
-For each backend (SQLite in a temp file; PostgreSQL when ``TARENTO_DATABASE_URL`` is set) one
-uvicorn process serves the content app plus ``GET /constant`` (the framework's ceiling on the
-same server); PostgreSQL is also run with the optional 1 s in-process read cache. A load client on loopback (plain asyncio keep-alive connections, so the client
-costs as little CPU as possible) runs interleaved rounds of both endpoints; the script prints
-medians and the ratio. A short in-process breakdown then shows where a read's time goes.
+For each backend (SQLite in a temp file; PostgreSQL when ``TARENTO_DATABASE_URL`` is set, also
+with the optional 1 s in-process read cache) one uvicorn process serves the content app plus
+``GET /constant`` (the framework's ceiling on the same server). A load client on loopback (plain
+asyncio keep-alive connections, so the client costs as little CPU as possible) runs interleaved
+rounds of both endpoints; the script prints medians and the ratio. A short in-process breakdown
+then shows where a read's time goes.
 
     python benchmarks/bench_content_api.py            # full run (a few minutes)
     python benchmarks/bench_content_api.py --quick    # about a minute
