@@ -1,0 +1,63 @@
+"""``create_app``: the application factory (``uvicorn --factory tarento_lib.content:create_app``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from tarento_lib.clock import Clock
+from tarento_lib.content.cache import ReadCache
+from tarento_lib.content.database import Database
+from tarento_lib.content.routes import router
+
+__all__ = ["create_app"]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(database_url: str | None = None, *, schema: str | None = None,
+               now: Callable[[], datetime] | None = None, read_cache_ttl: float = 0.0,
+               clock: Clock | None = None) -> FastAPI:
+    """A new content API on ``database_url`` (default: ``$TARENTO_DATABASE_URL``, else SQLite in memory).
+
+    Nothing connects until the first request; tables are created then (or at startup
+    under a server that runs the lifespan). ``now`` makes timestamps deterministic.
+    ``read_cache_ttl > 0`` caches rendered public reads in-process for that many seconds
+    (on ``clock``), dropped at once by writes through this process.
+    """
+    database = Database(database_url, schema=schema, now=now or _utcnow)
+    read_cache = ReadCache(read_cache_ttl, clock=clock) if read_cache_ttl else None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await database.create_tables()
+        yield
+        await database.dispose()
+
+    app = FastAPI(title="Tarento multilingual content API", version="1.0.0", lifespan=lifespan,
+                  description="Content in English and the 22 scheduled languages of India, with fallbacks.")
+    app.state.database = database
+    app.state.read_cache = read_cache
+    app.include_router(router)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(Exception, _internal_error)
+    return app
+
+
+async def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
+    """422 with where and why, but without echoing the input (it may be 100 kB, or not even UTF-8)."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    detail = [{"type": e["type"], "loc": list(e["loc"]), "msg": str(e["msg"])} for e in errors]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+async def _internal_error(_request: Request, _exc: Exception) -> JSONResponse:
+    """A bug is still answered in JSON (and re-raised by Starlette so it gets logged)."""
+    return JSONResponse({"detail": "internal server error"}, status_code=500)

@@ -1,0 +1,163 @@
+"""The "your turn" suite of Q6: add ``GET /contents/{content_key}/languages`` to the app.
+
+The candidate is a function ``add_languages_endpoint(app)`` that registers the route on a
+:func:`create_app` application. The endpoint answers the published languages of one content,
+in code order, as ``[{"code": "en", "name": "English", "native_name": "English"}, ...]``;
+404 with a JSON ``detail`` for an unknown or deleted key; and at most 2 SQL statements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, HTTPException
+from sqlalchemy import event
+
+from tarento_lib.content import service
+from tarento_lib.content.app import create_app
+from tarento_lib.content.dependencies import SessionDep
+from tarento_lib.content.languages import LANGUAGES, LanguageCode
+from tarento_lib.content.schemas import Status
+from tarento_lib.lab.grading import Case, Steps, Suite
+
+__all__ = ["SUITES", "reference_languages_endpoint", "ROUTE"]
+
+ROUTE = "/contents/{content_key}/languages"
+_SEED = {"content_key": "faq.refund", "category": "help", "translations": [
+    {"language": "en", "title": "Refunds", "body": "Refunds take five days.", "status": "published"},
+    {"language": "hi", "title": "धनवापसी", "body": "धनवापसी में पाँच दिन लगते हैं।", "status": "published"},
+    {"language": "ta", "title": "பணத்தைத் திரும்பப் பெறுதல்", "body": "ஐந்து நாட்கள் ஆகும்.", "status": "draft"},
+]}
+
+
+def reference_languages_endpoint(app: FastAPI) -> None:
+    """The reference answer: one read of the content (a single joined statement), published only."""
+
+    @app.get(ROUTE, tags=["contents"])
+    async def published_languages(content_key: str, session: SessionDep) -> list[dict[str, str]]:
+        content = await service.get_content(session, content_key=content_key)
+        if content is None:
+            raise HTTPException(404, f"no content {content_key!r}")
+        codes = sorted(t.language for t in content.translations if t.status == Status.PUBLISHED)
+        return [{"code": c, "name": LANGUAGES[LanguageCode(c)].name,
+                 "native_name": LANGUAGES[LanguageCode(c)].native_name} for c in codes]
+
+
+def _drive(candidate: Callable[[FastAPI], Any], steps: Steps, script: Callable[..., Any]) -> Any:
+    """Build a fresh in-memory app, let the candidate add its route, then run ``script(client, app)``."""
+    app = create_app("sqlite+aiosqlite://")
+    steps.note("app = create_app(); add_languages_endpoint(app)")
+    candidate(app)
+
+    async def main() -> Any:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://lab") as client:
+            try:
+                return await script(client, app)
+            finally:
+                await app.state.database.dispose()
+
+    return asyncio.run(main())
+
+
+async def _get(client: httpx.AsyncClient, steps: Steps, path: str) -> httpx.Response:
+    response = await client.get(path)
+    steps.note(f"GET {path} -> {response.status_code} {response.text[:120]}")
+    return response
+
+
+async def _seed(client: httpx.AsyncClient, steps: Steps, *, publish: bool = True) -> None:
+    body = _SEED if publish else {**_SEED, "translations": [{**t, "status": "draft"} for t in _SEED["translations"]]}
+    response = await client.post("/contents", json=body)
+    steps.note(f"POST /contents faq.refund (en, hi{'' if publish else ' as drafts'}, ta draft) -> {response.status_code}")
+
+
+def _case_route(candidate: Any, steps: Steps) -> None:
+    app = create_app("sqlite+aiosqlite://")
+    candidate(app)
+    paths = [(getattr(r, "path", ""), sorted(getattr(r, "methods", ()) or ())) for r in app.routes]
+    steps.note(f"routes added: {[p for p, _ in paths if p.endswith('/languages')]}")
+    steps.expect_true(any(p == ROUTE and "GET" in m for p, m in paths), f"GET {ROUTE} is registered")
+
+
+def _case_published(candidate: Any, steps: Steps) -> None:
+    async def script(client: httpx.AsyncClient, _app: FastAPI) -> None:
+        await _seed(client, steps)
+        response = await _get(client, steps, "/contents/faq.refund/languages")
+        steps.expect(response.status_code, 200, "status")
+        expected = [{"code": "en", "name": "English", "native_name": "English"},
+                    {"code": "hi", "name": "Hindi", "native_name": "हिन्दी"}]
+        steps.expect(response.json(), expected, "published languages in code order, with native names")
+
+    _drive(candidate, steps, script)
+
+
+def _case_drafts(candidate: Any, steps: Steps) -> None:
+    async def script(client: httpx.AsyncClient, _app: FastAPI) -> None:
+        await _seed(client, steps, publish=False)
+        response = await _get(client, steps, "/contents/faq.refund/languages")
+        steps.expect((response.status_code, response.json()), (200, []), "drafts only -> 200 and an empty list")
+
+    _drive(candidate, steps, script)
+
+
+def _case_missing(candidate: Any, steps: Steps) -> None:
+    async def script(client: httpx.AsyncClient, _app: FastAPI) -> None:
+        await _seed(client, steps)
+        known = await _get(client, steps, "/contents/faq.refund/languages")
+        steps.expect(known.status_code, 200, "status for a known key")
+        response = await _get(client, steps, "/contents/no.such.key/languages")
+        steps.expect(response.status_code, 404, "status for an unknown key")
+        steps.expect_true("detail" in response.json(), "the 404 has a JSON body with 'detail'")
+
+    _drive(candidate, steps, script)
+
+
+def _case_deleted(candidate: Any, steps: Steps) -> None:
+    async def script(client: httpx.AsyncClient, _app: FastAPI) -> None:
+        await _seed(client, steps)
+        known = await _get(client, steps, "/contents/faq.refund/languages")
+        steps.expect(known.status_code, 200, "status before the delete")
+        deleted = await client.delete("/contents/faq.refund")
+        steps.note(f"DELETE /contents/faq.refund -> {deleted.status_code}")
+        response = await _get(client, steps, "/contents/faq.refund/languages")
+        steps.expect(response.status_code, 404, "status for a soft-deleted key")
+
+    _drive(candidate, steps, script)
+
+
+def _case_statements(candidate: Any, steps: Steps) -> None:
+    async def script(client: httpx.AsyncClient, app: FastAPI) -> None:
+        await _seed(client, steps)
+        statements: list[str] = []
+        engine = app.state.database.engine.sync_engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            response = await _get(client, steps, "/contents/faq.refund/languages")
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        steps.expect(response.status_code, 200, "status")
+        steps.note(f"SQL statements: {len(statements)}")
+        steps.expect_true(len(statements) <= 2, f"at most 2 SQL statements per request, saw {len(statements)}")
+
+    _drive(candidate, steps, script)
+
+
+_CASES = (
+    Case("route is registered", _case_route, f"decorate an async function with @app.get({ROUTE!r})"),
+    Case("published languages with native names", _case_published,
+         "load the content with service.get_content, keep status == 'published', look names up in LANGUAGES"),
+    Case("drafts are not listed", _case_drafts, "filter on Status.PUBLISHED; an empty list is still a 200"),
+    Case("unknown key is a JSON 404", _case_missing, "service.get_content returns None: raise HTTPException(404, ...)"),
+    Case("soft-deleted content is a 404", _case_deleted, "service.get_content already skips deleted rows"),
+    Case("at most 2 SQL statements", _case_statements,
+         "one get_content call loads content + translations; no query per translation"),
+)
+
+SUITES: dict[str, Suite] = {
+    "content_api": Suite("content_api", "Q6: GET /contents/{content_key}/languages", _CASES, kind="function"),
+}

@@ -1,0 +1,57 @@
+"""SQLAlchemy 2 models: a language-neutral ``Content`` and one ``Translation`` per language.
+
+One translation per (content, language) is a database constraint, not a check in code, so
+it also holds for concurrent writers and for rows written by other programs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = ["Base", "Content", "Translation", "TRANSLATION_UNIQUE"]
+
+TRANSLATION_UNIQUE = "uq_translation_content_language"
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the content tables."""
+
+
+class Content(Base):
+    """A piece of content, identified by a stable key such as ``homepage.welcome``."""
+
+    __tablename__ = "contents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_key: Mapped[str] = mapped_column(String(128), unique=True)
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # lazy="raise": touching an unloaded collection is an error, never a hidden query (N+1).
+    translations: Mapped[list[Translation]] = relationship(
+        back_populates="content", lazy="raise", cascade="all, delete-orphan", order_by="Translation.language"
+    )
+
+
+class Translation(Base):
+    """The text of one content in one language, with its workflow status."""
+
+    __tablename__ = "content_translations"
+    __table_args__ = (UniqueConstraint("content_id", "language", name=TRANSLATION_UNIQUE),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_id: Mapped[int] = mapped_column(ForeignKey("contents.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    meta_description: Mapped[str | None] = mapped_column(String(500), default=None)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    content: Mapped[Content] = relationship(back_populates="translations", lazy="raise")

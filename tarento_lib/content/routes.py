@@ -1,0 +1,192 @@
+"""HTTP routes: the only layer that knows about status codes and headers.
+
+Order matters: ``/contents/search`` is declared before ``/contents/{content_key}``, or the
+path parameter would capture ``search`` and the search route could never be reached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tarento_lib.content import service
+from tarento_lib.content.cache import CachedRead, ReadCache
+from tarento_lib.content.dependencies import DatabaseDep, NowDep, ReadCacheDep, ReadSessionDep, SessionDep
+from tarento_lib.content.errors import DuplicateContentError
+from tarento_lib.content.languages import LanguageCode, resolution_order
+from tarento_lib.content.models import Content
+from tarento_lib.content.schemas import (
+    ContentCreate, ContentOut, ContentPage, ContentSummary, ErrorBody, LocalizedContent, SearchHit, SearchResults,
+    SearchText, Status, TranslationOut, TranslationUpdate,
+)
+
+__all__ = ["router", "content_out", "etag_of", "etag_matches"]
+
+router = APIRouter(prefix="/contents", tags=["contents"])
+
+KeyPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,127}$", description="e.g. homepage.welcome")]
+CategoryQuery = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+_ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
+
+
+def content_out(content: Content) -> ContentOut:
+    """The editor's view of ``content`` (translations must be loaded)."""
+    return ContentOut(id=content.id, content_key=content.content_key, category=content.category,
+                      created_at=content.created_at, updated_at=content.updated_at,
+                      translations={LanguageCode(t.language): TranslationOut.model_validate(t)
+                                    for t in content.translations})
+
+
+def _not_found(content_key: str) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, f"no content {content_key!r}")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses={409: {"model": ErrorBody}})
+async def create_content(data: ContentCreate, session: SessionDep, now: NowDep, response: Response) -> ContentOut:
+    """Create content with its translations (one per language)."""
+    try:
+        content = await service.create_content(session, data=data, now=now)
+    except DuplicateContentError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    response.headers["Location"] = f"/contents/{content.content_key}"
+    return content_out(content)
+
+
+@router.get("")
+async def list_contents(session: ReadSessionDep, category: CategoryQuery = None,
+                        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+                        limit: Annotated[int, Query(ge=1, le=100)] = 20) -> ContentPage:
+    """One page of live contents, optionally of one category."""
+    rows, total = await service.list_contents(session, category=category, offset=offset, limit=limit)
+    items = [ContentSummary(content_key=c.content_key, category=c.category,
+                            published_languages=[LanguageCode(t.language) for t in c.translations
+                                                 if t.status == Status.PUBLISHED]) for c in rows]
+    return ContentPage(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.get("/search")
+async def search_contents(session: ReadSessionDep, lang: LanguageCode,
+                          q: Annotated[SearchText, Query()],
+                          category: CategoryQuery = None,
+                          limit: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchResults:
+    """Published text in ``lang`` containing ``q`` literally (``%`` and ``_`` are not wildcards)."""
+    rows = await service.search_contents(session, query=q, language=lang, category=category, limit=limit)
+    hits = [SearchHit(content_key=c.content_key, category=c.category, language=lang, title=t.title,
+                      snippet=service.snippet(t.body, q)) for t, c in rows]
+    return SearchResults(query=q, language=lang, hits=hits)
+
+
+def etag_of(payload: bytes) -> str:
+    """A strong validator: a digest of exactly the bytes that would be sent."""
+    return '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``etag`` (weak comparison, ``*`` included)."""
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag in tags
+
+
+async def _render(session: AsyncSession, content_key: str, order: tuple[LanguageCode, ...]) -> CachedRead:
+    """The public read of ``content_key``: bytes and headers, or a 404."""
+    content = await service.get_content(session, content_key=content_key)
+    if content is None:
+        raise _not_found(content_key)
+    found = service.localize(content, order=order)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            f"{content_key!r} has no published translation in {', '.join(order)}")
+    translation, tried = found
+    body = LocalizedContent(
+        content_key=content.content_key, category=content.category, language=LanguageCode(translation.language),
+        requested_language=order[0], fallback_used=translation.language != order[0], tried=tried,
+        title=translation.title, body=translation.body, summary=service.summarize(translation.body),
+        meta_description=translation.meta_description, keywords=translation.keywords, revision=translation.revision)
+    payload = body.model_dump_json().encode()  # serialised once: hashed for the ETag and sent as is
+    headers = {"ETag": etag_of(payload), "Content-Language": translation.language, "Vary": "Accept-Language"}
+    return CachedRead(payload, headers)
+
+
+@router.get("/{content_key}", response_model=LocalizedContent,
+            responses={**_ERRORS, 304: {"description": "Not modified (ETag matched)"}})
+async def get_localized(content_key: KeyPath, database: DatabaseDep, cache: ReadCacheDep,
+                        lang: LanguageCode | None = None,
+                        accept_language: Annotated[str | None, Header()] = None,
+                        if_none_match: Annotated[str | None, Header()] = None) -> Any:
+    """The published text in the best language: ``lang``, then ``Accept-Language``, then fallbacks."""
+    order = resolution_order(lang, accept_language)
+    read = cache.get(content_key, order) if cache is not None else None
+    if read is None:
+        async with database.read_session() as session:
+            read = await _render(session, content_key, order)
+        if cache is not None:
+            cache.put(content_key, order, read)
+    if etag_matches(if_none_match, read.headers["ETag"]):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=read.headers)
+    return Response(read.payload, media_type="application/json", headers=read.headers)
+
+
+def _forget(cache: ReadCache | None, content_key: str) -> None:
+    if cache is not None:
+        cache.invalidate(content_key)
+
+
+@router.get("/{content_key}/translations", responses=_ERRORS)
+async def get_all_translations(content_key: KeyPath, session: ReadSessionDep) -> ContentOut:
+    """The editor's view: every translation, drafts included."""
+    content = await service.get_content(session, content_key=content_key)
+    if content is None:
+        raise _not_found(content_key)
+    return content_out(content)
+
+
+@router.put("/{content_key}/translations/{language}", responses=_ERRORS)
+async def put_translation(content_key: KeyPath, language: LanguageCode, data: TranslationUpdate,
+                          session: SessionDep, now: NowDep, cache: ReadCacheDep, response: Response) -> TranslationOut:
+    """Create (201) or replace (200) one translation; only the editable fields are accepted."""
+    result = await service.upsert_translation(session, content_key=content_key, language=language,
+                                              data=data, now=now)
+    _forget(cache, content_key)
+    if result is None:
+        raise _not_found(content_key)
+    translation, created = result
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return TranslationOut.model_validate(translation)
+
+
+async def _move(session: SessionDep, now: NowDep, cache: ReadCache | None, content_key: str,
+                language: LanguageCode, target: Status) -> TranslationOut:
+    translation = await service.set_status(session, content_key=content_key, language=language,
+                                           status=target, now=now)
+    _forget(cache, content_key)
+    if translation is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {language} translation of {content_key!r}")
+    return TranslationOut.model_validate(translation)
+
+
+@router.post("/{content_key}/translations/{language}/publish", responses=_ERRORS)
+async def publish(content_key: KeyPath, language: LanguageCode, session: SessionDep, now: NowDep,
+                 cache: ReadCacheDep) -> TranslationOut:
+    """Make a translation public."""
+    return await _move(session, now, cache, content_key, language, Status.PUBLISHED)
+
+
+@router.post("/{content_key}/translations/{language}/unpublish", responses=_ERRORS)
+async def unpublish(content_key: KeyPath, language: LanguageCode, session: SessionDep, now: NowDep,
+                   cache: ReadCacheDep) -> TranslationOut:
+    """Take a translation back to draft (no longer served)."""
+    return await _move(session, now, cache, content_key, language, Status.DRAFT)
+
+
+@router.delete("/{content_key}", status_code=status.HTTP_204_NO_CONTENT, responses=_ERRORS)
+async def delete_content(content_key: KeyPath, session: SessionDep, now: NowDep, cache: ReadCacheDep) -> None:
+    """Soft delete: the content disappears from every read; its key stays reserved."""
+    deleted = await service.soft_delete(session, content_key=content_key, now=now)
+    _forget(cache, content_key)
+    if not deleted:
+        raise _not_found(content_key)

@@ -1,0 +1,208 @@
+"""The service layer: keyword-only async functions over a session; ``None`` when not found.
+
+No HTTP here: routes turn ``None`` into 404 and :class:`DuplicateContentError` into 409.
+Every read of one content loads it and its translations in one statement (``joinedload``),
+and the relationship is ``lazy="raise"``, so an accidental per-row query fails loudly.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import datetime
+
+import regex
+from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.dml import ReturningUpdate
+
+from tarento_lib.content.errors import DuplicateContentError
+from tarento_lib.content.languages import LanguageCode
+from tarento_lib.content.models import Content, Translation
+from tarento_lib.content.schemas import ContentCreate, Status, TranslationUpdate
+
+__all__ = [
+    "create_content", "get_content", "localize", "list_contents", "search_contents",
+    "upsert_translation", "set_status", "soft_delete", "escape_like", "summarize", "snippet",
+]
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def escape_like(text: str, escape: str = "\\") -> str:
+    """``text`` with ``\\``, ``%`` and ``_`` escaped, so LIKE matches them literally."""
+    return text.replace(escape, escape * 2).replace("%", escape + "%").replace("_", escape + "_")
+
+
+def summarize(text: str, limit: int = 160) -> str:
+    """At most ``limit`` grapheme clusters, cut at a word if possible; "…" only when cut."""
+    if limit < 1:
+        raise ValueError(f"limit must be >= 1, got {limit}")
+    clusters: list[str] = []
+    for match in _GRAPHEME.finditer(text):
+        if len(clusters) == limit:
+            cut = "".join(clusters)
+            space = cut.rfind(" ")
+            return (cut[:space] if space > len(cut) // 2 else cut).rstrip() + "…"
+        clusters.append(match.group())
+    return text
+
+
+def snippet(text: str, query: str, width: int = 80) -> str:
+    """About ``width`` clusters of ``text`` around the first (case-insensitive) ``query``."""
+    found = regex.search(regex.escape(query), text, regex.IGNORECASE)
+    at = found.start() if found else -1
+    if len(text) <= width or at <= width // 4:
+        return summarize(text, width)
+    start = at - width // 4
+    space = text.find(" ", start, at)
+    start = space + 1 if space != -1 else start
+    return "…" + summarize(text[start:], width)
+
+
+@functools.cache
+def _one() -> Select[tuple[Content]]:
+    """Built once, with the key as a bound parameter: building a statement per request costs tens of µs."""
+    return (select(Content).where(Content.content_key == bindparam("content_key"), Content.deleted_at.is_(None))
+            .options(joinedload(Content.translations)))
+
+
+async def get_content(session: AsyncSession, *, content_key: str) -> Content | None:
+    """The live content with this key and all its translations (one statement, a join), or ``None``."""
+    result = await session.execute(_one(), {"content_key": content_key})
+    return result.unique().scalar_one_or_none()
+
+
+def localize(content: Content, *, order: Sequence[LanguageCode]) -> tuple[Translation, list[LanguageCode]] | None:
+    """The first *published* translation in ``order``, and the languages tried to find it."""
+    published = {t.language: t for t in content.translations if t.status == Status.PUBLISHED}
+    for position, code in enumerate(order):
+        if code in published:
+            return published[code], list(order[: position + 1])
+    return None
+
+
+async def create_content(session: AsyncSession, *, data: ContentCreate, now: datetime) -> Content:
+    """Insert content and its translations in one transaction; the database decides duplicates."""
+    content = Content(content_key=data.content_key, category=data.category, created_at=now, updated_at=now,
+                      translations=[_new_translation(t.language, t, now) for t in data.translations])
+    session.add(content)
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        raise DuplicateContentError(data.content_key) from None
+    return content
+
+
+def _new_translation(language: LanguageCode, data: TranslationUpdate, now: datetime) -> Translation:
+    return Translation(language=language, title=data.title, body=data.body, meta_description=data.meta_description,
+                       keywords=list(data.keywords), status=data.status or Status.DRAFT, revision=1,
+                       created_at=now, updated_at=now)
+
+
+def _editable(data: TranslationUpdate) -> dict[str, object]:
+    """The editable fields, by name: nothing else of the row can be changed from outside."""
+    values: dict[str, object] = {"title": data.title, "body": data.body,
+                                 "meta_description": data.meta_description, "keywords": list(data.keywords)}
+    if data.status is not None:
+        values["status"] = data.status
+    return values
+
+
+async def _live_id(session: AsyncSession, content_key: str) -> int | None:
+    query = select(Content.id).where(Content.content_key == content_key, Content.deleted_at.is_(None))
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+def _bump(content_id: int, language: LanguageCode, values: dict[str, object], now: datetime) -> ReturningUpdate[tuple[Translation]]:
+    """One atomic UPDATE ... RETURNING: concurrent edits each add 1 to the revision, none is lost."""
+    return (update(Translation)
+            .where(Translation.content_id == content_id, Translation.language == language)
+            .values(**values, revision=Translation.revision + 1, updated_at=now)
+            .returning(Translation))
+
+
+async def _touch(session: AsyncSession, content_id: int, now: datetime) -> None:
+    """Record on the content that one of its translations changed (same transaction)."""
+    await session.execute(update(Content).where(Content.id == content_id).values(updated_at=now))
+
+
+async def upsert_translation(session: AsyncSession, *, content_key: str, language: LanguageCode,
+                             data: TranslationUpdate, now: datetime) -> tuple[Translation, bool] | None:
+    """Create or replace one translation; ``(translation, created)``, or ``None`` if no such content."""
+    content_id = await _live_id(session, content_key)
+    if content_id is None:
+        return None
+    for _attempt in range(2):  # a concurrent insert of the same language turns the second try into an update
+        updated = (await session.execute(_bump(content_id, language, _editable(data), now))).scalar_one_or_none()
+        if updated is not None:
+            await _touch(session, content_id, now)
+            await session.commit()
+            return updated, False
+        translation = _new_translation(language, data, now)
+        translation.content_id = content_id
+        session.add(translation)
+        try:
+            await _touch(session, content_id, now)
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+            continue
+        return translation, True
+    raise RuntimeError("translation upsert lost two races in a row")  # pragma: no cover
+
+
+async def set_status(session: AsyncSession, *, content_key: str, language: LanguageCode, status: Status,
+                     now: datetime) -> Translation | None:
+    """Move one translation through the workflow (draft ⇄ published); ``None`` if absent."""
+    content_id = await _live_id(session, content_key)
+    if content_id is None:
+        return None
+    changed = (await session.execute(_bump(content_id, language, {"status": status}, now)
+                                     .where(Translation.status != status))).scalar_one_or_none()
+    if changed is not None:
+        await _touch(session, content_id, now)
+        await session.commit()
+        return changed
+    query = select(Translation).where(Translation.content_id == content_id, Translation.language == language)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def soft_delete(session: AsyncSession, *, content_key: str, now: datetime) -> bool:
+    """Hide the content from every read (its key stays taken); False if it was not live."""
+    result = await session.execute(
+        update(Content).where(Content.content_key == content_key, Content.deleted_at.is_(None))
+        .values(deleted_at=now, updated_at=now)
+    )
+    await session.commit()
+    return bool(result.rowcount)
+
+
+async def list_contents(session: AsyncSession, *, category: str | None = None, offset: int = 0,
+                        limit: int = 20) -> tuple[list[Content], int]:
+    """One page of live contents in key order (with translations) and the total count."""
+    live = Content.deleted_at.is_(None) if category is None else (
+        (Content.deleted_at.is_(None)) & (Content.category == category))
+    total = (await session.execute(select(func.count()).select_from(Content).where(live))).scalar_one()
+    page = select(Content).where(live).order_by(Content.content_key).offset(offset).limit(limit)
+    rows = (await session.execute(page.options(selectinload(Content.translations)))).scalars().all()
+    return list(rows), total
+
+
+async def search_contents(session: AsyncSession, *, query: str, language: LanguageCode,
+                          category: str | None = None, limit: int = 20) -> list[tuple[Translation, Content]]:
+    """Published translations in ``language`` whose title or body contains ``query`` literally."""
+    pattern = f"%{escape_like(query)}%"
+    statement = (
+        select(Translation, Content).join(Content, Translation.content_id == Content.id)
+        .where(Translation.language == language, Translation.status == Status.PUBLISHED,
+               Content.deleted_at.is_(None),
+               or_(Translation.title.ilike(pattern, escape="\\"), Translation.body.ilike(pattern, escape="\\")))
+        .order_by(Content.content_key).limit(limit)
+    )
+    if category is not None:
+        statement = statement.where(Content.category == category)
+    return [(row[0], row[1]) for row in (await session.execute(statement)).all()]

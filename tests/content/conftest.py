@@ -1,0 +1,104 @@
+"""Fixtures of the content API tests: one app per test, on SQLite always and PostgreSQL when set.
+
+On PostgreSQL every test gets its own schema (dropped afterwards), so parallel xdist workers
+sharing one database never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+import pytest_asyncio
+from fastapi import FastAPI
+
+from tarento_lib.content import create_app
+
+PG_URL = os.environ.get("TARENTO_DATABASE_URL")
+needs_pg = pytest.mark.skipif(not PG_URL, reason="TARENTO_DATABASE_URL not set")
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, needs_pg]),
+]
+RACE_BACKENDS = [
+    pytest.param("sqlite-file", id="sqlite-file"),
+    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, needs_pg]),
+]
+
+
+class TickingClock:
+    """Timestamps that advance one second per reading: deterministic and strictly increasing."""
+
+    def __init__(self) -> None:
+        self.moment = datetime(2026, 1, 26, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.moment += timedelta(seconds=1)
+        return self.moment
+
+
+def make_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    if backend == "sqlite":
+        return create_app("sqlite+aiosqlite://", now=TickingClock())
+    if backend == "sqlite-file":
+        path = tmp_path_factory.mktemp("content") / "content.db"
+        return create_app(f"sqlite+aiosqlite:///{path}", now=TickingClock())
+    return create_app(PG_URL, schema=f"t_{uuid.uuid4().hex[:16]}", now=TickingClock())
+
+
+async def close_app(app: FastAPI) -> None:
+    database = app.state.database
+    await database.drop_schema()
+    await database.dispose()
+
+
+@pytest_asyncio.fixture(params=BACKENDS)
+async def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI]:
+    application = make_app(request.param, tmp_path_factory)
+    yield application
+    await close_app(application)
+
+
+@pytest_asyncio.fixture(params=RACE_BACKENDS)
+async def race_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI]:
+    application = make_app(request.param, tmp_path_factory)
+    yield application
+    await close_app(application)
+
+
+def client_for(application: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://test")
+
+
+@pytest_asyncio.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(app) as http:
+        yield http
+
+
+def translation(language: str, title: str, body: str, status: str = "published", **extra: object) -> dict:
+    return {"language": language, "title": title, "body": body, "status": status, **extra}
+
+
+WELCOME = {
+    "content_key": "homepage.welcome",
+    "category": "home",
+    "translations": [
+        translation("en", "Welcome", "Welcome to the portal. 100% of services_online."),
+        translation("hi", "स्वागत है", "पोर्टल पर आपका स्वागत है। सभी सेवाएँ ऑनलाइन हैं।"),
+        translation("ta", "வரவேற்கிறோம்", "இணையதளத்திற்கு வரவேற்கிறோம்.", status="draft"),
+    ],
+}
+
+
+@pytest.fixture
+def welcome() -> dict:
+    return WELCOME
+
+
+Seeder = Callable[..., object]
