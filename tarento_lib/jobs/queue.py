@@ -1,0 +1,391 @@
+"""An asyncio priority job queue with a worker pool, retries, timeouts and cancellation.
+
+Design in one paragraph: a heap of ``(-priority, sequence, job)`` entries (the sequence number
+breaks ties, so equal priorities run first-in first-out and two jobs are never compared);
+``workers`` tasks take entries off it. A failed attempt is re-queued later by a loop timer, so
+a job waiting out its backoff holds no worker. Cancelling a queued job marks it; the worker
+that later pops it skips it. Every job ends in exactly one terminal state, set in one place
+(:meth:`JobQueue._finish`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import itertools
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import Any, Literal
+
+from tarento_lib.clock import Clock, validate_seconds
+from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClosedError, QueueFullError
+from tarento_lib.jobs.model import TERMINAL, Attempt, ExponentialBackoff, Job, JobInfo, JobStatus, is_async_callable
+from tarento_lib.jobs.virtual import LoopClock
+
+__all__ = ["JobQueue", "MIN_PRIORITY", "MAX_PRIORITY"]
+
+MIN_PRIORITY, MAX_PRIORITY = 1, 10
+
+
+def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < low or (high is not None and value > high):
+        allowed = f"in {low}..{high}" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return value
+
+
+class JobQueue:
+    """Priority job queue (1..10, higher first) served by ``workers`` asyncio tasks.
+
+    ``on_full="raise"`` makes ``enqueue`` on a full queue raise :class:`QueueFullError` at once;
+    ``"wait"`` waits for a free slot (at most ``enqueue_timeout`` seconds, then raises). Either
+    way a refused job is never registered. Coroutine functions are awaited on the loop; plain
+    functions run in ``executor`` (the loop's default thread pool unless given, e.g. a process
+    pool for CPU-bound work). ``keep_finished`` bounds how many finished jobs are remembered.
+    """
+
+    def __init__(
+        self,
+        workers: int = 4,
+        *,
+        max_size: int = 1000,
+        clock: Clock | None = None,
+        on_full: Literal["raise", "wait"] = "raise",
+        enqueue_timeout: float | None = None,
+        backoff: Callable[[int], float] | None = None,
+        executor: Executor | None = None,
+        keep_finished: int = 10_000,
+    ) -> None:
+        self.workers = _check_int("workers", workers, 1, 10_000)
+        self.max_size = _check_int("max_size", max_size, 1)
+        if on_full not in ("raise", "wait"):
+            raise ValueError(f"on_full must be 'raise' or 'wait', got {on_full!r}")
+        self._on_full = on_full
+        self._enqueue_timeout = None if enqueue_timeout is None else validate_seconds("enqueue_timeout", enqueue_timeout)
+        if backoff is not None and not callable(backoff):
+            raise TypeError("backoff must be a callable taking the retry number and returning seconds")
+        self._backoff = backoff or ExponentialBackoff()
+        self._clock: Clock = clock if clock is not None else LoopClock()
+        self._executor = executor
+        self._keep = _check_int("keep_finished", keep_finished, 0)
+        self._queue: asyncio.PriorityQueue[tuple[int, int, Job]] = asyncio.PriorityQueue()
+        self._jobs: dict[str, Job] = {}
+        self._finished: deque[str] = deque()
+        self._seq = itertools.count()
+        self._ids = itertools.count(1)
+        self._free = self.max_size
+        self._space_waiters: deque[asyncio.Future[None]] = deque()
+        self._idle_waiters: list[asyncio.Future[None]] = []
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._busy: set[str] = set()
+        self._state: Literal["new", "running", "stopping", "stopped"] = "new"
+        self._counts = dict.fromkeys(JobStatus, 0)
+        self._unfinished = self._submitted = self._retries = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Start the worker tasks (once)."""
+        if self._state != "new":
+            raise RuntimeError(f"start() can be called once; the queue is {self._state}")
+        self._state = "running"
+        for i in range(self.workers):
+            name = f"w{i}"
+            self._tasks[name] = asyncio.create_task(self._worker(name), name=f"job-worker-{name}")
+
+    async def stop(self, graceful: bool = True, *, timeout: float | None = None) -> None:
+        """Stop accepting jobs; graceful: finish every queued, retrying and running job first.
+
+        A graceful stop that takes longer than ``timeout`` seconds falls back to a hard stop,
+        which cancels whatever has not finished. Calling ``stop`` again is harmless.
+        """
+        if self._state in ("stopping", "stopped"):
+            return
+        was_started = self._state == "running"
+        self._state = "stopping"
+        self._wake_space_waiters(everyone=True)
+        if graceful and was_started:
+            try:
+                async with asyncio.timeout(None if timeout is None else validate_seconds("timeout", timeout)):
+                    await self._until_idle()
+            except TimeoutError:
+                pass
+        for job in [j for j in self._jobs.values() if j.status not in TERMINAL]:
+            self.cancel(job.id)
+        self._state = "stopped"
+        for name, task in self._tasks.items():
+            if name not in self._busy:
+                task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+    async def __aenter__(self) -> JobQueue:
+        await self.start()
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        await self.stop(graceful=exc_type is None)
+
+    async def _until_idle(self) -> None:
+        if self._unfinished:
+            waiter = asyncio.get_running_loop().create_future()
+            self._idle_waiters.append(waiter)
+            await waiter
+
+    # -- the API ---------------------------------------------------------------------------
+    async def enqueue(
+        self,
+        func: Callable[..., Any],
+        /,
+        *args: Any,
+        priority: int = 5,
+        max_retries: int = 3,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> str:
+        """Queue ``func(*args, **kwargs)`` and return its job id.
+
+        Raises QueueFullError (nothing registered) or QueueClosedError after ``stop``.
+        """
+        if not callable(func):
+            raise TypeError(f"func must be callable, got {type(func).__name__}")
+        _check_int("priority", priority, MIN_PRIORITY, MAX_PRIORITY)
+        _check_int("max_retries", max_retries, 0)
+        if timeout is not None:
+            timeout = validate_seconds("timeout", timeout, allow_zero=False)
+        self._check_open()
+        if self._free == 0:
+            await self._wait_for_space()
+        self._free -= 1
+        job = Job(
+            id=f"job-{next(self._ids)}", func=func, args=args, kwargs=kwargs, priority=priority,
+            max_retries=max_retries, timeout=timeout, is_async=is_async_callable(func), enqueued_at=self._clock.now(),
+        )
+        self._jobs[job.id] = job
+        self._counts[JobStatus.PENDING] += 1
+        self._submitted += 1
+        self._unfinished += 1
+        self._queue.put_nowait((-priority, next(self._seq), job))
+        return job.id
+
+    def status(self, job_id: str) -> JobStatus:
+        """The job's state (a ``str`` enum: ``"pending"``, ``"completed"``...). Unknown id: KeyError."""
+        return self._get(job_id).status
+
+    def info(self, job_id: str) -> JobInfo:
+        """A snapshot of the job: state, attempts, times, result or error."""
+        return self._get(job_id).info()
+
+    async def result(self, job_id: str) -> Any:
+        """Wait for the job to finish; return its result or raise JobFailedError / JobCancelledError."""
+        job = self._get(job_id)
+        if job.status not in TERMINAL:
+            waiter = asyncio.get_running_loop().create_future()
+            job.waiters.append(waiter)
+            await waiter
+        if job.status is JobStatus.FAILED:
+            raise JobFailedError(job.id, job.attempts, job.error) from job.error
+        if job.status is JobStatus.CANCELLED:
+            raise JobCancelledError(job.id)
+        return job.result
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a job that has not finished: a queued one never runs, a running one is interrupted.
+
+        Returns False when the job had already finished. A job running in a thread cannot be
+        interrupted: its worker moves on at once and the thread's result is discarded.
+        """
+        job = self._get(job_id)
+        if job.status in TERMINAL:
+            return False
+        if job.status is JobStatus.RETRYING and job.retry_handle is not None:
+            job.retry_handle.cancel()
+            job.retry_handle = None
+        if job.status is JobStatus.RUNNING and job.task is not None:
+            job.cancel_requested = True
+            job.task.cancel()
+        self._release_slot(job)
+        self._finish(job, JobStatus.CANCELLED)
+        return True
+
+    def stats(self) -> dict[str, int]:
+        """Counts by state, plus workers, capacity and retries so far."""
+        counts = self._counts
+        return {
+            "workers": self.workers, "busy_workers": len(self._busy), "max_size": self.max_size,
+            "free_slots": self._free, "submitted": self._submitted, "retries": self._retries,
+            "queued": counts[JobStatus.PENDING], "retrying": counts[JobStatus.RETRYING],
+            "running": counts[JobStatus.RUNNING], "completed": counts[JobStatus.COMPLETED],
+            "failed": counts[JobStatus.FAILED], "cancelled": counts[JobStatus.CANCELLED],
+        }
+
+    def timeline(self) -> list[Attempt]:
+        """Every recorded attempt of the jobs still remembered, by start time: one span per attempt."""
+        return sorted((a for job in self._jobs.values() for a in job.history), key=lambda a: (a.start, a.worker))
+
+    def __len__(self) -> int:
+        """Jobs remembered (unfinished plus up to ``keep_finished`` finished ones)."""
+        return len(self._jobs)
+
+    def __repr__(self) -> str:
+        return f"JobQueue(workers={self.workers}, max_size={self.max_size}, state={self._state!r}, unfinished={self._unfinished})"
+
+    # -- workers ---------------------------------------------------------------------------
+    async def _worker(self, name: str) -> None:
+        get = self._queue.get
+        while True:
+            _, _, job = await get()
+            if job.status is not JobStatus.PENDING:
+                continue  # cancelled while it waited in the heap
+            self._busy.add(name)
+            try:
+                await self._attempt(job, name)
+            finally:
+                self._busy.discard(name)
+            if self._state == "stopped":
+                return
+
+    async def _attempt(self, job: Job, worker: str) -> None:
+        self._release_slot(job)
+        self._move(job, JobStatus.RUNNING)
+        job.attempts += 1
+        job.worker = worker
+        job.task = asyncio.current_task()
+        start = self._clock.now()
+        if job.started_at is None:
+            job.started_at = start
+        outcome, value, error = "ok", None, None
+        try:
+            value = await self._call(job)
+        except asyncio.CancelledError:
+            if not job.cancel_requested:
+                self._abandon(job, worker, start)
+                raise  # the worker itself is being cancelled (event loop shutting down)
+            outcome = "cancelled"
+        except TimeoutError as exc:
+            outcome, error = "timeout", exc
+        except Exception as exc:
+            outcome, error = "error", exc
+        finally:
+            job.task = None
+        if job.cancel_requested:
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            outcome = "cancelled"
+        job.history.append(Attempt(job.id, worker, start, self._clock.now(), outcome))
+        if job.status is not JobStatus.RUNNING:
+            return  # cancelled while it ran: already finished by cancel()
+        if outcome == "ok":
+            self._finish(job, JobStatus.COMPLETED, result=value)
+        elif job.attempts <= job.max_retries:
+            self._schedule_retry(job, error)
+        else:
+            self._finish(job, JobStatus.FAILED, error=error)
+
+    async def _call(self, job: Job) -> Any:
+        if job.timeout is None:
+            return await self._invoke(job)
+        async with asyncio.timeout(job.timeout):
+            return await self._invoke(job)
+
+    async def _invoke(self, job: Job) -> Any:
+        if job.is_async:
+            result = job.func(*job.args, **job.kwargs)
+        else:
+            call = functools.partial(job.func, *job.args, **job.kwargs)
+            result = await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        if inspect.isawaitable(result):  # a lambda or callable returning a coroutine
+            result = await result
+        return result
+
+    def _abandon(self, job: Job, worker: str, start: float) -> None:
+        job.history.append(Attempt(job.id, worker, start, self._clock.now(), "cancelled"))
+        if job.status not in TERMINAL:
+            self._finish(job, JobStatus.CANCELLED)
+
+    def _schedule_retry(self, job: Job, error: BaseException | None) -> None:
+        job.error = error
+        self._retries += 1
+        self._move(job, JobStatus.RETRYING)
+        delay = validate_seconds("backoff delay", self._backoff(job.attempts))
+        job.retry_handle = asyncio.get_running_loop().call_later(delay, self._requeue, job)
+
+    def _requeue(self, job: Job) -> None:
+        job.retry_handle = None
+        if job.status is JobStatus.RETRYING:
+            self._move(job, JobStatus.PENDING)
+            self._queue.put_nowait((-job.priority, next(self._seq), job))
+
+    # -- bookkeeping -----------------------------------------------------------------------
+    def _get(self, job_id: str) -> Job:
+        try:
+            return self._jobs[job_id]
+        except (KeyError, TypeError):
+            raise KeyError(f"unknown job id {job_id!r} (never enqueued, or finished and forgotten)") from None
+
+    def _check_open(self) -> None:
+        if self._state in ("stopping", "stopped"):
+            raise QueueClosedError(f"the queue is {self._state}; it accepts no new jobs")
+
+    def _move(self, job: Job, status: JobStatus) -> None:
+        self._counts[job.status] -= 1
+        self._counts[status] += 1
+        job.status = status
+
+    def _finish(self, job: Job, status: JobStatus, *, result: Any = None, error: BaseException | None = None) -> None:
+        assert job.status not in TERMINAL, f"{job.id} finished twice"
+        self._move(job, status)
+        job.result = result
+        if error is not None:
+            job.error = error
+        job.finished_at = self._clock.now()
+        self._unfinished -= 1
+        for waiter in job.waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        job.waiters.clear()
+        self._remember(job)
+        if not self._unfinished:
+            for waiter in self._idle_waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            self._idle_waiters.clear()
+
+    def _remember(self, job: Job) -> None:
+        self._finished.append(job.id)
+        while len(self._finished) > self._keep:
+            self._jobs.pop(self._finished.popleft(), None)
+
+    def _release_slot(self, job: Job) -> None:
+        if job.holds_slot:
+            job.holds_slot = False
+            self._free += 1
+            self._wake_space_waiters()
+
+    def _wake_space_waiters(self, *, everyone: bool = False) -> None:
+        while self._space_waiters:
+            waiter = self._space_waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                if not everyone:
+                    return
+
+    async def _wait_for_space(self) -> None:
+        if self._on_full == "raise":
+            raise QueueFullError(self.max_size)
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(self._enqueue_timeout):
+                while self._free == 0:
+                    waiter = loop.create_future()
+                    self._space_waiters.append(waiter)
+                    try:
+                        await waiter
+                    except BaseException:
+                        if waiter.done() and not waiter.cancelled():
+                            self._wake_space_waiters()  # pass the wake-up on
+                        raise
+                    self._check_open()
+        except TimeoutError:
+            raise QueueFullError(self.max_size) from None
