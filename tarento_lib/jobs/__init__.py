@@ -9,10 +9,10 @@ from tarento_lib.jobs.errors import (
 )
 from tarento_lib.jobs.model import TERMINAL, Attempt, ExponentialBackoff, JobInfo, JobStatus
 from tarento_lib.jobs.queue import MAX_PRIORITY, MIN_PRIORITY, JobQueue
-from tarento_lib.jobs.virtual import LoopClock, VirtualTimeLoop, run_virtual
+from tarento_lib.jobs.virtual import LoopClock, VirtualDeadlock, VirtualTimeLoop, run_virtual
 
 __all__ = [
     "JobQueue", "JobStatus", "JobInfo", "Attempt", "ExponentialBackoff", "TERMINAL", "MIN_PRIORITY", "MAX_PRIORITY",
     "JobQueueError", "QueueFullError", "QueueClosedError", "JobFailedError", "JobCancelledError",
-    "VirtualTimeLoop", "run_virtual", "LoopClock",
+    "VirtualTimeLoop", "VirtualDeadlock", "run_virtual", "LoopClock",
 ]

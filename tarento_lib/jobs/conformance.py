@@ -84,21 +84,43 @@ async def record(log: list[str], name: str, seconds: float = 1.0) -> str:
     return name
 
 
-async def wait_for(event: asyncio.Event) -> str:
-    await event.wait()
+class Gate:
+    """An event with a short repr, so a replay shows ``gate`` instead of an address."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def open(self) -> None:
+        self._event.set()
+
+    async def wait(self) -> None:
+        await self._event.wait()
+
+    def __repr__(self) -> str:
+        return "gate"
+
+
+async def wait_for(gate: Gate) -> str:
+    await gate.wait()
     return "released"
+
+
+async def record_time(log: list[tuple[str, float]], name: str, seconds: float = 1.0) -> str:
+    log.append((name, asyncio.get_running_loop().time()))
+    await asyncio.sleep(seconds)
+    return name
 
 
 class Flaky:
     """Fails its first ``failures`` calls, then returns ``"ok"``; counts calls."""
 
-    def __init__(self, failures: int, log: list[str] | None = None, name: str = "flaky") -> None:
+    def __init__(self, failures: int, log: list[tuple[str, float]] | None = None, name: str = "flaky") -> None:
         self.failures, self.calls, self.log, self.__name__ = failures, 0, log, name
 
     async def __call__(self) -> str:
         self.calls += 1
         if self.log is not None:
-            self.log.append(f"{self.__name__}#{self.calls}")
+            self.log.append((f"{self.__name__}#{self.calls}", asyncio.get_running_loop().time()))
         await asyncio.sleep(1)
         if self.calls <= self.failures:
             raise RuntimeError(f"{self.__name__} attempt {self.calls} failed")
@@ -135,11 +157,11 @@ async def _runs_plain_function(cls: Any, steps: Steps) -> None:
 async def _ordered(cls: Any, steps: Steps, priorities: list[int]) -> list[str]:
     log: list[str] = []
     q = await _started(cls, steps, workers=1)
-    gate = asyncio.Event()
+    gate = Gate()
     await _acall(steps, q, "enqueue", wait_for, gate, priority=10)
     for i, priority in enumerate(priorities):
         await _acall(steps, q, "enqueue", record, log, f"p{priority}-{i}", priority=priority)
-    gate.set()
+    gate.open()
     await _acall(steps, q, "stop", graceful=True)
     return log
 
@@ -179,12 +201,14 @@ async def _gives_up(cls: Any, steps: Steps) -> None:
 
 
 async def _backoff_frees_worker(cls: Any, steps: Steps) -> None:
-    log: list[str] = []
+    log: list[tuple[str, float]] = []
     q = await _started(cls, steps, workers=1)
     await _acall(steps, q, "enqueue", Flaky(1, log, "A"), max_retries=1)
-    await _acall(steps, q, "enqueue", record, log, "B")
+    await _acall(steps, q, "enqueue", record_time, log, "B")
     await _acall(steps, q, "stop", graceful=True)
-    steps.expect(log, ["A#1", "B", "A#2"], "order of attempts with one worker (B should run while A waits out its backoff)")
+    steps.note(f"attempts (name, start time): {log}")
+    steps.expect([name for name, _ in log], ["A#1", "B", "A#2"], "order of attempts with one worker")
+    steps.expect(dict(log)["B"], 1.0, "start time of B (A#1 failed at t=1; B should not wait for A's backoff)")
 
 
 async def _timeout_fails(cls: Any, steps: Steps) -> None:
@@ -199,11 +223,11 @@ async def _timeout_fails(cls: Any, steps: Steps) -> None:
 async def _cancel_pending(cls: Any, steps: Steps) -> None:
     log: list[str] = []
     q = await _started(cls, steps, workers=1)
-    gate = asyncio.Event()
+    gate = Gate()
     await _acall(steps, q, "enqueue", wait_for, gate)
     job = await _acall(steps, q, "enqueue", record, log, "X")
     steps.expect(steps.call(q, "cancel", job), True, "cancel() of a queued job")
-    gate.set()
+    gate.open()
     await _acall(steps, q, "stop", graceful=True)
     steps.expect(log, [], "jobs that ran after X was cancelled")
     steps.expect(_state(steps.call(q, "status", job)), "cancelled", "status of X")

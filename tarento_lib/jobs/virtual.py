@@ -6,7 +6,9 @@ schedule of sleeps, timeouts and retries gives the same timeline on every run. T
 the one behind ``looptime``; this version is a few lines and needs no pytest plugin.
 
 Work in threads (``run_in_executor``) takes no virtual time: while a thread is busy the
-loop waits for it for real instead of jumping ahead, so results stay deterministic.
+loop waits for it for real instead of jumping ahead, so results stay deterministic. When
+every task waits and no timer is set, nothing can ever happen again: after ``idle_timeout``
+real seconds without I/O the loop raises :class:`VirtualDeadlock` instead of hanging.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["VirtualTimeLoop", "run_virtual", "LoopClock"]
+__all__ = ["VirtualTimeLoop", "VirtualDeadlock", "run_virtual", "LoopClock"]
 
 T = TypeVar("T")
+
+
+class VirtualDeadlock(RuntimeError):
+    """Every task of a virtual-time loop is waiting for something no timer or thread will bring."""
 
 
 class _FastForwardSelector:
@@ -30,6 +36,11 @@ class _FastForwardSelector:
         self._selector = selector
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        if timeout is None and not self._loop.busy_threads:
+            events = self._selector.select(self._loop.idle_timeout)
+            if not events:
+                raise VirtualDeadlock("every task is waiting and no timer is set: a deadlock")
+            return events
         if timeout is None or timeout <= 0 or self._loop.busy_threads:
             return self._selector.select(timeout)
         events = self._selector.select(0)
@@ -44,8 +55,9 @@ class _FastForwardSelector:
 class VirtualTimeLoop(asyncio.SelectorEventLoop):
     """A selector event loop whose ``time()`` is virtual and fast-forwards when idle."""
 
-    def __init__(self, start: float = 0.0) -> None:
+    def __init__(self, start: float = 0.0, *, idle_timeout: float = 5.0) -> None:
         self._virtual_now = float(start)
+        self.idle_timeout = idle_timeout
         self.busy_threads = 0
         super().__init__(_FastForwardSelector(self, selectors.DefaultSelector()))  # type: ignore[arg-type]
 
