@@ -6,9 +6,10 @@ import enum
 import functools
 import inspect
 import math
+import types
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 __all__ = ["JobStatus", "TERMINAL", "Attempt", "Job", "JobInfo", "ExponentialBackoff", "is_async_callable"]
 
@@ -27,8 +28,7 @@ class JobStatus(enum.StrEnum):
 TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
 
 
-@dataclass(frozen=True, slots=True)
-class Attempt:
+class Attempt(NamedTuple):
     """One run of a job on one worker: a span of the per-worker timeline."""
 
     job_id: str
@@ -58,12 +58,12 @@ class Job:
     started_at: float | None = None
     finished_at: float | None = None
     worker: str | None = None
-    history: list[Attempt] = field(default_factory=list)
+    history: tuple[Attempt, ...] = ()  # grows by one per attempt (a tuple: one fewer object per job)
     holds_slot: bool = True
     cancel_requested: bool = False
     task: Any = None  # the worker task running it, while it runs
     retry_handle: Any = None  # the timer that re-queues it, while it waits out a backoff
-    waiters: list[Any] = field(default_factory=list)
+    waiters: list[Any] | None = None  # futures of result() callers, created on first use
 
     @property
     def name(self) -> str:
@@ -120,6 +120,8 @@ class ExponentialBackoff:
 
 def is_async_callable(func: Callable[..., Any]) -> bool:
     """True for coroutine functions, partials of them, and objects with an ``async def __call__``."""
+    if type(func) is types.FunctionType:  # fast path: read the code flag directly
+        return bool(func.__code__.co_flags & inspect.CO_COROUTINE)
     while isinstance(func, functools.partial):
         func = func.func
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(getattr(func, "__call__", None))

@@ -27,6 +27,9 @@ from tarento_lib.jobs.virtual import LoopClock
 __all__ = ["JobQueue", "MIN_PRIORITY", "MAX_PRIORITY"]
 
 MIN_PRIORITY, MAX_PRIORITY = 1, 10
+# Enum member lookups cost a little each time; the hot path reads these module constants instead.
+_PENDING, _RETRYING, _RUNNING = JobStatus.PENDING, JobStatus.RETRYING, JobStatus.RUNNING
+_COMPLETED, _FAILED, _CANCELLED = JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED
 
 
 def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
@@ -70,6 +73,7 @@ class JobQueue:
             raise TypeError("backoff must be a callable taking the retry number and returning seconds")
         self._backoff = backoff or ExponentialBackoff()
         self._clock: Clock = clock if clock is not None else LoopClock()
+        self._now: Callable[[], float] = self._clock.now  # start() swaps in loop.time when no clock is given
         self._executor = executor
         self._keep = _check_int("keep_finished", keep_finished, 0)
         self._queue: asyncio.PriorityQueue[tuple[int, int, Job]] = asyncio.PriorityQueue()
@@ -92,6 +96,8 @@ class JobQueue:
         if self._state != "new":
             raise RuntimeError(f"start() can be called once; the queue is {self._state}")
         self._state = "running"
+        if isinstance(self._clock, LoopClock):
+            self._now = asyncio.get_running_loop().time  # the same reading, without a lookup per call
         for i in range(self.workers):
             name = f"w{i}"
             self._tasks[name] = asyncio.create_task(self._worker(name), name=f"job-worker-{name}")
@@ -151,24 +157,25 @@ class JobQueue:
         """
         if not callable(func):
             raise TypeError(f"func must be callable, got {type(func).__name__}")
-        _check_int("priority", priority, MIN_PRIORITY, MAX_PRIORITY)
-        _check_int("max_retries", max_retries, 0)
+        if type(priority) is not int or not MIN_PRIORITY <= priority <= MAX_PRIORITY:
+            _check_int("priority", priority, MIN_PRIORITY, MAX_PRIORITY)
+        if type(max_retries) is not int or max_retries < 0:
+            _check_int("max_retries", max_retries, 0)
         if timeout is not None:
             timeout = validate_seconds("timeout", timeout, allow_zero=False)
-        self._check_open()
+        if self._state == "stopping" or self._state == "stopped":
+            self._check_open()
         if self._free == 0:
             await self._wait_for_space()
         self._free -= 1
-        job = Job(
-            id=f"job-{next(self._ids)}", func=func, args=args, kwargs=kwargs, priority=priority,
-            max_retries=max_retries, timeout=timeout, is_async=is_async_callable(func), enqueued_at=self._clock.now(),
-        )
-        self._jobs[job.id] = job
-        self._counts[JobStatus.PENDING] += 1
+        job_id = f"job-{next(self._ids)}"
+        job = Job(job_id, func, args, kwargs, priority, max_retries, timeout, is_async_callable(func), self._now())
+        self._jobs[job_id] = job
+        self._counts[_PENDING] += 1
         self._submitted += 1
         self._unfinished += 1
         self._queue.put_nowait((-priority, next(self._seq), job))
-        return job.id
+        return job_id
 
     def status(self, job_id: str) -> JobStatus:
         """The job's state (a ``str`` enum: ``"pending"``, ``"completed"``...). Unknown id: KeyError."""
@@ -183,11 +190,13 @@ class JobQueue:
         job = self._get(job_id)
         if job.status not in TERMINAL:
             waiter = asyncio.get_running_loop().create_future()
+            if job.waiters is None:
+                job.waiters = []
             job.waiters.append(waiter)
             await waiter
-        if job.status is JobStatus.FAILED:
+        if job.status is _FAILED:
             raise JobFailedError(job.id, job.attempts, job.error) from job.error
-        if job.status is JobStatus.CANCELLED:
+        if job.status is _CANCELLED:
             raise JobCancelledError(job.id)
         return job.result
 
@@ -200,14 +209,14 @@ class JobQueue:
         job = self._get(job_id)
         if job.status in TERMINAL:
             return False
-        if job.status is JobStatus.RETRYING and job.retry_handle is not None:
+        if job.status is _RETRYING and job.retry_handle is not None:
             job.retry_handle.cancel()
             job.retry_handle = None
-        if job.status is JobStatus.RUNNING and job.task is not None:
+        if job.status is _RUNNING and job.task is not None:
             job.cancel_requested = True
             job.task.cancel()
         self._release_slot(job)
-        self._finish(job, JobStatus.CANCELLED)
+        self._finish(job, _CANCELLED)
         return True
 
     def stats(self) -> dict[str, int]:
@@ -216,9 +225,9 @@ class JobQueue:
         return {
             "workers": self.workers, "busy_workers": len(self._busy), "max_size": self.max_size,
             "free_slots": self._free, "submitted": self._submitted, "retries": self._retries,
-            "queued": counts[JobStatus.PENDING], "retrying": counts[JobStatus.RETRYING],
-            "running": counts[JobStatus.RUNNING], "completed": counts[JobStatus.COMPLETED],
-            "failed": counts[JobStatus.FAILED], "cancelled": counts[JobStatus.CANCELLED],
+            "queued": counts[_PENDING], "retrying": counts[_RETRYING],
+            "running": counts[_RUNNING], "completed": counts[_COMPLETED],
+            "failed": counts[_FAILED], "cancelled": counts[_CANCELLED],
         }
 
     def timeline(self) -> list[Attempt]:
@@ -234,31 +243,36 @@ class JobQueue:
 
     # -- workers ---------------------------------------------------------------------------
     async def _worker(self, name: str) -> None:
-        get = self._queue.get
+        get, task = self._queue.get, asyncio.current_task()
         while True:
             _, _, job = await get()
-            if job.status is not JobStatus.PENDING:
+            if job.status is not _PENDING:
                 continue  # cancelled while it waited in the heap
             self._busy.add(name)
             try:
-                await self._attempt(job, name)
+                await self._attempt(job, name, task)
             finally:
                 self._busy.discard(name)
             if self._state == "stopped":
                 return
 
-    async def _attempt(self, job: Job, worker: str) -> None:
-        self._release_slot(job)
-        self._move(job, JobStatus.RUNNING)
+    async def _attempt(self, job: Job, worker: str, task: asyncio.Task[None] | None = None) -> None:
+        if job.holds_slot:
+            self._release_slot(job)
+        self._move(job, _RUNNING)
         job.attempts += 1
         job.worker = worker
-        job.task = asyncio.current_task()
-        start = self._clock.now()
+        job.task = task or asyncio.current_task()
+        start = self._now()
         if job.started_at is None:
             job.started_at = start
         outcome, value, error = "ok", None, None
         try:
-            value = await self._call(job)
+            if job.is_async and job.timeout is None:  # the common case, without another coroutine frame
+                value = job.func(*job.args, **job.kwargs)
+                value = await value if inspect.iscoroutine(value) else await self._settle(value)
+            else:
+                value = await self._call(job)
         except asyncio.CancelledError:
             if not job.cancel_requested:
                 self._abandon(job, worker, start)
@@ -273,15 +287,16 @@ class JobQueue:
         if job.cancel_requested:
             asyncio.current_task().uncancel()  # type: ignore[union-attr]
             outcome = "cancelled"
-        job.history.append(Attempt(job.id, worker, start, self._clock.now(), outcome))
-        if job.status is not JobStatus.RUNNING:
+        end = self._now()
+        job.history += (Attempt(job.id, worker, start, end, outcome),)
+        if job.status is not _RUNNING:
             return  # cancelled while it ran: already finished by cancel()
         if outcome == "ok":
-            self._finish(job, JobStatus.COMPLETED, result=value)
+            self._finish(job, _COMPLETED, result=value, when=end)
         elif job.attempts <= job.max_retries:
             self._schedule_retry(job, error)
         else:
-            self._finish(job, JobStatus.FAILED, error=error)
+            self._finish(job, _FAILED, error=error)
 
     async def _call(self, job: Job) -> Any:
         if job.timeout is None:
@@ -295,26 +310,30 @@ class JobQueue:
         else:
             call = functools.partial(job.func, *job.args, **job.kwargs)
             result = await asyncio.get_running_loop().run_in_executor(self._executor, call)
-        if inspect.isawaitable(result):  # a lambda or callable returning a coroutine
-            result = await result
+        return await self._settle(result)
+
+    @staticmethod
+    async def _settle(result: Any) -> Any:
+        if inspect.isawaitable(result):  # e.g. a lambda or plain callable that returned a coroutine
+            return await result
         return result
 
     def _abandon(self, job: Job, worker: str, start: float) -> None:
-        job.history.append(Attempt(job.id, worker, start, self._clock.now(), "cancelled"))
+        job.history += (Attempt(job.id, worker, start, self._now(), "cancelled"),)
         if job.status not in TERMINAL:
-            self._finish(job, JobStatus.CANCELLED)
+            self._finish(job, _CANCELLED)
 
     def _schedule_retry(self, job: Job, error: BaseException | None) -> None:
         job.error = error
         self._retries += 1
-        self._move(job, JobStatus.RETRYING)
+        self._move(job, _RETRYING)
         delay = validate_seconds("backoff delay", self._backoff(job.attempts))
         job.retry_handle = asyncio.get_running_loop().call_later(delay, self._requeue, job)
 
     def _requeue(self, job: Job) -> None:
         job.retry_handle = None
-        if job.status is JobStatus.RETRYING:
-            self._move(job, JobStatus.PENDING)
+        if job.status is _RETRYING:
+            self._move(job, _PENDING)
             self._queue.put_nowait((-job.priority, next(self._seq), job))
 
     # -- bookkeeping -----------------------------------------------------------------------
@@ -333,27 +352,31 @@ class JobQueue:
         self._counts[status] += 1
         job.status = status
 
-    def _finish(self, job: Job, status: JobStatus, *, result: Any = None, error: BaseException | None = None) -> None:
+    def _finish(
+        self, job: Job, status: JobStatus, *, result: Any = None, error: BaseException | None = None, when: float | None = None
+    ) -> None:
         assert job.status not in TERMINAL, f"{job.id} finished twice"
         self._move(job, status)
         job.result = result
         if error is not None:
             job.error = error
-        job.finished_at = self._clock.now()
+        job.finished_at = self._now() if when is None else when
         self._unfinished -= 1
-        for waiter in job.waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        job.waiters.clear()
-        self._remember(job)
+        if job.waiters:
+            for waiter in job.waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            job.waiters = None
+        self._finished.append(job.id)
+        if len(self._finished) > self._keep:
+            self._forget()
         if not self._unfinished:
             for waiter in self._idle_waiters:
                 if not waiter.done():
                     waiter.set_result(None)
             self._idle_waiters.clear()
 
-    def _remember(self, job: Job) -> None:
-        self._finished.append(job.id)
+    def _forget(self) -> None:
         while len(self._finished) > self._keep:
             self._jobs.pop(self._finished.popleft(), None)
 
