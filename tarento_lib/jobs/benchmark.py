@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 from tarento_lib.jobs.queue import JobQueue
+from tarento_lib.jobs.virtual import run_fresh
 
 __all__ = ["noop", "jobqueue_rate", "bare_rate", "polling_rate", "compare"]
 
@@ -24,7 +25,7 @@ async def noop() -> None:
 
 def _timed(main: Callable[[], object]) -> float:
     """Run the async ``main`` on a fresh loop; return the seconds it reports."""
-    return asyncio.run(main())  # type: ignore[arg-type]
+    return run_fresh(main)  # type: ignore[arg-type]
 
 
 def jobqueue_rate(n: int, workers: int = 4) -> float:

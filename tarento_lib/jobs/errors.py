@@ -13,7 +13,7 @@ class QueueFullError(JobQueueError):
     """``enqueue`` found no free slot (immediately, or within its wait); nothing was registered."""
 
     def __init__(self, max_size: int) -> None:
-        super().__init__(f"the queue is full ({max_size} jobs waiting); retry later")
+        super().__init__(f"the queue is full (max_size={max_size}); retry later")
         self.max_size = max_size
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from tarento_lib.jobs.model import Attempt, ExponentialBackoff, JobInfo
 from tarento_lib.jobs.queue import JobQueue
-from tarento_lib.jobs.virtual import run_virtual
+from tarento_lib.jobs.virtual import run_fresh, run_virtual
 from tarento_lib.workloads import poisson_arrivals
 
-__all__ = ["TimelineRun", "timeline_run", "throughput", "latency_by_priority", "CpuModel"]
+__all__ = ["TimelineRun", "timeline_run", "throughput", "latency_by_priority", "CpuModel", "cpu_burn", "real_cpu_rate"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class CpuModel:
             await asyncio.sleep(seconds)
 
 
-def throughput(workers: int, *, kind: str, n_jobs: int = 120, seconds: float = 0.1, cores: int = 4) -> float:
+def throughput(workers: int, *, kind: str, n_jobs: int = 80, seconds: float = 0.1, cores: int = 4) -> float:
     """Jobs per (virtual) second for ``kind`` = ``"io"``, ``"cpu-threads"`` or ``"cpu-processes"``."""
     if kind not in ("io", "cpu-threads", "cpu-processes"):
         raise ValueError(f"kind must be 'io', 'cpu-threads' or 'cpu-processes', got {kind!r}")
@@ -83,7 +83,7 @@ def throughput(workers: int, *, kind: str, n_jobs: int = 120, seconds: float = 0
         async with JobQueue(workers, max_size=n_jobs) as queue:
             for _ in range(n_jobs):
                 await queue.enqueue(job)
-        return n_jobs / asyncio.get_running_loop().time()
+        return round(n_jobs / asyncio.get_running_loop().time(), 6)
 
     return run_virtual(main)
 
@@ -109,3 +109,39 @@ def latency_by_priority(workers: int = 2, *, load: float = 0.9, service: float =
         return {p: statistics.fmean(w) if w else 0.0 for p, w in waits.items()}
 
     return run_virtual(main)
+
+
+def cpu_burn(size: int = 300_000) -> int:
+    """Pure-Python arithmetic that holds the interpreter the whole time (module level: picklable)."""
+    total = 0
+    for i in range(size):
+        total += i * i % 7
+    return total
+
+
+def real_cpu_rate(workers: int, *, pool: str, n_jobs: int = 8, size: int = 300_000) -> float:
+    """Measured jobs/s of :func:`cpu_burn` through a JobQueue on the real clock, in a thread or process pool."""
+    import multiprocessing
+    import time
+    from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+
+    if pool not in ("threads", "processes"):
+        raise ValueError(f"pool must be 'threads' or 'processes', got {pool!r}")
+    executor: Executor = (
+        ThreadPoolExecutor(workers) if pool == "threads"
+        else ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    )
+
+    async def main() -> float:
+        async with JobQueue(workers, executor=executor) as queue:
+            warm = [await queue.enqueue(cpu_burn, 1) for _ in range(workers)]  # start the pool first
+            for job_id in warm:
+                await queue.result(job_id)
+            start = time.perf_counter()
+            ids = [await queue.enqueue(cpu_burn, size) for _ in range(n_jobs)]
+            for job_id in ids:
+                await queue.result(job_id)
+            return n_jobs / (time.perf_counter() - start)
+
+    with executor:
+        return run_fresh(main)

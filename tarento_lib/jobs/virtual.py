@@ -14,12 +14,13 @@ real seconds without I/O the loop raises :class:`VirtualDeadlock` instead of han
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import selectors
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["VirtualTimeLoop", "VirtualDeadlock", "run_virtual", "LoopClock"]
+__all__ = ["VirtualTimeLoop", "VirtualDeadlock", "run_virtual", "run_fresh", "LoopClock"]
 
 T = TypeVar("T")
 
@@ -79,10 +80,30 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
 
 
 def run_virtual(main: Coroutine[Any, Any, T] | Callable[[], Awaitable[T]], *, start: float = 0.0) -> T:
-    """Run a coroutine (or a zero-argument async function) to completion on virtual time."""
+    """Run a coroutine (or a zero-argument async function) to completion on virtual time.
+
+    Inside a running event loop (a Jupyter cell, an async test) it runs the virtual loop on a
+    helper thread and waits for it, since one thread cannot run two loops.
+    """
+    return run_fresh(main, loop_factory=lambda: VirtualTimeLoop(start))
+
+
+def run_fresh(
+    main: Coroutine[Any, Any, T] | Callable[[], Awaitable[T]], *, loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None
+) -> T:
+    """``asyncio.run`` that also works where a loop is already running (on a helper thread then)."""
     coro = main() if callable(main) else main
-    with asyncio.Runner(loop_factory=lambda: VirtualTimeLoop(start)) as runner:
-        return runner.run(coro)  # type: ignore[arg-type]
+
+    def run() -> T:
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            return runner.run(coro)  # type: ignore[arg-type]
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()  # no loop in this thread: run here
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="fresh-loop") as pool:
+        return pool.submit(run).result()
 
 
 class LoopClock:
