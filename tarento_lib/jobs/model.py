@@ -38,19 +38,13 @@ class Attempt(NamedTuple):
     outcome: str  # "ok", "error", "timeout" or "cancelled"
 
 
-@dataclass(slots=True, eq=False)
 class Job:
-    """The queue's record of one job (mutable; read it through :class:`JobInfo`)."""
+    """The queue's record of one job (mutable; read it through :class:`JobInfo`).
 
-    id: str
-    func: Callable[..., Any]
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any]
-    priority: int
-    max_retries: int
-    timeout: float | None
-    is_async: bool
-    enqueued_at: float
+    A plain class: ``__init__`` sets only what every job has, and the rest start as class
+    attributes until first written. Creating a record is on every job's path, so this matters.
+    """
+
     status: JobStatus = JobStatus.PENDING
     attempts: int = 0
     result: Any = None
@@ -58,12 +52,23 @@ class Job:
     started_at: float | None = None
     finished_at: float | None = None
     worker: str | None = None
-    history: tuple[Attempt, ...] = ()  # grows by one per attempt (a tuple: one fewer object per job)
-    holds_slot: bool = True
+    history: tuple[tuple[str, float, float, str], ...] = ()  # (worker, start, end, outcome) per attempt
+    holds_slot: bool = True  # counts against max_size until a worker takes it
     cancel_requested: bool = False
     task: Any = None  # the worker task running it, while it runs
     retry_handle: Any = None  # the timer that re-queues it, while it waits out a backoff
     waiters: list[Any] | None = None  # futures of result() callers, created on first use
+
+    def __init__(
+        self, id: str, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], priority: int,  # noqa: A002
+        max_retries: int, timeout: float | None, is_async: bool, enqueued_at: float,
+    ) -> None:
+        self.id, self.func, self.args, self.kwargs = id, func, args, kwargs
+        self.priority, self.max_retries, self.timeout = priority, max_retries, timeout
+        self.is_async, self.enqueued_at = is_async, enqueued_at
+
+    def __repr__(self) -> str:
+        return f"Job({self.id!r}, {self.name}, status={self.status.value!r}, attempts={self.attempts})"
 
     @property
     def name(self) -> str:

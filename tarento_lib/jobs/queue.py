@@ -14,6 +14,7 @@ import asyncio
 import functools
 import inspect
 import itertools
+import types
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -30,6 +31,7 @@ MIN_PRIORITY, MAX_PRIORITY = 1, 10
 # Enum member lookups cost a little each time; the hot path reads these module constants instead.
 _PENDING, _RETRYING, _RUNNING = JobStatus.PENDING, JobStatus.RETRYING, JobStatus.RUNNING
 _COMPLETED, _FAILED, _CANCELLED = JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED
+_Coroutine = types.CoroutineType
 
 
 def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
@@ -232,7 +234,8 @@ class JobQueue:
 
     def timeline(self) -> list[Attempt]:
         """Every recorded attempt of the jobs still remembered, by start time: one span per attempt."""
-        return sorted((a for job in self._jobs.values() for a in job.history), key=lambda a: (a.start, a.worker))
+        spans = (Attempt(job.id, *span) for job in self._jobs.values() for span in job.history)
+        return sorted(spans, key=lambda a: (a.start, a.worker))
 
     def __len__(self) -> int:
         """Jobs remembered (unfinished plus up to ``keep_finished`` finished ones)."""
@@ -270,7 +273,7 @@ class JobQueue:
         try:
             if job.is_async and job.timeout is None:  # the common case, without another coroutine frame
                 value = job.func(*job.args, **job.kwargs)
-                value = await value if inspect.iscoroutine(value) else await self._settle(value)
+                value = await value if type(value) is _Coroutine else await self._settle(value)
             else:
                 value = await self._call(job)
         except asyncio.CancelledError:
@@ -288,11 +291,11 @@ class JobQueue:
             asyncio.current_task().uncancel()  # type: ignore[union-attr]
             outcome = "cancelled"
         end = self._now()
-        job.history += (Attempt(job.id, worker, start, end, outcome),)
+        job.history += ((worker, start, end, outcome),)  # raw tuples here; timeline() makes Attempts
         if job.status is not _RUNNING:
             return  # cancelled while it ran: already finished by cancel()
         if outcome == "ok":
-            self._finish(job, _COMPLETED, result=value, when=end)
+            self._finish(job, _COMPLETED, value, None, end)
         elif job.attempts <= job.max_retries:
             self._schedule_retry(job, error)
         else:
@@ -319,7 +322,7 @@ class JobQueue:
         return result
 
     def _abandon(self, job: Job, worker: str, start: float) -> None:
-        job.history += (Attempt(job.id, worker, start, self._now(), "cancelled"),)
+        job.history += ((worker, start, self._now(), "cancelled"),)
         if job.status not in TERMINAL:
             self._finish(job, _CANCELLED)
 
@@ -353,7 +356,7 @@ class JobQueue:
         job.status = status
 
     def _finish(
-        self, job: Job, status: JobStatus, *, result: Any = None, error: BaseException | None = None, when: float | None = None
+        self, job: Job, status: JobStatus, result: Any = None, error: BaseException | None = None, when: float | None = None
     ) -> None:
         assert job.status not in TERMINAL, f"{job.id} finished twice"
         self._move(job, status)
