@@ -21,7 +21,8 @@ from concurrent.futures import Executor
 from typing import Any, Literal
 
 from tarento_lib.clock import Clock, validate_seconds
-from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClosedError, QueueFullError
+from tarento_lib.jobs.capacity import Capacity
+from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClosedError
 from tarento_lib.jobs.model import TERMINAL, Attempt, ExponentialBackoff, Job, JobInfo, JobStatus, is_async_callable
 from tarento_lib.jobs.virtual import LoopClock
 
@@ -69,7 +70,6 @@ class JobQueue:
         self.max_size = _check_int("max_size", max_size, 1)
         if on_full not in ("raise", "wait"):
             raise ValueError(f"on_full must be 'raise' or 'wait', got {on_full!r}")
-        self._on_full = on_full
         self._enqueue_timeout = None if enqueue_timeout is None else validate_seconds("enqueue_timeout", enqueue_timeout)
         if backoff is not None and not callable(backoff):
             raise TypeError("backoff must be a callable taking the retry number and returning seconds")
@@ -83,8 +83,7 @@ class JobQueue:
         self._finished: deque[str] = deque()
         self._seq = itertools.count()
         self._ids = itertools.count(1)
-        self._free = self.max_size
-        self._space_waiters: deque[asyncio.Future[None]] = deque()
+        self._capacity = Capacity(self.max_size, on_full, self._enqueue_timeout)
         self._idle_waiters: list[asyncio.Future[None]] = []
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._busy: set[str] = set()
@@ -114,7 +113,7 @@ class JobQueue:
             return
         was_started = self._state == "running"
         self._state = "stopping"
-        self._wake_space_waiters(everyone=True)
+        self._capacity.wake(everyone=True)
         if graceful and was_started:
             try:
                 async with asyncio.timeout(None if timeout is None else validate_seconds("timeout", timeout)):
@@ -167,9 +166,10 @@ class JobQueue:
             timeout = validate_seconds("timeout", timeout, allow_zero=False)
         if self._state == "stopping" or self._state == "stopped":
             self._check_open()
-        if self._free == 0:
-            await self._wait_for_space()
-        self._free -= 1
+        capacity = self._capacity
+        if capacity.free == 0:
+            await capacity.wait(self._check_open)
+        capacity.free -= 1
         job_id = f"job-{next(self._ids)}"
         job = Job(job_id, func, args, kwargs, priority, max_retries, timeout, is_async_callable(func), self._now())
         self._jobs[job_id] = job
@@ -226,7 +226,7 @@ class JobQueue:
         counts = self._counts
         return {
             "workers": self.workers, "busy_workers": len(self._busy), "max_size": self.max_size,
-            "free_slots": self._free, "submitted": self._submitted, "retries": self._retries,
+            "free_slots": self._capacity.free, "submitted": self._submitted, "retries": self._retries,
             "queued": counts[_PENDING], "retrying": counts[_RETRYING],
             "running": counts[_RUNNING], "completed": counts[_COMPLETED],
             "failed": counts[_FAILED], "cancelled": counts[_CANCELLED],
@@ -260,15 +260,8 @@ class JobQueue:
                 return
 
     async def _attempt(self, job: Job, worker: str, task: asyncio.Task[None] | None = None) -> None:
-        if job.holds_slot:
-            self._release_slot(job)
-        self._move(job, _RUNNING)
-        job.attempts += 1
-        job.worker = worker
-        job.task = task or asyncio.current_task()
-        start = self._now()
-        if job.started_at is None:
-            job.started_at = start
+        """Run one attempt of ``job`` on ``worker``: the only place a job's code is called."""
+        start = self._begin(job, worker, task)
         outcome, value, error = "ok", None, None
         try:
             if job.is_async and job.timeout is None:  # the common case, without another coroutine frame
@@ -287,8 +280,23 @@ class JobQueue:
             outcome, error = "error", exc
         finally:
             job.task = None
+        self._end(job, worker, start, outcome, value, error)
+
+    def _begin(self, job: Job, worker: str, task: asyncio.Task[None] | None) -> float:
+        if job.holds_slot:
+            self._release_slot(job)
+        self._move(job, _RUNNING)
+        job.attempts += 1
+        job.worker = worker
+        job.task = task or asyncio.current_task()
+        start = self._now()
+        if job.started_at is None:
+            job.started_at = start
+        return start
+
+    def _end(self, job: Job, worker: str, start: float, outcome: str, value: Any, error: BaseException | None) -> None:
         if job.cancel_requested:
-            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]  # ours: taken back once handled
             outcome = "cancelled"
         end = self._now()
         job.history += ((worker, start, end, outcome),)  # raw tuples here; timeline() makes Attempts
@@ -386,32 +394,4 @@ class JobQueue:
     def _release_slot(self, job: Job) -> None:
         if job.holds_slot:
             job.holds_slot = False
-            self._free += 1
-            self._wake_space_waiters()
-
-    def _wake_space_waiters(self, *, everyone: bool = False) -> None:
-        while self._space_waiters:
-            waiter = self._space_waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                if not everyone:
-                    return
-
-    async def _wait_for_space(self) -> None:
-        if self._on_full == "raise":
-            raise QueueFullError(self.max_size)
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(self._enqueue_timeout):
-                while self._free == 0:
-                    waiter = loop.create_future()
-                    self._space_waiters.append(waiter)
-                    try:
-                        await waiter
-                    except BaseException:
-                        if waiter.done() and not waiter.cancelled():
-                            self._wake_space_waiters()  # pass the wake-up on
-                        raise
-                    self._check_open()
-        except TimeoutError:
-            raise QueueFullError(self.max_size) from None
+            self._capacity.give_back()
