@@ -41,23 +41,14 @@ class Attempt(NamedTuple):
 class Job:
     """The queue's record of one job (mutable; read it through :class:`JobInfo`).
 
-    A plain class: ``__init__`` sets only what every job has, and the rest start as class
-    attributes until first written. Creating a record is on every job's path, so this matters.
+    A slotted class with a hand-written ``__init__``: creating a record is on every job's path.
     """
 
-    status: JobStatus = JobStatus.PENDING
-    attempts: int = 0
-    result: Any = None
-    error: BaseException | None = None
-    started_at: float | None = None
-    finished_at: float | None = None
-    worker: str | None = None
-    history: tuple[tuple[str, float, float, str], ...] = ()  # (worker, start, end, outcome) per attempt
-    holds_slot: bool = True  # counts against max_size until a worker takes it
-    cancel_requested: bool = False
-    task: Any = None  # the worker task running it, while it runs
-    retry_handle: Any = None  # the timer that re-queues it, while it waits out a backoff
-    waiters: list[Any] | None = None  # futures of result() callers, created on first use
+    __slots__ = (
+        "id", "func", "args", "kwargs", "priority", "max_retries", "timeout", "is_async", "enqueued_at",
+        "status", "attempts", "result", "error", "started_at", "finished_at", "worker", "history",
+        "holds_slot", "cancel_requested", "task", "retry_handle", "waiters",
+    )
 
     def __init__(
         self, id: str, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], priority: int,  # noqa: A002
@@ -66,6 +57,19 @@ class Job:
         self.id, self.func, self.args, self.kwargs = id, func, args, kwargs
         self.priority, self.max_retries, self.timeout = priority, max_retries, timeout
         self.is_async, self.enqueued_at = is_async, enqueued_at
+        self.status: JobStatus = JobStatus.PENDING
+        self.attempts = 0
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.started_at: float | None = None
+        self.finished_at: float | None = None
+        self.worker: str | None = None
+        self.history: tuple[tuple[str, float, float, str], ...] = ()  # (worker, start, end, outcome) per attempt
+        self.holds_slot = True  # counts against max_size until a worker takes it
+        self.cancel_requested = False
+        self.task: Any = None  # the worker task running it, while it runs
+        self.retry_handle: Any = None  # the timer that re-queues it, while it waits out a backoff
+        self.waiters: list[Any] | None = None  # futures of result() callers, created on first use
 
     def __repr__(self) -> str:
         return f"Job({self.id!r}, {self.name}, status={self.status.value!r}, attempts={self.attempts})"
