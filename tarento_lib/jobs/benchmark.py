@@ -8,6 +8,7 @@ returns jobs per second (wall clock, so numbers vary from run to run; compare ra
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import statistics
 import time
@@ -24,7 +25,8 @@ async def noop() -> None:
 
 
 def _timed(main: Callable[[], object]) -> float:
-    """Run the async ``main`` on a fresh loop; return the seconds it reports."""
+    """Run the async ``main`` on a fresh loop after a full collection (each variant starts from a clean heap)."""
+    gc.collect()
     return run_fresh(main)  # type: ignore[arg-type]
 
 

@@ -14,6 +14,7 @@ import asyncio
 import functools
 import inspect
 import itertools
+import time
 import types
 from collections import deque
 from collections.abc import Callable
@@ -89,6 +90,8 @@ class JobQueue:
         self._busy: set[str] = set()
         self._state: Literal["new", "running", "stopping", "stopped"] = "new"
         self._counts = dict.fromkeys(JobStatus, 0)
+        self._last_func: Callable[..., Any] | None = None
+        self._last_is_async = False
         self._unfinished = self._submitted = self._retries = 0
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -98,7 +101,9 @@ class JobQueue:
             raise RuntimeError(f"start() can be called once; the queue is {self._state}")
         self._state = "running"
         if isinstance(self._clock, LoopClock):
-            self._now = asyncio.get_running_loop().time  # the same reading, without a lookup per call
+            loop = asyncio.get_running_loop()
+            # the same reading as loop.time(), minus a method call per use when the loop is a stock one
+            self._now = time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
         for i in range(self.workers):
             name = f"w{i}"
             self._tasks[name] = asyncio.create_task(self._worker(name), name=f"job-worker-{name}")
@@ -171,7 +176,9 @@ class JobQueue:
             await capacity.wait(self._check_open)
         capacity.free -= 1
         job_id = f"job-{next(self._ids)}"
-        job = Job(job_id, func, args, kwargs, priority, max_retries, timeout, is_async_callable(func), self._now())
+        if func is not self._last_func:  # most producers enqueue the same few functions over and over
+            self._last_func, self._last_is_async = func, is_async_callable(func)
+        job = Job(job_id, func, args, kwargs, priority, max_retries, timeout, self._last_is_async, self._now())
         self._jobs[job_id] = job
         self._counts[_PENDING] += 1
         self._submitted += 1
@@ -284,8 +291,12 @@ class JobQueue:
 
     def _begin(self, job: Job, worker: str, task: asyncio.Task[None] | None) -> float:
         if job.holds_slot:
-            self._release_slot(job)
-        self._move(job, _RUNNING)
+            job.holds_slot = False
+            self._capacity.give_back()
+        counts = self._counts
+        counts[_PENDING] -= 1  # the worker only starts pending jobs
+        counts[_RUNNING] += 1
+        job.status = _RUNNING
         job.attempts += 1
         job.worker = worker
         job.task = task or asyncio.current_task()
@@ -367,7 +378,10 @@ class JobQueue:
         self, job: Job, status: JobStatus, result: Any = None, error: BaseException | None = None, when: float | None = None
     ) -> None:
         assert job.status not in TERMINAL, f"{job.id} finished twice"
-        self._move(job, status)
+        counts = self._counts
+        counts[job.status] -= 1
+        counts[status] += 1
+        job.status = status
         job.result = result
         if error is not None:
             job.error = error
