@@ -53,6 +53,7 @@ class JobQueue:
     way a refused job is never registered. Coroutine functions are awaited on the loop; plain
     functions run in ``executor`` (the loop's default thread pool unless given, e.g. a process
     pool for CPU-bound work). ``keep_finished`` bounds how many finished jobs are remembered.
+    Use a queue from its own event loop only: like asyncio's queues, it is not thread-safe.
     """
 
     def __init__(
