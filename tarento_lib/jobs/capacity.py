@@ -24,7 +24,7 @@ class Capacity:
         self.free = max_size  # read and decremented directly on the enqueue fast path
         self._on_full = on_full
         self._wait_timeout = wait_timeout
-        self._waiters: deque[asyncio.Future[None]] = deque()
+        self.waiters: deque[asyncio.Future[None]] = deque()  # producers waiting for a slot (wait mode)
 
     async def wait(self, check_open: Callable[[], None]) -> None:
         """Return once a slot is free, or raise QueueFullError (``check_open`` may raise on stop)."""
@@ -35,7 +35,7 @@ class Capacity:
             async with asyncio.timeout(self._wait_timeout):
                 while self.free == 0:
                     waiter = loop.create_future()
-                    self._waiters.append(waiter)
+                    self.waiters.append(waiter)
                     try:
                         await waiter
                     except BaseException:
@@ -48,13 +48,13 @@ class Capacity:
 
     def give_back(self) -> None:
         self.free += 1
-        if self._waiters:
+        if self.waiters:
             self.wake()
 
     def wake(self, *, everyone: bool = False) -> None:
         """Wake the first live waiter (or all of them, when the queue stops)."""
-        while self._waiters:
-            waiter = self._waiters.popleft()
+        while self.waiters:
+            waiter = self.waiters.popleft()
             if not waiter.done():
                 waiter.set_result(None)
                 if not everyone:

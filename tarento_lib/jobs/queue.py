@@ -2,7 +2,9 @@
 
 Design in one paragraph: a heap of ``(-priority, sequence, job)`` entries (the sequence number
 breaks ties, so equal priorities run first-in first-out and two jobs are never compared);
-``workers`` tasks take entries off it. A failed attempt is re-queued later by a loop timer, so
+``workers`` tasks take entries off it, and an idle worker parks on a future that the next push
+resolves (a plain ``heapq`` list: ``asyncio.PriorityQueue``'s ``join``/``task_done`` bookkeeping
+is not needed here, and skipping it makes every job cheaper). A failed attempt is re-queued later by a loop timer, so
 a job waiting out its backoff holds no worker. Cancelling a queued job marks it; the worker
 that later pops it skips it. Every job ends in exactly one terminal state, set in one place
 (:meth:`JobQueue._finish`).
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import heapq
 import inspect
 import itertools
 import time
@@ -80,7 +83,8 @@ class JobQueue:
         self._now: Callable[[], float] = self._clock.now  # start() swaps in loop.time when no clock is given
         self._executor = executor
         self._keep = _check_int("keep_finished", keep_finished, 0)
-        self._queue: asyncio.PriorityQueue[tuple[int, int, Job]] = asyncio.PriorityQueue()
+        self._heap: list[tuple[int, int, Job]] = []  # (-priority, sequence, job)
+        self._idle: deque[asyncio.Future[None]] = deque()  # workers waiting for the heap to fill
         self._jobs: dict[str, Job] = {}
         self._finished: deque[str] = deque()
         self._seq = itertools.count()
@@ -184,7 +188,7 @@ class JobQueue:
         self._counts[_PENDING] += 1
         self._submitted += 1
         self._unfinished += 1
-        self._queue.put_nowait((-priority, next(self._seq), job))
+        self._push((-priority, next(self._seq), job))
         return job_id
 
     def status(self, job_id: str) -> JobStatus:
@@ -253,10 +257,24 @@ class JobQueue:
         return f"JobQueue(workers={self.workers}, max_size={self.max_size}, state={self._state!r}, unfinished={self._unfinished})"
 
     # -- workers ---------------------------------------------------------------------------
+    def _push(self, entry: tuple[int, int, Job]) -> None:
+        heapq.heappush(self._heap, entry)
+        while self._idle:  # wake one idle worker (skipping any cancelled while waiting)
+            waiter = self._idle.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
     async def _worker(self, name: str) -> None:
-        get, task = self._queue.get, asyncio.current_task()
+        heap, idle, task = self._heap, self._idle, asyncio.current_task()
+        loop = asyncio.get_running_loop()
         while True:
-            _, _, job = await get()
+            if not heap:
+                waiter = loop.create_future()
+                idle.append(waiter)
+                await waiter
+                continue
+            _, _, job = heapq.heappop(heap)
             if job.status is not _PENDING:
                 continue  # cancelled while it waited in the heap
             self._busy.add(name)
@@ -291,9 +309,12 @@ class JobQueue:
         self._end(job, worker, start, outcome, value, error)
 
     def _begin(self, job: Job, worker: str, task: asyncio.Task[None] | None) -> float:
-        if job.holds_slot:
+        if job.holds_slot:  # inline give_back(): this runs once per job
             job.holds_slot = False
-            self._capacity.give_back()
+            capacity = self._capacity
+            capacity.free += 1
+            if capacity.waiters:
+                capacity.wake()
         counts = self._counts
         counts[_PENDING] -= 1  # the worker only starts pending jobs
         counts[_RUNNING] += 1
@@ -357,7 +378,7 @@ class JobQueue:
         job.retry_handle = None
         if job.status is _RETRYING:
             self._move(job, _PENDING)
-            self._queue.put_nowait((-job.priority, next(self._seq), job))
+            self._push((-job.priority, next(self._seq), job))
 
     # -- bookkeeping -----------------------------------------------------------------------
     def _get(self, job_id: str) -> Job:
