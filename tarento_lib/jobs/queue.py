@@ -1,0 +1,433 @@
+"""An asyncio priority job queue with a worker pool, retries, timeouts and cancellation.
+
+Design in one paragraph: a heap of ``(-priority, sequence, job)`` entries (the sequence number
+breaks ties, so equal priorities run first-in first-out and two jobs are never compared);
+``workers`` tasks take entries off it, and an idle worker parks on a future that the next push
+resolves (a plain ``heapq`` list: ``asyncio.PriorityQueue``'s ``join``/``task_done`` bookkeeping
+is not needed here, and skipping it makes every job cheaper). A failed attempt is re-queued later by a loop timer, so
+a job waiting out its backoff holds no worker. Cancelling a queued job marks it; the worker
+that later pops it skips it. Every job ends in exactly one terminal state, set in one place
+(:meth:`JobQueue._finish`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import heapq
+import inspect
+import itertools
+import time
+import types
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import Any, Literal
+
+from tarento_lib.clock import Clock, validate_seconds
+from tarento_lib.jobs.capacity import Capacity
+from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClosedError
+from tarento_lib.jobs.model import TERMINAL, Attempt, ExponentialBackoff, Job, JobInfo, JobStatus, is_async_callable
+from tarento_lib.jobs.virtual import LoopClock
+
+__all__ = ["JobQueue", "MIN_PRIORITY", "MAX_PRIORITY"]
+
+MIN_PRIORITY, MAX_PRIORITY = 1, 10
+# Enum member lookups cost a little each time; the hot path reads these module constants instead.
+_PENDING, _RETRYING, _RUNNING = JobStatus.PENDING, JobStatus.RETRYING, JobStatus.RUNNING
+_COMPLETED, _FAILED, _CANCELLED = JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED
+_Coroutine = types.CoroutineType
+
+
+def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < low or (high is not None and value > high):
+        allowed = f"in {low}..{high}" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return value
+
+
+class JobQueue:
+    """Priority job queue (1..10, higher first) served by ``workers`` asyncio tasks.
+
+    ``on_full="raise"`` makes ``enqueue`` on a full queue raise :class:`QueueFullError` at once;
+    ``"wait"`` waits for a free slot (at most ``enqueue_timeout`` seconds, then raises). Either
+    way a refused job is never registered. Coroutine functions are awaited on the loop; plain
+    functions run in ``executor`` (the loop's default thread pool unless given, e.g. a process
+    pool for CPU-bound work). ``keep_finished`` bounds how many finished jobs are remembered.
+    Use a queue from its own event loop only: like asyncio's queues, it is not thread-safe.
+    """
+
+    def __init__(
+        self,
+        workers: int = 4,
+        *,
+        max_size: int = 1000,
+        clock: Clock | None = None,
+        on_full: Literal["raise", "wait"] = "raise",
+        enqueue_timeout: float | None = None,
+        backoff: Callable[[int], float] | None = None,
+        executor: Executor | None = None,
+        keep_finished: int = 10_000,
+    ) -> None:
+        self.workers = _check_int("workers", workers, 1, 10_000)
+        self.max_size = _check_int("max_size", max_size, 1)
+        if on_full not in ("raise", "wait"):
+            raise ValueError(f"on_full must be 'raise' or 'wait', got {on_full!r}")
+        self._enqueue_timeout = None if enqueue_timeout is None else validate_seconds("enqueue_timeout", enqueue_timeout)
+        if backoff is not None and not callable(backoff):
+            raise TypeError("backoff must be a callable taking the retry number and returning seconds")
+        self._backoff = backoff or ExponentialBackoff()
+        self._clock: Clock = clock if clock is not None else LoopClock()
+        self._now: Callable[[], float] = self._clock.now  # start() swaps in loop.time when no clock is given
+        self._executor = executor
+        self._keep = _check_int("keep_finished", keep_finished, 0)
+        self._heap: list[tuple[int, int, Job]] = []  # (-priority, sequence, job)
+        self._idle: deque[asyncio.Future[None]] = deque()  # workers waiting for the heap to fill
+        self._jobs: dict[str, Job] = {}
+        self._finished: deque[str] = deque()
+        self._seq = itertools.count()
+        self._ids = itertools.count(1)
+        self._capacity = Capacity(self.max_size, on_full, self._enqueue_timeout)
+        self._idle_waiters: list[asyncio.Future[None]] = []
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._busy: set[str] = set()
+        self._state: Literal["new", "running", "stopping", "stopped"] = "new"
+        self._counts = dict.fromkeys(JobStatus, 0)
+        self._last_func: Callable[..., Any] | None = None
+        self._last_is_async = False
+        self._unfinished = self._submitted = self._retries = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Start the worker tasks (once)."""
+        if self._state != "new":
+            raise RuntimeError(f"start() can be called once; the queue is {self._state}")
+        self._state = "running"
+        if isinstance(self._clock, LoopClock):
+            loop = asyncio.get_running_loop()
+            # the same reading as loop.time(), minus a method call per use when the loop is a stock one
+            self._now = time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
+        for i in range(self.workers):
+            name = f"w{i}"
+            self._tasks[name] = asyncio.create_task(self._worker(name), name=f"job-worker-{name}")
+
+    async def stop(self, graceful: bool = True, *, timeout: float | None = None) -> None:
+        """Stop accepting jobs; graceful: finish every queued, retrying and running job first.
+
+        A graceful stop that takes longer than ``timeout`` seconds falls back to a hard stop,
+        which cancels whatever has not finished. Calling ``stop`` again is harmless.
+        """
+        if self._state in ("stopping", "stopped"):
+            return
+        was_started = self._state == "running"
+        self._state = "stopping"
+        self._capacity.wake(everyone=True)
+        if graceful and was_started:
+            try:
+                async with asyncio.timeout(None if timeout is None else validate_seconds("timeout", timeout)):
+                    await self._until_idle()
+            except TimeoutError:
+                pass
+        for job in [j for j in self._jobs.values() if j.status not in TERMINAL]:
+            self.cancel(job.id)
+        self._state = "stopped"
+        for name, task in self._tasks.items():
+            if name not in self._busy:
+                task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+    async def __aenter__(self) -> JobQueue:
+        await self.start()
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        await self.stop(graceful=exc_type is None)
+
+    async def _until_idle(self) -> None:
+        if self._unfinished:
+            waiter = asyncio.get_running_loop().create_future()
+            self._idle_waiters.append(waiter)
+            await waiter
+
+    # -- the API ---------------------------------------------------------------------------
+    async def enqueue(
+        self,
+        func: Callable[..., Any],
+        /,
+        *args: Any,
+        priority: int = 5,
+        max_retries: int = 3,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> str:
+        """Queue ``func(*args, **kwargs)`` and return its job id.
+
+        Raises QueueFullError (nothing registered) or QueueClosedError after ``stop``.
+        """
+        if not callable(func):
+            raise TypeError(f"func must be callable, got {type(func).__name__}")
+        if type(priority) is not int or not MIN_PRIORITY <= priority <= MAX_PRIORITY:
+            _check_int("priority", priority, MIN_PRIORITY, MAX_PRIORITY)
+        if type(max_retries) is not int or max_retries < 0:
+            _check_int("max_retries", max_retries, 0)
+        if timeout is not None:
+            timeout = validate_seconds("timeout", timeout, allow_zero=False)
+        if self._state == "stopping" or self._state == "stopped":
+            self._check_open()
+        capacity = self._capacity
+        if capacity.free == 0:
+            await capacity.wait(self._check_open)
+        capacity.free -= 1
+        job_id = f"job-{next(self._ids)}"
+        if func is not self._last_func:  # most producers enqueue the same few functions over and over
+            self._last_func, self._last_is_async = func, is_async_callable(func)
+        job = Job(job_id, func, args, kwargs, priority, max_retries, timeout, self._last_is_async, self._now())
+        self._jobs[job_id] = job
+        self._counts[_PENDING] += 1
+        self._submitted += 1
+        self._unfinished += 1
+        self._push((-priority, next(self._seq), job))
+        return job_id
+
+    def status(self, job_id: str) -> JobStatus:
+        """The job's state (a ``str`` enum: ``"pending"``, ``"completed"``...). Unknown id: KeyError."""
+        return self._get(job_id).status
+
+    def info(self, job_id: str) -> JobInfo:
+        """A snapshot of the job: state, attempts, times, result or error."""
+        return self._get(job_id).info()
+
+    async def result(self, job_id: str) -> Any:
+        """Wait for the job to finish; return its result or raise JobFailedError / JobCancelledError."""
+        job = self._get(job_id)
+        if job.status not in TERMINAL:
+            waiter = asyncio.get_running_loop().create_future()
+            if job.waiters is None:
+                job.waiters = []
+            job.waiters.append(waiter)
+            await waiter
+        if job.status is _FAILED:
+            raise JobFailedError(job.id, job.attempts, job.error) from job.error
+        if job.status is _CANCELLED:
+            raise JobCancelledError(job.id)
+        return job.result
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a job that has not finished: a queued one never runs, a running one is interrupted.
+
+        Returns False when the job had already finished. A job running in a thread cannot be
+        interrupted: its worker moves on at once and the thread's result is discarded.
+        """
+        job = self._get(job_id)
+        if job.status in TERMINAL:
+            return False
+        if job.status is _RETRYING and job.retry_handle is not None:
+            job.retry_handle.cancel()
+            job.retry_handle = None
+        if job.status is _RUNNING and job.task is not None:
+            job.cancel_requested = True
+            job.task.cancel()
+        self._release_slot(job)
+        self._finish(job, _CANCELLED)
+        return True
+
+    def stats(self) -> dict[str, int]:
+        """Counts by state, plus workers, capacity and retries so far."""
+        counts = self._counts
+        return {
+            "workers": self.workers, "busy_workers": len(self._busy), "max_size": self.max_size,
+            "free_slots": self._capacity.free, "submitted": self._submitted, "retries": self._retries,
+            "queued": counts[_PENDING], "retrying": counts[_RETRYING],
+            "running": counts[_RUNNING], "completed": counts[_COMPLETED],
+            "failed": counts[_FAILED], "cancelled": counts[_CANCELLED],
+        }
+
+    def timeline(self) -> list[Attempt]:
+        """Every recorded attempt of the jobs still remembered, by start time: one span per attempt."""
+        spans = (Attempt(job.id, *span) for job in self._jobs.values() for span in job.history)
+        return sorted(spans, key=lambda a: (a.start, a.worker))
+
+    def __len__(self) -> int:
+        """Jobs remembered (unfinished plus up to ``keep_finished`` finished ones)."""
+        return len(self._jobs)
+
+    def __repr__(self) -> str:
+        return f"JobQueue(workers={self.workers}, max_size={self.max_size}, state={self._state!r}, unfinished={self._unfinished})"
+
+    # -- workers ---------------------------------------------------------------------------
+    def _push(self, entry: tuple[int, int, Job]) -> None:
+        heapq.heappush(self._heap, entry)
+        while self._idle:  # wake one idle worker (skipping any cancelled while waiting)
+            waiter = self._idle.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    async def _worker(self, name: str) -> None:
+        heap, idle, task = self._heap, self._idle, asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        while True:
+            if not heap:
+                waiter = loop.create_future()
+                idle.append(waiter)
+                await waiter
+                continue
+            _, _, job = heapq.heappop(heap)
+            if job.status is not _PENDING:
+                continue  # cancelled while it waited in the heap
+            self._busy.add(name)
+            try:
+                await self._attempt(job, name, task)
+            finally:
+                self._busy.discard(name)
+            if self._state == "stopped":
+                return
+
+    async def _attempt(self, job: Job, worker: str, task: asyncio.Task[None] | None = None) -> None:
+        """Run one attempt of ``job`` on ``worker``: the only place a job's code is called."""
+        start = self._begin(job, worker, task)
+        outcome, value, error = "ok", None, None
+        try:
+            if job.is_async and job.timeout is None:  # the common case, without another coroutine frame
+                value = job.func(*job.args, **job.kwargs)
+                value = await value if type(value) is _Coroutine else await self._settle(value)
+            else:
+                value = await self._call(job)
+        except asyncio.CancelledError:
+            if not job.cancel_requested:
+                self._abandon(job, worker, start)
+                raise  # the worker itself is being cancelled (event loop shutting down)
+            outcome = "cancelled"
+        except TimeoutError as exc:
+            outcome, error = "timeout", exc
+        except Exception as exc:
+            outcome, error = "error", exc
+        finally:
+            job.task = None
+        self._end(job, worker, start, outcome, value, error)
+
+    def _begin(self, job: Job, worker: str, task: asyncio.Task[None] | None) -> float:
+        if job.holds_slot:  # inline give_back(): this runs once per job
+            job.holds_slot = False
+            capacity = self._capacity
+            capacity.free += 1
+            if capacity.waiters:
+                capacity.wake()
+        counts = self._counts
+        counts[_PENDING] -= 1  # the worker only starts pending jobs
+        counts[_RUNNING] += 1
+        job.status = _RUNNING
+        job.attempts += 1
+        job.worker = worker
+        job.task = task or asyncio.current_task()
+        start = self._now()
+        if job.started_at is None:
+            job.started_at = start
+        return start
+
+    def _end(self, job: Job, worker: str, start: float, outcome: str, value: Any, error: BaseException | None) -> None:
+        if job.cancel_requested:
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]  # ours: taken back once handled
+            outcome = "cancelled"
+        end = self._now()
+        job.history += ((worker, start, end, outcome),)  # raw tuples here; timeline() makes Attempts
+        if job.status is not _RUNNING:
+            return  # cancelled while it ran: already finished by cancel()
+        if outcome == "ok":
+            self._finish(job, _COMPLETED, value, None, end)
+        elif job.attempts <= job.max_retries:
+            self._schedule_retry(job, error)
+        else:
+            self._finish(job, _FAILED, error=error)
+
+    async def _call(self, job: Job) -> Any:
+        if job.timeout is None:
+            return await self._invoke(job)
+        async with asyncio.timeout(job.timeout):
+            return await self._invoke(job)
+
+    async def _invoke(self, job: Job) -> Any:
+        if job.is_async:
+            result = job.func(*job.args, **job.kwargs)
+        else:
+            call = functools.partial(job.func, *job.args, **job.kwargs)
+            result = await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        return await self._settle(result)
+
+    @staticmethod
+    async def _settle(result: Any) -> Any:
+        if inspect.isawaitable(result):  # e.g. a lambda or plain callable that returned a coroutine
+            return await result
+        return result
+
+    def _abandon(self, job: Job, worker: str, start: float) -> None:
+        job.history += ((worker, start, self._now(), "cancelled"),)
+        if job.status not in TERMINAL:
+            self._finish(job, _CANCELLED)
+
+    def _schedule_retry(self, job: Job, error: BaseException | None) -> None:
+        job.error = error
+        self._retries += 1
+        self._move(job, _RETRYING)
+        delay = validate_seconds("backoff delay", self._backoff(job.attempts))
+        job.retry_handle = asyncio.get_running_loop().call_later(delay, self._requeue, job)
+
+    def _requeue(self, job: Job) -> None:
+        job.retry_handle = None
+        if job.status is _RETRYING:
+            self._move(job, _PENDING)
+            self._push((-job.priority, next(self._seq), job))
+
+    # -- bookkeeping -----------------------------------------------------------------------
+    def _get(self, job_id: str) -> Job:
+        try:
+            return self._jobs[job_id]
+        except (KeyError, TypeError):
+            raise KeyError(f"unknown job id {job_id!r} (never enqueued, or finished and forgotten)") from None
+
+    def _check_open(self) -> None:
+        if self._state in ("stopping", "stopped"):
+            raise QueueClosedError(f"the queue is {self._state}; it accepts no new jobs")
+
+    def _move(self, job: Job, status: JobStatus) -> None:
+        self._counts[job.status] -= 1
+        self._counts[status] += 1
+        job.status = status
+
+    def _finish(
+        self, job: Job, status: JobStatus, result: Any = None, error: BaseException | None = None, when: float | None = None
+    ) -> None:
+        assert job.status not in TERMINAL, f"{job.id} finished twice"
+        counts = self._counts
+        counts[job.status] -= 1
+        counts[status] += 1
+        job.status = status
+        job.result = result
+        if error is not None:
+            job.error = error
+        job.finished_at = self._now() if when is None else when
+        self._unfinished -= 1
+        if job.waiters:
+            for waiter in job.waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            job.waiters = None
+        self._finished.append(job.id)
+        if len(self._finished) > self._keep:
+            self._forget()
+        if not self._unfinished:
+            for waiter in self._idle_waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            self._idle_waiters.clear()
+
+    def _forget(self) -> None:
+        while len(self._finished) > self._keep:
+            self._jobs.pop(self._finished.popleft(), None)
+
+    def _release_slot(self, job: Job) -> None:
+        if job.holds_slot:
+            job.holds_slot = False
+            self._capacity.give_back()
