@@ -40,7 +40,7 @@ class LinkedLRUCache(MappingMixin):
         self._head.next, self._tail.prev = self._tail, self._head
         self._lock = threading.Lock()
         self._acquire, self._release = self._lock.acquire, self._lock.release
-        self._hits, self._misses = new_counter(), new_counter()
+        self._new_counters()
         self._evictions = 0
 
     def get(self, key: Any, default: Any = None) -> Any:
@@ -49,12 +49,12 @@ class LinkedLRUCache(MappingMixin):
         except TypeError:
             raise unhashable(key) from None
         if node is None:
-            next(self._misses)
+            self._miss()
             return default
         self._acquire()  # bound once in __init__: cheaper than a `with` block on the hot path
         try:
             if node.key != key:  # since the lookup, another thread evicted it and reused the node
-                next(self._misses)
+                self._miss()
                 return default
             tail = self._tail
             if tail.prev is not node:
@@ -68,7 +68,7 @@ class LinkedLRUCache(MappingMixin):
             value = node.value
         finally:
             self._release()
-        next(self._hits)
+        self._hit()
         return value
 
     def put(self, key: Any, value: Any) -> None:
@@ -156,6 +156,10 @@ class LinkedLRUCache(MappingMixin):
                 node = node.next
             return out
 
+    def _new_counters(self) -> None:
+        self._hits, self._misses = new_counter(), new_counter()
+        self._hit, self._miss = self._hits.__next__, self._misses.__next__  # bound once: hot path
+
     @property
     def stats(self) -> CacheStats:
         with self._lock:
@@ -163,5 +167,5 @@ class LinkedLRUCache(MappingMixin):
 
     def reset_stats(self) -> None:
         with self._lock:
-            self._hits, self._misses = new_counter(), new_counter()
+            self._new_counters()
             self._evictions = 0

@@ -50,7 +50,7 @@ class LRUCache(MappingMixin):
         self._pushes = 0
         self._lock = threading.Lock()
         self._acquire, self._release = self._lock.acquire, self._lock.release
-        self._hits, self._misses = new_counter(), new_counter()
+        self._new_counters()
         self._evictions = self._expirations = 0  # changed only under the lock
 
     # -- the O(1) core --------------------------------------------------------------
@@ -66,7 +66,7 @@ class LRUCache(MappingMixin):
         except TypeError:
             raise unhashable(key) from None
         if value is _MISSING:
-            next(self._misses)
+            self._miss()
             return default
         if self._deadlines:  # some entries can expire: check this one under the lock
             return self._get_expiring(key, default)
@@ -74,7 +74,7 @@ class LRUCache(MappingMixin):
             self._refresh(key)
         except KeyError:  # evicted by another thread between the two calls: still a hit
             pass
-        next(self._hits)
+        self._hit()
         return value
 
     def _get_expiring(self, key: Any, default: Any) -> Any:
@@ -87,10 +87,10 @@ class LRUCache(MappingMixin):
                 self._remove_expired(key)
                 value = _MISSING
             if value is _MISSING:
-                next(self._misses)
+                self._miss()
                 return default
             self._data.move_to_end(key)
-            next(self._hits)
+            self._hit()
             return value
 
     def put(self, key: Any, value: Any, *, ttl: float | None = None) -> None:
@@ -228,6 +228,10 @@ class LRUCache(MappingMixin):
         self._evictions += 1
 
     # -- statistics -----------------------------------------------------------------
+    def _new_counters(self) -> None:
+        self._hits, self._misses = new_counter(), new_counter()
+        self._hit, self._miss = self._hits.__next__, self._misses.__next__  # bound once: hot path
+
     @property
     def stats(self) -> CacheStats:
         """Hits, misses, evictions and expirations so far, with ``hit_rate``."""
@@ -238,5 +242,5 @@ class LRUCache(MappingMixin):
 
     def reset_stats(self) -> None:
         with self._lock:
-            self._hits, self._misses = new_counter(), new_counter()
+            self._new_counters()
             self._evictions = self._expirations = 0
