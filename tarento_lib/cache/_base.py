@@ -90,6 +90,11 @@ class MappingMixin(MutableMapping):  # type: ignore[type-arg]
         if not self.delete(key):  # type: ignore[attr-defined]
             raise KeyError(key)
 
+    def _new_counters(self) -> None:
+        """Fresh hit and miss counters, their increments bound once (they run on every lookup)."""
+        self._hits, self._misses = new_counter(), new_counter()
+        self._hit, self._miss = self._hits.__next__, self._misses.__next__
+
     def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
         """A snapshot, least to most recently used; reading it changes no recency and no statistics."""
         return self._snapshot()  # type: ignore[attr-defined,no-any-return]

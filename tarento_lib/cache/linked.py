@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from tarento_lib.cache._base import CacheStats, MappingMixin, counter_value, new_counter, unhashable, validate_capacity
+from tarento_lib.cache._base import CacheStats, MappingMixin, counter_value, unhashable, validate_capacity
 
 __all__ = ["LinkedLRUCache"]
 
@@ -155,10 +155,6 @@ class LinkedLRUCache(MappingMixin):
                 out.append((node.key, node.value))
                 node = node.next
             return out
-
-    def _new_counters(self) -> None:
-        self._hits, self._misses = new_counter(), new_counter()
-        self._hit, self._miss = self._hits.__next__, self._misses.__next__  # bound once: hot path
 
     @property
     def stats(self) -> CacheStats:

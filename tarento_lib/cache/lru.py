@@ -11,7 +11,6 @@ from tarento_lib.cache._base import (
     CacheStats,
     MappingMixin,
     counter_value,
-    new_counter,
     unhashable,
     validate_capacity,
     validate_ttl,
@@ -228,10 +227,6 @@ class LRUCache(MappingMixin):
         self._evictions += 1
 
     # -- statistics -----------------------------------------------------------------
-    def _new_counters(self) -> None:
-        self._hits, self._misses = new_counter(), new_counter()
-        self._hit, self._miss = self._hits.__next__, self._misses.__next__  # bound once: hot path
-
     @property
     def stats(self) -> CacheStats:
         """Hits, misses, evictions and expirations so far, with ``hit_rate``."""
