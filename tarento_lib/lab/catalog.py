@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Question", "QUESTIONS", "available_questions", "Backend", "backends", "SERVICE_VARIABLES"]
+__all__ = ["Question", "QUESTIONS", "available_questions", "stored_run_seconds", "Backend", "backends", "SERVICE_VARIABLES"]
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -48,6 +48,21 @@ QUESTIONS: tuple[Question, ...] = (
     Question("q11", "Patterns and practices", "repository, error hierarchy, transactions and decorators",
              ("design patterns", "context managers", "decorators"), "q11_patterns.ipynb"),
 )
+
+
+def stored_run_seconds(path: Path) -> float:
+    """Kernel time of a notebook's last full run, summed from the timings nbclient stores per cell."""
+    import nbformat
+    from datetime import datetime
+
+    total = 0.0
+    for cell in nbformat.read(path, as_version=4).cells:
+        timing = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in timing and "shell.execute_reply" in timing:
+            start = datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+            end = datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+            total += (end - start).total_seconds()
+    return total
 
 
 def available_questions() -> list[Question]:

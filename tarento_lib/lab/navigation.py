@@ -49,9 +49,9 @@ def _links(index: int, every: list[Page]) -> str:
 def header_source(index: int, every: list[Page]) -> str:
     page = every[index]
     if page.question is None:
-        where = f"{len(every) - 1} question notebooks"
+        where = f"start page · {len(every) - 1} question notebooks"
     else:
-        where = f"question {QUESTIONS.index(page.question) + 1} of {len(QUESTIONS)}"
+        where = f"{page.label} · question {QUESTIONS.index(page.question) + 1} of {len(QUESTIONS)}"
     return f"<small>**Tarento Interview Lab** · {where} · {_links(index, every)}</small>"
 
 
