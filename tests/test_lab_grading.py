@@ -104,3 +104,9 @@ def test_suite_rejects_duplicate_case_names() -> None:
 
 def test_every_question_maps_to_a_registered_suite() -> None:
     assert set(QUESTION_SUITES.values()) <= set(SUITE_MODULES)
+
+
+@pytest.mark.parametrize("name", sorted(SUITE_MODULES))
+def test_every_registered_suite_loads_with_its_own_name(name: str) -> None:
+    suite = get_suite(name)
+    assert suite.name == name and suite.cases
