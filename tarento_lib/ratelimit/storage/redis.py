@@ -42,7 +42,7 @@ class RedisStore:
         self.time_source = time_source
         self._shas: dict[str, str] = {}
         # Unique request ids without a round trip: a per-store random tag plus a counter.
-        self._tag = f"{os.getpid():x}.{secrets.token_hex(4)}."
+        self._tag = f"{os.getpid():08x}.{secrets.token_hex(4)}."  # fixed width: same length in every process
         self._seq = itertools.count()
 
     def supports(self, strategy: str) -> bool:
