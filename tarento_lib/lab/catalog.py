@@ -90,9 +90,11 @@ def backends() -> list[Backend]:
     table = [
         ("Redis", "TARENTO_REDIS_URL", "fakeredis (in-process, with Lua)"),
         ("SQL database", "TARENTO_DATABASE_URL", "SQLite through aiosqlite"),
-        ("Object storage", "TARENTO_S3_ENDPOINT", "local directory / moto's S3 server"),
     ]
-    return [
+    rows = [
         Backend(service, variable, embedded, "real" if os.environ.get(variable) else "embedded")
         for service, variable, embedded in table
     ]
+    # The Q9 notebook always runs its own moto S3 server; only the tests follow TARENTO_S3_ENDPOINT.
+    rows.append(Backend("Object storage", "TARENTO_S3_ENDPOINT", "local directory and moto's S3 server (in the Q9 notebook always)", "embedded"))
+    return rows
