@@ -41,18 +41,6 @@ def find_notebooks(selection: Sequence[str], directory: Path | None = None) -> l
     return chosen
 
 
-def _allow_expected_errors(notebook: Any) -> list[Any]:
-    """Let cells marked ``# NBVAL_RAISES_EXCEPTION`` raise (nbclient reads a tag, nbval the comment)."""
-    marked = []
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and "NBVAL_RAISES_EXCEPTION" in cell.source:
-            tags = cell.metadata.setdefault("tags", [])
-            if "raises-exception" not in tags:
-                tags.append("raises-exception")
-                marked.append(cell)
-    return marked
-
-
 def execute_notebook(path: Path, *, write: bool = False, timeout: int = 120) -> tuple[float, int, str]:
     """Execute one notebook in a fresh kernel; return (seconds, code cells, status)."""
     import nbformat
@@ -60,7 +48,6 @@ def execute_notebook(path: Path, *, write: bool = False, timeout: int = 120) -> 
     from nbclient.exceptions import CellExecutionError
 
     notebook = nbformat.read(path, as_version=4)
-    expecting = _allow_expected_errors(notebook)
     client = NotebookClient(
         notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
@@ -73,10 +60,6 @@ def execute_notebook(path: Path, *, write: bool = False, timeout: int = 120) -> 
         status = f"error: {error.ename}: {error.evalue}"[:100]
         print(f"{path.name}: {error}", file=sys.stderr)
     elapsed = time.perf_counter() - start
-    for cell in expecting:  # the comment stays the single source of truth (nbval reads it)
-        cell.metadata["tags"].remove("raises-exception")
-        if not cell.metadata["tags"]:
-            del cell.metadata["tags"]
     if write and status == "ok":
         nbformat.write(notebook, path)
     return elapsed, cells, status

@@ -13,6 +13,8 @@ import math
 import random
 from collections.abc import Sequence
 
+from tarento_lib._validate import require_int
+
 __all__ = [
     "zipf_keys",
     "scan_keys",
@@ -23,14 +25,6 @@ __all__ = [
     "bursty_arrivals",
     "poisson_arrivals",
 ]
-
-
-def _positive_int(name: str, value: object, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return value
 
 
 def _positive_float(name: str, value: object, *, allow_zero: bool = False) -> float:
@@ -48,8 +42,8 @@ def zipf_keys(n: int, *, n_keys: int = 1000, skew: float = 1.0, seed: int = 0) -
     ``skew=0`` is uniform; around 1 is typical of web caches; larger is more concentrated.
     Key 0 is the most popular.
     """
-    _positive_int("n", n, minimum=0)
-    _positive_int("n_keys", n_keys)
+    require_int(n, "n", minimum=0)
+    require_int(n_keys, "n_keys")
     _positive_float("skew", skew, allow_zero=True)
     cumulative = list(itertools.accumulate(1.0 / (rank + 1) ** skew for rank in range(n_keys)))
     rng = random.Random(seed)
@@ -60,14 +54,14 @@ def zipf_keys(n: int, *, n_keys: int = 1000, skew: float = 1.0, seed: int = 0) -
 
 def scan_keys(n: int, *, start: int = 0) -> list[int]:
     """A one-pass sequential scan: ``start, start + 1, ...`` (every key used once)."""
-    _positive_int("n", n, minimum=0)
+    require_int(n, "n", minimum=0)
     return list(range(start, start + n))
 
 
 def loop_keys(n: int, *, loop_size: int) -> list[int]:
     """``0, 1, ..., loop_size - 1`` repeated: the classic worst case for LRU."""
-    _positive_int("n", n, minimum=0)
-    _positive_int("loop_size", loop_size)
+    require_int(n, "n", minimum=0)
+    require_int(loop_size, "loop_size")
     return [i % loop_size for i in range(n)]
 
 
@@ -77,7 +71,7 @@ def mixture(streams: Sequence[Sequence[int]], weights: Sequence[float], *, n: in
     A stream that runs out is skipped from then on; the result is shorter than ``n`` only
     when every stream is exhausted.
     """
-    _positive_int("n", n, minimum=0)
+    require_int(n, "n", minimum=0)
     if len(streams) != len(weights) or not streams:
         raise ValueError("streams and weights must be non-empty and of the same length")
     for w in weights:
@@ -121,7 +115,7 @@ def bursty_arrivals(
     *, burst_size: int, burst_every: float, duration: float, spread: float = 0.0, start: float = 0.0
 ) -> list[float]:
     """``burst_size`` requests every ``burst_every`` seconds, each burst spread over ``spread`` seconds."""
-    _positive_int("burst_size", burst_size)
+    require_int(burst_size, "burst_size")
     _positive_float("burst_every", burst_every)
     _positive_float("duration", duration, allow_zero=True)
     _positive_float("spread", spread, allow_zero=True)

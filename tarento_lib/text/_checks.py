@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from tarento_lib._validate import require_int
+
 __all__ = ["require_str", "require_int", "require_frequency"]
 
 
@@ -12,15 +14,6 @@ def require_str(value: Any, name: str) -> str:
     """``value`` if it is a ``str``; else ``TypeError`` naming the argument."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    return value
-
-
-def require_int(value: Any, name: str, *, minimum: int = 1) -> int:
-    """``value`` if it is an ``int`` (not a bool) of at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return value
 
 
