@@ -38,7 +38,14 @@ class NoneIsMissCache(LRUCache):
         return default if value is None else value
 
 
-@pytest.mark.parametrize("cls", [LRUCache, LinkedLRUCache])
+class ThreadSafeLinkedLRUCache(LinkedLRUCache):
+    """The suite has a case with 8 threads; ``LinkedLRUCache`` takes a lock only when asked to."""
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__(capacity, thread_safe=True)
+
+
+@pytest.mark.parametrize("cls", [LRUCache, ThreadSafeLinkedLRUCache])
 def test_reference_classes_pass_every_lru_case(cls: type) -> None:
     card = run_suite(cls, "lru")
     assert card.ok, card.render()

@@ -4,18 +4,26 @@ This is the answer to the follow-up "can you do it without OrderedDict?". The di
 key to its node; the list runs from the least recently used node (just after the ``head``
 sentinel) to the most recently used (just before the ``tail`` sentinel). Sentinels mean
 every unlink/link is the same four pointer writes, with no ``if node is None`` cases.
+
+Moving a node is several pointer writes, so unlike ``LRUCache`` (whose reads are single
+atomic ``OrderedDict`` calls) this cache cannot read without a lock when it is shared. Like
+``cachetools.LRUCache`` it takes no lock by default; ``thread_safe=True`` wraps every public
+operation in one lock, which on CPython 3.11 costs about a quarter of its throughput
+(``benchmarks/bench_cache.py`` prints both).
 """
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from tarento_lib.cache._base import CacheStats, MappingMixin, counter_value, unhashable, validate_capacity
 
 __all__ = ["LinkedLRUCache"]
 
-_GONE: Any = object()  # the key of a node that has left the cache
+_LOCKED_METHODS = ("get", "put", "delete", "clear", "popitem", "_snapshot", "reset_stats")
 
 
 class _Node:
@@ -28,106 +36,102 @@ class _Node:
         self.next: _Node = self
 
 
-class LinkedLRUCache(MappingMixin):
-    """Thread-safe LRU cache on a hand-built doubly linked list; same API as ``LRUCache`` (no TTL)."""
+def _synchronized(lock: threading.Lock, method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return method(*args, **kwargs)
 
-    def __init__(self, capacity: int) -> None:
+    return locked
+
+
+class LinkedLRUCache(MappingMixin):
+    """LRU cache on a hand-built doubly linked list; same API as ``LRUCache`` (no TTL).
+
+    Not thread-safe unless built with ``thread_safe=True`` (then every operation takes one lock).
+    """
+
+    def __init__(self, capacity: int, *, thread_safe: bool = False) -> None:
         self.capacity = validate_capacity(capacity)
+        if not isinstance(thread_safe, bool):
+            raise TypeError(f"thread_safe must be a bool, got {type(thread_safe).__name__} {thread_safe!r}")
+        self.thread_safe = thread_safe
         self._map: dict[Any, _Node] = {}
         self._find = self._map.get  # bound once: hot path
         self._head = _Node()  # head.next is the least recently used
         self._tail = _Node()  # tail.prev is the most recently used
         self._head.next, self._tail.prev = self._tail, self._head
-        self._lock = threading.Lock()
-        self._acquire, self._release = self._lock.acquire, self._lock.release
         self._new_counters()
         self._evictions = 0
+        if thread_safe:  # instance attributes shadow the methods: the lock-free path pays nothing for this
+            lock = threading.Lock()
+            for name in _LOCKED_METHODS:
+                setattr(self, name, _synchronized(lock, getattr(self, name)))
 
     def get(self, key: Any, default: Any = None) -> Any:
         try:
-            node = self._find(key)  # a miss changes nothing, so it needs no lock
+            node = self._find(key)
         except TypeError:
             raise unhashable(key) from None
         if node is None:
             self._miss()
             return default
-        self._acquire()  # bound once in __init__: cheaper than a `with` block on the hot path
-        try:
-            if node.key != key:  # since the lookup, another thread evicted it and reused the node
-                self._miss()
-                return default
-            tail = self._tail
-            if tail.prev is not node:
-                # unlink, then link just before the tail sentinel (most recently used)
-                node.prev.next = node.next
-                node.next.prev = node.prev
-                last = tail.prev
-                node.prev = last
-                node.next = tail
-                last.next = tail.prev = node
-            value = node.value
-        finally:
-            self._release()
-        self._hit()
-        return value
-
-    def put(self, key: Any, value: Any) -> None:
-        self._acquire()
-        try:
-            try:
-                node = self._find(key)
-            except TypeError:
-                raise unhashable(key) from None
-            tail = self._tail
-            if node is not None:
-                node.value = value
-                if tail.prev is node:
-                    return
-                node.prev.next = node.next
-                node.next.prev = node.prev
-            elif len(self._map) >= self.capacity:
-                # Full: reuse the least recently used node for the new key (no allocation).
-                node = self._head.next
-                self._head.next = node.next
-                node.next.prev = self._head
-                del self._map[node.key]
-                node.key, node.value = key, value
-                self._map[key] = node
-                self._evictions += 1
-            else:
-                node = self._map[key] = _Node(key, value)
-            last = tail.prev
+        tail = self._tail
+        last = tail.prev
+        if last is not node:
+            # unlink, then link just before the tail sentinel (most recently used)
+            prev, after = node.prev, node.next
+            prev.next = after
+            after.prev = prev
             node.prev = last
             node.next = tail
             last.next = tail.prev = node
-        finally:
-            self._release()
+        self._hit()
+        return node.value
+
+    def put(self, key: Any, value: Any) -> None:
+        try:
+            node = self._find(key)
+        except TypeError:
+            raise unhashable(key) from None
+        tail = self._tail
+        if node is not None:
+            node.value = value
+            if tail.prev is node:
+                return
+            node.prev.next = node.next
+            node.next.prev = node.prev
+        elif len(self._map) >= self.capacity:
+            # Full: reuse the least recently used node for the new key (no allocation).
+            head = self._head
+            node = head.next
+            head.next = node.next
+            node.next.prev = head
+            del self._map[node.key]
+            node.key, node.value = key, value
+            self._map[key] = node
+            self._evictions += 1
+        else:
+            node = self._map[key] = _Node(key, value)
+        last = tail.prev
+        node.prev = last
+        node.next = tail
+        last.next = tail.prev = node
 
     def delete(self, key: Any) -> bool:
-        with self._lock:
-            try:
-                node = self._map.pop(key, None)
-            except TypeError:
-                raise unhashable(key) from None
-            if node is None:
-                return False
-            self._unlink(node)
-            return True
-
-    def _unlink(self, node: _Node) -> None:
-        """Take ``node`` out of the list and the map (call with the lock held)."""
+        try:
+            node = self._map.pop(key, None)
+        except TypeError:
+            raise unhashable(key) from None
+        if node is None:
+            return False
         node.prev.next = node.next
         node.next.prev = node.prev
-        self._map.pop(node.key, None)
-        node.key = _GONE  # a get that found this node before we took the lock sees it is gone
+        return True
 
     def clear(self) -> None:
-        with self._lock:
-            node = self._head.next
-            while node is not self._tail:  # mark every node gone, so a racing get cannot relink it
-                node.key, node = _GONE, node.next
-            self._map.clear()
-            self._head.next, self._tail.prev = self._tail, self._head
+        self._map.clear()
+        self._head.next, self._tail.prev = self._tail, self._head
 
     def __len__(self) -> int:
         return len(self._map)
@@ -140,28 +144,25 @@ class LinkedLRUCache(MappingMixin):
 
     def popitem(self) -> tuple[Any, Any]:
         """Remove and return the least recently used ``(key, value)``."""
-        with self._lock:
-            lru = self._head.next
-            if lru is self._tail:
-                raise KeyError("popitem(): cache is empty")
-            key, value = lru.key, lru.value
-            self._unlink(lru)
-            return key, value
+        lru = self._head.next
+        if lru is self._tail:
+            raise KeyError("popitem(): cache is empty")
+        del self._map[lru.key]
+        self._head.next = lru.next
+        lru.next.prev = self._head
+        return lru.key, lru.value
 
     def _snapshot(self) -> list[tuple[Any, Any]]:
-        with self._lock:
-            out, node = [], self._head.next
-            while node is not self._tail:
-                out.append((node.key, node.value))
-                node = node.next
-            return out
+        out, node = [], self._head.next
+        while node is not self._tail:
+            out.append((node.key, node.value))
+            node = node.next
+        return out
 
     @property
     def stats(self) -> CacheStats:
-        with self._lock:
-            return CacheStats(counter_value(self._hits), counter_value(self._misses), self._evictions, 0)
+        return CacheStats(counter_value(self._hits), counter_value(self._misses), self._evictions, 0)
 
     def reset_stats(self) -> None:
-        with self._lock:
-            self._new_counters()
-            self._evictions = 0
+        self._new_counters()
+        self._evictions = 0

@@ -60,6 +60,7 @@ def compare_caches(
     contenders: dict[str, Callable[[], float]] = {
         "LRUCache": lambda: replay(LRUCache(capacity), keys, is_put),
         "LinkedLRUCache": lambda: replay(LinkedLRUCache(capacity), keys, is_put),
+        "LinkedLRUCache+lock": lambda: replay(LinkedLRUCache(capacity, thread_safe=True), keys, is_put),
         "cachetools.LRUCache": lambda: replay(cachetools.LRUCache(capacity), keys, is_put),
         "functools.lru_cache": lambda: replay_functools(capacity, keys),
     }

@@ -11,7 +11,7 @@ from tarento_lib.cache import LinkedLRUCache, LRUCache
 from tarento_lib.clock import FakeClock
 
 
-@pytest.mark.parametrize("make", [lambda: LRUCache(50), lambda: LinkedLRUCache(50), lambda: LRUCache(50, ttl=0.5, clock=FakeClock())])
+@pytest.mark.parametrize("make", [lambda: LRUCache(50), lambda: LinkedLRUCache(50, thread_safe=True), lambda: LRUCache(50, ttl=0.5, clock=FakeClock())])
 def test_eight_threads_hammering_one_cache(make) -> None:  # type: ignore[no-untyped-def]
     cache = make()
     gets_per_thread, errors, oversize = [0] * 8, [], []
@@ -50,7 +50,7 @@ def test_eight_threads_hammering_one_cache(make) -> None:  # type: ignore[no-unt
 
 
 def test_concurrent_clear_keeps_the_linked_list_consistent() -> None:
-    cache = LinkedLRUCache(20)
+    cache = LinkedLRUCache(20, thread_safe=True)
     stop = threading.Event()
 
     def reader() -> None:

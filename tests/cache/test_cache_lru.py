@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pytest
@@ -9,7 +10,10 @@ import pytest
 from tarento_lib.cache import CacheStats, LinkedLRUCache, LRUCache
 from tarento_lib.clock import FakeClock
 
-BOTH = pytest.mark.parametrize("cls", [LRUCache, LinkedLRUCache])
+# LRUCache; LinkedLRUCache without and with its lock
+BOTH = pytest.mark.parametrize(
+    "cls", [LRUCache, LinkedLRUCache, functools.partial(LinkedLRUCache, thread_safe=True)], ids=["lru", "linked", "linked-locked"]
+)
 
 
 @BOTH
@@ -100,6 +104,22 @@ def test_reset_stats(cls: type) -> None:
 def test_capacity_below_one_is_a_value_error(cls: type, bad: int) -> None:
     with pytest.raises(ValueError, match="capacity"):
         cls(bad)
+
+
+@pytest.mark.parametrize("bad", [1, None, "yes"])
+def test_thread_safe_must_be_a_bool(bad: object) -> None:
+    with pytest.raises(TypeError, match="thread_safe"):
+        LinkedLRUCache(3, thread_safe=bad)  # type: ignore[arg-type]
+
+
+def test_locked_linked_cache_wraps_every_public_operation_in_one_lock() -> None:
+    cache = LinkedLRUCache(2, thread_safe=True)
+    cache.update({"a": 1, "b": 2})
+    cache["a"]  # noqa: B018 - a read that refreshes "a"
+    assert cache.popitem() == ("b", 2)  # popitem, put and delete must not take the same lock twice
+    cache.put("c", 3)
+    del cache["a"]
+    assert cache.items() == [("c", 3)] and cache.stats.hits == 1 and cache.thread_safe
 
 
 @BOTH

@@ -99,8 +99,19 @@ class LinkedModel(LRUModel):
         return LinkedLRUCache(capacity)
 
 
+class LockedLinkedModel(LRUModel):
+    def make(self, capacity: int) -> Any:
+        return LinkedLRUCache(capacity, thread_safe=True)
+
+
 TestLRUCacheAgainstModel = LRUModel.TestCase
 TestLRUCacheWithTTLAgainstModel = LRUWithTTLModel.TestCase
 TestLinkedLRUCacheAgainstModel = LinkedModel.TestCase
-for case in (TestLRUCacheAgainstModel, TestLRUCacheWithTTLAgainstModel, TestLinkedLRUCacheAgainstModel):
+TestLockedLinkedLRUCacheAgainstModel = LockedLinkedModel.TestCase
+for case in (
+    TestLRUCacheAgainstModel,
+    TestLRUCacheWithTTLAgainstModel,
+    TestLinkedLRUCacheAgainstModel,
+    TestLockedLinkedLRUCacheAgainstModel,
+):
     case.settings = settings(max_examples=150, stateful_step_count=40)
