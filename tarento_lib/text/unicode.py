@@ -70,11 +70,11 @@ def prepared_graphemes(text: str, fold_case: bool = True) -> list[str]:
     """The grapheme clusters of ``fold(text)`` (or ``normalize(text)``): ``units`` as a list.
 
     Same result as ``regex``'s ``\\X`` over the prepared text, by one of two routes. Text made
-    only of the characters the fast route knows (Latin, the Indic blocks, punctuation; see
-    :mod:`tarento_lib.text._fastpath`) and with nothing that NFC would change, no ignorable
-    character and no virama without a consonant before it, is already prepared: it is folded
-    with ``str.casefold`` and split by ``ugrapheme`` (C, about ten times faster than ``\\X``).
-    Any other text takes the general route: ``fold``/``normalize``, then ``\\X``.
+    only of the characters the fast route knows (Latin, the Indic blocks, punctuation, emoji;
+    see :mod:`tarento_lib.text._fastpath`), with nothing that NFC would change, no ignorable
+    character and no virama without a consonant before it, is already prepared up to case: it
+    is folded with ``str.casefold`` and split by ``ugrapheme`` (C, several times faster than
+    ``\\X``). Any other text takes the general route: ``fold``/``normalize``, then ``\\X``.
     """
     require_str(text, "text")
     if _fast_split is not None:
