@@ -3,34 +3,36 @@
 Preparing a text for comparison (NFC, ignorable characters dropped, ``casefold``, extended
 grapheme clusters with ``regex``'s ``\\X``) costs far more than rapidfuzz's edit distance on
 the result. Most real text needs none of the NFC or ignorable work, and ``ugrapheme`` (C)
-splits it into the same clusters as ``\\X`` about ten times faster. "Most" is made exact here:
-``fast_risk()`` returns a compiled pattern that finds anything in a text for which the fast
-route could differ from the general one. Only text where it finds nothing takes the fast route:
+splits it into the same clusters as ``\\X`` several times faster. "Most" is made exact here:
+``fast_risk()`` returns the ``search`` of a compiled pattern (stdlib ``re``: one scan at C
+speed) that finds anything in a text for which the fast route could differ from the general
+one. Only text where it finds nothing takes the fast route:
 
 * every character is in ``BLOCKS`` (Latin, combining diacritics, the Indic blocks,
-  punctuation, currency signs), is not ignorable, is unchanged by NFC on its own, and has the
-  same grapheme properties in ``regex`` and in ``ugrapheme`` (the two may follow different
-  Unicode versions: a character they disagree on is simply not in the set);
-* NFC would change nothing: no character that can combine with the one before it (NFC_QC =
-  Maybe after a possible partner or after a combining mark), and combining marks already in
-  canonical order. Then quick-check says YES, so the text is NFC;
+  punctuation, currency signs, emoji), is not ignorable, is unchanged by NFC on its own, has
+  a common combining class (``FAST_COMBINING_CLASSES``), and has the same grapheme properties
+  in ``regex`` and in ``ugrapheme`` (the two may follow different Unicode versions: a
+  character they disagree on is simply not in the set);
+* NFC would change nothing: no character that can compose with the one before it (NFC_QC =
+  Maybe after a possible partner, a combining mark or a decomposable letter), no mark after a
+  decomposable letter, and adjacent combining marks in canonical order;
 * no Indic linker (virama) run that follows something other than a consonant: UAX #29 rule
   GB9c joins a consonant across such a run only when a consonant precedes it, which is what
   ``ugrapheme`` does, while ``regex``'s ``\\X`` joins whatever precedes. Everywhere else the
   two apply the same rules.
 
 The tables come from ``unicodedata`` (the NFC this Python uses), ``regex`` and ``ugrapheme``
-themselves, built once on first use (about 0.1 s), so they follow whatever versions are
-installed. tests/text/test_text_fastpath.py checks the result against the general route.
+themselves, built once on first use (a few tenths of a second), so they follow whatever
+versions are installed. tests/text/test_text_fastpath.py checks the result against the
+general route.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
-
-import re
 
 import regex
 
@@ -146,51 +148,63 @@ def _composition_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-@cache
-def fast_risk() -> Callable[[str], object]:
-    """``search`` of a pattern that matches wherever the fast route might differ (None: safe)."""
-    if fast_split is None:  # pragma: no cover
-        return lambda text: True
-    allowed = fast_characters()
+Condition = tuple[set[str], str]  # the characters it can start at, and the assertion about one
+
+
+def _nfc_conditions(allowed: frozenset[str]) -> list[Condition]:
+    """Where NFC could change a text made of ``allowed`` characters."""
     pairs = _composition_pairs()
-    maybe = {second for _, second in pairs} & allowed  # NFC_QC=Maybe: may join what precedes
+    maybe = {second for _, second in pairs} & allowed  # NFC_QC=Maybe: may compose with what precedes
     partners = {first for first, second in pairs if second in allowed} & allowed
     ccc = {ch: unicodedata.combining(ch) for ch in allowed}
     marks = {ch for ch, value in ccc.items() if value}
-    props = _regex_properties("".join(sorted(allowed)))
-    consonant, extend, linker = (props[name] & allowed for name in ("consonant", "incb_extend", "linker"))
-    # One character from the union of the first classes, then which rule it breaks (each an
-    # assertion about it and its neighbours): a pattern that starts with a class lets the
-    # search skip at C speed to the few characters that can start a problem.
-    first: set[str] = set()
-    conditions: list[str] = []
-    outside = _class(allowed)
-    conditions.append(f"(?<=[^{outside}])")
     # A character with a canonical decomposition counts as what it decomposes to (a starter,
     # then marks): a mark after it may need reordering, a Maybe character may compose with it.
     decomposable = {ch for ch in allowed if unicodedata.decomposition(ch)[:1] not in ("", "<")}
-    if maybe:  # a character that may compose with a possible partner (or a mark) before it
-        first |= maybe
-        conditions.append(f"(?<=[{_class(partners | marks | decomposable)}][{_class(maybe)}])")
-    if marks and decomposable:
-        first |= marks
-        conditions.append(f"(?<=[{_class(decomposable)}][{_class(marks)}])")
-    # Two adjacent combining marks out of canonical order (a higher class before a lower one).
-    for value in sorted(set(ccc.values()) - {0}):
-        lower = {ch for ch in marks if ccc[ch] < value}
+    conditions = [
+        (maybe, f"(?<=[{_class(partners | marks | decomposable)}][{_class(maybe)}])"),
+        (marks, f"(?<=[{_class(decomposable)}][{_class(marks)}])"),
+    ]
+    for value in sorted(set(ccc.values()) - {0}):  # adjacent marks out of canonical order
         higher = {ch for ch in marks if ccc[ch] == value}
-        if lower:
-            first |= higher
-            conditions.append(f"(?<=[{_class(higher)}])(?=[{_class(lower)}])")
-    if linker:
-        # A linker (virama) must follow a consonant or another linker, directly or across one
-        # InCB=Extend character (a nukta): otherwise GB9c could split differently. (Longer
-        # runs are sent to the general route too, which is only slower, never wrong.)
-        first |= linker
-        cl, e, l = _class(consonant | linker), _class(extend), _class(linker)
-        conditions.append(f"(?<=[{l}])(?<![{cl}][{l}])(?<![{cl}][{e}][{l}])")
-    # The first class leaves out every character above U+FFFF (they are rare and the condition
-    # on them sorts them out): a class of BMP characters only compiles to one table lookup.
+        lower = {ch for ch in marks if ccc[ch] < value}
+        conditions.append((higher, f"(?<=[{_class(higher)}])(?=[{_class(lower)}])"))
+    return [(starts, condition) for starts, condition in conditions if starts and "[]" not in condition]
+
+
+def _linker_conditions(allowed: frozenset[str]) -> list[Condition]:
+    """Where ``regex``'s GB9c could join what ``ugrapheme``'s splits.
+
+    A linker (virama) must follow a consonant or another linker, directly or across one
+    InCB=Extend character (a nukta). Longer runs are sent to the general route too, which is
+    only slower, never wrong.
+    """
+    props = _regex_properties("".join(sorted(allowed)))
+    consonant, extend, linker = (props[name] & allowed for name in ("consonant", "incb_extend", "linker"))
+    if not linker:
+        return []
+    cl, e, l = _class(consonant | linker), _class(extend), _class(linker)
+    return [(linker, f"(?<=[{l}])(?<![{cl}][{l}])(?<![{cl}][{e}][{l}])")]
+
+
+@cache
+def fast_risk() -> Callable[[str], object]:
+    """``search`` of a pattern that matches wherever the fast route might differ (None: safe).
+
+    The pattern is one character from the union of the conditions' start sets (or from outside
+    ``allowed``), then the conditions as alternatives, each an assertion about that character and
+    its neighbours. Because it starts with a class, the search skips at C speed to the few
+    characters that can start a problem (a virama, a nukta, a mark, an emoji...).
+    """
+    if fast_split is None:  # pragma: no cover
+        return lambda text: True
+    allowed = fast_characters()
+    first: set[str] = set()
+    conditions = [f"(?<=[^{_class(allowed)}])"]
+    for starts, condition in _nfc_conditions(allowed) + _linker_conditions(allowed):
+        first |= starts
+        conditions.append(condition)
+    # The first class leaves out every character above U+FFFF (rare; the first condition sorts
+    # them out): a class of BMP characters only compiles to one table lookup per character.
     quiet = {ch for ch in allowed - first if ord(ch) <= 0xFFFF}
-    pattern = f"[^{_class(quiet)}](?:{'|'.join(conditions)})"
-    return re.compile(pattern).search
+    return re.compile(f"[^{_class(quiet)}](?:{'|'.join(conditions)})").search
