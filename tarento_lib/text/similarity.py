@@ -20,7 +20,7 @@ from typing import Literal
 from rapidfuzz.distance import Levenshtein as _Levenshtein
 
 from tarento_lib.text._checks import require_int
-from tarento_lib.text.unicode import Level, units
+from tarento_lib.text.unicode import Level, prepared_graphemes, units
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -48,7 +48,9 @@ MAX_DP_CELLS = 25_000_000
 _START, _END = "\x02", "\x03"  # padding around n-grams, so short texts still have n-grams
 
 
-def _pair(a: str, b: str, level: Level, fold_case: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _pair(a: str, b: str, level: Level, fold_case: bool) -> tuple[Sequence[str], Sequence[str]]:
+    if level == "grapheme":  # the lists themselves: no copy into tuples
+        return prepared_graphemes(a, fold_case), prepared_graphemes(b, fold_case)
     return units(a, level, fold_case=fold_case), units(b, level, fold_case=fold_case)
 
 
