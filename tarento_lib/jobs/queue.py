@@ -8,6 +8,12 @@ is not needed here, and skipping it makes every job cheaper). A failed attempt i
 a job waiting out its backoff holds no worker. Cancelling a queued job marks it; the worker
 that later pops it skips it. Every job ends in exactly one terminal state, set in one place
 (:meth:`JobQueue._finish`).
+
+The per-job path is kept short on purpose, since it is all that separates the queue from a bare
+``asyncio.PriorityQueue``: a coroutine job without a timeout runs straight in the worker's loop
+(no extra coroutine frame, no timeout machinery), a job record is a slotted object with no
+``__init__``, ids come from a counter, and nothing per job is allocated for ``result()`` waiters
+unless someone waits.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from typing import Any, Literal
 from tarento_lib.clock import Clock, validate_seconds
 from tarento_lib.jobs.capacity import Capacity
 from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClosedError
-from tarento_lib.jobs.model import TERMINAL, Attempt, ExponentialBackoff, Job, JobInfo, JobStatus, is_async_callable
+from tarento_lib.jobs.model import TERMINAL, Attempt, ExponentialBackoff, Job, JobInfo, JobStatus, is_async_callable, new_job
 from tarento_lib.jobs.virtual import LoopClock
 
 __all__ = ["JobQueue", "MIN_PRIORITY", "MAX_PRIORITY"]
@@ -37,6 +43,7 @@ MIN_PRIORITY, MAX_PRIORITY = 1, 10
 _PENDING, _RETRYING, _RUNNING = JobStatus.PENDING, JobStatus.RETRYING, JobStatus.RUNNING
 _COMPLETED, _FAILED, _CANCELLED = JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED
 _Coroutine = types.CoroutineType
+_heappush, _heappop = heapq.heappush, heapq.heappop
 
 
 def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
@@ -84,20 +91,22 @@ class JobQueue:
         self._executor = executor
         self._keep = _check_int("keep_finished", keep_finished, 0)
         self._heap: list[tuple[int, int, Job]] = []  # (-priority, sequence, job)
-        self._idle: deque[asyncio.Future[None]] = deque()  # workers waiting for the heap to fill
+        self._idle: deque[asyncio.Future[None]] = deque()  # parked workers, waiting for the heap to fill
+        self._parked = 0  # workers waiting on one of those futures
         self._jobs: dict[str, Job] = {}
         self._finished: deque[str] = deque()
         self._seq = itertools.count()
         self._ids = itertools.count(1)
         self._capacity = Capacity(self.max_size, on_full, self._enqueue_timeout)
+        self._result_waiters: dict[str, list[asyncio.Future[None]]] = {}  # job id -> result() callers
         self._idle_waiters: list[asyncio.Future[None]] = []
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._busy: set[str] = set()
         self._state: Literal["new", "running", "stopping", "stopped"] = "new"
+        self._closed = False  # stopping or stopped: no new jobs
         self._counts = dict.fromkeys(JobStatus, 0)
         self._last_func: Callable[..., Any] | None = None
         self._last_is_async = False
-        self._unfinished = self._submitted = self._retries = 0
+        self._unfinished = self._retries = 0
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -119,10 +128,10 @@ class JobQueue:
         A graceful stop that takes longer than ``timeout`` seconds falls back to a hard stop,
         which cancels whatever has not finished. Calling ``stop`` again is harmless.
         """
-        if self._state in ("stopping", "stopped"):
+        if self._closed:
             return
         was_started = self._state == "running"
-        self._state = "stopping"
+        self._state, self._closed = "stopping", True
         self._capacity.wake(everyone=True)
         if graceful and was_started:
             try:
@@ -133,9 +142,8 @@ class JobQueue:
         for job in [j for j in self._jobs.values() if j.status not in TERMINAL]:
             self.cancel(job.id)
         self._state = "stopped"
-        for name, task in self._tasks.items():
-            if name not in self._busy:
-                task.cancel()
+        while self._idle:  # parked workers leave at once; busy ones after their (cancelled) attempt
+            self._idle.popleft().cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
 
     async def __aenter__(self) -> JobQueue:
@@ -166,29 +174,31 @@ class JobQueue:
 
         Raises QueueFullError (nothing registered) or QueueClosedError after ``stop``.
         """
-        if not callable(func):
-            raise TypeError(f"func must be callable, got {type(func).__name__}")
+        if func is not self._last_func:  # most producers enqueue the same few functions over and over
+            if not callable(func):
+                raise TypeError(f"func must be callable, got {type(func).__name__}")
+            self._last_func, self._last_is_async = func, is_async_callable(func)
+        is_async = self._last_is_async
         if type(priority) is not int or not MIN_PRIORITY <= priority <= MAX_PRIORITY:
             _check_int("priority", priority, MIN_PRIORITY, MAX_PRIORITY)
         if type(max_retries) is not int or max_retries < 0:
             _check_int("max_retries", max_retries, 0)
         if timeout is not None:
             timeout = validate_seconds("timeout", timeout, allow_zero=False)
-        if self._state == "stopping" or self._state == "stopped":
+        if self._closed:
             self._check_open()
         capacity = self._capacity
-        if capacity.free == 0:
+        if not capacity.free:
             await capacity.wait(self._check_open)
-        capacity.free -= 1
+        capacity.free -= 1  # given back when a worker takes the job (or it is cancelled first)
         job_id = f"job-{next(self._ids)}"
-        if func is not self._last_func:  # most producers enqueue the same few functions over and over
-            self._last_func, self._last_is_async = func, is_async_callable(func)
-        job = Job(job_id, func, args, kwargs, priority, max_retries, timeout, self._last_is_async, self._now())
+        job = new_job(job_id, func, args, kwargs, priority, max_retries, timeout, is_async, self._now())
         self._jobs[job_id] = job
         self._counts[_PENDING] += 1
-        self._submitted += 1
         self._unfinished += 1
-        self._push((-priority, next(self._seq), job))
+        _heappush(self._heap, (-priority, next(self._seq), job))
+        if self._idle:
+            self._wake_worker()
         return job_id
 
     def status(self, job_id: str) -> JobStatus:
@@ -204,9 +214,7 @@ class JobQueue:
         job = self._get(job_id)
         if job.status not in TERMINAL:
             waiter = asyncio.get_running_loop().create_future()
-            if job.waiters is None:
-                job.waiters = []
-            job.waiters.append(waiter)
+            self._result_waiters.setdefault(job.id, []).append(waiter)
             await waiter
         if job.status is _FAILED:
             raise JobFailedError(job.id, job.attempts, job.error) from job.error
@@ -221,24 +229,26 @@ class JobQueue:
         interrupted: its worker moves on at once and the thread's result is discarded.
         """
         job = self._get(job_id)
-        if job.status in TERMINAL:
+        status = job.status
+        if status in TERMINAL:
             return False
-        if job.status is _RETRYING and job.retry_handle is not None:
+        if status is _PENDING and not job.attempts:  # never taken by a worker: still holds its slot
+            self._capacity.give_back()
+        elif status is _RETRYING:
             job.retry_handle.cancel()
             job.retry_handle = None
-        if job.status is _RUNNING and job.task is not None:
-            job.cancel_requested = True
-            job.task.cancel()
-        self._release_slot(job)
         self._finish(job, _CANCELLED)
+        if status is _RUNNING:
+            job.task.cancel()  # the worker sees the job already cancelled and takes the cancellation back
         return True
 
     def stats(self) -> dict[str, int]:
         """Counts by state, plus workers, capacity and retries so far."""
         counts = self._counts
+        live = sum(not task.done() for task in self._tasks.values())
         return {
-            "workers": self.workers, "busy_workers": len(self._busy), "max_size": self.max_size,
-            "free_slots": self._capacity.free, "submitted": self._submitted, "retries": self._retries,
+            "workers": self.workers, "busy_workers": live - self._parked, "max_size": self.max_size,
+            "free_slots": self._capacity.free, "submitted": sum(counts.values()), "retries": self._retries,
             "queued": counts[_PENDING], "retrying": counts[_RETRYING],
             "running": counts[_RUNNING], "completed": counts[_COMPLETED],
             "failed": counts[_FAILED], "cancelled": counts[_CANCELLED],
@@ -257,60 +267,66 @@ class JobQueue:
         return f"JobQueue(workers={self.workers}, max_size={self.max_size}, state={self._state!r}, unfinished={self._unfinished})"
 
     # -- workers ---------------------------------------------------------------------------
-    def _push(self, entry: tuple[int, int, Job]) -> None:
-        heapq.heappush(self._heap, entry)
-        while self._idle:  # wake one idle worker (skipping any cancelled while waiting)
+    def _push(self, job: Job) -> None:
+        _heappush(self._heap, (-job.priority, next(self._seq), job))
+        if self._idle:
+            self._wake_worker()
+
+    def _wake_worker(self) -> None:
+        while self._idle:  # wake one parked worker
             waiter = self._idle.popleft()
             if not waiter.done():
                 waiter.set_result(None)
                 return
 
     async def _worker(self, name: str) -> None:
-        heap, idle, task = self._heap, self._idle, asyncio.current_task()
-        loop = asyncio.get_running_loop()
+        heap, task = self._heap, asyncio.current_task()
+        inline = type(self)._attempt is JobQueue._attempt  # a subclass's own _attempt runs every job
         while True:
             if not heap:
-                waiter = loop.create_future()
-                idle.append(waiter)
-                await waiter
+                if self._state == "stopped":
+                    return
+                await self._park()
                 continue
-            _, _, job = heapq.heappop(heap)
+            job = _heappop(heap)[2]
             if job.status is not _PENDING:
                 continue  # cancelled while it waited in the heap
-            self._busy.add(name)
-            try:
+            if not (inline and job.is_async and job.timeout is None):
                 await self._attempt(job, name, task)
-            finally:
-                self._busy.discard(name)
-            if self._state == "stopped":
-                return
+                continue
+            # the common case, the body of _attempt without its coroutine frame or a timeout scope
+            start = self._begin(job, task)
+            try:
+                value = job.func(*job.args, **job.kwargs)
+                value = await value if type(value) is _Coroutine else await _settle(value)
+            except BaseException as exc:  # noqa: BLE001 - _failed re-raises what is not the job's
+                self._failed(job, name, start, exc)
+            else:
+                self._succeeded(job, name, start, value)
+
+    async def _park(self) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self._idle.append(waiter)
+        self._parked += 1
+        try:
+            await waiter
+        finally:
+            self._parked -= 1
 
     async def _attempt(self, job: Job, worker: str, task: asyncio.Task[None] | None = None) -> None:
         """Run one attempt of ``job`` on ``worker``: the only place a job's code is called."""
-        start = self._begin(job, worker, task)
-        outcome, value, error = "ok", None, None
+        start = self._begin(job, task or asyncio.current_task())
         try:
-            if job.is_async and job.timeout is None:  # the common case, without another coroutine frame
-                value = job.func(*job.args, **job.kwargs)
-                value = await value if type(value) is _Coroutine else await self._settle(value)
-            else:
-                value = await self._call(job)
-        except asyncio.CancelledError:
-            if not job.cancel_requested:
-                self._abandon(job, worker, start)
-                raise  # the worker itself is being cancelled (event loop shutting down)
-            outcome = "cancelled"
-        except TimeoutError as exc:
-            outcome, error = "timeout", exc
-        except Exception as exc:
-            outcome, error = "error", exc
-        finally:
-            job.task = None
-        self._end(job, worker, start, outcome, value, error)
+            value = await self._call(job)
+        except BaseException as exc:  # noqa: BLE001 - _failed re-raises what is not the job's
+            self._failed(job, worker, start, exc)
+        else:
+            self._succeeded(job, worker, start, value)
 
-    def _begin(self, job: Job, worker: str, task: asyncio.Task[None] | None) -> float:
-        if job.holds_slot:  # inline give_back(): this runs once per job
-            job.holds_slot = False
+    def _begin(self, job: Job, task: asyncio.Task[None] | None) -> float:
+        start = self._now()
+        if not job.attempts:  # its first attempt: the job leaves the waiting room
+            job.started_at = start
             capacity = self._capacity
             capacity.free += 1
             if capacity.waiters:
@@ -320,27 +336,38 @@ class JobQueue:
         counts[_RUNNING] += 1
         job.status = _RUNNING
         job.attempts += 1
-        job.worker = worker
-        job.task = task or asyncio.current_task()
-        start = self._now()
-        if job.started_at is None:
-            job.started_at = start
+        job.task = task
         return start
 
-    def _end(self, job: Job, worker: str, start: float, outcome: str, value: Any, error: BaseException | None) -> None:
-        if job.cancel_requested:
-            asyncio.current_task().uncancel()  # type: ignore[union-attr]  # ours: taken back once handled
-            outcome = "cancelled"
+    def _succeeded(self, job: Job, worker: str, start: float, value: Any) -> None:
         end = self._now()
-        job.history += ((worker, start, end, outcome),)  # raw tuples here; timeline() makes Attempts
-        if job.status is not _RUNNING:
-            return  # cancelled while it ran: already finished by cancel()
-        if outcome == "ok":
-            self._finish(job, _COMPLETED, value, None, end)
-        elif job.attempts <= job.max_retries:
-            self._schedule_retry(job, error)
+        if job.status is _RUNNING:
+            job.history += ((worker, start, end, "ok"),)  # raw tuples here; timeline() makes Attempts
+            self._finish(job, _COMPLETED, value, when=end)
+        else:  # cancel() finished it while it ran, and the job swallowed the cancellation
+            self._cancelled_while_running(job, worker, start, end)
+
+    def _failed(self, job: Job, worker: str, start: float, exc: BaseException) -> None:
+        """Classify a failed attempt; re-raise what was not the job's own failure."""
+        end = self._now()
+        if job.status is not _RUNNING:  # cancel() finished it while it ran
+            self._cancelled_while_running(job, worker, start, end)
+        elif isinstance(exc, asyncio.CancelledError):  # the worker itself is being cancelled (loop shutting down)
+            job.history += ((worker, start, end, "cancelled"),)
+            self._finish(job, _CANCELLED, when=end)
+            raise exc
+        elif not isinstance(exc, Exception):
+            raise exc  # KeyboardInterrupt, SystemExit: not a job failure
         else:
-            self._finish(job, _FAILED, error=error)
+            job.history += ((worker, start, end, "timeout" if isinstance(exc, TimeoutError) else "error"),)
+            if job.attempts <= job.max_retries:
+                self._schedule_retry(job, exc)
+            else:
+                self._finish(job, _FAILED, error=exc, when=end)
+
+    def _cancelled_while_running(self, job: Job, worker: str, start: float, end: float) -> None:
+        asyncio.current_task().uncancel()  # type: ignore[union-attr]  # cancel()'s request, handled here
+        job.history += ((worker, start, end, "cancelled"),)
 
     async def _call(self, job: Job) -> Any:
         if job.timeout is None:
@@ -354,18 +381,7 @@ class JobQueue:
         else:
             call = functools.partial(job.func, *job.args, **job.kwargs)
             result = await asyncio.get_running_loop().run_in_executor(self._executor, call)
-        return await self._settle(result)
-
-    @staticmethod
-    async def _settle(result: Any) -> Any:
-        if inspect.isawaitable(result):  # e.g. a lambda or plain callable that returned a coroutine
-            return await result
-        return result
-
-    def _abandon(self, job: Job, worker: str, start: float) -> None:
-        job.history += ((worker, start, self._now(), "cancelled"),)
-        if job.status not in TERMINAL:
-            self._finish(job, _CANCELLED)
+        return await _settle(result)
 
     def _schedule_retry(self, job: Job, error: BaseException | None) -> None:
         job.error = error
@@ -378,7 +394,7 @@ class JobQueue:
         job.retry_handle = None
         if job.status is _RETRYING:
             self._move(job, _PENDING)
-            self._push((-job.priority, next(self._seq), job))
+            self._push(job)
 
     # -- bookkeeping -----------------------------------------------------------------------
     def _get(self, job_id: str) -> Job:
@@ -388,7 +404,7 @@ class JobQueue:
             raise KeyError(f"unknown job id {job_id!r} (never enqueued, or finished and forgotten)") from None
 
     def _check_open(self) -> None:
-        if self._state in ("stopping", "stopped"):
+        if self._closed:
             raise QueueClosedError(f"the queue is {self._state}; it accepts no new jobs")
 
     def _move(self, job: Job, status: JobStatus) -> None:
@@ -399,6 +415,7 @@ class JobQueue:
     def _finish(
         self, job: Job, status: JobStatus, result: Any = None, error: BaseException | None = None, when: float | None = None
     ) -> None:
+        """The one place a job reaches its terminal state."""
         assert job.status not in TERMINAL, f"{job.id} finished twice"
         counts = self._counts
         counts[job.status] -= 1
@@ -409,25 +426,25 @@ class JobQueue:
             job.error = error
         job.finished_at = self._now() if when is None else when
         self._unfinished -= 1
-        if job.waiters:
-            for waiter in job.waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
-            job.waiters = None
-        self._finished.append(job.id)
-        if len(self._finished) > self._keep:
-            self._forget()
-        if not self._unfinished:
+        if self._result_waiters:
+            self._wake_result_waiters(job.id)
+        finished = self._finished
+        finished.append(job.id)
+        if len(finished) > self._keep:
+            self._jobs.pop(finished.popleft(), None)
+        if not self._unfinished and self._idle_waiters:
             for waiter in self._idle_waiters:
                 if not waiter.done():
                     waiter.set_result(None)
             self._idle_waiters.clear()
 
-    def _forget(self) -> None:
-        while len(self._finished) > self._keep:
-            self._jobs.pop(self._finished.popleft(), None)
+    def _wake_result_waiters(self, job_id: str) -> None:
+        for waiter in self._result_waiters.pop(job_id, ()):
+            if not waiter.done():
+                waiter.set_result(None)
 
-    def _release_slot(self, job: Job) -> None:
-        if job.holds_slot:
-            job.holds_slot = False
-            self._capacity.give_back()
+
+async def _settle(result: Any) -> Any:
+    if inspect.isawaitable(result):  # e.g. a lambda or plain callable that returned a coroutine
+        return await result
+    return result
