@@ -26,7 +26,8 @@ class JobStatus(enum.StrEnum):
 
 
 TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
-_PENDING = JobStatus.PENDING  # an enum member lookup costs a little every time; new_job runs per job
+# an enum member lookup costs a little every time; new_job runs once per job
+_PENDING, _COMPLETED = JobStatus.PENDING, JobStatus.COMPLETED
 
 
 class Attempt(NamedTuple):
@@ -44,15 +45,19 @@ class Job:
 
     A record is made for every job, so it is slotted and built by :func:`new_job` rather than
     by a class call with a Python ``__init__`` (which costs more than the stores themselves).
-    Slots that only some jobs ever use stay unset until written: ``started_at`` (first attempt),
-    ``task`` (while running), ``retry_handle`` (while waiting out a backoff), ``error`` (after a
-    failed attempt), ``result`` and ``finished_at`` (when it ends). Code that may meet a record
-    before then reads them with ``getattr(job, name, None)``.
+    Slots that only some jobs ever use stay unset until written: ``worker`` and ``last_start``
+    (from its first attempt on), ``retry_handle`` (while it waits out a backoff), ``error``
+    (after a failed attempt), ``result`` and ``finished_at`` (when it ends). Code that may meet a
+    record before then reads them with ``getattr(job, name, None)``.
+
+    ``history`` holds one ``(worker, start, end, outcome)`` span per attempt, except the span of
+    a successful last attempt: that one is ``(worker, last_start, finished_at, "ok")`` and
+    :meth:`spans` adds it, so the common one-attempt job allocates no span at all.
     """
 
     __slots__ = (
         "id", "func", "args", "kwargs", "priority", "max_retries", "timeout", "is_async", "enqueued_at",
-        "status", "attempts", "history", "result", "error", "started_at", "finished_at", "task", "retry_handle",
+        "status", "attempts", "history", "worker", "last_start", "result", "error", "finished_at", "retry_handle",
     )
     id: str
     func: Callable[..., Any]
@@ -65,12 +70,12 @@ class Job:
     enqueued_at: float
     status: JobStatus
     attempts: int
-    history: tuple[tuple[str, float, float, str], ...]  # (worker, start, end, outcome) per finished attempt
+    history: tuple[tuple[str, float, float, str], ...]
+    worker: str  # the worker of its latest attempt
+    last_start: float  # when its latest attempt started
     result: Any
     error: BaseException | None
-    started_at: float
     finished_at: float
-    task: Any  # the worker task running it, while it runs
     retry_handle: Any  # the timer that re-queues it, while it waits out a backoff
 
     def __repr__(self) -> str:
@@ -80,11 +85,22 @@ class Job:
     def name(self) -> str:
         return getattr(self.func, "__qualname__", type(self.func).__name__)
 
+    @property
+    def started_at(self) -> float | None:
+        """When its first attempt started (None before that)."""
+        return self.history[0][1] if self.history else getattr(self, "last_start", None)
+
+    def spans(self) -> tuple[tuple[str, float, float, str], ...]:
+        """``(worker, start, end, outcome)`` for every finished attempt."""
+        if self.status is _COMPLETED:
+            return (*self.history, (self.worker, self.last_start, self.finished_at, "ok"))
+        return self.history
+
     def info(self) -> JobInfo:
         error = getattr(self, "error", None)
         return JobInfo(
             id=self.id, name=self.name, status=self.status, priority=self.priority, attempts=self.attempts,
-            max_retries=self.max_retries, enqueued_at=self.enqueued_at, started_at=getattr(self, "started_at", None),
+            max_retries=self.max_retries, enqueued_at=self.enqueued_at, started_at=self.started_at,
             finished_at=getattr(self, "finished_at", None), result=getattr(self, "result", None),
             error=None if error is None else f"{type(error).__name__}: {error}",
         )

@@ -239,7 +239,7 @@ class JobQueue:
             job.retry_handle = None
         self._finish(job, _CANCELLED)
         if status is _RUNNING:
-            job.task.cancel()  # the worker sees the job already cancelled and takes the cancellation back
+            self._tasks[job.worker].cancel()  # its worker sees the job cancelled and takes the cancellation back
         return True
 
     def stats(self) -> dict[str, int]:
@@ -256,7 +256,7 @@ class JobQueue:
 
     def timeline(self) -> list[Attempt]:
         """Every recorded attempt of the jobs still remembered, by start time: one span per attempt."""
-        spans = (Attempt(job.id, *span) for job in self._jobs.values() for span in job.history)
+        spans = (Attempt(job.id, *span) for job in self._jobs.values() for span in job.spans())
         return sorted(spans, key=lambda a: (a.start, a.worker))
 
     def __len__(self) -> int:
@@ -280,7 +280,7 @@ class JobQueue:
                 return
 
     async def _worker(self, name: str) -> None:
-        heap, task = self._heap, asyncio.current_task()
+        heap = self._heap
         inline = type(self)._attempt is JobQueue._attempt  # a subclass's own _attempt runs every job
         while True:
             if not heap:
@@ -291,18 +291,18 @@ class JobQueue:
             job = _heappop(heap)[2]
             if job.status is not _PENDING:
                 continue  # cancelled while it waited in the heap
-            if not (inline and job.is_async and job.timeout is None):
-                await self._attempt(job, name, task)
+            if not inline or job.timeout is not None or not job.is_async:
+                await self._attempt(job, name)
                 continue
-            # the common case, the body of _attempt without its coroutine frame or a timeout scope
-            start = self._begin(job, task)
+            # the common case, a coroutine function without a timeout: _attempt's body without its frame
+            self._begin(job, name)
             try:
                 value = job.func(*job.args, **job.kwargs)
                 value = await value if type(value) is _Coroutine else await _settle(value)
             except BaseException as exc:  # noqa: BLE001 - _failed re-raises what is not the job's
-                self._failed(job, name, start, exc)
+                self._failed(job, exc)
             else:
-                self._succeeded(job, name, start, value)
+                self._succeeded(job, value)
 
     async def _park(self) -> None:
         waiter = asyncio.get_running_loop().create_future()
@@ -313,20 +313,18 @@ class JobQueue:
         finally:
             self._parked -= 1
 
-    async def _attempt(self, job: Job, worker: str, task: asyncio.Task[None] | None = None) -> None:
+    async def _attempt(self, job: Job, worker: str) -> None:
         """Run one attempt of ``job`` on ``worker``: the only place a job's code is called."""
-        start = self._begin(job, task or asyncio.current_task())
+        self._begin(job, worker)
         try:
             value = await self._call(job)
         except BaseException as exc:  # noqa: BLE001 - _failed re-raises what is not the job's
-            self._failed(job, worker, start, exc)
+            self._failed(job, exc)
         else:
-            self._succeeded(job, worker, start, value)
+            self._succeeded(job, value)
 
-    def _begin(self, job: Job, task: asyncio.Task[None] | None) -> float:
-        start = self._now()
+    def _begin(self, job: Job, worker: str) -> None:
         if not job.attempts:  # its first attempt: the job leaves the waiting room
-            job.started_at = start
             capacity = self._capacity
             capacity.free += 1
             if capacity.waiters:
@@ -336,38 +334,45 @@ class JobQueue:
         counts[_RUNNING] += 1
         job.status = _RUNNING
         job.attempts += 1
-        job.task = task
-        return start
+        job.worker = worker
+        job.last_start = self._now()
 
-    def _succeeded(self, job: Job, worker: str, start: float, value: Any) -> None:
+    def _succeeded(self, job: Job, value: Any) -> None:
+        """:meth:`_finish` for a completed job, inlined: this runs once per job."""
         end = self._now()
-        if job.status is _RUNNING:
-            job.history += ((worker, start, end, "ok"),)  # raw tuples here; timeline() makes Attempts
-            self._finish(job, _COMPLETED, value, when=end)
-        else:  # cancel() finished it while it ran, and the job swallowed the cancellation
-            self._cancelled_while_running(job, worker, start, end)
+        if job.status is not _RUNNING:  # cancel() finished it while it ran, and the job swallowed the cancellation
+            self._cancelled_while_running(job, end)
+            return
+        counts = self._counts  # no span appended: Job.spans() derives a successful last attempt's
+        counts[_RUNNING] -= 1
+        counts[_COMPLETED] += 1
+        job.status = _COMPLETED
+        job.result = value
+        job.finished_at = end
+        self._unfinished -= 1
+        self._after_finish(job.id)
 
-    def _failed(self, job: Job, worker: str, start: float, exc: BaseException) -> None:
+    def _failed(self, job: Job, exc: BaseException) -> None:
         """Classify a failed attempt; re-raise what was not the job's own failure."""
         end = self._now()
         if job.status is not _RUNNING:  # cancel() finished it while it ran
-            self._cancelled_while_running(job, worker, start, end)
+            self._cancelled_while_running(job, end)
         elif isinstance(exc, asyncio.CancelledError):  # the worker itself is being cancelled (loop shutting down)
-            job.history += ((worker, start, end, "cancelled"),)
+            job.history += ((job.worker, job.last_start, end, "cancelled"),)
             self._finish(job, _CANCELLED, when=end)
             raise exc
         elif not isinstance(exc, Exception):
             raise exc  # KeyboardInterrupt, SystemExit: not a job failure
         else:
-            job.history += ((worker, start, end, "timeout" if isinstance(exc, TimeoutError) else "error"),)
+            job.history += ((job.worker, job.last_start, end, "timeout" if isinstance(exc, TimeoutError) else "error"),)
             if job.attempts <= job.max_retries:
                 self._schedule_retry(job, exc)
             else:
                 self._finish(job, _FAILED, error=exc, when=end)
 
-    def _cancelled_while_running(self, job: Job, worker: str, start: float, end: float) -> None:
+    def _cancelled_while_running(self, job: Job, end: float) -> None:
         asyncio.current_task().uncancel()  # type: ignore[union-attr]  # cancel()'s request, handled here
-        job.history += ((worker, start, end, "cancelled"),)
+        job.history += ((job.worker, job.last_start, end, "cancelled"),)
 
     async def _call(self, job: Job) -> Any:
         if job.timeout is None:
@@ -426,17 +431,24 @@ class JobQueue:
             job.error = error
         job.finished_at = self._now() if when is None else when
         self._unfinished -= 1
+        self._after_finish(job.id)
+
+    def _after_finish(self, job_id: str) -> None:
+        """Wake whoever waits for this job or for an idle queue; forget the oldest finished job if due."""
         if self._result_waiters:
-            self._wake_result_waiters(job.id)
+            self._wake_result_waiters(job_id)
         finished = self._finished
-        finished.append(job.id)
+        finished.append(job_id)
         if len(finished) > self._keep:
             self._jobs.pop(finished.popleft(), None)
         if not self._unfinished and self._idle_waiters:
-            for waiter in self._idle_waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
-            self._idle_waiters.clear()
+            self._wake_idle_waiters()
+
+    def _wake_idle_waiters(self) -> None:
+        for waiter in self._idle_waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._idle_waiters.clear()
 
     def _wake_result_waiters(self, job_id: str) -> None:
         for waiter in self._result_waiters.pop(job_id, ()):

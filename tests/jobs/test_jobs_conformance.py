@@ -37,8 +37,8 @@ class LifoTies(JobQueue):
 class SleepsThroughBackoff(JobQueue):
     """The typical answer: the worker itself waits out the retry delay."""
 
-    async def _attempt(self, job, worker, task=None):  # type: ignore[no-untyped-def]
-        await super()._attempt(job, worker, task)
+    async def _attempt(self, job, worker):  # type: ignore[no-untyped-def]
+        await super()._attempt(job, worker)
         if job.status is JobStatus.RETRYING:
             await asyncio.sleep(self._backoff(job.attempts) + 1)
 
