@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import heapq
 import inspect
 import itertools
 import time
@@ -43,7 +42,6 @@ MIN_PRIORITY, MAX_PRIORITY = 1, 10
 _PENDING, _RETRYING, _RUNNING = JobStatus.PENDING, JobStatus.RETRYING, JobStatus.RUNNING
 _COMPLETED, _FAILED, _CANCELLED = JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED
 _Coroutine = types.CoroutineType
-_heappush, _heappop = heapq.heappush, heapq.heappop
 
 
 def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
@@ -90,12 +88,12 @@ class JobQueue:
         self._now: Callable[[], float] = self._clock.now  # start() swaps in loop.time when no clock is given
         self._executor = executor
         self._keep = _check_int("keep_finished", keep_finished, 0)
-        self._heap: list[tuple[int, int, Job]] = []  # (-priority, sequence, job)
+        self._lanes: list[deque[Job]] = [deque() for _ in range(MAX_PRIORITY + 1)]  # one FIFO per priority
+        self._ready = 0  # bit p is set while lane p holds jobs
         self._idle: deque[asyncio.Future[None]] = deque()  # parked workers, waiting for the heap to fill
         self._parked = 0  # workers waiting on one of those futures
         self._jobs: dict[str, Job] = {}
         self._finished: deque[str] = deque()
-        self._seq = itertools.count()
         self._ids = itertools.count(1)
         self._capacity = Capacity(self.max_size, on_full, self._enqueue_timeout)
         self._result_waiters: dict[str, list[asyncio.Future[None]]] = {}  # job id -> result() callers
@@ -196,7 +194,8 @@ class JobQueue:
         self._jobs[job_id] = job
         self._counts[_PENDING] += 1
         self._unfinished += 1
-        _heappush(self._heap, (-priority, next(self._seq), job))
+        self._lanes[priority].append(job)
+        self._ready |= 1 << priority
         if self._idle:
             self._wake_worker()
         return job_id
@@ -268,7 +267,8 @@ class JobQueue:
 
     # -- workers ---------------------------------------------------------------------------
     def _push(self, job: Job) -> None:
-        _heappush(self._heap, (-job.priority, next(self._seq), job))
+        self._lanes[job.priority].append(job)
+        self._ready |= 1 << job.priority
         if self._idle:
             self._wake_worker()
 
@@ -280,15 +280,20 @@ class JobQueue:
                 return
 
     async def _worker(self, name: str) -> None:
-        heap = self._heap
+        lanes = self._lanes
         inline = type(self)._attempt is JobQueue._attempt  # a subclass's own _attempt runs every job
         while True:
-            if not heap:
+            ready = self._ready
+            if not ready:
                 if self._state == "stopped":
                     return
                 await self._park()
                 continue
-            job = _heappop(heap)[2]
+            priority = ready.bit_length() - 1  # the highest lane that holds jobs
+            lane = lanes[priority]
+            job = lane.popleft()
+            if not lane:
+                self._ready = ready ^ (1 << priority)
             if job.status is not _PENDING:
                 continue  # cancelled while it waited in the heap
             if not inline or job.timeout is not None or not job.is_async:

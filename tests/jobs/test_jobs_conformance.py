@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
+from collections import deque
 
 from tarento_lib.jobs import JobQueue, JobStatus
 from tarento_lib.jobs.conformance import SUITES
@@ -26,12 +26,17 @@ def test_reference_passes_every_case() -> None:
     assert len(card.results) == len(ALL) == 17
 
 
+class _Stack(deque):  # type: ignore[type-arg]
+    def append(self, item: object) -> None:
+        self.appendleft(item)
+
+
 class LifoTies(JobQueue):
-    """Breaks ties newest-first: the sequence counts down."""
+    """Breaks ties newest-first: each priority's lane is a stack."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._seq = itertools.count(0, -1)
+        self._lanes = [_Stack() for _ in self._lanes]
 
 
 class SleepsThroughBackoff(JobQueue):
