@@ -101,7 +101,10 @@ class JobQueue:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._state: Literal["new", "running", "stopping", "stopped"] = "new"
         self._closed = False  # stopping or stopped: no new jobs
-        self._counts = dict.fromkeys(JobStatus, 0)
+        # counts by state: the terminal ones counted, the others derived (see stats())
+        self._ended = dict.fromkeys((_COMPLETED, _FAILED, _CANCELLED), 0)
+        self._retrying = 0
+        self._current: dict[str, Job] = {}  # each worker's latest job: a running job is one of these
         self._last_func: Callable[..., Any] | None = None
         self._last_is_async = False
         self._unfinished = self._retries = 0
@@ -192,7 +195,6 @@ class JobQueue:
         job_id = f"job-{next(self._ids)}"
         job = new_job(job_id, func, args, kwargs, priority, max_retries, timeout, is_async, self._now())
         self._jobs[job_id] = job
-        self._counts[_PENDING] += 1
         self._unfinished += 1
         self._lanes[priority].append(job)
         self._ready |= 1 << priority
@@ -243,14 +245,15 @@ class JobQueue:
 
     def stats(self) -> dict[str, int]:
         """Counts by state, plus workers, capacity and retries so far."""
-        counts = self._counts
+        ended = self._ended
         live = sum(not task.done() for task in self._tasks.values())
+        running = sum(job.status is _RUNNING for job in self._current.values())
         return {
             "workers": self.workers, "busy_workers": live - self._parked, "max_size": self.max_size,
-            "free_slots": self._capacity.free, "submitted": sum(counts.values()), "retries": self._retries,
-            "queued": counts[_PENDING], "retrying": counts[_RETRYING],
-            "running": counts[_RUNNING], "completed": counts[_COMPLETED],
-            "failed": counts[_FAILED], "cancelled": counts[_CANCELLED],
+            "free_slots": self._capacity.free, "submitted": self._unfinished + sum(ended.values()),
+            "retries": self._retries, "queued": self._unfinished - running - self._retrying,
+            "retrying": self._retrying, "running": running, "completed": ended[_COMPLETED],
+            "failed": ended[_FAILED], "cancelled": ended[_CANCELLED],
         }
 
     def timeline(self) -> list[Attempt]:
@@ -334,9 +337,7 @@ class JobQueue:
             capacity.free += 1
             if capacity.waiters:
                 capacity.wake()
-        counts = self._counts
-        counts[_PENDING] -= 1  # the worker only starts pending jobs
-        counts[_RUNNING] += 1
+        self._current[worker] = job
         job.status = _RUNNING
         job.attempts += 1
         job.worker = worker
@@ -348,10 +349,8 @@ class JobQueue:
         if job.status is not _RUNNING:  # cancel() finished it while it ran, and the job swallowed the cancellation
             self._cancelled_while_running(job, end)
             return
-        counts = self._counts  # no span appended: Job.spans() derives a successful last attempt's
-        counts[_RUNNING] -= 1
-        counts[_COMPLETED] += 1
-        job.status = _COMPLETED
+        job.status = _COMPLETED  # no span appended: Job.spans() derives a successful last attempt's
+        self._ended[_COMPLETED] += 1
         job.result = value
         job.finished_at = end
         self._unfinished -= 1
@@ -396,14 +395,16 @@ class JobQueue:
     def _schedule_retry(self, job: Job, error: BaseException | None) -> None:
         job.error = error
         self._retries += 1
-        self._move(job, _RETRYING)
+        job.status = _RETRYING
+        self._retrying += 1
         delay = validate_seconds("backoff delay", self._backoff(job.attempts))
         job.retry_handle = asyncio.get_running_loop().call_later(delay, self._requeue, job)
 
     def _requeue(self, job: Job) -> None:
         job.retry_handle = None
         if job.status is _RETRYING:
-            self._move(job, _PENDING)
+            job.status = _PENDING
+            self._retrying -= 1
             self._push(job)
 
     # -- bookkeeping -----------------------------------------------------------------------
@@ -417,19 +418,14 @@ class JobQueue:
         if self._closed:
             raise QueueClosedError(f"the queue is {self._state}; it accepts no new jobs")
 
-    def _move(self, job: Job, status: JobStatus) -> None:
-        self._counts[job.status] -= 1
-        self._counts[status] += 1
-        job.status = status
-
     def _finish(
         self, job: Job, status: JobStatus, result: Any = None, error: BaseException | None = None, when: float | None = None
     ) -> None:
         """The one place a job reaches its terminal state."""
         assert job.status not in TERMINAL, f"{job.id} finished twice"
-        counts = self._counts
-        counts[job.status] -= 1
-        counts[status] += 1
+        if job.status is _RETRYING:
+            self._retrying -= 1
+        self._ended[status] += 1
         job.status = status
         job.result = result
         if error is not None:
