@@ -1,19 +1,23 @@
 """An asyncio priority job queue with a worker pool, retries, timeouts and cancellation.
 
-Design in one paragraph: a heap of ``(-priority, sequence, job)`` entries (the sequence number
-breaks ties, so equal priorities run first-in first-out and two jobs are never compared);
-``workers`` tasks take entries off it, and an idle worker parks on a future that the next push
-resolves (a plain ``heapq`` list: ``asyncio.PriorityQueue``'s ``join``/``task_done`` bookkeeping
-is not needed here, and skipping it makes every job cheaper). A failed attempt is re-queued later by a loop timer, so
-a job waiting out its backoff holds no worker. Cancelling a queued job marks it; the worker
-that later pops it skips it. Every job ends in exactly one terminal state, set in one place
-(:meth:`JobQueue._finish`).
+Design in one paragraph: priorities are the ten integers 1..10, so instead of a heap the queue
+keeps one FIFO lane (a ``deque``) per priority and a bitmask of the lanes that hold jobs; a
+worker takes the first job of the highest non-empty lane (``mask.bit_length() - 1``). Equal
+priorities run first-in first-out, nothing is ever compared, and taking or adding a job costs
+the same however long the queue is. ``workers`` tasks serve the lanes; an idle worker parks
+on a future that the next push resolves. A failed attempt is re-queued later by a loop timer
+(to the back of its lane), so a job waiting out its backoff holds no worker. Cancelling a
+queued job marks it; the worker that later takes it skips it. Every job ends in exactly one
+terminal state: :meth:`JobQueue._finish` sets it, except for the common case of a successful
+attempt, which :meth:`JobQueue._succeeded` completes inline.
 
 The per-job path is kept short on purpose, since it is all that separates the queue from a bare
-``asyncio.PriorityQueue``: a coroutine job without a timeout runs straight in the worker's loop
-(no extra coroutine frame, no timeout machinery), a job record is a slotted object with no
-``__init__``, ids come from a counter, and nothing per job is allocated for ``result()`` waiters
-unless someone waits.
+``asyncio.PriorityQueue`` (``benchmarks/bench_jobs.py``): a coroutine job without a timeout runs
+straight in the worker's loop (no extra coroutine frame, no timeout machinery), a job record is
+a slotted object built without an ``__init__`` call, ids come from a counter, a successful
+attempt's timeline span is derived rather than stored, only terminal and retrying jobs are
+counted (the rest is derived when ``stats()`` is asked), and nothing per job is allocated for
+``result()`` waiters unless someone waits.
 """
 
 from __future__ import annotations
@@ -90,7 +94,7 @@ class JobQueue:
         self._keep = _check_int("keep_finished", keep_finished, 0)
         self._lanes: list[deque[Job]] = [deque() for _ in range(MAX_PRIORITY + 1)]  # one FIFO per priority
         self._ready = 0  # bit p is set while lane p holds jobs
-        self._idle: deque[asyncio.Future[None]] = deque()  # parked workers, waiting for the heap to fill
+        self._idle: deque[asyncio.Future[None]] = deque()  # parked workers, waiting for a job
         self._parked = 0  # workers waiting on one of those futures
         self._jobs: dict[str, Job] = {}
         self._finished: deque[str] = deque()
@@ -298,7 +302,7 @@ class JobQueue:
             if not lane:
                 self._ready = ready ^ (1 << priority)
             if job.status is not _PENDING:
-                continue  # cancelled while it waited in the heap
+                continue  # cancelled while it waited in its lane
             if not inline or job.timeout is not None or not job.is_async:
                 await self._attempt(job, name)
                 continue
@@ -421,7 +425,7 @@ class JobQueue:
     def _finish(
         self, job: Job, status: JobStatus, result: Any = None, error: BaseException | None = None, when: float | None = None
     ) -> None:
-        """The one place a job reaches its terminal state."""
+        """Move a job to a terminal state (a successful attempt does this inline, in ``_succeeded``)."""
         assert job.status not in TERMINAL, f"{job.id} finished twice"
         if job.status is _RETRYING:
             self._retrying -= 1
