@@ -108,7 +108,7 @@ class JobQueue:
         # counts by state: the terminal ones counted, the others derived (see stats())
         self._ended = dict.fromkeys((_COMPLETED, _FAILED, _CANCELLED), 0)
         self._retrying = 0
-        self._current: dict[str, Job] = {}  # each worker's latest job: a running job is one of these
+        self._current: dict[str, Job] = {}  # each worker's latest job: a running job is its worker's
         self._last_func: Callable[..., Any] | None = None
         self._last_is_async = False
         self._unfinished = self._retries = 0
@@ -251,7 +251,7 @@ class JobQueue:
         """Counts by state, plus workers, capacity and retries so far."""
         ended = self._ended
         live = sum(not task.done() for task in self._tasks.values())
-        running = sum(job.status is _RUNNING for job in self._current.values())
+        running = sum(job.status is _RUNNING and job.worker == name for name, job in self._current.items())
         return {
             "workers": self.workers, "busy_workers": live - self._parked, "max_size": self.max_size,
             "free_slots": self._capacity.free, "submitted": self._unfinished + sum(ended.values()),
@@ -326,7 +326,7 @@ class JobQueue:
             self._parked -= 1
 
     async def _attempt(self, job: Job, worker: str) -> None:
-        """Run one attempt of ``job`` on ``worker``: the only place a job's code is called."""
+        """Run one attempt of ``job`` on ``worker`` (``_worker`` runs the common case the same way, inline)."""
         self._begin(job, worker)
         try:
             value = await self._call(job)
