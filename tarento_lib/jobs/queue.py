@@ -95,7 +95,6 @@ class JobQueue:
         self._lanes: list[deque[Job]] = [deque() for _ in range(MAX_PRIORITY + 1)]  # one FIFO per priority
         self._ready = 0  # bit p is set while lane p holds jobs
         self._idle: deque[asyncio.Future[None]] = deque()  # parked workers, waiting for a job
-        self._parked = 0  # workers waiting on one of those futures
         self._jobs: dict[str, Job] = {}
         self._finished: deque[str] = deque()
         self._ids = itertools.count(1)
@@ -248,12 +247,11 @@ class JobQueue:
         return True
 
     def stats(self) -> dict[str, int]:
-        """Counts by state, plus workers, capacity and retries so far."""
+        """Counts by state, plus workers, capacity and retries so far (a busy worker is one running a job)."""
         ended = self._ended
-        live = sum(not task.done() for task in self._tasks.values())
         running = sum(job.status is _RUNNING and job.worker == name for name, job in self._current.items())
         return {
-            "workers": self.workers, "busy_workers": live - self._parked, "max_size": self.max_size,
+            "workers": self.workers, "busy_workers": running, "max_size": self.max_size,
             "free_slots": self._capacity.free, "submitted": self._unfinished + sum(ended.values()),
             "retries": self._retries, "queued": self._unfinished - running - self._retrying,
             "retrying": self._retrying, "running": running, "completed": ended[_COMPLETED],
@@ -287,14 +285,16 @@ class JobQueue:
                 return
 
     async def _worker(self, name: str) -> None:
-        lanes = self._lanes
+        lanes, loop = self._lanes, asyncio.get_running_loop()
         inline = type(self)._attempt is JobQueue._attempt  # a subclass's own _attempt runs every job
         while True:
             ready = self._ready
-            if not ready:
+            if not ready:  # park until the next push (or stop()) resolves the future
                 if self._state == "stopped":
                     return
-                await self._park()
+                waiter = loop.create_future()
+                self._idle.append(waiter)
+                await waiter
                 continue
             priority = ready.bit_length() - 1  # the highest lane that holds jobs
             lane = lanes[priority]
@@ -315,15 +315,6 @@ class JobQueue:
                 self._failed(job, exc)
             else:
                 self._succeeded(job, value)
-
-    async def _park(self) -> None:
-        waiter = asyncio.get_running_loop().create_future()
-        self._idle.append(waiter)
-        self._parked += 1
-        try:
-            await waiter
-        finally:
-            self._parked -= 1
 
     async def _attempt(self, job: Job, worker: str) -> None:
         """Run one attempt of ``job`` on ``worker`` (``_worker`` runs the common case the same way, inline)."""
@@ -363,14 +354,14 @@ class JobQueue:
     def _failed(self, job: Job, exc: BaseException) -> None:
         """Classify a failed attempt; re-raise what was not the job's own failure."""
         end = self._now()
+        if not isinstance(exc, (Exception, asyncio.CancelledError)):
+            raise exc  # KeyboardInterrupt, SystemExit: not a job failure
         if job.status is not _RUNNING:  # cancel() finished it while it ran
             self._cancelled_while_running(job, end)
         elif isinstance(exc, asyncio.CancelledError):  # the worker itself is being cancelled (loop shutting down)
             job.history += ((job.worker, job.last_start, end, "cancelled"),)
             self._finish(job, _CANCELLED, when=end)
             raise exc
-        elif not isinstance(exc, Exception):
-            raise exc  # KeyboardInterrupt, SystemExit: not a job failure
         else:
             job.history += ((job.worker, job.last_start, end, "timeout" if isinstance(exc, TimeoutError) else "error"),)
             if job.attempts <= job.max_retries:

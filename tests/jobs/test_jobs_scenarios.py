@@ -88,8 +88,7 @@ def play(scenario: dict) -> dict:
             recount = {name: statuses.count(status) for name, status in COUNTED.items()}
             stats = queue.stats()
             probes.append(({name: stats[name] for name in COUNTED}, recount, stats["submitted"], len(statuses)))
-            # a running job's worker is busy; a busy worker may still be unwinding a job cancelled a moment ago
-            busy.append(stats["running"] <= stats["busy_workers"] <= stats["workers"])
+            busy.append(stats["running"] == stats["busy_workers"] <= stats["workers"])
 
         probes: list[tuple[dict[str, int], dict[str, int], int, int]] = []
         busy: list[bool] = []
