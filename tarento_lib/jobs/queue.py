@@ -46,6 +46,9 @@ MIN_PRIORITY, MAX_PRIORITY = 1, 10
 _PENDING, _RETRYING, _RUNNING = JobStatus.PENDING, JobStatus.RETRYING, JobStatus.RUNNING
 _COMPLETED, _FAILED, _CANCELLED = JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED
 _Coroutine = types.CoroutineType
+# Shared by every job enqueued without keyword arguments, and never mutated: a record that keeps
+# its own empty dict would add one more object per job for the garbage collector to count.
+_NO_KWARGS: dict[str, Any] = {}
 
 
 def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
@@ -196,7 +199,7 @@ class JobQueue:
             await capacity.wait(self._check_open)
         capacity.free -= 1  # given back when a worker takes the job (or it is cancelled first)
         job_id = f"job-{next(self._ids)}"
-        job = new_job(job_id, func, args, kwargs, priority, max_retries, timeout, is_async, self._now())
+        job = new_job(job_id, func, args, kwargs or _NO_KWARGS, priority, max_retries, timeout, is_async, self._now())
         self._jobs[job_id] = job
         self._unfinished += 1
         self._lanes[priority].append(job)
