@@ -1,10 +1,12 @@
 """Throughput of no-op jobs: JobQueue vs a bare ``asyncio.PriorityQueue`` and a polling worker loop.
 
-Used by ``benchmarks/bench_jobs.py`` and the notebook's "measure it" cell. Each function runs
-``n`` no-op coroutine jobs through ``workers`` worker tasks on a fresh real event loop and
-returns jobs per second of CPU time of the event-loop thread (``time.thread_time``): on a
-shared machine a wall-clock timer also counts the time other processes held the CPU, which
-punishes the longer-running variant. Numbers still vary from run to run; compare ratios.
+Used by ``benchmarks/bench_jobs.py`` and the notebook's "measure it" cell. Each variant runs
+``n`` no-op coroutine jobs through ``workers`` worker tasks on a fresh real event loop, timed
+from the first enqueue until every job is done, and each is read on two clocks in the same
+run: CPU seconds of the event-loop thread (``time.thread_time``), the headline figure, since on
+a shared machine a wall-clock timer also counts the time other processes held the CPU (which
+punishes the longer-running variant), and wall-clock seconds (``time.perf_counter``) beside
+it. Numbers still vary from run to run; compare ratios.
 """
 
 from __future__ import annotations
@@ -14,72 +16,89 @@ import gc
 import itertools
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import NamedTuple
 
 from tarento_lib.jobs.queue import JobQueue
 from tarento_lib.jobs.virtual import run_fresh
 
-__all__ = ["noop", "jobqueue_rate", "bare_rate", "polling_rate", "compare"]
+__all__ = ["noop", "Timing", "time_jobqueue", "time_bare", "time_polling", "jobqueue_rate", "bare_rate", "polling_rate", "measure", "compare", "VARIANTS"]
 
 
 async def noop() -> None:
     return None
 
 
-_clock = time.thread_time  # CPU seconds of this thread: what the loop itself spent
+class Timing(NamedTuple):
+    """Seconds one variant took for its ``n`` jobs, on both clocks."""
+
+    cpu: float  # time.thread_time: what the loop's own thread spent
+    wall: float  # time.perf_counter
 
 
-def _timed(main: Callable[[], object]) -> float:
+def _now() -> Timing:
+    return Timing(time.thread_time(), time.perf_counter())
+
+
+def _since(start: Timing) -> Timing:
+    cpu, wall = time.thread_time(), time.perf_counter()
+    return Timing(cpu - start.cpu, wall - start.wall)
+
+
+def _timed(main: Callable[[], Awaitable[Timing]]) -> Timing:
     """Run the async ``main`` on a fresh loop after a full collection (each variant starts from a clean heap)."""
     gc.collect()
-    return run_fresh(main)  # type: ignore[arg-type]
+    return run_fresh(main)
 
 
-def jobqueue_rate(n: int, workers: int = 4) -> float:
-    async def main() -> float:
+def time_jobqueue(n: int, workers: int = 4) -> Timing:
+    async def main() -> Timing:
         queue = JobQueue(workers, max_size=n)
         await queue.start()
-        start = _clock()
+        start = _now()
         for _ in range(n):
             await queue.enqueue(noop)
         await queue.stop(graceful=True)
-        return _clock() - start
+        elapsed = _since(start)
+        if queue.stats()["completed"] != n:
+            raise RuntimeError(f"JobQueue completed {queue.stats()['completed']} of {n} jobs")
+        return elapsed
 
-    return n / _timed(main)
+    return _timed(main)
 
 
-def bare_rate(n: int, workers: int = 4) -> float:
+def time_bare(n: int, workers: int = 4) -> Timing:
     """The floor: ``(priority, sequence, func)`` tuples, workers that await ``get()``."""
 
-    async def main() -> float:
-        queue: asyncio.PriorityQueue[tuple[int, int, Callable[[], object]]] = asyncio.PriorityQueue()
+    async def main() -> Timing:
+        queue: asyncio.PriorityQueue[tuple[int, int, Callable[[], Awaitable[None]]]] = asyncio.PriorityQueue()
 
         async def worker() -> None:
             while True:
                 _, _, func = await queue.get()
-                await func()  # type: ignore[misc]
+                await func()
                 queue.task_done()
 
         tasks = [asyncio.create_task(worker()) for _ in range(workers)]
         seq = itertools.count()
-        start = _clock()
+        start = _now()
         for _ in range(n):
             queue.put_nowait((-5, next(seq), noop))
         await queue.join()
-        elapsed = _clock() - start
+        elapsed = _since(start)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         return elapsed
 
-    return n / _timed(main)
+    return _timed(main)
 
 
-def polling_rate(n: int, workers: int = 4, poll: float = 1.0) -> float:
+def time_polling(n: int, workers: int = 4, poll: float = 1.0) -> Timing:
     """The typical answer's worker: ``wait_for(get(), timeout)`` in a loop, to notice a stop flag."""
 
-    async def main() -> float:
-        queue: asyncio.PriorityQueue[tuple[int, int, Callable[[], object]]] = asyncio.PriorityQueue()
+    async def main() -> Timing:
+        queue: asyncio.PriorityQueue[tuple[int, int, Callable[[], Awaitable[None]]]] = asyncio.PriorityQueue()
         running = True
 
         async def worker() -> None:
@@ -88,30 +107,60 @@ def polling_rate(n: int, workers: int = 4, poll: float = 1.0) -> float:
                     _, _, func = await asyncio.wait_for(queue.get(), timeout=poll)
                 except TimeoutError:
                     continue
-                await func()  # type: ignore[misc]
+                await func()
                 queue.task_done()
 
         tasks = [asyncio.create_task(worker()) for _ in range(workers)]
         seq = itertools.count()
-        start = _clock()
+        start = _now()
         for _ in range(n):
             await queue.put((-5, next(seq), noop))
         await queue.join()
-        elapsed = _clock() - start
+        elapsed = _since(start)
         running = False
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         return elapsed
 
-    return n / _timed(main)
+    return _timed(main)
+
+
+VARIANTS: dict[str, Callable[[int, int], Timing]] = {
+    "JobQueue": time_jobqueue, "bare PriorityQueue": time_bare, "polling wait_for": time_polling,
+}
+
+
+def jobqueue_rate(n: int, workers: int = 4) -> float:
+    """JobQueue's no-op jobs per CPU second."""
+    return n / time_jobqueue(n, workers).cpu
+
+
+def bare_rate(n: int, workers: int = 4) -> float:
+    """A bare ``asyncio.PriorityQueue``'s no-op jobs per CPU second."""
+    return n / time_bare(n, workers).cpu
+
+
+def polling_rate(n: int, workers: int = 4, poll: float = 1.0) -> float:
+    """The polling worker loop's no-op jobs per CPU second."""
+    return n / time_polling(n, workers, poll).cpu
+
+
+def measure(n: int = 20_000, rounds: int = 5, workers: int = 4) -> dict[str, dict[str, float]]:
+    """Median jobs/s of each variant over interleaved rounds (one round runs all three), per clock.
+
+    Returns ``{"cpu": {variant: rate}, "wall": {variant: rate}}``, both read from the same runs.
+    """
+    samples: dict[str, list[Timing]] = {name: [] for name in VARIANTS}
+    for _ in range(rounds):
+        for name, run in VARIANTS.items():
+            samples[name].append(run(n, workers))
+    return {
+        clock: {name: statistics.median(n / getattr(t, clock) for t in timings) for name, timings in samples.items()}
+        for clock in Timing._fields
+    }
 
 
 def compare(n: int = 20_000, rounds: int = 5, workers: int = 4) -> dict[str, float]:
-    """Median jobs/s of each variant over interleaved rounds (one round runs all three)."""
-    runners = {"JobQueue": jobqueue_rate, "bare PriorityQueue": bare_rate, "polling wait_for": polling_rate}
-    samples: dict[str, list[float]] = {name: [] for name in runners}
-    for _ in range(rounds):
-        for name, runner in runners.items():
-            samples[name].append(runner(n, workers))
-    return {name: statistics.median(values) for name, values in samples.items()}
+    """Median jobs per CPU second of each variant over interleaved rounds."""
+    return measure(n, rounds, workers)["cpu"]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-__all__ = ["JobStatus", "TERMINAL", "Attempt", "Job", "JobInfo", "ExponentialBackoff", "is_async_callable"]
+__all__ = ["JobStatus", "TERMINAL", "Attempt", "Job", "new_job", "JobInfo", "ExponentialBackoff", "is_async_callable"]
 
 
 class JobStatus(enum.StrEnum):
@@ -26,6 +26,8 @@ class JobStatus(enum.StrEnum):
 
 
 TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
+# an enum member lookup costs a little every time; new_job runs once per job
+_PENDING, _COMPLETED = JobStatus.PENDING, JobStatus.COMPLETED
 
 
 class Attempt(NamedTuple):
@@ -41,35 +43,40 @@ class Attempt(NamedTuple):
 class Job:
     """The queue's record of one job (mutable; read it through :class:`JobInfo`).
 
-    A slotted class with a hand-written ``__init__``: creating a record is on every job's path.
+    A record is made for every job, so it is slotted and built by :func:`new_job` rather than
+    by a class call with a Python ``__init__`` (which costs more than the stores themselves).
+    Slots that only some jobs ever use stay unset until written: ``worker`` and ``last_start``
+    (from its first attempt on), ``retry_handle`` (while it waits out a backoff), ``error``
+    (after a failed attempt), ``result`` and ``finished_at`` (when it ends). Code that may meet a
+    record before then reads them with ``getattr(job, name, None)``.
+
+    ``history`` holds one ``(worker, start, end, outcome)`` span per attempt, except the span of
+    a successful last attempt: that one is ``(worker, last_start, finished_at, "ok")`` and
+    :meth:`spans` adds it, so the common one-attempt job allocates no span at all.
     """
 
     __slots__ = (
         "id", "func", "args", "kwargs", "priority", "max_retries", "timeout", "is_async", "enqueued_at",
-        "status", "attempts", "result", "error", "started_at", "finished_at", "worker", "history",
-        "holds_slot", "cancel_requested", "task", "retry_handle", "waiters",
+        "status", "attempts", "history", "worker", "last_start", "result", "error", "finished_at", "retry_handle",
     )
-
-    def __init__(
-        self, id: str, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], priority: int,  # noqa: A002
-        max_retries: int, timeout: float | None, is_async: bool, enqueued_at: float,
-    ) -> None:
-        self.id, self.func, self.args, self.kwargs = id, func, args, kwargs
-        self.priority, self.max_retries, self.timeout = priority, max_retries, timeout
-        self.is_async, self.enqueued_at = is_async, enqueued_at
-        self.status: JobStatus = JobStatus.PENDING
-        self.attempts = 0
-        self.result: Any = None
-        self.error: BaseException | None = None
-        self.started_at: float | None = None
-        self.finished_at: float | None = None
-        self.worker: str | None = None
-        self.history: tuple[tuple[str, float, float, str], ...] = ()  # (worker, start, end, outcome) per attempt
-        self.holds_slot = True  # counts against max_size until a worker takes it
-        self.cancel_requested = False
-        self.task: Any = None  # the worker task running it, while it runs
-        self.retry_handle: Any = None  # the timer that re-queues it, while it waits out a backoff
-        self.waiters: list[Any] | None = None  # futures of result() callers, created on first use
+    id: str
+    func: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    priority: int
+    max_retries: int
+    timeout: float | None
+    is_async: bool
+    enqueued_at: float
+    status: JobStatus
+    attempts: int
+    history: tuple[tuple[str, float, float, str], ...]
+    worker: str  # the worker of its latest attempt
+    last_start: float  # when its latest attempt started
+    result: Any
+    error: BaseException | None
+    finished_at: float
+    retry_handle: Any  # the timer that re-queues it, while it waits out a backoff
 
     def __repr__(self) -> str:
         return f"Job({self.id!r}, {self.name}, status={self.status.value!r}, attempts={self.attempts})"
@@ -78,13 +85,46 @@ class Job:
     def name(self) -> str:
         return getattr(self.func, "__qualname__", type(self.func).__name__)
 
+    @property
+    def started_at(self) -> float | None:
+        """When its first attempt started (None before that)."""
+        return self.history[0][1] if self.history else getattr(self, "last_start", None)
+
+    def spans(self) -> tuple[tuple[str, float, float, str], ...]:
+        """``(worker, start, end, outcome)`` for every finished attempt."""
+        if self.status is _COMPLETED:
+            return (*self.history, (self.worker, self.last_start, self.finished_at, "ok"))
+        return self.history
+
     def info(self) -> JobInfo:
-        error = None if self.error is None else f"{type(self.error).__name__}: {self.error}"
+        error = getattr(self, "error", None)
         return JobInfo(
             id=self.id, name=self.name, status=self.status, priority=self.priority, attempts=self.attempts,
             max_retries=self.max_retries, enqueued_at=self.enqueued_at, started_at=self.started_at,
-            finished_at=self.finished_at, result=self.result, error=error,
+            finished_at=getattr(self, "finished_at", None), result=getattr(self, "result", None),
+            error=None if error is None else f"{type(error).__name__}: {error}",
         )
+
+
+def new_job(
+    id: str, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], priority: int,  # noqa: A002
+    max_retries: int, timeout: float | None, is_async: bool, enqueued_at: float,
+) -> Job:
+    """A pending job that has not run yet."""
+    job = Job()
+    job.id = id
+    job.func = func
+    job.args = args
+    job.kwargs = kwargs
+    job.priority = priority
+    job.max_retries = max_retries
+    job.timeout = timeout
+    job.is_async = is_async
+    job.enqueued_at = enqueued_at
+    job.status = _PENDING
+    job.attempts = 0
+    job.history = ()
+    return job
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,20 +1,29 @@
 """An asyncio priority job queue with a worker pool, retries, timeouts and cancellation.
 
-Design in one paragraph: a heap of ``(-priority, sequence, job)`` entries (the sequence number
-breaks ties, so equal priorities run first-in first-out and two jobs are never compared);
-``workers`` tasks take entries off it, and an idle worker parks on a future that the next push
-resolves (a plain ``heapq`` list: ``asyncio.PriorityQueue``'s ``join``/``task_done`` bookkeeping
-is not needed here, and skipping it makes every job cheaper). A failed attempt is re-queued later by a loop timer, so
-a job waiting out its backoff holds no worker. Cancelling a queued job marks it; the worker
-that later pops it skips it. Every job ends in exactly one terminal state, set in one place
-(:meth:`JobQueue._finish`).
+Design in one paragraph: priorities are the ten integers 1..10, so instead of a heap the queue
+keeps one FIFO lane (a ``deque``) per priority and a bitmask of the lanes that hold jobs; a
+worker takes the first job of the highest non-empty lane (``mask.bit_length() - 1``). Equal
+priorities run first-in first-out, nothing is ever compared, and taking or adding a job costs
+the same however long the queue is. ``workers`` tasks serve the lanes; an idle worker parks
+on a future that the next push resolves. A failed attempt is re-queued later by a loop timer
+(to the back of its lane), so a job waiting out its backoff holds no worker. Cancelling a
+queued job marks it; the worker that later takes it skips it. Every job ends in exactly one
+terminal state: :meth:`JobQueue._finish` sets it, except for the common case of a successful
+attempt, which :meth:`JobQueue._succeeded` completes inline.
+
+The per-job path is kept short on purpose, since it is all that separates the queue from a bare
+``asyncio.PriorityQueue`` (``benchmarks/bench_jobs.py``): a coroutine job without a timeout runs
+straight in the worker's loop (no extra coroutine frame, no timeout machinery), a job record is
+a slotted object built without an ``__init__`` call, ids come from a counter, a successful
+attempt's timeline span is derived rather than stored, only terminal and retrying jobs are
+counted (the rest is derived when ``stats()`` is asked), and nothing per job is allocated for
+``result()`` waiters unless someone waits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import heapq
 import inspect
 import itertools
 import time
@@ -27,7 +36,7 @@ from typing import Any, Literal
 from tarento_lib.clock import Clock, validate_seconds
 from tarento_lib.jobs.capacity import Capacity
 from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClosedError
-from tarento_lib.jobs.model import TERMINAL, Attempt, ExponentialBackoff, Job, JobInfo, JobStatus, is_async_callable
+from tarento_lib.jobs.model import TERMINAL, Attempt, ExponentialBackoff, Job, JobInfo, JobStatus, is_async_callable, new_job
 from tarento_lib.jobs.virtual import LoopClock
 
 __all__ = ["JobQueue", "MIN_PRIORITY", "MAX_PRIORITY"]
@@ -37,6 +46,9 @@ MIN_PRIORITY, MAX_PRIORITY = 1, 10
 _PENDING, _RETRYING, _RUNNING = JobStatus.PENDING, JobStatus.RETRYING, JobStatus.RUNNING
 _COMPLETED, _FAILED, _CANCELLED = JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED
 _Coroutine = types.CoroutineType
+# Shared by every job enqueued without keyword arguments, and never mutated: a record that keeps
+# its own empty dict would add one more object per job for the garbage collector to count.
+_NO_KWARGS: dict[str, Any] = {}
 
 
 def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
@@ -83,21 +95,25 @@ class JobQueue:
         self._now: Callable[[], float] = self._clock.now  # start() swaps in loop.time when no clock is given
         self._executor = executor
         self._keep = _check_int("keep_finished", keep_finished, 0)
-        self._heap: list[tuple[int, int, Job]] = []  # (-priority, sequence, job)
-        self._idle: deque[asyncio.Future[None]] = deque()  # workers waiting for the heap to fill
+        self._lanes: list[deque[Job]] = [deque() for _ in range(MAX_PRIORITY + 1)]  # one FIFO per priority
+        self._ready = 0  # bit p is set while lane p holds jobs
+        self._idle: deque[asyncio.Future[None]] = deque()  # parked workers, waiting for a job
         self._jobs: dict[str, Job] = {}
         self._finished: deque[str] = deque()
-        self._seq = itertools.count()
         self._ids = itertools.count(1)
         self._capacity = Capacity(self.max_size, on_full, self._enqueue_timeout)
+        self._result_waiters: dict[str, list[asyncio.Future[None]]] = {}  # job id -> result() callers
         self._idle_waiters: list[asyncio.Future[None]] = []
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._busy: set[str] = set()
         self._state: Literal["new", "running", "stopping", "stopped"] = "new"
-        self._counts = dict.fromkeys(JobStatus, 0)
+        self._closed = False  # stopping or stopped: no new jobs
+        # counts by state: the terminal ones counted, the others derived (see stats())
+        self._ended = dict.fromkeys((_COMPLETED, _FAILED, _CANCELLED), 0)
+        self._retrying = 0
+        self._current: dict[str, Job] = {}  # each worker's latest job: a running job is its worker's
         self._last_func: Callable[..., Any] | None = None
         self._last_is_async = False
-        self._unfinished = self._submitted = self._retries = 0
+        self._unfinished = self._retries = 0
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -119,10 +135,10 @@ class JobQueue:
         A graceful stop that takes longer than ``timeout`` seconds falls back to a hard stop,
         which cancels whatever has not finished. Calling ``stop`` again is harmless.
         """
-        if self._state in ("stopping", "stopped"):
+        if self._closed:
             return
         was_started = self._state == "running"
-        self._state = "stopping"
+        self._state, self._closed = "stopping", True
         self._capacity.wake(everyone=True)
         if graceful and was_started:
             try:
@@ -133,9 +149,8 @@ class JobQueue:
         for job in [j for j in self._jobs.values() if j.status not in TERMINAL]:
             self.cancel(job.id)
         self._state = "stopped"
-        for name, task in self._tasks.items():
-            if name not in self._busy:
-                task.cancel()
+        while self._idle:  # parked workers leave at once; busy ones after their (cancelled) attempt
+            self._idle.popleft().cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
 
     async def __aenter__(self) -> JobQueue:
@@ -166,29 +181,31 @@ class JobQueue:
 
         Raises QueueFullError (nothing registered) or QueueClosedError after ``stop``.
         """
-        if not callable(func):
-            raise TypeError(f"func must be callable, got {type(func).__name__}")
+        if func is not self._last_func:  # most producers enqueue the same few functions over and over
+            if not callable(func):
+                raise TypeError(f"func must be callable, got {type(func).__name__}")
+            self._last_func, self._last_is_async = func, is_async_callable(func)
+        is_async = self._last_is_async
         if type(priority) is not int or not MIN_PRIORITY <= priority <= MAX_PRIORITY:
             _check_int("priority", priority, MIN_PRIORITY, MAX_PRIORITY)
         if type(max_retries) is not int or max_retries < 0:
             _check_int("max_retries", max_retries, 0)
         if timeout is not None:
             timeout = validate_seconds("timeout", timeout, allow_zero=False)
-        if self._state == "stopping" or self._state == "stopped":
+        if self._closed:
             self._check_open()
         capacity = self._capacity
-        if capacity.free == 0:
+        if not capacity.free:
             await capacity.wait(self._check_open)
-        capacity.free -= 1
+        capacity.free -= 1  # given back when a worker takes the job (or it is cancelled first)
         job_id = f"job-{next(self._ids)}"
-        if func is not self._last_func:  # most producers enqueue the same few functions over and over
-            self._last_func, self._last_is_async = func, is_async_callable(func)
-        job = Job(job_id, func, args, kwargs, priority, max_retries, timeout, self._last_is_async, self._now())
+        job = new_job(job_id, func, args, kwargs or _NO_KWARGS, priority, max_retries, timeout, is_async, self._now())
         self._jobs[job_id] = job
-        self._counts[_PENDING] += 1
-        self._submitted += 1
         self._unfinished += 1
-        self._push((-priority, next(self._seq), job))
+        self._lanes[priority].append(job)
+        self._ready |= 1 << priority
+        if self._idle:
+            self._wake_worker()
         return job_id
 
     def status(self, job_id: str) -> JobStatus:
@@ -204,9 +221,7 @@ class JobQueue:
         job = self._get(job_id)
         if job.status not in TERMINAL:
             waiter = asyncio.get_running_loop().create_future()
-            if job.waiters is None:
-                job.waiters = []
-            job.waiters.append(waiter)
+            self._result_waiters.setdefault(job.id, []).append(waiter)
             await waiter
         if job.status is _FAILED:
             raise JobFailedError(job.id, job.attempts, job.error) from job.error
@@ -221,32 +236,34 @@ class JobQueue:
         interrupted: its worker moves on at once and the thread's result is discarded.
         """
         job = self._get(job_id)
-        if job.status in TERMINAL:
+        status = job.status
+        if status in TERMINAL:
             return False
-        if job.status is _RETRYING and job.retry_handle is not None:
+        if status is _PENDING and not job.attempts:  # never taken by a worker: still holds its slot
+            self._capacity.give_back()
+        elif status is _RETRYING:
             job.retry_handle.cancel()
             job.retry_handle = None
-        if job.status is _RUNNING and job.task is not None:
-            job.cancel_requested = True
-            job.task.cancel()
-        self._release_slot(job)
         self._finish(job, _CANCELLED)
+        if status is _RUNNING:
+            self._tasks[job.worker].cancel()  # its worker sees the job cancelled and takes the cancellation back
         return True
 
     def stats(self) -> dict[str, int]:
-        """Counts by state, plus workers, capacity and retries so far."""
-        counts = self._counts
+        """Counts by state, plus workers, capacity and retries so far (a busy worker is one running a job)."""
+        ended = self._ended
+        running = sum(job.status is _RUNNING and job.worker == name for name, job in self._current.items())
         return {
-            "workers": self.workers, "busy_workers": len(self._busy), "max_size": self.max_size,
-            "free_slots": self._capacity.free, "submitted": self._submitted, "retries": self._retries,
-            "queued": counts[_PENDING], "retrying": counts[_RETRYING],
-            "running": counts[_RUNNING], "completed": counts[_COMPLETED],
-            "failed": counts[_FAILED], "cancelled": counts[_CANCELLED],
+            "workers": self.workers, "busy_workers": running, "max_size": self.max_size,
+            "free_slots": self._capacity.free, "submitted": self._unfinished + sum(ended.values()),
+            "retries": self._retries, "queued": self._unfinished - running - self._retrying,
+            "retrying": self._retrying, "running": running, "completed": ended[_COMPLETED],
+            "failed": ended[_FAILED], "cancelled": ended[_CANCELLED],
         }
 
     def timeline(self) -> list[Attempt]:
         """Every recorded attempt of the jobs still remembered, by start time: one span per attempt."""
-        spans = (Attempt(job.id, *span) for job in self._jobs.values() for span in job.history)
+        spans = (Attempt(job.id, *span) for job in self._jobs.values() for span in job.spans())
         return sorted(spans, key=lambda a: (a.start, a.worker))
 
     def __len__(self) -> int:
@@ -257,90 +274,107 @@ class JobQueue:
         return f"JobQueue(workers={self.workers}, max_size={self.max_size}, state={self._state!r}, unfinished={self._unfinished})"
 
     # -- workers ---------------------------------------------------------------------------
-    def _push(self, entry: tuple[int, int, Job]) -> None:
-        heapq.heappush(self._heap, entry)
-        while self._idle:  # wake one idle worker (skipping any cancelled while waiting)
+    def _push(self, job: Job) -> None:
+        self._lanes[job.priority].append(job)
+        self._ready |= 1 << job.priority
+        if self._idle:
+            self._wake_worker()
+
+    def _wake_worker(self) -> None:
+        while self._idle:  # wake one parked worker
             waiter = self._idle.popleft()
             if not waiter.done():
                 waiter.set_result(None)
                 return
 
     async def _worker(self, name: str) -> None:
-        heap, idle, task = self._heap, self._idle, asyncio.current_task()
-        loop = asyncio.get_running_loop()
+        lanes, loop = self._lanes, asyncio.get_running_loop()
+        inline = type(self)._attempt is JobQueue._attempt  # a subclass's own _attempt runs every job
         while True:
-            if not heap:
+            ready = self._ready
+            if not ready:  # park until the next push (or stop()) resolves the future
+                if self._state == "stopped":
+                    return
                 waiter = loop.create_future()
-                idle.append(waiter)
+                self._idle.append(waiter)
                 await waiter
                 continue
-            _, _, job = heapq.heappop(heap)
+            priority = ready.bit_length() - 1  # the highest lane that holds jobs
+            lane = lanes[priority]
+            job = lane.popleft()
+            if not lane:
+                self._ready = ready ^ (1 << priority)
             if job.status is not _PENDING:
-                continue  # cancelled while it waited in the heap
-            self._busy.add(name)
+                continue  # cancelled while it waited in its lane
+            if not inline or job.timeout is not None or not job.is_async:
+                await self._attempt(job, name)
+                continue
+            # the common case, a coroutine function without a timeout: _attempt's body without its frame
+            self._begin(job, name)
             try:
-                await self._attempt(job, name, task)
-            finally:
-                self._busy.discard(name)
-            if self._state == "stopped":
-                return
-
-    async def _attempt(self, job: Job, worker: str, task: asyncio.Task[None] | None = None) -> None:
-        """Run one attempt of ``job`` on ``worker``: the only place a job's code is called."""
-        start = self._begin(job, worker, task)
-        outcome, value, error = "ok", None, None
-        try:
-            if job.is_async and job.timeout is None:  # the common case, without another coroutine frame
                 value = job.func(*job.args, **job.kwargs)
-                value = await value if type(value) is _Coroutine else await self._settle(value)
+                value = await value if type(value) is _Coroutine else await _settle(value)
+            except BaseException as exc:  # noqa: BLE001 - _failed re-raises what is not the job's
+                self._failed(job, exc)
             else:
-                value = await self._call(job)
-        except asyncio.CancelledError:
-            if not job.cancel_requested:
-                self._abandon(job, worker, start)
-                raise  # the worker itself is being cancelled (event loop shutting down)
-            outcome = "cancelled"
-        except TimeoutError as exc:
-            outcome, error = "timeout", exc
-        except Exception as exc:
-            outcome, error = "error", exc
-        finally:
-            job.task = None
-        self._end(job, worker, start, outcome, value, error)
+                self._succeeded(job, value)
 
-    def _begin(self, job: Job, worker: str, task: asyncio.Task[None] | None) -> float:
-        if job.holds_slot:  # inline give_back(): this runs once per job
-            job.holds_slot = False
+    async def _attempt(self, job: Job, worker: str) -> None:
+        """Run one attempt of ``job`` on ``worker`` (``_worker`` runs the common case the same way, inline)."""
+        self._begin(job, worker)
+        try:
+            value = await self._call(job)
+        except BaseException as exc:  # noqa: BLE001 - _failed re-raises what is not the job's
+            self._failed(job, exc)
+        else:
+            self._succeeded(job, value)
+
+    def _begin(self, job: Job, worker: str) -> None:
+        if not job.attempts:  # its first attempt: the job leaves the waiting room
             capacity = self._capacity
             capacity.free += 1
             if capacity.waiters:
                 capacity.wake()
-        counts = self._counts
-        counts[_PENDING] -= 1  # the worker only starts pending jobs
-        counts[_RUNNING] += 1
+        self._current[worker] = job
         job.status = _RUNNING
         job.attempts += 1
         job.worker = worker
-        job.task = task or asyncio.current_task()
-        start = self._now()
-        if job.started_at is None:
-            job.started_at = start
-        return start
+        job.last_start = self._now()
 
-    def _end(self, job: Job, worker: str, start: float, outcome: str, value: Any, error: BaseException | None) -> None:
-        if job.cancel_requested:
-            asyncio.current_task().uncancel()  # type: ignore[union-attr]  # ours: taken back once handled
-            outcome = "cancelled"
+    def _succeeded(self, job: Job, value: Any) -> None:
+        """:meth:`_finish` for a completed job, inlined: this runs once per job."""
         end = self._now()
-        job.history += ((worker, start, end, outcome),)  # raw tuples here; timeline() makes Attempts
-        if job.status is not _RUNNING:
-            return  # cancelled while it ran: already finished by cancel()
-        if outcome == "ok":
-            self._finish(job, _COMPLETED, value, None, end)
-        elif job.attempts <= job.max_retries:
-            self._schedule_retry(job, error)
+        if job.status is not _RUNNING:  # cancel() finished it while it ran, and the job swallowed the cancellation
+            self._cancelled_while_running(job, end)
+            return
+        job.status = _COMPLETED  # no span appended: Job.spans() derives a successful last attempt's
+        self._ended[_COMPLETED] += 1
+        job.result = value
+        job.finished_at = end
+        self._unfinished -= 1
+        self._after_finish(job.id)
+
+    def _failed(self, job: Job, exc: BaseException) -> None:
+        """Classify a failed attempt; re-raise what was not the job's own failure."""
+        end = self._now()
+        if not isinstance(exc, (Exception, asyncio.CancelledError)):
+            raise exc  # KeyboardInterrupt, SystemExit: not a job failure
+        if job.status is not _RUNNING:  # cancel() finished it while it ran
+            self._cancelled_while_running(job, end)
+        elif isinstance(exc, asyncio.CancelledError):  # the worker itself is being cancelled (loop shutting down)
+            job.history += ((job.worker, job.last_start, end, "cancelled"),)
+            self._finish(job, _CANCELLED, when=end)
+            raise exc
         else:
-            self._finish(job, _FAILED, error=error)
+            job.history += ((job.worker, job.last_start, end, "timeout" if isinstance(exc, TimeoutError) else "error"),)
+            if job.attempts <= job.max_retries:
+                self._schedule_retry(job, exc)
+            else:
+                self._finish(job, _FAILED, error=exc, when=end)
+
+    def _cancelled_while_running(self, job: Job, end: float) -> None:
+        asyncio.current_task().uncancel()  # type: ignore[union-attr]  # cancel()'s request, handled here
+        job.history += ((job.worker, job.last_start, end, "cancelled"),)
 
     async def _call(self, job: Job) -> Any:
         if job.timeout is None:
@@ -354,31 +388,22 @@ class JobQueue:
         else:
             call = functools.partial(job.func, *job.args, **job.kwargs)
             result = await asyncio.get_running_loop().run_in_executor(self._executor, call)
-        return await self._settle(result)
-
-    @staticmethod
-    async def _settle(result: Any) -> Any:
-        if inspect.isawaitable(result):  # e.g. a lambda or plain callable that returned a coroutine
-            return await result
-        return result
-
-    def _abandon(self, job: Job, worker: str, start: float) -> None:
-        job.history += ((worker, start, self._now(), "cancelled"),)
-        if job.status not in TERMINAL:
-            self._finish(job, _CANCELLED)
+        return await _settle(result)
 
     def _schedule_retry(self, job: Job, error: BaseException | None) -> None:
         job.error = error
         self._retries += 1
-        self._move(job, _RETRYING)
+        job.status = _RETRYING
+        self._retrying += 1
         delay = validate_seconds("backoff delay", self._backoff(job.attempts))
         job.retry_handle = asyncio.get_running_loop().call_later(delay, self._requeue, job)
 
     def _requeue(self, job: Job) -> None:
         job.retry_handle = None
         if job.status is _RETRYING:
-            self._move(job, _PENDING)
-            self._push((-job.priority, next(self._seq), job))
+            job.status = _PENDING
+            self._retrying -= 1
+            self._push(job)
 
     # -- bookkeeping -----------------------------------------------------------------------
     def _get(self, job_id: str) -> Job:
@@ -388,46 +413,49 @@ class JobQueue:
             raise KeyError(f"unknown job id {job_id!r} (never enqueued, or finished and forgotten)") from None
 
     def _check_open(self) -> None:
-        if self._state in ("stopping", "stopped"):
+        if self._closed:
             raise QueueClosedError(f"the queue is {self._state}; it accepts no new jobs")
-
-    def _move(self, job: Job, status: JobStatus) -> None:
-        self._counts[job.status] -= 1
-        self._counts[status] += 1
-        job.status = status
 
     def _finish(
         self, job: Job, status: JobStatus, result: Any = None, error: BaseException | None = None, when: float | None = None
     ) -> None:
+        """Move a job to a terminal state (a successful attempt does this inline, in ``_succeeded``)."""
         assert job.status not in TERMINAL, f"{job.id} finished twice"
-        counts = self._counts
-        counts[job.status] -= 1
-        counts[status] += 1
+        if job.status is _RETRYING:
+            self._retrying -= 1
+        self._ended[status] += 1
         job.status = status
         job.result = result
         if error is not None:
             job.error = error
         job.finished_at = self._now() if when is None else when
         self._unfinished -= 1
-        if job.waiters:
-            for waiter in job.waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
-            job.waiters = None
-        self._finished.append(job.id)
-        if len(self._finished) > self._keep:
-            self._forget()
-        if not self._unfinished:
-            for waiter in self._idle_waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
-            self._idle_waiters.clear()
+        self._after_finish(job.id)
 
-    def _forget(self) -> None:
-        while len(self._finished) > self._keep:
-            self._jobs.pop(self._finished.popleft(), None)
+    def _after_finish(self, job_id: str) -> None:
+        """Wake whoever waits for this job or for an idle queue; forget the oldest finished job if due."""
+        if self._result_waiters:
+            self._wake_result_waiters(job_id)
+        finished = self._finished
+        finished.append(job_id)
+        if len(finished) > self._keep:
+            self._jobs.pop(finished.popleft(), None)
+        if not self._unfinished and self._idle_waiters:
+            self._wake_idle_waiters()
 
-    def _release_slot(self, job: Job) -> None:
-        if job.holds_slot:
-            job.holds_slot = False
-            self._capacity.give_back()
+    def _wake_idle_waiters(self) -> None:
+        for waiter in self._idle_waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._idle_waiters.clear()
+
+    def _wake_result_waiters(self, job_id: str) -> None:
+        for waiter in self._result_waiters.pop(job_id, ()):
+            if not waiter.done():
+                waiter.set_result(None)
+
+
+async def _settle(result: Any) -> Any:
+    if inspect.isawaitable(result):  # e.g. a lambda or plain callable that returned a coroutine
+        return await result
+    return result

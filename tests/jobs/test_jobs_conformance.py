@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
+from collections import deque
 
 from tarento_lib.jobs import JobQueue, JobStatus
 from tarento_lib.jobs.conformance import SUITES
@@ -26,19 +26,24 @@ def test_reference_passes_every_case() -> None:
     assert len(card.results) == len(ALL) == 17
 
 
+class _Stack(deque):  # type: ignore[type-arg]
+    def append(self, item: object) -> None:
+        self.appendleft(item)
+
+
 class LifoTies(JobQueue):
-    """Breaks ties newest-first: the sequence counts down."""
+    """Breaks ties newest-first: each priority's lane is a stack."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._seq = itertools.count(0, -1)
+        self._lanes = [_Stack() for _ in self._lanes]
 
 
 class SleepsThroughBackoff(JobQueue):
     """The typical answer: the worker itself waits out the retry delay."""
 
-    async def _attempt(self, job, worker, task=None):  # type: ignore[no-untyped-def]
-        await super()._attempt(job, worker, task)
+    async def _attempt(self, job, worker):  # type: ignore[no-untyped-def]
+        await super()._attempt(job, worker)
         if job.status is JobStatus.RETRYING:
             await asyncio.sleep(self._backoff(job.attempts) + 1)
 

@@ -493,6 +493,23 @@ def test_timestamps_come_from_the_injected_clock() -> None:
     assert run_virtual(main) == (100.0, 105.0)
 
 
+def test_times_and_spans_of_a_retried_job() -> None:
+    async def main() -> tuple[list[tuple[float | None, float | None]], list[tuple[str, str, float, float, str]]]:
+        async with JobQueue(2, backoff=ExponentialBackoff(base=3)) as queue:
+            blocker = await queue.enqueue(sleep_and_log, [], "blocker", 2)
+            job = await queue.enqueue(Flaky(1), max_retries=1)
+            pending = [(queue.info(job).started_at, queue.info(job).finished_at)]
+            await queue.result(job)
+            await queue.result(blocker)
+            times = [*pending, (queue.info(job).started_at, queue.info(job).finished_at)]
+            return times, [tuple(span) for span in queue.timeline()]  # type: ignore[misc]
+
+    times, spans = run_virtual(main)
+    assert times == [(None, None), (0.0, 5.0)]  # started at its first attempt, finished after its second
+    # the failed attempt, its 3 s backoff, then the successful one (on w1 again: the worker idle longest is woken first)
+    assert spans == [("job-1", "w0", 0.0, 2.0, "ok"), ("job-2", "w1", 0.0, 1.0, "error"), ("job-2", "w1", 4.0, 5.0, "ok")]
+
+
 def test_status_is_a_string_enum_and_info_is_a_dict() -> None:
     async def main() -> dict[str, object]:
         async with JobQueue(1) as queue:

@@ -42,6 +42,10 @@ scenarios = st.fixed_dictionaries(
 )
 
 
+COUNTED = {name: name for name in ("running", "retrying", "completed", "failed", "cancelled")} | {"queued": "pending"}
+PROBES = (0.25, 0.75, 1.25, 2, 3.5, 5, 8, 13)  # virtual seconds at which play() compares stats() with a recount
+
+
 def play(scenario: dict) -> dict:
     """Run one scenario; return what every job did."""
 
@@ -79,8 +83,19 @@ def play(scenario: dict) -> dict:
             if i in ids and queue.cancel(ids[i]):
                 cancelled_at[i] = (loop.time(), runs.get(i, 0))
 
+        def probe() -> None:  # stats() derives some counts: compare them with a recount of every job
+            statuses = [str(queue.status(job_id)) for job_id in ids.values()]
+            recount = {name: statuses.count(status) for name, status in COUNTED.items()}
+            stats = queue.stats()
+            probes.append(({name: stats[name] for name in COUNTED}, recount, stats["submitted"], len(statuses)))
+            busy.append(stats["running"] == stats["busy_workers"] <= stats["workers"])
+
+        probes: list[tuple[dict[str, int], dict[str, int], int, int]] = []
+        busy: list[bool] = []
         for when, i in scenario["cancels"]:
             loop.call_later(when, cancel, i)
+        for when in PROBES:
+            loop.call_later(when, probe)
         await queue.start()
         producer = asyncio.ensure_future(produce())
         await asyncio.sleep(scenario["stop_at"])
@@ -88,7 +103,9 @@ def play(scenario: dict) -> dict:
         await producer
         infos = {i: queue.info(job_id) for i, job_id in ids.items()}
         spans = [(a.job_id, a.worker, a.start, a.end, a.outcome) for a in queue.timeline()]
-        return {"infos": infos, "runs": runs, "successes": successes, "cancelled_at": cancelled_at, "stats": queue.stats(), "spans": spans}
+        probe()
+        return {"infos": infos, "runs": runs, "successes": successes, "cancelled_at": cancelled_at, "stats": queue.stats(),
+                "spans": spans, "probes": probes, "busy": busy}
 
     return run_virtual(main)
 
@@ -134,3 +151,13 @@ def test_workers_run_one_attempt_at_a_time_and_runs_repeat_exactly(scenario: dic
     for spans in by_worker.values():
         for (_, end), (start, _) in zip(spans, spans[1:]):
             assert end <= start
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenarios)
+def test_stats_agree_with_a_recount_at_every_moment(scenario: dict) -> None:
+    out = play(scenario)
+    for counted, recount, submitted, registered in out["probes"]:
+        assert counted == recount
+        assert submitted == registered  # no job forgotten here: keep_finished is far above the job count
+    assert all(out["busy"])
