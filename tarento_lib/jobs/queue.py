@@ -33,6 +33,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any, Literal
 
+from tarento_lib._validate import require_int
 from tarento_lib.clock import Clock, validate_seconds
 from tarento_lib.jobs.capacity import Capacity
 from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClosedError
@@ -49,15 +50,6 @@ _Coroutine = types.CoroutineType
 # Shared by every job enqueued without keyword arguments, and never mutated: a record that keeps
 # its own empty dict would add one more object per job for the garbage collector to count.
 _NO_KWARGS: dict[str, Any] = {}
-
-
-def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < low or (high is not None and value > high):
-        allowed = f"in {low}..{high}" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return value
 
 
 class JobQueue:
@@ -83,8 +75,8 @@ class JobQueue:
         executor: Executor | None = None,
         keep_finished: int = 10_000,
     ) -> None:
-        self.workers = _check_int("workers", workers, 1, 10_000)
-        self.max_size = _check_int("max_size", max_size, 1)
+        self.workers = require_int(workers, "workers", maximum=10_000)
+        self.max_size = require_int(max_size, "max_size")
         if on_full not in ("raise", "wait"):
             raise ValueError(f"on_full must be 'raise' or 'wait', got {on_full!r}")
         self._enqueue_timeout = None if enqueue_timeout is None else validate_seconds("enqueue_timeout", enqueue_timeout)
@@ -94,7 +86,7 @@ class JobQueue:
         self._clock: Clock = clock if clock is not None else LoopClock()
         self._now: Callable[[], float] = self._clock.now  # start() swaps in loop.time when no clock is given
         self._executor = executor
-        self._keep = _check_int("keep_finished", keep_finished, 0)
+        self._keep = require_int(keep_finished, "keep_finished", minimum=0)
         self._lanes: list[deque[Job]] = [deque() for _ in range(MAX_PRIORITY + 1)]  # one FIFO per priority
         self._ready = 0  # bit p is set while lane p holds jobs
         self._idle: deque[asyncio.Future[None]] = deque()  # parked workers, waiting for a job
@@ -187,9 +179,9 @@ class JobQueue:
             self._last_func, self._last_is_async = func, is_async_callable(func)
         is_async = self._last_is_async
         if type(priority) is not int or not MIN_PRIORITY <= priority <= MAX_PRIORITY:
-            _check_int("priority", priority, MIN_PRIORITY, MAX_PRIORITY)
+            require_int(priority, "priority", minimum=MIN_PRIORITY, maximum=MAX_PRIORITY)
         if type(max_retries) is not int or max_retries < 0:
-            _check_int("max_retries", max_retries, 0)
+            require_int(max_retries, "max_retries", minimum=0)
         if timeout is not None:
             timeout = validate_seconds("timeout", timeout, allow_zero=False)
         if self._closed:
