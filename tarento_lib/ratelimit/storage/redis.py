@@ -9,9 +9,6 @@ Several app instances each have their own monotonic clock, so production should 
 
 from __future__ import annotations
 
-import itertools
-import os
-import secrets
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import NoScriptError, RedisError
@@ -41,16 +38,13 @@ class RedisStore:
         self.client = client
         self.time_source = time_source
         self._shas: dict[str, str] = {}
-        # Unique request ids without a round trip: a per-store random tag plus a counter.
-        self._tag = f"{os.getpid():08x}.{secrets.token_hex(4)}."  # fixed width: same length in every process
-        self._seq = itertools.count()
 
     def supports(self, strategy: str) -> bool:
         return strategy in SCRIPTS
 
     def decide(self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool) -> Decision:
         when = "" if self.time_source == "server" else now
-        args = (when, cost, 1 if consume else 0, *limiter.script_args(), self._tag + str(next(self._seq)))
+        args = (when, cost, 1 if consume else 0, *limiter.script_args())
         allowed, remaining, retry, reset = self._run(limiter.name, key, args)
         return Decision(allowed == 1, limiter.limit, int(remaining), float(retry), float(reset))
 

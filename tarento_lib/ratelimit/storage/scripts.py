@@ -1,8 +1,7 @@
 """The Lua twin of every strategy's Python ``step``: same arithmetic, run atomically inside Redis.
 
 Calling convention: ``KEYS[1]`` is the key; ``ARGV`` is ``now`` (``''`` = use the server's
-``TIME``), ``cost``, ``consume`` (``'1'``/``'0'``), the strategy's parameters, then a request id
-that is unique across processes (the sliding log uses it to make sorted-set members distinct).
+``TIME``), ``cost``, ``consume`` (``'1'``/``'0'``), then the strategy's parameters.
 Each script answers ``{allowed, remaining, retry_after, reset_after}``; the two durations are
 strings because Redis truncates Lua numbers to integers. Only an admitted request writes, and
 every write sets an expiry (when the state is back to fresh, plus one second of slack, because
@@ -12,7 +11,18 @@ keys disappear by themselves.
 
 from __future__ import annotations
 
-__all__ = ["SCRIPTS"]
+__all__ = ["SCRIPTS", "LOG_FIELD", "read_log"]
+
+#: Bytes per entry of a sliding log stored in Redis (see ``_SLIDING_LOG``).
+LOG_FIELD = 24
+
+
+def read_log(raw: bytes | str | None) -> list[float]:
+    """The admission times a sliding-log value holds (the string the script GETs), oldest first."""
+    if raw is None:
+        return []
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    return [float(text[i:i + LOG_FIELD]) for i in range(0, len(text), LOG_FIELD)]
 
 _PROLOGUE = """
 local now
@@ -47,34 +57,41 @@ redis.call('SET', KEYS[1], f(index) .. ' ' .. count, 'PX', px(reset))
 return {1, limit - count, '0', shown}
 """
 
-# One sorted-set member per admitted unit: score = time, member = request id (never the time alone).
+# The log is one string value: the admitted units' times, oldest first, each a fixed-width
+# 24-byte field ('%24.17g': exact, since 17 significant digits round-trip a double). GET reads it,
+# a binary search finds the first live entry, and only an admission writes (SET ... PX): two
+# redis.call per admission, one per refusal or peek. A sorted set would need four
+# (ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE). At most `limit` fields are ever stored: O(limit).
 _SLIDING_LOG = """
-local limit, window, rid = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
--- Trim, then count: ZREMRANGEBYSCORE stops at the first live entry and ZCARD is O(1), whereas
--- ZCOUNT would parse every score of a small (listpack) set on every call.
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', f(now - window + EPS))
-local count = redis.call('ZCARD', KEYS[1])
-if count + cost > limit then
-  local k = count + cost - limit - 1  -- the entry that must leave first; then the newest
-  local first = redis.call('ZRANGE', KEYS[1], k, k, 'WITHSCORES')
-  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-  return {0, limit - count, f(tonumber(first[2]) + window - now), f(tonumber(newest[2]) + window - now)}
+local limit, window = tonumber(ARGV[4]), tonumber(ARGV[5])
+local W = 24
+local log = redis.pcall('GET', KEYS[1])  -- a sorted set left by an older version reads as empty
+if type(log) ~= 'string' then log = '' end
+local n = #log / W
+local function at(i) return tonumber(string.sub(log, i * W - W + 1, i * W)) end  -- i-th entry, 1-based
+local function after(t, lo)  -- the first index >= lo whose entry is > t (n + 1 if none)
+  local hi = n + 1
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if at(mid) <= t then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
+local live = after(now - window + EPS, 1)  -- entries live..n are still in the window
+local count = n - live + 1
+if count + cost > limit then  -- wait for the entry that must leave first; reset when the newest has
+  return {0, limit - count, f(at(live + count + cost - limit - 1) + window - now), f(at(n) + window - now)}
 end
 if not consume then
   local reset = 0
-  if count > 0 then
-    local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-    reset = tonumber(newest[2]) + window - now
-  end
+  if count > 0 then reset = at(n) + window - now end
   return {1, limit - count, '0', f(reset)}
 end
-local members = {}
-for i = 1, cost do
-  members[#members + 1] = f(now)
-  members[#members + 1] = rid .. ':' .. i
-end
-redis.call('ZADD', KEYS[1], unpack(members))
-redis.call('PEXPIRE', KEYS[1], px(window))
+local entries = string.rep(string.format('%24.17g', now), cost)
+local cut = n + 1  -- times arrive in order, so the new entries go last, unless a clock went back
+if count > 0 and at(n) > now then cut = after(now, live) end
+log = string.sub(log, live * W - W + 1, cut * W - W) .. entries .. string.sub(log, cut * W - W + 1)
+redis.call('SET', KEYS[1], log, 'PX', px(window))
 return {1, limit - count - cost, '0', f(window)}
 """
 
