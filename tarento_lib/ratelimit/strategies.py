@@ -14,7 +14,7 @@ from typing import Any
 
 from tarento_lib.clock import Clock
 from tarento_lib.ratelimit.base import RateLimiter, check_count, check_period
-from tarento_lib.ratelimit.decision import EPSILON, Decision
+from tarento_lib.ratelimit.decision import EPSILON, Decision, new_decision
 from tarento_lib.ratelimit.storage import Storage
 
 __all__ = ["FixedWindow", "SlidingLog", "SlidingWindowCounter", "TokenBucket", "LeakyBucket", "STRATEGIES"]
@@ -52,11 +52,11 @@ class FixedWindow(_Windowed):
         count = state[1] if state is not None and state[0] == index else 0
         reset = (index + 1) * window - now
         if count + cost > limit:
-            return Decision(False, limit, limit - count, reset, reset), None, 0.0
+            return new_decision((False, limit, limit - count, reset, reset, False)), None, 0.0
         if not consume:
-            return Decision(True, limit, limit - count, 0.0, reset), None, 0.0
+            return new_decision((True, limit, limit - count, 0.0, reset, False)), None, 0.0
         count += cost
-        return Decision(True, limit, limit - count, 0.0, reset), (index, count), reset
+        return new_decision((True, limit, limit - count, 0.0, reset, False)), (index, count), reset
 
 
 class SlidingLog(_Windowed):
@@ -74,15 +74,16 @@ class SlidingLog(_Windowed):
         count = len(log)
         if count + cost > limit:  # wait until enough of the oldest entries have left the window
             oldest_needed = log[count + cost - limit - 1]
-            return Decision(False, limit, limit - count, oldest_needed + window - now, log[-1] + window - now), None, 0.0
+            retry, reset = oldest_needed + window - now, log[-1] + window - now
+            return new_decision((False, limit, limit - count, retry, reset, False)), None, 0.0
         if not consume:
             reset = log[-1] + window - now if log else 0.0
-            return Decision(True, limit, limit - count, 0.0, reset), None, 0.0
+            return new_decision((True, limit, limit - count, 0.0, reset, False)), None, 0.0
         if cost == 1:
             log.append(now)
         else:
             log.extend([now] * cost)
-        return Decision(True, limit, limit - count - cost, 0.0, window), log, window
+        return new_decision((True, limit, limit - count - cost, 0.0, window, False)), log, window
 
 
 class SlidingWindowCounter(_Windowed):
@@ -106,11 +107,12 @@ class SlidingWindowCounter(_Windowed):
             return self._denied(prev, curr, used, start, now, cost), None, 0.0
         if not consume:
             reset = start + 2 * window - now if curr else (start + window - now if prev else 0.0)
-            return Decision(True, limit, max(0, math.floor(limit - used + EPSILON)), 0.0, reset), None, 0.0
+            remaining = max(0, math.floor(limit - used + EPSILON))
+            return new_decision((True, limit, remaining, 0.0, reset, False)), None, 0.0
         curr += cost
         reset = start + 2 * window - now
         remaining = max(0, math.floor(limit - (used + cost) + EPSILON))
-        return Decision(True, limit, remaining, 0.0, reset), (index, prev, curr), reset
+        return new_decision((True, limit, remaining, 0.0, reset, False)), (index, prev, curr), reset
 
     def _denied(self, prev: int, curr: int, used: float, start: float, now: float, cost: int) -> Decision:
         limit, window = self.limit, self.window
@@ -121,7 +123,7 @@ class SlidingWindowCounter(_Windowed):
             retry = start + window + (window * fade if fade > 0 else 0.0) - now
         reset = start + 2 * window - now if curr else start + window - now
         room = limit - used + EPSILON  # (conditionals, not max(): this is the hot path under overload)
-        return Decision(False, limit, math.floor(room) if room > 0 else 0, retry if retry > 0 else 0.0, reset)
+        return new_decision((False, limit, math.floor(room) if room > 0 else 0, retry if retry > 0 else 0.0, reset, False))
 
 
 class _Bucket(RateLimiter):
@@ -157,13 +159,14 @@ class TokenBucket(_Bucket):
             tokens = min(capacity, tokens + max(0.0, now - last) * rate)  # a clock behind `last` adds nothing
             last = now  # a clock that went back refills nothing, and refills from here on
         if tokens + EPSILON < cost:
-            return Decision(False, capacity, math.floor(tokens + EPSILON), (cost - tokens) / rate,
-                            (capacity - tokens) / rate), None, 0.0
+            return new_decision((False, capacity, math.floor(tokens + EPSILON), (cost - tokens) / rate,
+                                 (capacity - tokens) / rate, False)), None, 0.0
         if not consume:
-            return Decision(True, capacity, math.floor(tokens + EPSILON), 0.0, (capacity - tokens) / rate), None, 0.0
+            full = (capacity - tokens) / rate
+            return new_decision((True, capacity, math.floor(tokens + EPSILON), 0.0, full, False)), None, 0.0
         tokens = max(0.0, tokens - cost)
         full = (capacity - tokens) / rate  # after this long the bucket is full again: state can go
-        return Decision(True, capacity, math.floor(tokens + EPSILON), 0.0, full), (tokens, last), full
+        return new_decision((True, capacity, math.floor(tokens + EPSILON), 0.0, full, False)), (tokens, last), full
 
 
 class LeakyBucket(_Bucket):
@@ -181,13 +184,14 @@ class LeakyBucket(_Bucket):
             last = now  # a clock that went back refills nothing, and refills from here on
         if level + cost > capacity + EPSILON:
             room = max(0, math.floor(capacity - level + EPSILON))
-            return Decision(False, capacity, room, (level + cost - capacity) / rate, level / rate), None, 0.0
+            return new_decision((False, capacity, room, (level + cost - capacity) / rate, level / rate, False)), None, 0.0
         if not consume:
-            return Decision(True, capacity, math.floor(capacity - level + EPSILON), 0.0, level / rate), None, 0.0
+            room = math.floor(capacity - level + EPSILON)
+            return new_decision((True, capacity, room, 0.0, level / rate, False)), None, 0.0
         level += cost
         drained = level / rate
         room = max(0, math.floor(capacity - level + EPSILON))
-        return Decision(True, capacity, room, 0.0, drained), (level, last), drained
+        return new_decision((True, capacity, room, 0.0, drained, False)), (level, last), drained
 
 
 STRATEGIES: dict[str, type[RateLimiter]] = {

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import NoScriptError, RedisError
 
-from tarento_lib.ratelimit.decision import Decision
+from tarento_lib.ratelimit.decision import Decision, new_decision
 from tarento_lib.ratelimit.errors import ConfigurationError, StorageError
 from tarento_lib.ratelimit.storage.scripts import SCRIPTS
 
@@ -46,7 +46,7 @@ class RedisStore:
         when = "" if self.time_source == "server" else now
         args = (when, cost, 1 if consume else 0, *limiter.script_args())
         allowed, remaining, retry, reset = self._run(limiter.name, key, args)
-        return Decision(allowed == 1, limiter.limit, int(remaining), float(retry), float(reset))
+        return new_decision((allowed == 1, limiter.limit, remaining, float(retry), float(reset), False))
 
     def clear(self, key: str) -> None:
         try:

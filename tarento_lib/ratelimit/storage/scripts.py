@@ -77,7 +77,8 @@ local function after(t, lo)  -- the first index >= lo whose entry is > t (n + 1 
   end
   return lo
 end
-local live = after(now - window + EPS, 1)  -- entries live..n are still in the window
+local edge, live = now - window + EPS, 1  -- entries live..n are still in the window
+if n > 0 and at(1) <= edge then live = after(edge, 2) end  -- (search only when the oldest has left)
 local count = n - live + 1
 if count + cost > limit then  -- wait for the entry that must leave first; reset when the newest has
   return {0, limit - count, f(at(live + count + cost - limit - 1) + window - now), f(at(n) + window - now)}
