@@ -8,7 +8,7 @@ times are from the limiter's clock, and every comparison allows :data:`EPSILON` 
 
 from __future__ import annotations
 
-import math
+from math import floor
 from collections import deque
 from typing import Any
 
@@ -48,7 +48,7 @@ class FixedWindow(_Windowed):
 
     def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
         limit, window = self.limit, self.window
-        index = math.floor(now / window)
+        index = floor(now / window)
         count = state[1] if state is not None and state[0] == index else 0
         reset = (index + 1) * window - now
         if count + cost > limit:
@@ -94,7 +94,7 @@ class SlidingWindowCounter(_Windowed):
 
     def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
         limit, window = self.limit, self.window
-        index = math.floor(now / window)
+        index = floor(now / window)
         prev = curr = 0
         if state is not None:
             if state[0] == index:
@@ -107,11 +107,11 @@ class SlidingWindowCounter(_Windowed):
             return self._denied(prev, curr, used, start, now, cost), None, 0.0
         if not consume:
             reset = start + 2 * window - now if curr else (start + window - now if prev else 0.0)
-            remaining = max(0, math.floor(limit - used + EPSILON))
+            remaining = max(0, floor(limit - used + EPSILON))
             return new_decision((True, limit, remaining, 0.0, reset, False)), None, 0.0
         curr += cost
         reset = start + 2 * window - now
-        remaining = max(0, math.floor(limit - (used + cost) + EPSILON))
+        remaining = max(0, floor(limit - (used + cost) + EPSILON))
         return new_decision((True, limit, remaining, 0.0, reset, False)), (index, prev, curr), reset
 
     def _denied(self, prev: int, curr: int, used: float, start: float, now: float, cost: int) -> Decision:
@@ -123,7 +123,7 @@ class SlidingWindowCounter(_Windowed):
             retry = start + window + (window * fade if fade > 0 else 0.0) - now
         reset = start + 2 * window - now if curr else start + window - now
         room = limit - used + EPSILON  # (conditionals, not max(): this is the hot path under overload)
-        return new_decision((False, limit, math.floor(room) if room > 0 else 0, retry if retry > 0 else 0.0, reset, False))
+        return new_decision((False, limit, floor(room) if room > 0 else 0, retry if retry > 0 else 0.0, reset, False))
 
 
 class _Bucket(RateLimiter):
@@ -159,14 +159,14 @@ class TokenBucket(_Bucket):
             tokens = min(capacity, tokens + max(0.0, now - last) * rate)  # a clock behind `last` adds nothing
             last = now  # a clock that went back refills nothing, and refills from here on
         if tokens + EPSILON < cost:
-            return new_decision((False, capacity, math.floor(tokens + EPSILON), (cost - tokens) / rate,
+            return new_decision((False, capacity, floor(tokens + EPSILON), (cost - tokens) / rate,
                                  (capacity - tokens) / rate, False)), None, 0.0
         if not consume:
             full = (capacity - tokens) / rate
-            return new_decision((True, capacity, math.floor(tokens + EPSILON), 0.0, full, False)), None, 0.0
+            return new_decision((True, capacity, floor(tokens + EPSILON), 0.0, full, False)), None, 0.0
         tokens = max(0.0, tokens - cost)
         full = (capacity - tokens) / rate  # after this long the bucket is full again: state can go
-        return new_decision((True, capacity, math.floor(tokens + EPSILON), 0.0, full, False)), (tokens, last), full
+        return new_decision((True, capacity, floor(tokens + EPSILON), 0.0, full, False)), (tokens, last), full
 
 
 class LeakyBucket(_Bucket):
@@ -183,14 +183,14 @@ class LeakyBucket(_Bucket):
             level = max(0.0, level - max(0.0, now - last) * rate)
             last = now  # a clock that went back refills nothing, and refills from here on
         if level + cost > capacity + EPSILON:
-            room = max(0, math.floor(capacity - level + EPSILON))
+            room = max(0, floor(capacity - level + EPSILON))
             return new_decision((False, capacity, room, (level + cost - capacity) / rate, level / rate, False)), None, 0.0
         if not consume:
-            room = math.floor(capacity - level + EPSILON)
+            room = floor(capacity - level + EPSILON)
             return new_decision((True, capacity, room, 0.0, level / rate, False)), None, 0.0
         level += cost
         drained = level / rate
-        room = max(0, math.floor(capacity - level + EPSILON))
+        room = max(0, floor(capacity - level + EPSILON))
         return new_decision((True, capacity, room, 0.0, drained, False)), (level, last), drained
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["RedisStore", "TIME_SOURCES"]
 
 TIME_SOURCES = ("clock", "server")
+_ONE = (b"1", "1")  # a client built with decode_responses=True answers str
 
 
 class RedisStore:
@@ -45,8 +46,8 @@ class RedisStore:
     def decide(self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool) -> Decision:
         when = "" if self.time_source == "server" else now
         args = (when, cost, 1 if consume else 0, *limiter.script_args())
-        allowed, remaining, retry, reset = self._run(limiter.name, key, args)
-        return new_decision((allowed == 1, limiter.limit, remaining, float(retry), float(reset), False))
+        allowed, remaining, retry, reset = self._run(limiter.name, key, args).split()
+        return new_decision((allowed in _ONE, limiter.limit, int(remaining), float(retry), float(reset), False))
 
     def clear(self, key: str) -> None:
         try:

@@ -2,8 +2,9 @@
 
 Calling convention: ``KEYS[1]`` is the key; ``ARGV`` is ``now`` (``''`` = use the server's
 ``TIME``), ``cost``, ``consume`` (``'1'``/``'0'``), then the strategy's parameters.
-Each script answers ``{allowed, remaining, retry_after, reset_after}``; the two durations are
-strings because Redis truncates Lua numbers to integers. Only an admitted request writes, and
+Each script answers one string, ``"allowed remaining retry_after reset_after"`` (the durations as
+``%.17g``, so they round-trip exactly; a Lua number would reach the client truncated to an integer,
+and one string costs the server less than a four-element array). Only an admitted request writes, and
 every write sets an expiry (when the state is back to fresh, plus one second of slack, because
 Redis counts expiry in its own real time while ``now`` may come from another clock), so idle
 keys disappear by themselves.
@@ -24,6 +25,7 @@ def read_log(raw: bytes | str | None) -> list[float]:
     text = raw.decode() if isinstance(raw, bytes) else raw
     return [float(text[i:i + LOG_FIELD]) for i in range(0, len(text), LOG_FIELD)]
 
+
 _PROLOGUE = """
 local now
 if ARGV[1] == '' then
@@ -37,6 +39,9 @@ local consume = ARGV[3] == '1'
 local EPS = 1e-9
 local function f(x) return string.format('%.17g', x) end
 local function px(s) return math.ceil(s * 1000) + 1000 end  -- one second of slack: expiry is real time
+local function reply(allowed, remaining, retry_after, reset_after)  -- one string: one format, no table
+  return string.format('%d %d %.17g %.17g', allowed, remaining, retry_after, reset_after)
+end
 """
 
 _FIXED_WINDOW = """
@@ -49,12 +54,11 @@ if raw then
   if tonumber(i) == index then count = tonumber(c) end
 end
 local reset = (index + 1) * window - now
-local shown = f(reset)
-if count + cost > limit then return {0, limit - count, shown, shown} end
-if not consume then return {1, limit - count, '0', shown} end
+if count + cost > limit then return reply(0, limit - count, reset, reset) end
+if not consume then return reply(1, limit - count, 0, reset) end
 count = count + cost
 redis.call('SET', KEYS[1], f(index) .. ' ' .. count, 'PX', px(reset))
-return {1, limit - count, '0', shown}
+return reply(1, limit - count, 0, reset)
 """
 
 # The log is one string value: the admitted units' times, oldest first, each a fixed-width
@@ -81,19 +85,19 @@ local edge, live = now - window + EPS, 1  -- entries live..n are still in the wi
 if n > 0 and at(1) <= edge then live = after(edge, 2) end  -- (search only when the oldest has left)
 local count = n - live + 1
 if count + cost > limit then  -- wait for the entry that must leave first; reset when the newest has
-  return {0, limit - count, f(at(live + count + cost - limit - 1) + window - now), f(at(n) + window - now)}
+  return reply(0, limit - count, at(live + count + cost - limit - 1) + window - now, at(n) + window - now)
 end
 if not consume then
   local reset = 0
   if count > 0 then reset = at(n) + window - now end
-  return {1, limit - count, '0', f(reset)}
+  return reply(1, limit - count, 0, reset)
 end
 local entries = string.rep(string.format('%24.17g', now), cost)
 local cut = n + 1  -- times arrive in order, so the new entries go last, unless a clock went back
 if count > 0 and at(n) > now then cut = after(now, live) end
 log = string.sub(log, live * W - W + 1, cut * W - W) .. entries .. string.sub(log, cut * W - W + 1)
 redis.call('SET', KEYS[1], log, 'PX', px(window))
-return {1, limit - count - cost, '0', f(window)}
+return reply(1, limit - count - cost, 0, window)
 """
 
 _SLIDING_WINDOW_COUNTER = """
@@ -118,17 +122,17 @@ if used + cost > limit + EPS then
   end
   local reset = start + window - now
   if curr > 0 then reset = start + 2 * window - now end
-  return {0, math.max(0, math.floor(limit - used + EPS)), f(math.max(0, retry)), f(reset)}
+  return reply(0, math.max(0, math.floor(limit - used + EPS)), math.max(0, retry), reset)
 end
 if not consume then
   local reset = 0
   if curr > 0 then reset = start + 2 * window - now elseif prev > 0 then reset = start + window - now end
-  return {1, math.max(0, math.floor(limit - used + EPS)), '0', f(reset)}
+  return reply(1, math.max(0, math.floor(limit - used + EPS)), 0, reset)
 end
 curr = curr + cost
 local reset = start + 2 * window - now
 redis.call('SET', KEYS[1], f(index) .. ' ' .. prev .. ' ' .. curr, 'PX', px(reset))
-return {1, math.max(0, math.floor(limit - (used + cost) + EPS)), '0', f(reset)}
+return reply(1, math.max(0, math.floor(limit - (used + cost) + EPS)), 0, reset)
 """
 
 _TOKEN_BUCKET = """
@@ -142,13 +146,13 @@ if raw then
   last = now
 end
 if tokens + EPS < cost then
-  return {0, math.floor(tokens + EPS), f((cost - tokens) / rate), f((capacity - tokens) / rate)}
+  return reply(0, math.floor(tokens + EPS), (cost - tokens) / rate, (capacity - tokens) / rate)
 end
-if not consume then return {1, math.floor(tokens + EPS), '0', f((capacity - tokens) / rate)} end
+if not consume then return reply(1, math.floor(tokens + EPS), 0, (capacity - tokens) / rate) end
 tokens = math.max(0, tokens - cost)
 local full = (capacity - tokens) / rate
 redis.call('SET', KEYS[1], f(tokens) .. ' ' .. f(last), 'PX', px(full))
-return {1, math.floor(tokens + EPS), '0', f(full)}
+return reply(1, math.floor(tokens + EPS), 0, full)
 """
 
 _LEAKY_BUCKET = """
@@ -162,12 +166,12 @@ if raw then
   last = now
 end
 if level + cost > capacity + EPS then
-  return {0, math.max(0, math.floor(capacity - level + EPS)), f((level + cost - capacity) / rate), f(level / rate)}
+  return reply(0, math.max(0, math.floor(capacity - level + EPS)), (level + cost - capacity) / rate, level / rate)
 end
-if not consume then return {1, math.floor(capacity - level + EPS), '0', f(level / rate)} end
+if not consume then return reply(1, math.floor(capacity - level + EPS), 0, level / rate) end
 level = level + cost
 redis.call('SET', KEYS[1], f(level) .. ' ' .. f(last), 'PX', px(level / rate))
-return {1, math.max(0, math.floor(capacity - level + EPS)), '0', f(level / rate)}
+return reply(1, math.max(0, math.floor(capacity - level + EPS)), 0, level / rate)
 """
 
 SCRIPTS: dict[str, str] = {
