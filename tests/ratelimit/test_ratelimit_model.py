@@ -118,3 +118,30 @@ def test_sliding_log_on_redis_with_clocks_out_of_order(redis_backend: str, make_
         assert after == (sorted(live + [t / 1000] * cost) if decision.allowed else before)
         assert len(after) <= limit
     server.reset("k")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(gaps=st.lists(st.integers(min_value=0, max_value=400), min_size=1, max_size=120),
+       limit=st.integers(min_value=17, max_value=40), window_ms=st.integers(min_value=1000, max_value=20_000), data=st.data())
+def test_long_sliding_log_on_redis_matches_brute_force(redis_backend: str, make_store, gaps: list[int], limit: int,  # type: ignore[no-untyped-def]
+                                                       window_ms: int, data: st.DataObject) -> None:
+    """Logs longer than the script's first read (16 entries), costs that reach past it: the same
+    decisions as the memory store, to the last bit of every duration, and as brute force."""
+    times = cumulative(gaps)
+    costs_ = data.draw(st.lists(st.integers(min_value=1, max_value=limit), min_size=len(times), max_size=len(times)))
+    clock = FakeClock(0.0)
+    store = make_store(redis_backend)
+    on_redis = SlidingLog(limit, window_ms / 1000, storage=store, clock=clock, prefix=f"t{uuid.uuid4().hex[:12]}")
+    in_memory = SlidingLog(limit, window_ms / 1000, storage=MemoryStore(), clock=clock)
+    try:
+        decisions = []
+        for t, cost in zip(times, costs_):
+            clock.set(t / 1000)
+            peeked = on_redis.peek("k", cost=cost)
+            assert peeked == in_memory.peek("k", cost=cost)
+            decisions.append(on_redis.hit("k", cost=cost))
+            assert decisions[-1] == in_memory.hit("k", cost=cost) and decisions[-1].allowed == peeked.allowed
+        assert [d.allowed for d in decisions] == brute_force_log(times, costs_, limit, window_ms)
+        assert len(read_log(store.client.get(on_redis._prefix + "k"))) <= limit
+    finally:
+        on_redis.reset("k")

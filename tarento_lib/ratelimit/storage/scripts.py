@@ -12,18 +12,23 @@ keys disappear by themselves.
 
 from __future__ import annotations
 
-__all__ = ["SCRIPTS", "LOG_FIELD", "read_log"]
+__all__ = ["SCRIPTS", "LOG_HEADER", "LOG_FIELD", "read_log"]
 
-#: Bytes per entry of a sliding log stored in Redis (see ``_SLIDING_LOG``).
-LOG_FIELD = 24
+#: The layout of a sliding log stored in Redis (see ``_SLIDING_LOG``): a header of LOG_HEADER bytes
+#: (``'%12d'`` entries, ``'%24.17g'`` newest time), then one LOG_FIELD-byte time per admitted unit.
+LOG_HEADER, LOG_FIELD = 36, 24
 
 
 def read_log(raw: bytes | str | None) -> list[float]:
-    """The admission times a sliding-log value holds (the string the script GETs), oldest first."""
-    if raw is None:
+    """The admission times a sliding-log value holds (what the script reads), oldest first."""
+    if not raw:
         return []
     text = raw.decode() if isinstance(raw, bytes) else raw
-    return [float(text[i:i + LOG_FIELD]) for i in range(0, len(text), LOG_FIELD)]
+    count, newest = int(text[:12]), float(text[12:LOG_HEADER])
+    times = [float(text[i:i + LOG_FIELD]) for i in range(LOG_HEADER, len(text), LOG_FIELD)]
+    if len(times) != count or newest != max(times):
+        raise ValueError("not a sliding-log value")
+    return times
 
 
 _PROLOGUE = """
@@ -61,18 +66,26 @@ redis.call('SET', KEYS[1], f(index) .. ' ' .. count, 'PX', px(reset))
 return reply(1, limit - count, 0, reset)
 """
 
-# The log is one string value: the admitted units' times, oldest first, each a fixed-width
-# 24-byte field ('%24.17g': exact, since 17 significant digits round-trip a double). GET reads it,
-# a binary search finds the first live entry, and only an admission writes (SET ... PX): two
-# redis.call per admission, one per refusal or peek. A sorted set would need four
-# (ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE). At most `limit` fields are ever stored: O(limit).
+# The log is one string value: a header (how many entries, and the newest time), then the admitted
+# units' times, oldest first, each in a fixed-width field ('%24.17g': exact, since 17 significant
+# digits round-trip a double). The script reads only the first READ_FIRST bytes (GETRANGE): the
+# header and the oldest entries decide a refusal or a peek, so a flood of refused requests costs
+# the server the same small read whatever the limit. Only when that is not enough (an admission,
+# or the oldest entries have left the window) does it read the rest, and only an admission writes
+# (SET ... PX, which also sets the expiry). So: 1 command per refusal or peek, 2 or 3 per admission,
+# where a sorted set needs 4 (ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE). At most `limit` entries are
+# stored: O(limit) memory per key.
 _SLIDING_LOG = """
 local limit, window = tonumber(ARGV[4]), tonumber(ARGV[5])
-local W = 24
-local log = redis.pcall('GET', KEYS[1])  -- a sorted set left by an older version reads as empty
-if type(log) ~= 'string' then log = '' end
-local n = #log / W
-local function at(i) return tonumber(string.sub(log, i * W - W + 1, i * W)) end  -- i-th entry, 1-based
+local H, W, P = 36, 24, 420  -- header width, entry width, bytes read first (the header and 16 entries)
+local log = redis.pcall('GETRANGE', KEYS[1], 0, P - 1)
+if type(log) ~= 'string' then log = '' end  -- a sorted set left by an older version reads as empty
+local n, newest = 0, 0
+if log ~= '' then n, newest = tonumber(string.sub(log, 1, 12)), tonumber(string.sub(log, 13, H)) end
+local function at(i) return tonumber(string.sub(log, H + i * W - W + 1, H + i * W)) end  -- i-th, 1-based
+local function rest()  -- read the entries the first read did not reach (once)
+  if #log == P and H + n * W > P then log = log .. redis.call('GETRANGE', KEYS[1], P, -1) end
+end
 local function after(t, lo)  -- the first index >= lo whose entry is > t (n + 1 if none)
   local hi = n + 1
   while lo < hi do
@@ -82,20 +95,23 @@ local function after(t, lo)  -- the first index >= lo whose entry is > t (n + 1 
   return lo
 end
 local edge, live = now - window + EPS, 1  -- entries live..n are still in the window
-if n > 0 and at(1) <= edge then live = after(edge, 2) end  -- (search only when the oldest has left)
+if n > 0 and at(1) <= edge then rest(); live = after(edge, 2) end  -- (search only when the oldest has left)
 local count = n - live + 1
 if count + cost > limit then  -- wait for the entry that must leave first; reset when the newest has
-  return reply(0, limit - count, at(live + count + cost - limit - 1) + window - now, at(n) + window - now)
+  local k = live + count + cost - limit - 1
+  if H + k * W > #log then rest() end
+  return reply(0, limit - count, at(k) + window - now, newest + window - now)
 end
 if not consume then
   local reset = 0
-  if count > 0 then reset = at(n) + window - now end
+  if count > 0 then reset = newest + window - now end
   return reply(1, limit - count, 0, reset)
 end
-local entries = string.rep(string.format('%24.17g', now), cost)
+rest()
 local cut = n + 1  -- times arrive in order, so the new entries go last, unless a clock went back
-if count > 0 and at(n) > now then cut = after(now, live) end
-log = string.sub(log, live * W - W + 1, cut * W - W) .. entries .. string.sub(log, cut * W - W + 1)
+if count > 0 and newest > now then cut = after(now, live) else newest = now end
+log = string.format('%12d%24.17g', count + cost, newest) .. string.sub(log, H + live * W - W + 1, H + cut * W - W)
+  .. string.rep(string.format('%24.17g', now), cost) .. string.sub(log, H + cut * W - W + 1)
 redis.call('SET', KEYS[1], log, 'PX', px(window))
 return reply(1, limit - count - cost, 0, window)
 """
