@@ -103,8 +103,16 @@ class SlidingWindowCounter(_Windowed):
                 prev = state[2]
         start = index * window
         used = prev * (1 - (now - start) / window) + curr
-        if used + cost > limit + EPSILON:
-            return self._denied(prev, curr, used, start, now, cost), None, 0.0
+        if used + cost > limit + EPSILON:  # refused (inlined: this is the hot path under overload)
+            if curr + cost <= limit:  # the previous window's weight only has to fade enough
+                retry = start + window * (1 - (limit - cost - curr) / prev) - now
+            else:  # wait for the next window, then for this window's weight to fade
+                fade = 1 - (limit - cost) / curr
+                retry = start + window + (window * fade if fade > 0 else 0.0) - now
+            reset = start + 2 * window - now if curr else start + window - now
+            room = limit - used + EPSILON  # (conditionals, not max())
+            remaining, retry = floor(room) if room > 0 else 0, retry if retry > 0 else 0.0
+            return new_decision((False, limit, remaining, retry, reset, False)), None, 0.0
         if not consume:
             reset = start + 2 * window - now if curr else (start + window - now if prev else 0.0)
             remaining = max(0, floor(limit - used + EPSILON))
@@ -113,17 +121,6 @@ class SlidingWindowCounter(_Windowed):
         reset = start + 2 * window - now
         remaining = max(0, floor(limit - (used + cost) + EPSILON))
         return new_decision((True, limit, remaining, 0.0, reset, False)), (index, prev, curr), reset
-
-    def _denied(self, prev: int, curr: int, used: float, start: float, now: float, cost: int) -> Decision:
-        limit, window = self.limit, self.window
-        if curr + cost <= limit:  # the previous window's weight only has to fade enough
-            retry = start + window * (1 - (limit - cost - curr) / prev) - now
-        else:  # wait for the next window, then for this window's weight to fade
-            fade = 1 - (limit - cost) / curr
-            retry = start + window + (window * fade if fade > 0 else 0.0) - now
-        reset = start + 2 * window - now if curr else start + window - now
-        room = limit - used + EPSILON  # (conditionals, not max(): this is the hot path under overload)
-        return new_decision((False, limit, floor(room) if room > 0 else 0, retry if retry > 0 else 0.0, reset, False))
 
 
 class _Bucket(RateLimiter):
