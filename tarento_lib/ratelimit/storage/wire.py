@@ -26,14 +26,15 @@ def _name(command: Any) -> str:
 
 
 @contextmanager
-def client_commands() -> Iterator[list[str]]:
-    """The names of the commands every redis-py connection sends while the block runs."""
-    sent: list[str] = []
+def client_commands(*, with_args: bool = False) -> Iterator[list[Any]]:
+    """What every redis-py connection sends while the block runs: command names (upper case), or
+    with ``with_args=True`` each command's whole argument tuple as the caller passed it."""
+    sent: list[Any] = []
     original = AbstractConnection.send_command
 
     def recording(conn: Any, *args: Any, **kwargs: Any) -> None:
         if _name(args[0]) not in _HANDSHAKE:
-            sent.append(_name(args[0]))
+            sent.append(args if with_args else _name(args[0]))
         original(conn, *args, **kwargs)
 
     AbstractConnection.send_command = recording  # type: ignore[method-assign]
