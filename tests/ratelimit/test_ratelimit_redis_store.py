@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import fakeredis
 import pytest
@@ -147,3 +148,16 @@ def test_unreachable_real_client_is_a_storage_error(caplog: pytest.LogCaptureFix
         decision = limiter.hit("u")
     assert not decision.allowed and decision.fallback
     assert "ConnectionError" in caplog.records[0].getMessage()
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not os.environ.get("TARENTO_REDIS_URL"), reason="TARENTO_REDIS_URL not set")
+def test_server_commands_reads_commandstats_on_a_real_server(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store("redis")
+    limiter = SlidingLog(3, 60.0, storage=store, clock=FakeClock(), prefix=prefix)
+    limiter.hit("warm-up")
+    with server_commands(store.client) as ran:
+        for _ in range(10):
+            limiter.hit("u")
+    # INFO commandstats is server-wide: other clients of a shared server can only add to these
+    assert ran["evalsha"] >= 10 and ran["getrange"] >= 10 and ran["set"] >= 3 and "info" not in ran
