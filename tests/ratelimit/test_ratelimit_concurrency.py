@@ -145,3 +145,5 @@ def test_other_pools_go_through_the_client(prefix: str) -> None:
     limiter = SlidingLog(2, 60.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
     assert [limiter.hit("u").allowed for _ in range(3)] == [True, True, False]
     assert store._connect is None and store._idle == []
+    bounded = redis.ConnectionPool(max_connections=2, connection_class=fakeredis.FakeRedisConnection, server=server)
+    assert RedisStore(fakeredis.FakeRedis(connection_pool=bounded))._connect is None

@@ -120,4 +120,6 @@ def _connection_factory(client: Any) -> Callable[[], Any] | None:
     pool = getattr(client, "connection_pool", None)
     if type(pool) is not redis.ConnectionPool or getattr(pool, "cache", None) is not None:
         return None
+    if pool.max_connections < 2**31:  # a bound set on purpose: our own connections would not count
+        return None
     return functools.partial(pool.connection_class, **pool.connection_kwargs)
