@@ -72,9 +72,11 @@ return reply(1, limit - count, 0, reset)
 # header and the oldest entries decide a refusal or a peek, so a flood of refused requests costs
 # the server the same small read whatever the limit. Only when that is not enough (an admission,
 # or the oldest entries have left the window) does it read the rest, and only an admission writes
-# (SET ... PX, which also sets the expiry). So: 1 command per refusal or peek, 2 or 3 per admission,
-# where a sorted set needs 4 (ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE). At most `limit` entries are
-# stored: O(limit) memory per key.
+# (SET ... PX, which also sets the expiry). So a refusal or a peek usually calls 1 command, an
+# admission 2, never more than 3 (4 server commands with the EVALSHA; one more, TIME, when the
+# server's clock is used), where a sorted set needs 4
+# calls per admission (ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE). At most `limit` entries are stored:
+# O(limit) memory per key.
 _SLIDING_LOG = """
 local limit, window = tonumber(ARGV[4]), tonumber(ARGV[5])
 local H, W, P = 36, 24, 420  -- header width, entry width, bytes read first (the header and 16 entries)
