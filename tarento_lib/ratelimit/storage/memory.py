@@ -41,8 +41,9 @@ class MemoryStore:
         return True  # every strategy's Python step runs here
 
     def decide(self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool) -> Decision:
-        data = self._data
-        with self._lock:
+        data, lock = self._data, self._lock
+        lock.acquire()  # (acquire/release: measurably cheaper than `with` on this per-request path)
+        try:
             entry = data.get(key)
             decision, new_state, ttl = limiter.step(
                 entry[0] if entry is not None and entry[1] > now else None, now, cost, consume)
@@ -50,6 +51,8 @@ class MemoryStore:
                 data[key] = (new_state, now + ttl)
                 if now >= self._next_sweep or len(data) >= self._sweep_at:
                     self._sweep(now)
+        finally:
+            lock.release()
         return decision
 
     def _sweep(self, now: float) -> None:
