@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import NamedTuple
 
-__all__ = ["Decision", "EPSILON"]
+__all__ = ["Decision", "EPSILON", "new_decision"]
 
 # Time comparisons allow this much float slack (1 ns), so that waiting exactly
 # ``retry_after`` seconds is always enough, whatever the rounding of ``now + retry_after``.
@@ -43,3 +44,9 @@ class Decision(NamedTuple):
         if not self.allowed:
             headers["Retry-After"] = str(self.retry_after_seconds)
         return headers
+
+
+#: ``new_decision((allowed, limit, remaining, retry_after, reset_after, fallback))``, all six fields:
+#: the hot paths build their Decision with this C-level call rather than the named tuple's Python
+#: ``__new__`` (half the cost, on every request).
+new_decision = functools.partial(tuple.__new__, Decision)

@@ -8,13 +8,13 @@ times are from the limiter's clock, and every comparison allows :data:`EPSILON` 
 
 from __future__ import annotations
 
-import math
+from math import floor
 from collections import deque
 from typing import Any
 
 from tarento_lib.clock import Clock
 from tarento_lib.ratelimit.base import RateLimiter, check_count, check_period
-from tarento_lib.ratelimit.decision import EPSILON, Decision
+from tarento_lib.ratelimit.decision import EPSILON, Decision, new_decision
 from tarento_lib.ratelimit.storage import Storage
 
 __all__ = ["FixedWindow", "SlidingLog", "SlidingWindowCounter", "TokenBucket", "LeakyBucket", "STRATEGIES"]
@@ -48,15 +48,15 @@ class FixedWindow(_Windowed):
 
     def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
         limit, window = self.limit, self.window
-        index = math.floor(now / window)
+        index = floor(now / window)
         count = state[1] if state is not None and state[0] == index else 0
         reset = (index + 1) * window - now
         if count + cost > limit:
-            return Decision(False, limit, limit - count, reset, reset), None, 0.0
+            return new_decision((False, limit, limit - count, reset, reset, False)), None, 0.0
         if not consume:
-            return Decision(True, limit, limit - count, 0.0, reset), None, 0.0
+            return new_decision((True, limit, limit - count, 0.0, reset, False)), None, 0.0
         count += cost
-        return Decision(True, limit, limit - count, 0.0, reset), (index, count), reset
+        return new_decision((True, limit, limit - count, 0.0, reset, False)), (index, count), reset
 
 
 class SlidingLog(_Windowed):
@@ -74,15 +74,16 @@ class SlidingLog(_Windowed):
         count = len(log)
         if count + cost > limit:  # wait until enough of the oldest entries have left the window
             oldest_needed = log[count + cost - limit - 1]
-            return Decision(False, limit, limit - count, oldest_needed + window - now, log[-1] + window - now), None, 0.0
+            retry, reset = oldest_needed + window - now, log[-1] + window - now
+            return new_decision((False, limit, limit - count, retry, reset, False)), None, 0.0
         if not consume:
             reset = log[-1] + window - now if log else 0.0
-            return Decision(True, limit, limit - count, 0.0, reset), None, 0.0
+            return new_decision((True, limit, limit - count, 0.0, reset, False)), None, 0.0
         if cost == 1:
             log.append(now)
         else:
             log.extend([now] * cost)
-        return Decision(True, limit, limit - count - cost, 0.0, window), log, window
+        return new_decision((True, limit, limit - count - cost, 0.0, window, False)), log, window
 
 
 class SlidingWindowCounter(_Windowed):
@@ -93,7 +94,7 @@ class SlidingWindowCounter(_Windowed):
 
     def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
         limit, window = self.limit, self.window
-        index = math.floor(now / window)
+        index = floor(now / window)
         prev = curr = 0
         if state is not None:
             if state[0] == index:
@@ -102,26 +103,24 @@ class SlidingWindowCounter(_Windowed):
                 prev = state[2]
         start = index * window
         used = prev * (1 - (now - start) / window) + curr
-        if used + cost > limit + EPSILON:
-            return self._denied(prev, curr, used, start, now, cost), None, 0.0
+        if used + cost > limit + EPSILON:  # refused (inlined: this is the hot path under overload)
+            if curr + cost <= limit:  # the previous window's weight only has to fade enough
+                retry = start + window * (1 - (limit - cost - curr) / prev) - now
+            else:  # wait for the next window, then for this window's weight to fade
+                fade = 1 - (limit - cost) / curr
+                retry = start + window + (window * fade if fade > 0 else 0.0) - now
+            reset = start + 2 * window - now if curr else start + window - now
+            room = limit - used + EPSILON  # (conditionals, not max())
+            remaining, retry = floor(room) if room > 0 else 0, retry if retry > 0 else 0.0
+            return new_decision((False, limit, remaining, retry, reset, False)), None, 0.0
         if not consume:
             reset = start + 2 * window - now if curr else (start + window - now if prev else 0.0)
-            return Decision(True, limit, max(0, math.floor(limit - used + EPSILON)), 0.0, reset), None, 0.0
+            remaining = max(0, floor(limit - used + EPSILON))
+            return new_decision((True, limit, remaining, 0.0, reset, False)), None, 0.0
         curr += cost
         reset = start + 2 * window - now
-        remaining = max(0, math.floor(limit - (used + cost) + EPSILON))
-        return Decision(True, limit, remaining, 0.0, reset), (index, prev, curr), reset
-
-    def _denied(self, prev: int, curr: int, used: float, start: float, now: float, cost: int) -> Decision:
-        limit, window = self.limit, self.window
-        if curr + cost <= limit:  # the previous window's weight only has to fade enough
-            retry = start + window * (1 - (limit - cost - curr) / prev) - now
-        else:  # wait for the next window, then for this window's weight to fade
-            fade = 1 - (limit - cost) / curr
-            retry = start + window + (window * fade if fade > 0 else 0.0) - now
-        reset = start + 2 * window - now if curr else start + window - now
-        room = limit - used + EPSILON  # (conditionals, not max(): this is the hot path under overload)
-        return Decision(False, limit, math.floor(room) if room > 0 else 0, retry if retry > 0 else 0.0, reset)
+        remaining = max(0, floor(limit - (used + cost) + EPSILON))
+        return new_decision((True, limit, remaining, 0.0, reset, False)), (index, prev, curr), reset
 
 
 class _Bucket(RateLimiter):
@@ -157,13 +156,14 @@ class TokenBucket(_Bucket):
             tokens = min(capacity, tokens + max(0.0, now - last) * rate)  # a clock behind `last` adds nothing
             last = now  # a clock that went back refills nothing, and refills from here on
         if tokens + EPSILON < cost:
-            return Decision(False, capacity, math.floor(tokens + EPSILON), (cost - tokens) / rate,
-                            (capacity - tokens) / rate), None, 0.0
+            return new_decision((False, capacity, floor(tokens + EPSILON), (cost - tokens) / rate,
+                                 (capacity - tokens) / rate, False)), None, 0.0
         if not consume:
-            return Decision(True, capacity, math.floor(tokens + EPSILON), 0.0, (capacity - tokens) / rate), None, 0.0
+            full = (capacity - tokens) / rate
+            return new_decision((True, capacity, floor(tokens + EPSILON), 0.0, full, False)), None, 0.0
         tokens = max(0.0, tokens - cost)
         full = (capacity - tokens) / rate  # after this long the bucket is full again: state can go
-        return Decision(True, capacity, math.floor(tokens + EPSILON), 0.0, full), (tokens, last), full
+        return new_decision((True, capacity, floor(tokens + EPSILON), 0.0, full, False)), (tokens, last), full
 
 
 class LeakyBucket(_Bucket):
@@ -180,14 +180,15 @@ class LeakyBucket(_Bucket):
             level = max(0.0, level - max(0.0, now - last) * rate)
             last = now  # a clock that went back refills nothing, and refills from here on
         if level + cost > capacity + EPSILON:
-            room = max(0, math.floor(capacity - level + EPSILON))
-            return Decision(False, capacity, room, (level + cost - capacity) / rate, level / rate), None, 0.0
+            room = max(0, floor(capacity - level + EPSILON))
+            return new_decision((False, capacity, room, (level + cost - capacity) / rate, level / rate, False)), None, 0.0
         if not consume:
-            return Decision(True, capacity, math.floor(capacity - level + EPSILON), 0.0, level / rate), None, 0.0
+            room = floor(capacity - level + EPSILON)
+            return new_decision((True, capacity, room, 0.0, level / rate, False)), None, 0.0
         level += cost
         drained = level / rate
-        room = max(0, math.floor(capacity - level + EPSILON))
-        return Decision(True, capacity, room, 0.0, drained), (level, last), drained
+        room = max(0, floor(capacity - level + EPSILON))
+        return new_decision((True, capacity, room, 0.0, drained, False)), (level, last), drained
 
 
 STRATEGIES: dict[str, type[RateLimiter]] = {

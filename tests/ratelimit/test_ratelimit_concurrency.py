@@ -98,3 +98,52 @@ def test_four_processes_real_redis(kind: str, prefix: str) -> None:
         p.join(timeout=60)
     assert all(p.exitcode == 0 for p in procs)
     assert sum(totals) == 50  # one window (or no refill) for the whole run: exactly the limit, never more
+
+
+def test_eight_threads_share_one_redis_store(redis_backend: str, prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+    """The store's idle connections are handed out one caller at a time: 8 threads, exactly the limit."""
+    store = make_store(redis_backend)
+    limiter = SlidingLog(40, 600.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
+    admitted: list[bool] = []
+
+    def hammer() -> None:
+        admitted.extend(limiter.hit("shared").allowed for _ in range(25))
+
+    _threads(hammer)
+    assert sum(admitted) == 40 and len(admitted) == 200
+    assert 1 <= len(store._idle) <= 8  # at most one connection per concurrent caller, all back and idle
+
+
+def _child_connection_is_new(store: Any, limiter: Any, inherited: Any, queue: Any) -> None:
+    limiter.hit("u")
+    queue.put(len(store._idle) == 1 and store._idle[0] is not inherited)
+
+
+def test_a_forked_child_opens_its_own_connection(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store("fakeredis")
+    limiter = SlidingLog(5, 60.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
+    limiter.hit("u")
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_child_connection_is_new, args=(store, limiter, store._idle[0], queue))
+    child.start()
+    assert queue.get(timeout=60) is True  # never the parent's socket
+    child.join(timeout=60)
+    assert child.exitcode == 0
+
+
+def test_other_pools_go_through_the_client(prefix: str) -> None:
+    import fakeredis
+    import redis
+
+    from tarento_lib.ratelimit import RedisStore
+
+    server = fakeredis.FakeServer()
+    pool = redis.BlockingConnectionPool(max_connections=2, connection_class=fakeredis.FakeRedisConnection,
+                                        server=server)  # a bounded pool keeps its own rules
+    store = RedisStore(fakeredis.FakeRedis(connection_pool=pool))
+    limiter = SlidingLog(2, 60.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
+    assert [limiter.hit("u").allowed for _ in range(3)] == [True, True, False]
+    assert store._connect is None and store._idle == []
+    bounded = redis.ConnectionPool(max_connections=2, connection_class=fakeredis.FakeRedisConnection, server=server)
+    assert RedisStore(fakeredis.FakeRedis(connection_pool=bounded))._connect is None

@@ -3,32 +3,63 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import fakeredis
 import pytest
 
 from tarento_lib.clock import FakeClock
 from tarento_lib.ratelimit import STRATEGIES, RedisStore, SlidingLog, StorageError, redis_from_env
+from tarento_lib.ratelimit.storage.wire import client_commands, server_commands
 
 
-def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
     store = make_store(redis_backend)
-    sent: list[str] = []
-    original = store.client.execute_command
-
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        sent.append(str(args[0]).upper())
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(store.client, "execute_command", counting)
     for name, cls in STRATEGIES.items():
         limiter = cls(3, 1.0, storage=store, clock=FakeClock(), prefix=prefix)
         limiter.hit("warm-up")
-        sent.clear()
-        for _ in range(5):
-            limiter.hit("u")
-            limiter.peek("u")
+        with client_commands() as sent:
+            for _ in range(5):
+                limiter.hit("u")
+                limiter.peek("u")
         assert sent == ["EVALSHA"] * 10, name
+
+
+def test_sliding_log_server_commands(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+    """The EVALSHA plus what its script calls: 2 per refusal or peek, 3 per admission (4 past 16 entries)."""
+    store = make_store("fakeredis")  # counted as fakeredis runs them (a shared real server's INFO would mix in others)
+    limiter = SlidingLog(20, 60.0, storage=store, clock=FakeClock(), prefix=prefix)
+    limiter.hit("warm-up")
+    with server_commands(store.client) as ran:
+        for _ in range(10):
+            limiter.hit("u")
+    assert ran == {"evalsha": 10, "getrange": 10, "set": 10}
+    with server_commands(store.client) as ran:
+        for _ in range(10):
+            limiter.hit("u")  # into logs of 10 to 19 entries: the first read holds 16
+    assert ran == {"evalsha": 10, "getrange": 10 + 3, "set": 10}
+    with server_commands(store.client) as ran:
+        refusals = [limiter.hit("u") for _ in range(10)] + [limiter.peek("u") for _ in range(10)]
+    assert not any(d.allowed for d in refusals)
+    assert ran == {"evalsha": 20, "getrange": 20}
+
+
+def test_connections_are_reused_and_dropped_after_a_cut(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store("fakeredis")
+    limiter = SlidingLog(5, 60.0, storage=store, clock=FakeClock(), prefix=prefix)
+    for _ in range(3):
+        limiter.hit("u")
+    assert len(store._idle) == 1  # one caller at a time: one connection, reused
+    conn = store._idle[0]
+
+    def cut(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt  # interrupted between the write and the reply
+
+    conn.read_response = cut
+    with pytest.raises(KeyboardInterrupt):
+        limiter.hit("u")
+    assert store._idle == [] and conn._sock is None  # that socket is closed, never reused
+    assert limiter.hit("u").remaining == 0  # 3, the interrupted one (it reached the server), this one: 5 of 5
 
 
 def test_script_reloaded_after_flush(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
@@ -117,3 +148,16 @@ def test_unreachable_real_client_is_a_storage_error(caplog: pytest.LogCaptureFix
         decision = limiter.hit("u")
     assert not decision.allowed and decision.fallback
     assert "ConnectionError" in caplog.records[0].getMessage()
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not os.environ.get("TARENTO_REDIS_URL"), reason="TARENTO_REDIS_URL not set")
+def test_server_commands_reads_commandstats_on_a_real_server(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store("redis")
+    limiter = SlidingLog(3, 60.0, storage=store, clock=FakeClock(), prefix=prefix)
+    limiter.hit("warm-up")
+    with server_commands(store.client) as ran:
+        for _ in range(10):
+            limiter.hit("u")
+    # INFO commandstats is server-wide: other clients of a shared server can only add to these
+    assert ran["evalsha"] >= 10 and ran["getrange"] >= 10 and ran["set"] >= 3 and "info" not in ran

@@ -1,10 +1,10 @@
 """The Lua twin of every strategy's Python ``step``: same arithmetic, run atomically inside Redis.
 
 Calling convention: ``KEYS[1]`` is the key; ``ARGV`` is ``now`` (``''`` = use the server's
-``TIME``), ``cost``, ``consume`` (``'1'``/``'0'``), the strategy's parameters, then a request id
-that is unique across processes (the sliding log uses it to make sorted-set members distinct).
-Each script answers ``{allowed, remaining, retry_after, reset_after}``; the two durations are
-strings because Redis truncates Lua numbers to integers. Only an admitted request writes, and
+``TIME``), ``cost``, ``consume`` (``'1'``/``'0'``), then the strategy's parameters.
+Each script answers one string, ``"allowed remaining retry_after reset_after"`` (the durations as
+``%.17g``, so they round-trip exactly; a Lua number would reach the client truncated to an integer,
+and one string costs the server less than a four-element array). Only an admitted request writes, and
 every write sets an expiry (when the state is back to fresh, plus one second of slack, because
 Redis counts expiry in its own real time while ``now`` may come from another clock), so idle
 keys disappear by themselves.
@@ -12,7 +12,24 @@ keys disappear by themselves.
 
 from __future__ import annotations
 
-__all__ = ["SCRIPTS"]
+__all__ = ["SCRIPTS", "LOG_HEADER", "LOG_FIELD", "read_log"]
+
+#: The layout of a sliding log stored in Redis (see ``_SLIDING_LOG``): a header of LOG_HEADER bytes
+#: (``'%12d'`` entries, ``'%24.17g'`` newest time), then one LOG_FIELD-byte time per admitted unit.
+LOG_HEADER, LOG_FIELD = 36, 24
+
+
+def read_log(raw: bytes | str | None) -> list[float]:
+    """The admission times a sliding-log value holds (what the script reads), oldest first."""
+    if not raw:
+        return []
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    count, newest = int(text[:12]), float(text[12:LOG_HEADER])
+    times = [float(text[i:i + LOG_FIELD]) for i in range(LOG_HEADER, len(text), LOG_FIELD)]
+    if len(times) != count or newest != max(times):
+        raise ValueError("not a sliding-log value")
+    return times
+
 
 _PROLOGUE = """
 local now
@@ -27,6 +44,9 @@ local consume = ARGV[3] == '1'
 local EPS = 1e-9
 local function f(x) return string.format('%.17g', x) end
 local function px(s) return math.ceil(s * 1000) + 1000 end  -- one second of slack: expiry is real time
+local function reply(allowed, remaining, retry_after, reset_after)  -- one string: one format, no table
+  return string.format('%d %d %.17g %.17g', allowed, remaining, retry_after, reset_after)
+end
 """
 
 _FIXED_WINDOW = """
@@ -39,43 +59,63 @@ if raw then
   if tonumber(i) == index then count = tonumber(c) end
 end
 local reset = (index + 1) * window - now
-local shown = f(reset)
-if count + cost > limit then return {0, limit - count, shown, shown} end
-if not consume then return {1, limit - count, '0', shown} end
+if count + cost > limit then return reply(0, limit - count, reset, reset) end
+if not consume then return reply(1, limit - count, 0, reset) end
 count = count + cost
 redis.call('SET', KEYS[1], f(index) .. ' ' .. count, 'PX', px(reset))
-return {1, limit - count, '0', shown}
+return reply(1, limit - count, 0, reset)
 """
 
-# One sorted-set member per admitted unit: score = time, member = request id (never the time alone).
+# The log is one string value: a header (how many entries, and the newest time), then the admitted
+# units' times, oldest first, each in a fixed-width field ('%24.17g': exact, since 17 significant
+# digits round-trip a double). The script reads only the first READ_FIRST bytes (GETRANGE): the
+# header and the oldest entries decide a refusal or a peek, so a flood of refused requests costs
+# the server the same small read whatever the limit. Only when that is not enough (an admission,
+# or the oldest entries have left the window) does it read the rest, and only an admission writes
+# (SET ... PX, which also sets the expiry). So a refusal or a peek usually calls 1 command, an
+# admission 2, never more than 3 (4 server commands with the EVALSHA; one more, TIME, when the
+# server's clock is used), where a sorted set needs 4
+# calls per admission (ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE). At most `limit` entries are stored:
+# O(limit) memory per key.
 _SLIDING_LOG = """
-local limit, window, rid = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
--- Trim, then count: ZREMRANGEBYSCORE stops at the first live entry and ZCARD is O(1), whereas
--- ZCOUNT would parse every score of a small (listpack) set on every call.
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', f(now - window + EPS))
-local count = redis.call('ZCARD', KEYS[1])
-if count + cost > limit then
-  local k = count + cost - limit - 1  -- the entry that must leave first; then the newest
-  local first = redis.call('ZRANGE', KEYS[1], k, k, 'WITHSCORES')
-  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-  return {0, limit - count, f(tonumber(first[2]) + window - now), f(tonumber(newest[2]) + window - now)}
+local limit, window = tonumber(ARGV[4]), tonumber(ARGV[5])
+local H, W, P = 36, 24, 420  -- header width, entry width, bytes read first (the header and 16 entries)
+local log = redis.pcall('GETRANGE', KEYS[1], 0, P - 1)
+if type(log) ~= 'string' then log = '' end  -- a sorted set left by an older version reads as empty
+local n, newest = 0, 0
+if log ~= '' then n, newest = tonumber(string.sub(log, 1, 12)), tonumber(string.sub(log, 13, H)) end
+local function at(i) return tonumber(string.sub(log, H + i * W - W + 1, H + i * W)) end  -- i-th, 1-based
+local function rest()  -- read the entries the first read did not reach (once)
+  if #log == P and H + n * W > P then log = log .. redis.call('GETRANGE', KEYS[1], P, -1) end
+end
+local function after(t, lo)  -- the first index >= lo whose entry is > t (n + 1 if none)
+  local hi = n + 1
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if at(mid) <= t then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
+local edge, live = now - window + EPS, 1  -- entries live..n are still in the window
+if n > 0 and at(1) <= edge then rest(); live = after(edge, 2) end  -- (search only when the oldest has left)
+local count = n - live + 1
+if count + cost > limit then  -- wait for the entry that must leave first; reset when the newest has
+  local k = live + count + cost - limit - 1
+  if H + k * W > #log then rest() end
+  return reply(0, limit - count, at(k) + window - now, newest + window - now)
 end
 if not consume then
   local reset = 0
-  if count > 0 then
-    local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-    reset = tonumber(newest[2]) + window - now
-  end
-  return {1, limit - count, '0', f(reset)}
+  if count > 0 then reset = newest + window - now end
+  return reply(1, limit - count, 0, reset)
 end
-local members = {}
-for i = 1, cost do
-  members[#members + 1] = f(now)
-  members[#members + 1] = rid .. ':' .. i
-end
-redis.call('ZADD', KEYS[1], unpack(members))
-redis.call('PEXPIRE', KEYS[1], px(window))
-return {1, limit - count - cost, '0', f(window)}
+rest()
+local cut = n + 1  -- times arrive in order, so the new entries go last, unless a clock went back
+if count > 0 and newest > now then cut = after(now, live) else newest = now end
+log = string.format('%12d%24.17g', count + cost, newest) .. string.sub(log, H + live * W - W + 1, H + cut * W - W)
+  .. string.rep(string.format('%24.17g', now), cost) .. string.sub(log, H + cut * W - W + 1)
+redis.call('SET', KEYS[1], log, 'PX', px(window))
+return reply(1, limit - count - cost, 0, window)
 """
 
 _SLIDING_WINDOW_COUNTER = """
@@ -100,17 +140,17 @@ if used + cost > limit + EPS then
   end
   local reset = start + window - now
   if curr > 0 then reset = start + 2 * window - now end
-  return {0, math.max(0, math.floor(limit - used + EPS)), f(math.max(0, retry)), f(reset)}
+  return reply(0, math.max(0, math.floor(limit - used + EPS)), math.max(0, retry), reset)
 end
 if not consume then
   local reset = 0
   if curr > 0 then reset = start + 2 * window - now elseif prev > 0 then reset = start + window - now end
-  return {1, math.max(0, math.floor(limit - used + EPS)), '0', f(reset)}
+  return reply(1, math.max(0, math.floor(limit - used + EPS)), 0, reset)
 end
 curr = curr + cost
 local reset = start + 2 * window - now
 redis.call('SET', KEYS[1], f(index) .. ' ' .. prev .. ' ' .. curr, 'PX', px(reset))
-return {1, math.max(0, math.floor(limit - (used + cost) + EPS)), '0', f(reset)}
+return reply(1, math.max(0, math.floor(limit - (used + cost) + EPS)), 0, reset)
 """
 
 _TOKEN_BUCKET = """
@@ -124,13 +164,13 @@ if raw then
   last = now
 end
 if tokens + EPS < cost then
-  return {0, math.floor(tokens + EPS), f((cost - tokens) / rate), f((capacity - tokens) / rate)}
+  return reply(0, math.floor(tokens + EPS), (cost - tokens) / rate, (capacity - tokens) / rate)
 end
-if not consume then return {1, math.floor(tokens + EPS), '0', f((capacity - tokens) / rate)} end
+if not consume then return reply(1, math.floor(tokens + EPS), 0, (capacity - tokens) / rate) end
 tokens = math.max(0, tokens - cost)
 local full = (capacity - tokens) / rate
 redis.call('SET', KEYS[1], f(tokens) .. ' ' .. f(last), 'PX', px(full))
-return {1, math.floor(tokens + EPS), '0', f(full)}
+return reply(1, math.floor(tokens + EPS), 0, full)
 """
 
 _LEAKY_BUCKET = """
@@ -144,12 +184,12 @@ if raw then
   last = now
 end
 if level + cost > capacity + EPS then
-  return {0, math.max(0, math.floor(capacity - level + EPS)), f((level + cost - capacity) / rate), f(level / rate)}
+  return reply(0, math.max(0, math.floor(capacity - level + EPS)), (level + cost - capacity) / rate, level / rate)
 end
-if not consume then return {1, math.floor(capacity - level + EPS), '0', f(level / rate)} end
+if not consume then return reply(1, math.floor(capacity - level + EPS), 0, level / rate) end
 level = level + cost
 redis.call('SET', KEYS[1], f(level) .. ' ' .. f(last), 'PX', px(level / rate))
-return {1, math.max(0, math.floor(capacity - level + EPS)), '0', f(level / rate)}
+return reply(1, math.max(0, math.floor(capacity - level + EPS)), 0, level / rate)
 """
 
 SCRIPTS: dict[str, str] = {
