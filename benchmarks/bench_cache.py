@@ -11,6 +11,7 @@ Run from the repository root: ``python benchmarks/bench_cache.py [--quick]``.
 from __future__ import annotations
 
 import argparse
+import os
 
 from tarento_lib.cache.throughput import compare_caches, lock_styles
 
@@ -36,6 +37,7 @@ def main() -> None:
     print(f"{'contender':22} {'ops/s':>12} {'vs cachetools':>14}  note")
     for name, rate in ops.items():
         print(f"{name:22} {rate:12,.0f} {rate / baseline:13.2f}x  {NOTES[name]}")
+    print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     verdicts = [("LRUCache", "LRUCache (thread-safe, stats) >= 1.0x cachetools"), ("LinkedLRUCache", "LinkedLRUCache >= 1.0x cachetools")]
     for name, target in verdicts:
         print(f"target {target}: {'MET' if ops[name] >= baseline else 'MISSED'} ({ops[name] / baseline:.2f}x)")
