@@ -10,7 +10,8 @@ checksum must match first, and a chunk already on record is compared, never over
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from tarento_lib.uploads.checksums import new_hasher
@@ -36,6 +37,7 @@ class ChunkReceiver:
         self.part_checksum = service.storage.part_checksum
         self.hashers = {name: new_hasher(name) for name in {self.part_checksum, *(c[1] for c in checksums)}}
         self._release: Callable[[], None] | None = release
+        self._lock = threading.Lock()  # a worker thread may be writing while the event loop discards
         self.recorded = service.sessions.part(session.upload_id, index)
         self.writer: PartWriter | None = None
         if self.recorded is None:  # a chunk on record is only compared with, never overwritten
@@ -44,18 +46,40 @@ class ChunkReceiver:
 
     def write(self, piece: bytes) -> None:
         """Hash and store the next piece; refuse a body that runs past the chunk's length."""
-        if self.received + len(piece) > self.expected:
-            if self.received + len(piece) > self.session.chunk_size:
-                raise UploadTooLarge(f"a chunk body must be at most {self.session.chunk_size} bytes")
-            raise ValueError(f"chunk {self.index} must be exactly {self.expected} bytes, got more")
-        for hasher in self.hashers.values():
-            hasher.update(piece)
-        if self.writer is not None:
-            self.writer.write(piece)
-        self.received += len(piece)
+        self.write_all((piece,))
+
+    def write_all(self, pieces: Iterable[bytes]) -> None:
+        """``write`` each piece in turn (one call per batch, when a worker thread does the writing).
+
+        A refused piece discards the whole chunk: its request is over.
+        """
+        with self._lock:
+            try:
+                self._write_all(pieces)
+            except BaseException:
+                self._discard()
+                raise
+
+    def _write_all(self, pieces: Iterable[bytes]) -> None:
+        for piece in pieces:
+            if self.received + len(piece) > self.expected:
+                if self.received + len(piece) > self.session.chunk_size:
+                    raise UploadTooLarge(f"a chunk body must be at most {self.session.chunk_size} bytes")
+                raise ValueError(f"chunk {self.index} must be exactly {self.expected} bytes, got more")
+            if self._release is None:
+                raise RuntimeError("this chunk was already committed or discarded")
+            for hasher in self.hashers.values():
+                hasher.update(piece)
+            if self.writer is not None:
+                self.writer.write(piece)
+            self.received += len(piece)
 
     def commit(self) -> UploadStatus:
         """Check length and checksums; make the chunk count (or compare it with the one on record)."""
+        with self._lock:
+            return self._commit()
+
+    def _commit(self) -> UploadStatus:
         try:
             if self.received != self.expected:
                 raise ValueError(f"chunk {self.index} must be exactly {self.expected} bytes, got {self.received}")
@@ -72,11 +96,15 @@ class ChunkReceiver:
             if recorded != digest_hex:
                 raise ChunkConflict(f"chunk {self.index} was already received with different bytes")
         finally:
-            self.discard()
+            self._discard()
         return self.service.status(self.session.upload_id, reconcile=False)
 
     def discard(self) -> None:
         """Drop what arrived (it never counted) and let the next request for this chunk in."""
+        with self._lock:
+            self._discard()
+
+    def _discard(self) -> None:
         if self.writer is not None:
             self.writer.discard()
             self.writer = None
