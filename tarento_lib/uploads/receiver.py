@@ -77,26 +77,23 @@ class ChunkReceiver:
     def commit(self) -> UploadStatus:
         """Check length and checksums; make the chunk count (or compare it with the one on record)."""
         with self._lock:
-            return self._commit()
-
-    def _commit(self) -> UploadStatus:
-        try:
-            if self.received != self.expected:
-                raise ValueError(f"chunk {self.index} must be exactly {self.expected} bytes, got {self.received}")
-            for header, algorithm, digest in self.checksums:
-                if self.hashers[algorithm].digest() != digest:
-                    raise ChecksumMismatch(f"{header} of chunk {self.index} does not match its bytes; nothing was stored")
-            digest_hex = self.hashers[self.part_checksum].hexdigest()
-            recorded = self.recorded
-            if self.writer is not None:
-                self.service.session(self.session.upload_id, open_only=True, parts=False)  # not aborted meanwhile
-                self.writer.commit(bytes.fromhex(digest_hex))
-                self.writer = None
-                recorded = self.service.sessions.add_part(self.session.upload_id, self.index, digest_hex)
-            if recorded != digest_hex:
-                raise ChunkConflict(f"chunk {self.index} was already received with different bytes")
-        finally:
-            self._discard()
+            try:
+                if self.received != self.expected:
+                    raise ValueError(f"chunk {self.index} must be exactly {self.expected} bytes, got {self.received}")
+                for header, algorithm, digest in self.checksums:
+                    if self.hashers[algorithm].digest() != digest:
+                        raise ChecksumMismatch(f"{header} of chunk {self.index} does not match its bytes; nothing was stored")
+                digest_hex = self.hashers[self.part_checksum].hexdigest()
+                recorded = self.recorded
+                if self.writer is not None:
+                    self.service.session(self.session.upload_id, open_only=True, parts=False)  # not aborted meanwhile
+                    self.writer.commit(bytes.fromhex(digest_hex))  # now the storage holds it (a marker, an S3 part)
+                    self.writer = None
+                    recorded = self.service.sessions.add_part(self.session.upload_id, self.index, digest_hex)
+                if recorded != digest_hex:
+                    raise ChunkConflict(f"chunk {self.index} was already received with different bytes")
+            finally:
+                self._discard()  # lets the next request for this chunk in
         return self.service.status(self.session.upload_id, reconcile=False)
 
     def discard(self) -> None:
