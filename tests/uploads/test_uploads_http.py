@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,6 +107,17 @@ def test_upload_checksum_header_is_checked_before_a_chunk_counts(http: httpx.Cli
     streamed = iter([data[:100], data[100:]])  # a streamed body, as our client sends it
     response = http.put(f"/uploads/{uid}/chunks/0", content=streamed,
                         headers={"Upload-Checksum": upload_checksum("crc32c", data), "Content-Length": "1024"})
+    assert response.status_code == 200 and response.json()["received"] == [0]
+
+
+def test_a_body_cut_off_mid_chunk_never_counts_and_frees_the_chunk(BASE: str, http: httpx.Client) -> None:
+    uid = initiate(http)["upload_id"]
+    host, port = BASE.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as raw:  # 100 of the 1024 bytes promised, then gone
+        raw.sendall(f"PUT /uploads/{uid}/chunks/0 HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\n\r\n".encode() + b"x" * 100)
+    assert http.get(f"/uploads/{uid}").json()["missing"] == [0, 1, 2]
+    data = b"e" * 1024  # the retry waits, if at all, only until the server has seen the cut
+    response = http.put(f"/uploads/{uid}/chunks/0", content=data, headers={"Upload-Checksum": upload_checksum("crc32c", data)})
     assert response.status_code == 200 and response.json()["received"] == [0]
 
 
