@@ -42,7 +42,7 @@ from tarento_lib.uploads.embedded import free_port  # noqa: E402
 from tarento_lib.uploads.faults import CutConnection  # noqa: E402
 
 CHUNK = 8 * MiB
-PIECE = 256 * 1024
+PIECE = 1024 * 1024  # as our client streams a chunk
 
 
 def server_options() -> dict[str, str]:
