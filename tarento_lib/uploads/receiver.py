@@ -37,7 +37,7 @@ class ChunkReceiver:
         self.part_checksum = service.storage.part_checksum
         self.hashers = {name: new_hasher(name) for name in {self.part_checksum, *(c[1] for c in checksums)}}
         self._release: Callable[[], None] | None = release
-        self._lock = threading.Lock()  # a worker thread may be writing while the event loop discards
+        self._lock = threading.Lock()  # commit runs in a worker thread, write and discard on the event loop
         self.recorded = service.sessions.part(session.upload_id, index)
         self.writer: PartWriter | None = None
         if self.recorded is None:  # a chunk on record is only compared with, never overwritten
@@ -49,10 +49,7 @@ class ChunkReceiver:
         self.write_all((piece,))
 
     def write_all(self, pieces: Iterable[bytes]) -> None:
-        """``write`` each piece in turn (one call per batch, when a worker thread does the writing).
-
-        A refused piece discards the whole chunk: its request is over.
-        """
+        """``write`` each piece in turn; a refused piece discards the whole chunk (its request is over)."""
         with self._lock:
             try:
                 self._write_all(pieces)
