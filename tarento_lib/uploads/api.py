@@ -71,7 +71,7 @@ async def call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 async def receive_body(request: Request, receiver: ChunkReceiver) -> UploadStatus:
     """Stream the request body into ``receiver`` as it arrives, then commit it (in a worker thread).
 
-    Each piece (one socket read, up to 256 KiB) is hashed and written to its place on the event
+    Each piece (one socket read, about 256 KiB) is hashed and written to its place on the event
     loop: CRC32C and a page-cache ``pwrite`` of one piece take tens of microseconds, about what a
     hop to a worker thread costs (measured: handing 1 MiB batches to a thread bought nothing on
     2 busy cores). So no chunk is ever held whole in memory.

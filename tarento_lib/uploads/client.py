@@ -1,9 +1,9 @@
 """A resumable upload client: reads the file chunk by chunk, never whole, and resumes.
 
 Each chunk goes with its CRC32C (``Upload-Checksum: crc32c <base64>``), which the server checks
-before the chunk counts. ``upload_file`` remembers the upload id of each file (in a small JSON file per file, in
-``state_dir``). After a failure, whether a retry within the same call or a later call, it asks
-the server which chunks are missing and sends only those.
+before the chunk counts. ``upload_file`` remembers the upload id of each file (in a small JSON
+file per file, in ``state_dir``). After a failure, whether a retry within the same call or a
+later call, it asks the server which chunks are missing and sends only those.
 """
 
 from __future__ import annotations
