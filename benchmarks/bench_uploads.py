@@ -4,7 +4,8 @@ Measured in one run, rounds interleaved, medians reported:
   * throughput of a 200 MiB upload in 8 MiB chunks through the JSON API on loopback
     (uvicorn in a separate process, with httptools and uvloop when installed) vs
     ``shutil.copyfile`` of the same file on the same disk (the baseline the issue names; on
-    Linux it copies in the kernel, copy_file_range/sendfile), and the same upload through the
+    Linux it copies page cache to page cache in the kernel, with sendfile(2) on Python 3.11),
+    and the same upload through the
     tus endpoints with tuspy (a peer client);
   * for scale, not as baselines: a read()+write() copy in 8 MiB blocks, and the ceiling of any
     upload over loopback here, a bare socket (no HTTP, no checksum) from ``socket.sendfile`` into
