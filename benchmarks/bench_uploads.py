@@ -5,8 +5,7 @@ Measured in one run, rounds interleaved, medians reported:
     (uvicorn in a separate process, with httptools and uvloop when installed) vs
     ``shutil.copyfile`` of the same file on the same disk (the baseline the issue names; on
     Linux it copies page cache to page cache in the kernel, with sendfile(2) on Python 3.11),
-    and the same upload through the
-    tus endpoints with tuspy (a peer client);
+    and the same upload through the tus endpoints with tuspy (a peer client);
   * for scale, not as baselines: a read()+write() copy in 8 MiB blocks, and the ceiling of any
     upload over loopback here, a bare socket (no HTTP, no checksum) from ``socket.sendfile`` into
     a Python ``recv_into`` + ``pwrite`` loop in another process;
