@@ -2,8 +2,9 @@
 
 Layering: the service raises its named errors; this module alone turns them into
 ``HTTPException``s, through one table. Every client mistake is a 4xx with a JSON body.
-Chunk bodies are read with a cap (the chunk's exact length + 1), so an oversized body is
-refused before it is held in memory, and service calls run in a worker thread.
+Chunk bodies are streamed into the storage as they arrive (hashed on the way), never held
+whole in memory; a body longer than the chunk is refused at the first byte too many (413).
+Blocking service calls run in a worker thread.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from tarento_lib.uploads.errors import (
     ChecksumMismatch, ChunkConflict, IncompleteUpload, StorageError, UploadClosed, UploadGone, UploadNotFound,
     UploadTooLarge,
 )
-from tarento_lib.uploads.service import UploadService
+from tarento_lib.uploads.receiver import ChunkReceiver
+from tarento_lib.uploads.service import UploadService, UploadStatus
 
-__all__ = ["create_app", "upload_router", "ERROR_STATUS", "http_error", "read_body"]
+__all__ = ["create_app", "upload_router", "ERROR_STATUS", "http_error", "receive_body"]
 
 T = TypeVar("T")
 
@@ -66,23 +68,23 @@ async def call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise http_error(exc) from exc
 
 
-async def read_body(request: Request, limit: int) -> bytearray:
-    """The request body, refused with 413 as soon as it grows past ``limit`` bytes.
+async def receive_body(request: Request, receiver: ChunkReceiver) -> UploadStatus:
+    """Stream the request body into ``receiver`` as it arrives, then commit it (in a worker thread).
 
-    It is read into one buffer of ``limit`` bytes (then trimmed in place), so a chunk is held
-    in memory once, not once as pieces and again joined.
+    Each piece (one socket read, about 256 KiB) is hashed and written to its place on the event
+    loop: CRC32C and a page-cache ``pwrite`` of one piece take tens of microseconds, about what a
+    hop to a worker thread costs (measured: handing 1 MiB batches to a thread bought nothing on
+    2 busy cores). So no chunk is ever held whole in memory.
     """
-    buffer = bytearray(limit)
-    view = memoryview(buffer)
-    total = 0
-    async for piece in request.stream():
-        if total + len(piece) > limit:
-            raise HTTPException(413, detail={"error": "BodyTooLarge", "message": f"body must be at most {limit} bytes"})
-        view[total:total + len(piece)] = piece
-        total += len(piece)
-    view.release()
-    del buffer[total:]
-    return buffer
+    try:
+        async for piece in request.stream():
+            receiver.write(piece)
+    except BaseException as exc:
+        receiver.discard()
+        if isinstance(exc, Exception):
+            raise http_error(exc) from exc
+        raise
+    return await call(receiver.commit)
 
 
 def upload_router(service: UploadService) -> APIRouter:
@@ -101,12 +103,12 @@ def upload_router(service: UploadService) -> APIRouter:
 
     @router.put("/{upload_id}/chunks/{index}")
     async def put_chunk(
-        upload_id: str, index: int, request: Request, content_md5: str | None = Header(default=None)
+        upload_id: str, index: int, request: Request, content_md5: str | None = Header(default=None),
+        upload_checksum: str | None = Header(default=None),
     ) -> dict[str, Any]:
-        session = await call(service.session, upload_id, parts=False)
-        data = await read_body(request, session.chunk_size)
-        result = await call(service.put_chunk, upload_id, index, data, content_md5)
-        return result.as_dict()
+        receiver = await call(service.receive_chunk, upload_id, index, content_md5=content_md5,
+                              checksum=upload_checksum)
+        return (await receive_body(request, receiver)).as_dict()
 
     @router.post("/{upload_id}/complete")
     async def complete(upload_id: str) -> dict[str, Any]:

@@ -32,7 +32,7 @@ class CutConnection(httpx.BaseTransport):
 
     def _forward(self, request: httpx.Request) -> httpx.Response:
         if request.method == "PUT":
-            self.bytes_sent += len(request.content)
+            self.bytes_sent += int(request.headers.get("content-length", 0))  # the body may be a stream
         return self.inner.handle_request(request)
 
     def close(self) -> None:

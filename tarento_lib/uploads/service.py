@@ -1,19 +1,20 @@
 """The upload service: sessions + storage, with every client promise checked.
 
-``initiate`` fixes the file's size, chunk size and (optionally) SHA-256; ``put_chunk``
-accepts chunks in any order, each checked for index, exact length and Content-MD5;
+``initiate`` fixes the file's size, chunk size and (optionally) SHA-256; ``put_chunk`` (or,
+streaming, ``receive_chunk``) accepts chunks in any order, each checked for index, exact length
+and the client's checksum (Content-MD5 or Upload-Checksum);
 ``status`` says what is still missing (reconciled with what the storage really holds, so
 a restarted server resumes); ``complete`` joins the parts atomically; ``abort`` deletes them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,6 +22,8 @@ from tarento_lib.clock import validate_seconds
 from tarento_lib.uploads.errors import (
     ChecksumMismatch, ChunkConflict, IncompleteUpload, UploadClosed, UploadGone, UploadTooLarge,
 )
+from tarento_lib.uploads.checksums import parse_upload_checksum
+from tarento_lib.uploads.receiver import ChunkReceiver, ClientChecksum
 from tarento_lib.uploads.sessions import ABORTED, COMPLETED, EXPIRED, OPEN, SQLiteSessionStore, UploadSession
 from tarento_lib.uploads.storage.base import MiB, Storage, choose_chunk_size, decode_content_md5
 
@@ -107,7 +110,10 @@ class UploadService:
         if clock is not None and not callable(getattr(clock, "now", None)):
             raise TypeError("clock must have a now() method returning seconds")
         self.clock: TimeSource = clock if clock is not None else WallClock()
-        self._locks = [threading.Lock() for _ in range(64)]  # striped: one chunk index maps to one lock
+        self._locks = [threading.Lock() for _ in range(64)]  # striped, for complete/abort of one upload
+        self._receiving: set[tuple[str, int]] = set()  # chunks a request is streaming in right now
+        self._receiving_changed = threading.Condition()
+        self.claim_timeout = 60.0
 
     # -- public API ---------------------------------------------------------------------
     def initiate(self, filename: str, size: int, content_type: str = "application/octet-stream",
@@ -139,23 +145,46 @@ class UploadService:
         self.sessions.create(session)
         return self._status(session)
 
-    def put_chunk(self, upload_id: str, index: int, data: bytes, content_md5: str | None = None) -> UploadStatus:
-        """Store chunk ``index``; a re-sent identical chunk is a no-op, a different one a ``ChunkConflict``."""
+    def put_chunk(self, upload_id: str, index: int, data: bytes, content_md5: str | None = None, *,
+                  checksum: str | None = None) -> UploadStatus:
+        """Store chunk ``index``; a re-sent identical chunk is a no-op, a different one a ``ChunkConflict``.
+
+        ``content_md5`` (RFC 1864 base64) and ``checksum`` (``"crc32c <base64>"``, see ``checksums``)
+        are the client's checksums of ``data``; whichever is given must match.
+        """
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes, got {type(data).__name__}")
+        receiver = self.receive_chunk(upload_id, index, content_md5=content_md5, checksum=checksum)
+        try:
+            if len(data) != receiver.expected:
+                raise ValueError(f"chunk {index} must be exactly {receiver.expected} bytes, got {len(data)}")
+            receiver.write(data)
+        except BaseException:
+            receiver.discard()
+            raise
+        return receiver.commit()
+
+    def receive_chunk(self, upload_id: str, index: int, *, content_md5: str | None = None,
+                      checksum: str | None = None) -> ChunkReceiver:
+        """Start taking chunk ``index`` piece by piece (the HTTP route streams the body into it).
+
+        One request at a time holds a chunk index: a second one for the same index waits here
+        until the first commits or discards, then is compared with what the first stored.
+        """
         session = self._open_session(upload_id, parts=False)
-        self._check_chunk(session, index, data)
-        data = bytes(data) if isinstance(data, memoryview) else data
-        digest = hashlib.md5(data).digest()
-        if content_md5 is not None and decode_content_md5(content_md5) != digest:
-            raise ChecksumMismatch(f"Content-MD5 of chunk {index} does not match its bytes; nothing was stored")
-        with self._chunk_lock(upload_id, index):
+        self._check_index(session, index)
+        checksums: list[ClientChecksum] = []
+        if content_md5 is not None:
+            checksums.append(("Content-MD5", "md5", decode_content_md5(content_md5)))
+        if checksum is not None:
+            checksums.append(("Upload-Checksum", *parse_upload_checksum(checksum)))
+        release = self._claim(upload_id, index)
+        try:
             session = self._open_session(upload_id, parts=False)
-            recorded = self.sessions.part(upload_id, index)
-            if recorded is None:
-                self.storage.write_part(session.storage_ref, index, data, digest, offset=index * session.chunk_size)
-                recorded = self.sessions.add_part(upload_id, index, digest.hex())
-            if recorded != digest.hex():
-                raise ChunkConflict(f"chunk {index} was already received with different bytes")
-        return self._status(self.sessions.get(upload_id))
+            return ChunkReceiver(self, session, index, checksums, release)
+        except BaseException:
+            release()
+            raise
 
     def status(self, upload_id: str, *, reconcile: bool = True) -> UploadStatus:
         """Received and missing chunks; with ``reconcile`` the storage's own list of parts wins."""
@@ -227,16 +256,26 @@ class UploadService:
         self.sessions.set_state(session.upload_id, state)
 
     @staticmethod
-    def _check_chunk(session: UploadSession, index: int, data: bytes) -> None:
+    def _check_index(session: UploadSession, index: int) -> None:
         if isinstance(index, bool) or not isinstance(index, int):
             raise TypeError(f"index must be an int, got {type(index).__name__}")
         if not 0 <= index < session.total_chunks:
             raise ValueError(f"index must be in 0..{session.total_chunks - 1}, got {index}")
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TypeError(f"data must be bytes, got {type(data).__name__}")
-        expected = session.chunk_length(index)
-        if len(data) != expected:
-            raise ValueError(f"chunk {index} must be exactly {expected} bytes, got {len(data)}")
+
+    def _claim(self, upload_id: str, index: int) -> Callable[[], None]:
+        """Hold chunk ``index`` of the upload for one request; the returned call lets it go."""
+        key = (upload_id, index)
+        with self._receiving_changed:
+            if not self._receiving_changed.wait_for(lambda: key not in self._receiving, timeout=self.claim_timeout):
+                raise ChunkConflict(f"chunk {index} is still being received by another request; retry later")
+            self._receiving.add(key)
+
+        def release() -> None:
+            with self._receiving_changed:
+                self._receiving.discard(key)
+                self._receiving_changed.notify_all()
+
+        return release
 
     def _chunk_lock(self, upload_id: str, index: int) -> threading.Lock:
         return self._locks[hash((upload_id, index)) % len(self._locks)]

@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS uploads (
 );
 CREATE TABLE IF NOT EXISTS parts (
     upload_id TEXT NOT NULL REFERENCES uploads(upload_id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL, md5 TEXT NOT NULL, PRIMARY KEY (upload_id, idx)
+    idx INTEGER NOT NULL, md5 TEXT NOT NULL, PRIMARY KEY (upload_id, idx)  -- md5: hex digest, storage.part_checksum
 );
 CREATE TABLE IF NOT EXISTS tails (
     upload_id TEXT PRIMARY KEY REFERENCES uploads(upload_id) ON DELETE CASCADE, data BLOB NOT NULL
@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS tails (
 
 @dataclass(frozen=True)
 class UploadSession:
-    """One upload: its promise and the chunks received so far (index -> hex MD5)."""
+    """One upload: its promise and the chunks received so far (index -> hex digest, the storage's ``part_checksum``)."""
 
     upload_id: str
     filename: str
@@ -120,15 +120,15 @@ class SQLiteSessionStore:
         return UploadSession(*row, parts=dict(held))
 
     def part(self, upload_id: str, index: int) -> str | None:
-        """The hex MD5 recorded for one chunk, or ``None``."""
+        """The hex digest recorded for one chunk, or ``None``."""
         with self._lock:
             row = self._db.execute("SELECT md5 FROM parts WHERE upload_id = ? AND idx = ?", (upload_id, index)).fetchone()
         return row[0] if row else None
 
-    def add_part(self, upload_id: str, index: int, md5_hex: str) -> str:
-        """Record a chunk unless one is already recorded; return the MD5 that is on record."""
+    def add_part(self, upload_id: str, index: int, digest_hex: str) -> str:
+        """Record a chunk unless one is already recorded; return the digest that is on record."""
         with self._tx() as db:
-            db.execute("INSERT OR IGNORE INTO parts VALUES (?,?,?)", (upload_id, index, md5_hex))
+            db.execute("INSERT OR IGNORE INTO parts VALUES (?,?,?)", (upload_id, index, digest_hex))
             return db.execute("SELECT md5 FROM parts WHERE upload_id = ? AND idx = ?", (upload_id, index)).fetchone()[0]
 
     def replace_parts(self, upload_id: str, parts: dict[int, str]) -> None:

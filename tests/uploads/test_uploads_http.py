@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from tarento_lib.uploads import LocalStorage, SQLiteSessionStore, UploadService, content_md5
 from tarento_lib.uploads.api import create_app
+from tarento_lib.uploads.checksums import upload_checksum
 from tarento_lib.uploads.client import UploadInterrupted, upload_file
 from tarento_lib.uploads.embedded import serve_app
 from tarento_lib.uploads.faults import CutConnection
@@ -95,6 +97,30 @@ def test_correct_base64_content_md5_is_accepted(http: httpx.Client) -> None:
     error(http.put(f"/uploads/{uid}/chunks/1", content=b"c" * 1024), 409)
 
 
+def test_upload_checksum_header_is_checked_before_a_chunk_counts(http: httpx.Client) -> None:
+    uid = initiate(http)["upload_id"]
+    data = b"d" * 1024
+    error(http.put(f"/uploads/{uid}/chunks/0", content=data, headers={"Upload-Checksum": upload_checksum("crc32c", b"x")}), 400)
+    error(http.put(f"/uploads/{uid}/chunks/0", content=data, headers={"Upload-Checksum": "crc32c not-base64"}), 400)
+    error(http.put(f"/uploads/{uid}/chunks/0", content=data, headers={"Upload-Checksum": "adler32 AAAAAA=="}), 400)
+    assert http.get(f"/uploads/{uid}").json()["missing"] == [0, 1, 2]
+    streamed = iter([data[:100], data[100:]])  # a streamed body, as our client sends it
+    response = http.put(f"/uploads/{uid}/chunks/0", content=streamed,
+                        headers={"Upload-Checksum": upload_checksum("crc32c", data), "Content-Length": "1024"})
+    assert response.status_code == 200 and response.json()["received"] == [0]
+
+
+def test_a_body_cut_off_mid_chunk_never_counts_and_frees_the_chunk(BASE: str, http: httpx.Client) -> None:
+    uid = initiate(http)["upload_id"]
+    host, port = BASE.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as raw:  # 100 of the 1024 bytes promised, then gone
+        raw.sendall(f"PUT /uploads/{uid}/chunks/0 HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\n\r\n".encode() + b"x" * 100)
+    assert http.get(f"/uploads/{uid}").json()["missing"] == [0, 1, 2]
+    data = b"e" * 1024  # the retry waits, if at all, only until the server has seen the cut
+    response = http.put(f"/uploads/{uid}/chunks/0", content=data, headers={"Upload-Checksum": upload_checksum("crc32c", data)})
+    assert response.status_code == 200 and response.json()["received"] == [0]
+
+
 def test_lifecycle_errors_are_4xx_never_500(http: httpx.Client) -> None:
     uid = initiate(http, size=1500)["upload_id"]
     http.put(f"/uploads/{uid}/chunks/0", content=b"x" * 1024)
@@ -127,8 +153,12 @@ def _file(tmp_path: Path, size: int) -> Path:
 
 def test_client_uploads_and_the_server_verifies_the_checksum(BASE: str, http: httpx.Client, service: UploadService, tmp_path: Path) -> None:
     path = _file(tmp_path, 10_000)
+    sent: list[str] = []
+    http.event_hooks["request"] = [lambda request: sent.append(request.headers.get("upload-checksum", ""))]
     report = upload_file(path, BASE, client=http, state_dir=tmp_path / "state", progress=False)
     assert (report.chunks_sent, report.bytes_sent, report.resumed) == (10, 10_000, False)
+    chunks = [path.read_bytes()[i:i + 1024] for i in range(0, 10_000, 1024)]
+    assert [h for h in sent if h] == [upload_checksum("crc32c", chunk) for chunk in chunks]
     with service.storage.open(report.key) as handle:
         assert handle.read() == path.read_bytes()
     assert service.session(report.upload_id).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from tarento_lib.uploads import (
     ChecksumMismatch, ChunkConflict, LocalStorage, S3Storage, SQLiteSessionStore, UploadService, content_md5,
 )
+from tarento_lib.uploads.checksums import digest_of
 from tarento_lib.uploads.embedded import S3Endpoint
 
 OPS = st.lists(
@@ -46,8 +47,9 @@ def _run_program(make: Any, chunks: int, ops: list[tuple[str, int]], seed: int) 
                 flipped = piece(index)[:-1] + bytes([piece(index)[-1] ^ 1])
                 service.put_chunk(uid, index, flipped)
         elif op == "crash":  # the part reached storage, the process died before recording it
-            service.storage.write_part(service.session(uid).storage_ref, index, piece(index),
-                                       hashlib.md5(piece(index)).digest(), offset=index * chunk)
+            digest = digest_of(service.storage.part_checksum, piece(index))
+            service.storage.write_part(service.session(uid).storage_ref, index, piece(index), digest,
+                                       offset=index * chunk)
         elif op == "restart":
             service = make()
         elif op == "status":

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tarento_lib.clock import FakeClock
+from tarento_lib.uploads.checksums import ALGORITHMS, upload_checksum
 from tarento_lib.uploads import (
     ChecksumMismatch, ChunkConflict, IncompleteUpload, UploadClosed, UploadGone, UploadNotFound, UploadService,
     UploadTooLarge, content_md5,
@@ -286,3 +287,55 @@ def test_concurrent_completes_finish_once(make_service: Any) -> None:
         thread.join()
     assert len(results) == 4 and len({r.key for r in results}) == 1
     assert stored(service, results[0].key) == data
+
+
+def test_upload_checksum_of_any_listed_algorithm_is_checked(make_service: Any) -> None:
+    service = make_service()
+    data = payload(service, 2)
+    uid = service.initiate("a.bin", len(data)).upload_id
+    first = data[:service.status(uid).chunk_size]
+    for algorithm in ALGORITHMS:
+        with pytest.raises(ChecksumMismatch, match="Upload-Checksum of chunk 0"):
+            service.put_chunk(uid, 0, first, checksum=upload_checksum(algorithm, first + b"!"))
+    assert service.status(uid).received == []
+    for bad in ("crc32c", "crc32c !!", "crc64 AAAAAAAAAAA=", "md5 " + content_md5(b"x")[:-4]):
+        with pytest.raises(ValueError, match="checksum"):
+            service.put_chunk(uid, 0, first, checksum=bad)
+    service.put_chunk(uid, 0, first, content_md5(first), checksum=upload_checksum("crc32c", first))
+    rest = data[len(first):]
+    service.put_chunk(uid, 1, rest, checksum=upload_checksum("sha256", rest))
+    assert stored(service, service.complete(uid).key) == data
+
+
+def test_a_chunk_is_received_by_one_request_at_a_time(make_service: Any) -> None:
+    service = make_service()
+    service.claim_timeout = 0.01  # how long a second request for the same chunk waits before a 409
+    data = payload(service, 2)
+    uid = service.initiate("a.bin", len(data)).upload_id
+    first = data[:service.status(uid).chunk_size]
+    receiver = service.receive_chunk(uid, 0, checksum=upload_checksum("crc32c", first))
+    receiver.write(first[:10])
+    with pytest.raises(ChunkConflict, match="still being received"):
+        service.put_chunk(uid, 0, first)
+    receiver.write(first[10:])
+    assert receiver.commit().received == [0]
+    assert service.put_chunk(uid, 0, first).received == [0]  # the chunk is free again: same bytes, a no-op
+
+
+def test_a_discarded_or_short_chunk_never_counts(make_service: Any) -> None:
+    service = make_service()
+    data = payload(service, 2)
+    uid = service.initiate("a.bin", len(data)).upload_id
+    first = data[:service.status(uid).chunk_size]
+    receiver = service.receive_chunk(uid, 0)
+    receiver.write(b"\0" * 10)
+    receiver.discard()  # the client went away mid-body
+    short = service.receive_chunk(uid, 0)
+    short.write(first[:-1])
+    with pytest.raises(ValueError, match="exactly"):
+        short.commit()
+    with pytest.raises(UploadTooLarge):
+        service.receive_chunk(uid, 0).write(first + first)
+    assert service.status(uid).missing == [0, 1]
+    send(service, uid, data)
+    assert stored(service, service.complete(uid).key) == data

@@ -15,7 +15,7 @@ import math
 from typing import BinaryIO, Protocol, runtime_checkable
 
 __all__ = [
-    "Storage", "MiB", "choose_chunk_size", "content_md5", "decode_content_md5", "encode_ref", "decode_ref", "validate_key",
+    "Storage", "PartWriter", "BufferedPart", "MiB", "choose_chunk_size", "content_md5", "decode_content_md5", "encode_ref", "decode_ref", "validate_key",
 ]
 
 MiB = 1024 * 1024
@@ -27,15 +27,19 @@ class Storage(Protocol):
 
     min_part_size: int  # every part but the last must be at least this long
     max_parts: int
+    part_checksum: str  # the algorithm (see ``checksums``) whose digests write_part takes and list_parts reports
 
     def begin(self, key: str, *, content_type: str, verify: bool) -> str:
         """Start an upload that will become object ``key``; return its ``ref``."""
 
-    def write_part(self, ref: str, index: int, data: bytes, md5: bytes, *, offset: int) -> None:
-        """Store part ``index`` (0-based, ``offset`` bytes into the file) whose MD5 digest is ``md5``."""
+    def write_part(self, ref: str, index: int, data: bytes, digest: bytes, *, offset: int) -> None:
+        """Store part ``index`` (0-based, ``offset`` bytes into the file) whose ``part_checksum`` is ``digest``."""
+
+    def open_part(self, ref: str, index: int, *, offset: int, length: int) -> PartWriter:
+        """A writer that takes part ``index`` piece by piece (``length`` bytes in all) as it arrives."""
 
     def list_parts(self, ref: str) -> dict[int, str]:
-        """The parts the backend holds: index -> hex MD5."""
+        """The parts the backend holds: index -> hex digest (``part_checksum``)."""
 
     def finish(self, ref: str, parts: dict[int, str], *, sha256: str | None) -> None:
         """Join the parts in index order into the object, checking the SHA-256 first if given."""
@@ -54,6 +58,34 @@ class Storage(Protocol):
 
     def delete(self, key: str) -> None:
         """Delete a finished object (a no-op if absent)."""
+
+
+class PartWriter(Protocol):
+    """One part on its way in: ``write`` pieces in order, then ``commit`` (it counts as held) or ``discard``."""
+
+    def write(self, piece: bytes) -> None: ...
+
+    def commit(self, digest: bytes) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+class BufferedPart:
+    """For backends that take a part whole (S3's UploadPart): pieces are gathered once, stored on commit."""
+
+    def __init__(self, storage: Storage, ref: str, index: int, *, offset: int, length: int) -> None:
+        self.storage, self.ref, self.index, self.offset = storage, ref, index, offset
+        self.buffer = bytearray()
+
+    def write(self, piece: bytes) -> None:
+        self.buffer += piece
+
+    def commit(self, digest: bytes) -> None:
+        self.storage.write_part(self.ref, self.index, self.buffer, digest, offset=self.offset)
+        self.buffer = bytearray()
+
+    def discard(self) -> None:
+        self.buffer = bytearray()
 
 
 def choose_chunk_size(size: int, preferred: int, *, min_part_size: int, max_parts: int) -> int:

@@ -9,13 +9,15 @@ import threading
 from typing import BinaryIO
 
 from tarento_lib.uploads.errors import ChecksumMismatch, StorageError
-from tarento_lib.uploads.storage.base import decode_ref, encode_ref, validate_key
+from tarento_lib.uploads.storage.base import BufferedPart, decode_ref, encode_ref, validate_key
 
 __all__ = ["MemoryStorage"]
 
 
 class MemoryStorage:
     """Parts and objects held in memory; behaves like the other backends."""
+
+    part_checksum = "md5"
 
     def __init__(self, *, min_part_size: int = 1, max_parts: int = 10_000) -> None:
         self.min_part_size = min_part_size
@@ -38,9 +40,12 @@ class MemoryStorage:
             raise StorageError(f"no unfinished upload for ref {ref!r}")
         return self._parts[token]
 
-    def write_part(self, ref: str, index: int, data: bytes, md5: bytes, *, offset: int) -> None:
+    def write_part(self, ref: str, index: int, data: bytes, digest: bytes, *, offset: int) -> None:
         with self._lock:
             self._slot(ref)[index] = bytes(data)
+
+    def open_part(self, ref: str, index: int, *, offset: int, length: int) -> BufferedPart:
+        return BufferedPart(self, ref, index, offset=offset, length=length)
 
     def list_parts(self, ref: str) -> dict[int, str]:
         with self._lock:

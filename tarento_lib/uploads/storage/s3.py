@@ -14,7 +14,7 @@ import hashlib
 from typing import Any, BinaryIO
 
 from tarento_lib.uploads.errors import ChecksumMismatch, StorageError
-from tarento_lib.uploads.storage.base import MiB, decode_ref, encode_ref, validate_key
+from tarento_lib.uploads.storage.base import BufferedPart, MiB, decode_ref, encode_ref, validate_key
 
 __all__ = ["S3Storage", "STAGING_PREFIX"]
 
@@ -34,6 +34,7 @@ class S3Storage:
     """
 
     max_parts = 10_000
+    part_checksum = "md5"  # S3's part ETag is the part's MD5, and S3 checks it against Content-MD5
 
     def __init__(self, client: Any, bucket: str, *, prefix: str = "", min_part_size: int = 5 * MiB) -> None:
         if not hasattr(client, "create_multipart_upload"):
@@ -65,12 +66,15 @@ class S3Storage:
         reply = self._call("create_multipart_upload", Key=upload_key, ContentType=content_type)
         return encode_ref(key=upload_key, target=target, upload_id=reply["UploadId"])
 
-    def write_part(self, ref: str, index: int, data: bytes, md5: bytes, *, offset: int) -> None:
+    def write_part(self, ref: str, index: int, data: bytes, digest: bytes, *, offset: int) -> None:
         key, _, upload_id = self._parse(ref)
         self._call(
             "upload_part", Key=key, UploadId=upload_id, PartNumber=index + 1, Body=data,
-            ContentMD5=base64.b64encode(md5).decode("ascii"),
+            ContentMD5=base64.b64encode(digest).decode("ascii"),
         )
+
+    def open_part(self, ref: str, index: int, *, offset: int, length: int) -> BufferedPart:
+        return BufferedPart(self, ref, index, offset=offset, length=length)
 
     def _parts(self, key: str, upload_id: str) -> list[dict[str, Any]]:
         parts: list[dict[str, Any]] = []
