@@ -6,18 +6,20 @@ Nothing connects until the first request, and nothing is built at import time.
 from __future__ import annotations
 
 import asyncio
+import enum
 import os
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Select, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.util import await_, greenlet_spawn
 
 from tarento_lib.content.errors import ConfigurationError
 from tarento_lib.content.models import Base
@@ -74,6 +76,7 @@ class Database:
         # level costs an extra PRAGMA, so SQLite reads use the ordinary sessions.)
         reader = self.engine.execution_options(isolation_level="AUTOCOMMIT") if backend == "postgresql" else self.engine
         self.read_sessions = async_sessionmaker(reader, expire_on_commit=False)
+        self._compiled: dict[Select[Any], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
         self._ready = False
         self._lock = asyncio.Lock()
 
@@ -85,7 +88,9 @@ class Database:
         # No pool_pre_ping: it costs a round trip per request; dead connections are Q7's job.
         options: dict[str, Any] = {"pool_recycle": 1800}
         if self.schema:
-            options["execution_options"] = {"schema_translate_map": {None: self.schema}}
+            # The schema is the connection's search_path, set once when it connects: unqualified SQL
+            # (compiled once, see fetch_first) then finds the tables with no per-statement rewriting.
+            options["connect_args"] = {"server_settings": {"search_path": self.schema}}
         return options
 
     async def create_tables(self) -> None:
@@ -122,8 +127,95 @@ class Database:
         async with self.read_sessions() as session:
             yield session
 
+    async def fetch_first(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any] | None:
+        """The first row of a read-only Core ``statement`` (raw driver values), run on the driver directly.
+
+        The hot read path: the statement is compiled for this dialect once, then each call checks
+        a connection out of the engine's pool, sends the SQL through the driver (asyncpg's
+        ``fetchrow``, which prepares it once per connection; aiosqlite's ``execute_fetchall``, one
+        thread hop) and checks it back in. No session, no identity map, no result objects, and
+        two greenlet switches instead of one per step. No transaction is opened: on PostgreSQL
+        the SELECT runs in autocommit. Use it only for statements whose rows need no type
+        processing beyond what the driver returns (JSON columns come back as text).
+        :meth:`statement_log` sees these statements too.
+        """
+        if not self._ready:
+            await self.create_tables()
+        compiled = self._compiled.get(statement)
+        if compiled is None:
+            compiled = self._compiled[statement] = _compile(statement, self.engine.dialect)
+        sql, names, defaults = compiled
+        args = [params[name] if name in params else defaults[name] for name in names]
+        fairy = await greenlet_spawn(self.engine.sync_engine.pool.connect)
+        try:
+            driver = fairy.driver_connection
+            if self.backend == "postgresql":
+                row = await driver.fetchrow(sql, *args)
+            else:
+                rows = await driver.execute_fetchall(sql, args)
+                row = rows[0] if rows else None
+        except BaseException as error:
+            await greenlet_spawn(fairy.invalidate, error if isinstance(error, Exception) else None)
+            raise
+        finally:
+            await greenlet_spawn(fairy.close)
+        return row
+
+    @asynccontextmanager
+    async def statement_log(self) -> AsyncIterator[list[str]]:
+        """Every SQL statement sent to the database inside the block, whichever layer sent it.
+
+        Counted on each connection checked out during the block: SQLAlchemy's cursor events (ORM
+        and Core) plus asyncpg's query logger (statements sent on the driver directly) on
+        PostgreSQL; SQLite's own trace callback (every statement it runs) on SQLite. The list is
+        complete when the block ends. For tests and demonstrations.
+        """
+        seen: list[str] = []
+        engine, pool, postgres = self.engine.sync_engine, self.engine.sync_engine.pool, self.backend == "postgresql"
+        touched: dict[int, Any] = {}
+
+        def on_cursor(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+            seen.append(statement)
+
+        def on_query(record: Any) -> None:
+            seen.append(record.query)
+
+        def on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+            driver = dbapi_connection.driver_connection
+            if id(driver) not in touched:  # checkouts run inside a greenlet, so await_ may wait here
+                touched[id(driver)] = driver
+                if postgres:
+                    driver.add_query_logger(on_query)
+                else:
+                    await_(driver.set_trace_callback(seen.append))
+
+        if postgres:  # asyncpg's logger misses prepared statements, which is how SQLAlchemy sends them
+            event.listen(engine, "before_cursor_execute", on_cursor)
+        event.listen(pool, "checkout", on_checkout)
+        try:
+            yield seen
+        finally:
+            for _ in range(2):  # asyncpg hands each logged query to its callbacks on the next loop turn
+                await asyncio.sleep(0)
+            event.remove(pool, "checkout", on_checkout)
+            if postgres:
+                event.remove(engine, "before_cursor_execute", on_cursor)
+            for driver in touched.values():
+                if postgres:
+                    driver.remove_query_logger(on_query)
+                else:
+                    await driver.set_trace_callback(None)
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _compile(statement: Select[Any], dialect: Any) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """The SQL text of ``statement`` for ``dialect``, its positional parameter names, and their defaults."""
+    compiled = statement.compile(dialect=dialect)
+    defaults = {name: (value.value if isinstance(value, enum.Enum) else value)
+                for name, value in compiled.construct_params(_check=False).items()}
+    return compiled.string, tuple(compiled.positiontup or ()), defaults
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
