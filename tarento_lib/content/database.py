@@ -54,9 +54,14 @@ def _utcnow() -> datetime:
 class Database:
     """One async engine and its session factory, plus lazy creation of the tables.
 
+    ``READ_POOL_SIZE``: at most that many PostgreSQL connections for :meth:`fetch_first`, on top
+    of the engine's pool (SQLAlchemy's default: 5, plus 10 overflow).
+
     ``schema`` (PostgreSQL only) puts the tables in their own schema, so parallel test
     workers sharing one database never see each other's rows.
     """
+
+    READ_POOL_SIZE = 10
 
     def __init__(self, url: str | None = None, *, schema: str | None = None,
                  now: Callable[[], datetime] = _utcnow, echo: bool = False) -> None:
@@ -77,6 +82,8 @@ class Database:
         reader = self.engine.execution_options(isolation_level="AUTOCOMMIT") if backend == "postgresql" else self.engine
         self.read_sessions = async_sessionmaker(reader, expire_on_commit=False)
         self._compiled: dict[Select[Any], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+        self._read_pool: Any = None  # asyncpg.Pool for fetch_first on PostgreSQL, made on first use
+        self._query_loggers: set[Callable[[Any], None]] = set()
         self._ready = False
         self._lock = asyncio.Lock()
 
@@ -128,16 +135,15 @@ class Database:
             yield session
 
     async def fetch_first(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any] | None:
-        """The first row of a read-only Core ``statement`` (raw driver values), run on the driver directly.
+        """The first row of a read-only Core ``statement`` (raw driver values), sent by the driver itself.
 
-        The hot read path: the statement is compiled for this dialect once, then each call checks
-        a connection out of the engine's pool, sends the SQL through the driver (asyncpg's
-        ``fetchrow``, which prepares it once per connection; aiosqlite's ``execute_fetchall``, one
-        thread hop) and checks it back in. No session, no identity map, no result objects, and
-        two greenlet switches instead of one per step. No transaction is opened: on PostgreSQL
-        the SELECT runs in autocommit. Use it only for statements whose rows need no type
-        processing beyond what the driver returns (JSON columns come back as text).
-        :meth:`statement_log` sees these statements too.
+        The hot read path. The statement is compiled for this dialect once; each call then sends
+        the SQL text and its positional values straight through the driver: no session, no
+        identity map, no result objects, no greenlet. On PostgreSQL it runs on a small asyncpg
+        pool of its own (see :meth:`_reader`), in autocommit, prepared once per connection; on
+        SQLite on a connection of the engine's pool (the in-memory database has only one), with
+        one aiosqlite thread hop. JSON columns come back as text. :meth:`statement_log` sees
+        these statements too.
         """
         if not self._ready:
             await self.create_tables()
@@ -146,20 +152,52 @@ class Database:
             compiled = self._compiled[statement] = _compile(statement, self.engine.dialect)
         sql, names, defaults = compiled
         args = [params[name] if name in params else defaults[name] for name in names]
+        if self.backend == "postgresql":
+            pool = self._read_pool or await self._reader()
+            async with pool.acquire() as conn:
+                if not self._query_loggers:
+                    return await conn.fetchrow(sql, *args)
+                loggers = tuple(self._query_loggers)  # a statement_log block is open
+                for logger in loggers:
+                    conn.add_query_logger(logger)
+                try:
+                    return await conn.fetchrow(sql, *args)
+                finally:  # the record is already scheduled for the loggers by now
+                    for logger in loggers:
+                        conn.remove_query_logger(logger)
         fairy = await greenlet_spawn(self.engine.sync_engine.pool.connect)
         try:
-            driver = fairy.driver_connection
-            if self.backend == "postgresql":
-                row = await driver.fetchrow(sql, *args)
-            else:
-                rows = await driver.execute_fetchall(sql, args)
-                row = rows[0] if rows else None
+            rows = await fairy.driver_connection.execute_fetchall(sql, args)
         except BaseException as error:
             await greenlet_spawn(fairy.invalidate, error if isinstance(error, Exception) else None)
             raise
         finally:
             await greenlet_spawn(fairy.close)
-        return row
+        return rows[0] if rows else None
+
+    async def _reader(self) -> Any:
+        """The asyncpg pool of :meth:`fetch_first`: same server and credentials as the engine.
+
+        Why a pool of its own: checking a connection out of SQLAlchemy's async pool and back in
+        costs two greenlet switches and the pool's bookkeeping, more CPU than the SELECT itself.
+        Its connections only ever run single SELECTs in autocommit and change no session state,
+        so the reset asyncpg runs on release (a round trip: ``RESET ALL``, ``UNLISTEN *``, …) is
+        skipped; asyncpg still rolls back a connection returned inside a transaction. Connections
+        open on demand (up to ``max_size``) and close after five idle minutes.
+        """
+        async with self._lock:
+            if self._read_pool is None:
+                import asyncpg  # the PostgreSQL driver, already required by the engine
+
+                _args, kwargs = self.engine.dialect.create_connect_args(self.engine.url)
+                for option in ("prepared_statement_cache_size", "prepared_statement_name_func"):
+                    kwargs.pop(option, None)  # SQLAlchemy's own options, not asyncpg's
+                if self.schema:
+                    kwargs["server_settings"] = {"search_path": self.schema}
+                self._read_pool = await asyncpg.create_pool(
+                    min_size=0, max_size=self.READ_POOL_SIZE, max_inactive_connection_lifetime=300.0,
+                    reset=_keep_session, **kwargs)
+        return self._read_pool
 
     @asynccontextmanager
     async def statement_log(self) -> AsyncIterator[list[str]]:
@@ -191,6 +229,7 @@ class Database:
 
         if postgres:  # asyncpg's logger misses prepared statements, which is how SQLAlchemy sends them
             event.listen(engine, "before_cursor_execute", on_cursor)
+            self._query_loggers.add(on_query)  # fetch_first's own pool
         event.listen(pool, "checkout", on_checkout)
         try:
             yield seen
@@ -200,6 +239,7 @@ class Database:
             event.remove(pool, "checkout", on_checkout)
             if postgres:
                 event.remove(engine, "before_cursor_execute", on_cursor)
+                self._query_loggers.discard(on_query)
             for driver in touched.values():
                 if postgres:
                     driver.remove_query_logger(on_query)
@@ -207,7 +247,17 @@ class Database:
                     await driver.set_trace_callback(None)
 
     async def dispose(self) -> None:
+        pool, self._read_pool = self._read_pool, None
+        if pool is not None:
+            if pool._loop is asyncio.get_running_loop():
+                await pool.close()
+            else:  # made on another event loop (one that may be closed by now): close its sockets at once
+                pool.terminate()
         await self.engine.dispose()
+
+
+async def _keep_session(_connection: Any) -> None:
+    """The read pool's reset: nothing to undo (see :meth:`Database._reader`)."""
 
 
 def _compile(statement: Select[Any], dialect: Any) -> tuple[str, tuple[str, ...], dict[str, Any]]:
