@@ -38,7 +38,7 @@ def escape_like(text: str, escape: str = "\\") -> str:
 
 @functools.cache
 def _first_clusters(limit: int) -> regex.Pattern[str]:
-    return regex.compile(r"\X{0,%d}" % limit)
+    return regex.compile(r"\X{%d}" % limit)
 
 
 def summarize(text: str, limit: int = 160) -> str:
@@ -47,9 +47,10 @@ def summarize(text: str, limit: int = 160) -> str:
         raise ValueError(f"limit must be >= 1, got {limit}")
     if len(text) <= limit:  # a cluster is at least one code point
         return text
-    cut = _first_clusters(limit).match(text).group()  # one call into the regex engine, not one per cluster
-    if len(cut) == len(text):
+    first = _first_clusters(limit).match(text)  # one call into the regex engine, not one per cluster
+    if first is None or first.end() == len(text):  # at most ``limit`` clusters in all
         return text
+    cut = first.group()
     space = cut.rfind(" ")
     return (cut[:space] if space > len(cut) // 2 else cut).rstrip() + "…"
 
