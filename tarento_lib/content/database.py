@@ -6,10 +6,12 @@ Nothing connects until the first request, and nothing is built at import time.
 from __future__ import annotations
 
 import asyncio
+import collections
 import enum
+import functools
 import os
 import re
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -82,7 +84,7 @@ class Database:
         reader = self.engine.execution_options(isolation_level="AUTOCOMMIT") if backend == "postgresql" else self.engine
         self.read_sessions = async_sessionmaker(reader, expire_on_commit=False)
         self._compiled: dict[Select[Any], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
-        self._read_pool: Any = None  # asyncpg.Pool for fetch_first on PostgreSQL, made on first use
+        self._read_pool: ReadConnections | None = None  # fetch_first's connections on PostgreSQL
         self._query_loggers: set[Callable[[Any], None]] = set()
         self._ready = False
         self._lock = asyncio.Lock()
@@ -139,8 +141,8 @@ class Database:
 
         The hot read path. The statement is compiled for this dialect once; each call then sends
         the SQL text and its positional values straight through the driver: no session, no
-        identity map, no result objects, no greenlet. On PostgreSQL it runs on a small asyncpg
-        pool of its own (see :meth:`_reader`), in autocommit, prepared once per connection; on
+        identity map, no result objects. On PostgreSQL it runs, with no greenlet, on asyncpg connections
+        of its own (:class:`ReadConnections`), in autocommit, prepared once per connection; on
         SQLite on a connection of the engine's pool (the in-memory database has only one), with
         one aiosqlite thread hop. JSON columns come back as text. :meth:`statement_log` sees
         these statements too.
@@ -153,18 +155,8 @@ class Database:
         sql, names, defaults = compiled
         args = [params[name] if name in params else defaults[name] for name in names]
         if self.backend == "postgresql":
-            pool = self._read_pool or await self._reader()
-            async with pool.acquire() as conn:
-                if not self._query_loggers:
-                    return await conn.fetchrow(sql, *args)
-                loggers = tuple(self._query_loggers)  # a statement_log block is open
-                for logger in loggers:
-                    conn.add_query_logger(logger)
-                try:
-                    return await conn.fetchrow(sql, *args)
-                finally:  # the record is already scheduled for the loggers by now
-                    for logger in loggers:
-                        conn.remove_query_logger(logger)
+            readers = self._read_pool or await self._reader()
+            return await readers.fetchrow(sql, args, self._query_loggers)
         fairy = await greenlet_spawn(self.engine.sync_engine.pool.connect)
         try:
             rows = await fairy.driver_connection.execute_fetchall(sql, args)
@@ -175,16 +167,8 @@ class Database:
             await greenlet_spawn(fairy.close)
         return rows[0] if rows else None
 
-    async def _reader(self) -> Any:
-        """The asyncpg pool of :meth:`fetch_first`: same server and credentials as the engine.
-
-        Why a pool of its own: checking a connection out of SQLAlchemy's async pool and back in
-        costs two greenlet switches and the pool's bookkeeping, more CPU than the SELECT itself.
-        Its connections only ever run single SELECTs in autocommit and change no session state,
-        so the reset asyncpg runs on release (a round trip: ``RESET ALL``, ``UNLISTEN *``, …) is
-        skipped; asyncpg still rolls back a connection returned inside a transaction. Connections
-        open on demand (up to ``max_size``) and close after five idle minutes.
-        """
+    async def _reader(self) -> ReadConnections:
+        """The connections of :meth:`fetch_first` on PostgreSQL: same server and credentials as the engine."""
         async with self._lock:
             if self._read_pool is None:
                 import asyncpg  # the PostgreSQL driver, already required by the engine
@@ -194,9 +178,7 @@ class Database:
                     kwargs.pop(option, None)  # SQLAlchemy's own options, not asyncpg's
                 if self.schema:
                     kwargs["server_settings"] = {"search_path": self.schema}
-                self._read_pool = await asyncpg.create_pool(
-                    min_size=0, max_size=self.READ_POOL_SIZE, max_inactive_connection_lifetime=300.0,
-                    reset=_keep_session, **kwargs)
+                self._read_pool = ReadConnections(functools.partial(asyncpg.connect, **kwargs), self.READ_POOL_SIZE)
         return self._read_pool
 
     @asynccontextmanager
@@ -229,7 +211,7 @@ class Database:
 
         if postgres:  # asyncpg's logger misses prepared statements, which is how SQLAlchemy sends them
             event.listen(engine, "before_cursor_execute", on_cursor)
-            self._query_loggers.add(on_query)  # fetch_first's own pool
+            self._query_loggers.add(on_query)  # fetch_first's own connections
         event.listen(pool, "checkout", on_checkout)
         try:
             yield seen
@@ -247,17 +229,103 @@ class Database:
                     await driver.set_trace_callback(None)
 
     async def dispose(self) -> None:
-        pool, self._read_pool = self._read_pool, None
-        if pool is not None:
-            if pool._loop is asyncio.get_running_loop():
-                await pool.close()
-            else:  # made on another event loop (one that may be closed by now): close its sockets at once
-                pool.terminate()
+        readers, self._read_pool = self._read_pool, None
+        if readers is not None:
+            await readers.close()
         await self.engine.dispose()
 
 
-async def _keep_session(_connection: Any) -> None:
-    """The read pool's reset: nothing to undo (see :meth:`Database._reader`)."""
+class ReadConnections:
+    """A free list of asyncpg connections for :meth:`Database.fetch_first`: one SELECT at a time each.
+
+    Why not SQLAlchemy's pool: a checkout and a checkin there cost two greenlet switches and the
+    pool's bookkeeping, more CPU than the SELECT itself. Why not asyncpg's pool: per checkout it
+    makes a proxy object, arms and cancels an idle timer and, on release, sends a reset
+    (``RESET ALL; UNLISTEN *; …``, a round trip). These connections only ever run a single
+    SELECT outside any transaction and change no session state, so checking one out is popping
+    it off a list. At most ``size`` connections open, on demand; a caller that finds none idle
+    waits for the next one handed back. A connection whose query fails or is cancelled is closed
+    instead of reused (its state is unknown), which also drops connections the server has cut.
+    """
+
+    def __init__(self, connect: Callable[[], Awaitable[Any]], size: int) -> None:
+        self._connect, self.size = connect, size
+        self._loop = asyncio.get_running_loop()
+        self._idle: list[Any] = []
+        self._waiters: collections.deque[asyncio.Future[Any]] = collections.deque()
+        self.opened = 0
+
+    async def fetchrow(self, sql: str, args: Sequence[Any], loggers: Collection[Callable[[Any], None]] = ()) -> Any:
+        conn = self._idle.pop() if self._idle else await self._checkout()
+        try:
+            if not loggers:
+                row = await conn.fetchrow(sql, *args)
+            else:  # a statement_log block is open
+                for logger in loggers:
+                    conn.add_query_logger(logger)
+                try:
+                    row = await conn.fetchrow(sql, *args)
+                finally:  # the record is already scheduled for the loggers by now
+                    for logger in loggers:
+                        conn.remove_query_logger(logger)
+        except BaseException:
+            self._discard(conn)
+            raise
+        self._checkin(conn)
+        return row
+
+    async def _checkout(self) -> Any:
+        while True:
+            if self.opened < self.size:
+                self.opened += 1
+                try:
+                    return await self._connect()
+                except BaseException:
+                    self.opened -= 1
+                    self._wake(None)
+                    raise
+            waiter = self._loop.create_future()
+            self._waiters.append(waiter)
+            try:
+                conn = await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled() and waiter.result() is not None:
+                    self._checkin(waiter.result())  # handed a connection just as the caller gave up
+                elif waiter in self._waiters:
+                    self._waiters.remove(waiter)
+                raise
+            if conn is not None:  # None: a slot opened up, go round and connect
+                return conn
+
+    def _checkin(self, conn: Any) -> None:
+        if not self._wake(conn):
+            self._idle.append(conn)
+
+    def _discard(self, conn: Any) -> None:
+        conn.terminate()
+        self.opened -= 1
+        self._wake(None)
+
+    def _wake(self, conn: Any) -> bool:
+        """Hand ``conn`` (or, with None, a free slot) to the first caller still waiting."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(conn)
+                return True
+        return False
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for waiter in self._waiters:
+            waiter.cancel()
+        same_loop = self._loop is asyncio.get_running_loop()
+        for conn in idle:
+            if same_loop:
+                await conn.close()
+            else:  # opened on another event loop (maybe closed by now): drop the sockets at once
+                conn.terminate()
+        self.opened -= len(idle)
 
 
 def _compile(statement: Select[Any], dialect: Any) -> tuple[str, tuple[str, ...], dict[str, Any]]:
