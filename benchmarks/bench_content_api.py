@@ -2,18 +2,20 @@
 
 For each backend (SQLite in a temp file; PostgreSQL when ``TARENTO_DATABASE_URL`` is set, also
 with the optional 1 s in-process read cache) one uvicorn process serves the content app plus
-``GET /constant`` (the framework's ceiling on the same server, same process settings: uvloop and
-httptools when installed). One load client on loopback runs interleaved rounds of both endpoints
-over the same keep-alive connections count; the script prints medians, the ratio, the CPU each
-process spent per request (server, load client, the rest of the machine: PostgreSQL and anything
-else running), the target's verdict, and a breakdown of where the server's time per read goes.
+``GET /constant`` (the framework's ceiling) and two probes, all in the same process with the same
+settings (uvloop and httptools when installed): ``/bench/round-trip`` (the constant after one
+``SELECT 1`` through the read path's connections) and ``/bench/no-sql/{key}`` (the read's own work
+on a row fetched once). One load client on loopback runs interleaved rounds of every endpoint;
+the script prints medians, each endpoint's ratio to the constant, the CPU each process spent per
+request (server, load client, the rest of the machine: the database and anything else running),
+where a read's server time goes, and the verdict on the issue's target (uncached, PostgreSQL).
 
 The load client is ``wrk`` when it is on the PATH (``apt-get install wrk``): a C client costs a
 fraction of the server's CPU per request. Without it a Python asyncio client is used; on a small
 machine it competes with the server for CPU and understates both figures (the script says so).
 
-    python benchmarks/bench_content_api.py            # full run (about two minutes)
-    python benchmarks/bench_content_api.py --quick    # about a minute
+    python benchmarks/bench_content_api.py            # full run (about four minutes)
+    python benchmarks/bench_content_api.py --quick    # about a minute and a half
 """
 
 from __future__ import annotations
@@ -319,11 +321,11 @@ def main() -> None:
         print()
         for name in ("SQLite (file)", "PG + 1 s cache"):
             if name in ratios:
-                print(f"{name}: {ratios[name]:.2f}x of the constant endpoint (reported, no target)")
+                print(f"{name}: {ratios[name]:.3f}x of the constant endpoint (reported, no target)")
         if "PostgreSQL" in ratios:
             verdict = "MET" if ratios["PostgreSQL"] >= TARGET else "MISSED"
             print(f"target ≥ {TARGET:.2f}x of the constant endpoint, uncached GET on PostgreSQL: {verdict} "
-                  f"({ratios['PostgreSQL']:.2f}x)")
+                  f"({ratios['PostgreSQL']:.3f}x)")
         else:
             print(f"target ≥ {TARGET:.2f}x of the constant endpoint, uncached GET on PostgreSQL: NOT MEASURED "
                   "(set TARENTO_DATABASE_URL)")

@@ -95,7 +95,12 @@ class Database:
             # A private in-memory database lives as long as its one connection: keep exactly one.
             return {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0, "pool_recycle": -1}
         # No pool_pre_ping: it costs a round trip per request; dead connections are Q7's job.
-        options: dict[str, Any] = {"pool_recycle": 1800}
+        # pool_size=15, no overflow: the same ceiling as SQLAlchemy's default (5 + 10 overflow), but
+        # a connection, once opened, stays open. With overflow, every checkin beyond five closes a
+        # connection that the next burst opens again (on PostgreSQL a new server process and
+        # SQLAlchemy's type introspection; on SQLite a new thread), which under steady concurrency
+        # costs more than the queries.
+        options: dict[str, Any] = {"pool_recycle": 1800, "pool_size": 15, "max_overflow": 0}
         if self.schema:
             # The schema is the connection's search_path, set once when it connects: unqualified SQL
             # (compiled once, see fetch_first) then finds the tables with no per-statement rewriting.
