@@ -1,8 +1,10 @@
 """The service layer: keyword-only async functions over a session; ``None`` when not found.
 
 No HTTP here: routes turn ``None`` into 404 and :class:`DuplicateContentError` into 409.
-Every read of one content loads it and its translations in one statement (``joinedload``),
-and the relationship is ``lazy="raise"``, so an accidental per-row query fails loudly.
+Every ORM read of one content loads it and its translations in one statement (``joinedload``),
+and the relationship is ``lazy="raise"``, so an accidental per-row query fails loudly. The
+public read is one Core statement that returns just the row to serve
+(:func:`localized_statement`, run by ``Database.fetch_first``).
 """
 
 from __future__ import annotations
