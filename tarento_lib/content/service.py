@@ -1,8 +1,10 @@
 """The service layer: keyword-only async functions over a session; ``None`` when not found.
 
 No HTTP here: routes turn ``None`` into 404 and :class:`DuplicateContentError` into 409.
-Every read of one content loads it and its translations in one statement (``joinedload``),
-and the relationship is ``lazy="raise"``, so an accidental per-row query fails loudly.
+Every ORM read of one content loads it and its translations in one statement (``joinedload``),
+and the relationship is ``lazy="raise"``, so an accidental per-row query fails loudly. The
+public read is one Core statement that returns just the row to serve
+(:func:`localized_statement`, run by ``Database.fetch_first``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import regex
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import Select, String, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -24,11 +26,11 @@ from tarento_lib.content.models import Content, Translation
 from tarento_lib.content.schemas import ContentCreate, Status, TranslationUpdate
 
 __all__ = [
-    "create_content", "get_content", "localize", "list_contents", "search_contents",
+    "create_content", "get_content", "localize", "localized_statement", "localized_params", "list_contents",
+    "search_contents",
     "upsert_translation", "set_status", "soft_delete", "escape_like", "summarize", "snippet",
 ]
 
-_GRAPHEME = regex.compile(r"\X")
 
 
 def escape_like(text: str, escape: str = "\\") -> str:
@@ -36,18 +38,23 @@ def escape_like(text: str, escape: str = "\\") -> str:
     return text.replace(escape, escape * 2).replace("%", escape + "%").replace("_", escape + "_")
 
 
+@functools.cache
+def _first_clusters(limit: int) -> regex.Pattern[str]:
+    return regex.compile(r"\X{%d}" % limit)
+
+
 def summarize(text: str, limit: int = 160) -> str:
     """At most ``limit`` grapheme clusters, cut at a word if possible; "…" only when cut."""
     if limit < 1:
         raise ValueError(f"limit must be >= 1, got {limit}")
-    clusters: list[str] = []
-    for match in _GRAPHEME.finditer(text):
-        if len(clusters) == limit:
-            cut = "".join(clusters)
-            space = cut.rfind(" ")
-            return (cut[:space] if space > len(cut) // 2 else cut).rstrip() + "…"
-        clusters.append(match.group())
-    return text
+    if len(text) <= limit:  # a cluster is at least one code point
+        return text
+    first = _first_clusters(limit).match(text)  # one call into the regex engine, not one per cluster
+    if first is None or first.end() == len(text):  # at most ``limit`` clusters in all
+        return text
+    cut = first.group()
+    space = cut.rfind(" ")
+    return (cut[:space] if space > len(cut) // 2 else cut).rstrip() + "…"
 
 
 def snippet(text: str, query: str, width: int = 80) -> str:
@@ -82,6 +89,34 @@ def localize(content: Content, *, order: Sequence[LanguageCode]) -> tuple[Transl
         if code in published:
             return published[code], list(order[: position + 1])
     return None
+
+
+@functools.cache
+def localized_statement(languages: int) -> Select[tuple[object, ...]]:
+    """The public read in one statement: the live content and its best published translation.
+
+    The fallback chain is resolved by the database: the translations are joined only when
+    published and in one of ``languages`` bound codes (``lang0`` first), ranked by their position
+    with ``ORDER BY CASE``, and ``LIMIT 1`` keeps the best. A LEFT OUTER JOIN, so a live content
+    with no such translation still comes back (with NULL text): "no content" and "no published
+    text in those languages" stay two different 404s. Built once per number of languages.
+    """
+    codes = [bindparam(f"lang{i}", type_=String) for i in range(languages)]
+    rank = case(*((Translation.language == code, i) for i, code in enumerate(codes)), else_=languages)
+    joined = and_(Translation.content_id == Content.id, Translation.status == Status.PUBLISHED.value,
+                  Translation.language.in_(codes))
+    return (select(Content.content_key, Content.category, Translation.language, Translation.title, Translation.body,
+                   Translation.meta_description, Translation.keywords, Translation.revision)
+            .outerjoin(Translation, joined)
+            .where(Content.content_key == bindparam("content_key"), Content.deleted_at.is_(None))
+            .order_by(rank).limit(1))
+
+
+def localized_params(content_key: str, order: Sequence[LanguageCode]) -> dict[str, str]:
+    """The bound values of :func:`localized_statement` for ``order``."""
+    params = {f"lang{i}": code.value for i, code in enumerate(order)}
+    params["content_key"] = content_key
+    return params
 
 
 async def create_content(session: AsyncSession, *, data: ContentCreate, now: datetime) -> Content:

@@ -131,6 +131,34 @@ async def test_editor_view_includes_drafts(client: httpx.AsyncClient) -> None:
         "en": "published", "hi": "published", "ta": "draft"}
 
 
+# --- the public body is exactly the documented model ----------------------------------
+
+async def test_public_body_is_what_the_response_model_would_write(client: httpx.AsyncClient) -> None:
+    """The route builds the body without Pydantic; LocalizedContent would write the very same bytes."""
+    from tarento_lib.content.schemas import LocalizedContent
+
+    body = {**WELCOME, "translations": [
+        translation("en", "Welcome \"home\"", "Line\nbreak, tab\t and \\ slash " * 20, keywords=["a", "ब"],
+                    meta_description="Meta ✓"),
+        translation("hi", "स्वागत", "पाठ " * 100, status="draft")]}
+    await seed(client, body)
+    for params, headers in (({"lang": "en"}, {}), ({"lang": "mai"}, {"Accept-Language": "ta, en;q=0.5"})):
+        response = await client.get("/contents/homepage.welcome", params=params, headers=headers)
+        assert response.status_code == 200
+        model = LocalizedContent.model_validate_json(response.content)
+        assert model.model_dump_json().encode() == response.content
+    assert model.tried == ["mai", "ta", "en"] and model.fallback_used and model.keywords == ["a", "ब"]
+
+
+async def test_bad_key_or_lang_is_the_same_422_as_declared_parameters(client: httpx.AsyncClient) -> None:
+    bad_key = await client.get("/contents/Not_A_Key")
+    assert bad_key.status_code == 422
+    assert [(e["type"], e["loc"]) for e in bad_key.json()["detail"]] == [("string_pattern_mismatch", ["path", "content_key"])]
+    both = await client.get("/contents/-x", params={"lang": "xx"})
+    assert [(e["type"], e["loc"]) for e in both.json()["detail"]] == [
+        ("string_pattern_mismatch", ["path", "content_key"]), ("enum", ["query", "lang"])]
+
+
 # --- ETag ---------------------------------------------------------------------------
 
 async def test_etag_and_304(client: httpx.AsyncClient) -> None:

@@ -64,7 +64,7 @@ async def test_hits_skip_sql_and_writes_invalidate_at_once() -> None:
     async with client_for(app) as client, _disposing(app):
         assert (await client.post("/contents", json=WELCOME)).status_code == 201
         first = await client.get("/contents/homepage.welcome", params={"lang": "hi"})
-        with count_statements(app) as statements:
+        async with count_statements(app) as statements:
             again = await client.get("/contents/homepage.welcome", params={"lang": "hi"})
             not_modified = await client.get("/contents/homepage.welcome", params={"lang": "hi"},
                                             headers={"If-None-Match": first.headers["etag"]})

@@ -49,6 +49,24 @@ def test_summary_is_a_prefix_within_the_limit(text: str, limit: int) -> None:
         assert cut.endswith("…") and text.startswith(cut[:-1]) and len(regex.findall(r"\X", cut[:-1])) <= limit
 
 
+def _summary_one_cluster_at_a_time(text: str, limit: int) -> str:
+    """The straightforward version: walk the clusters one by one (the reference for the fast one)."""
+    clusters: list[str] = []
+    for match in regex.finditer(r"\X", text):
+        if len(clusters) == limit:
+            cut = "".join(clusters)
+            space = cut.rfind(" ")
+            return (cut[:space] if space > len(cut) // 2 else cut).rstrip() + "…"
+        clusters.append(match.group())
+    return text
+
+
+@given(st.text(alphabet=st.sampled_from("a ्िक़\u200d\u200cक्ष\r\n👍🏽🇮🇳"), max_size=120) | st.text(max_size=300),
+       st.integers(min_value=1, max_value=60))
+def test_summary_matches_the_cluster_by_cluster_reference(text: str, limit: int) -> None:
+    assert summarize(text, limit) == _summary_one_cluster_at_a_time(text, limit)
+
+
 def test_summary_limit_is_validated() -> None:
     with pytest.raises(ValueError, match="limit"):
         summarize("x", 0)
