@@ -24,6 +24,7 @@ from tarento_lib.content.errors import DuplicateContentError
 from tarento_lib.content.languages import LanguageCode
 from tarento_lib.content.models import Content, Translation
 from tarento_lib.content.schemas import ContentCreate, Status, TranslationUpdate
+from tarento_lib.text import first_graphemes
 
 __all__ = [
     "create_content", "get_content", "localize", "localized_statement", "localized_params", "list_contents",
@@ -38,21 +39,13 @@ def escape_like(text: str, escape: str = "\\") -> str:
     return text.replace(escape, escape * 2).replace("%", escape + "%").replace("_", escape + "_")
 
 
-@functools.cache
-def _first_clusters(limit: int) -> regex.Pattern[str]:
-    return regex.compile(r"\X{%d}" % limit)
-
-
 def summarize(text: str, limit: int = 160) -> str:
     """At most ``limit`` grapheme clusters, cut at a word if possible; "…" only when cut."""
     if limit < 1:
         raise ValueError(f"limit must be >= 1, got {limit}")
-    if len(text) <= limit:  # a cluster is at least one code point
+    cut = first_graphemes(text, limit)  # one call into C (or the regex engine), not one per cluster
+    if len(cut) == len(text):  # at most ``limit`` clusters in all
         return text
-    first = _first_clusters(limit).match(text)  # one call into the regex engine, not one per cluster
-    if first is None or first.end() == len(text):  # at most ``limit`` clusters in all
-        return text
-    cut = first.group()
     space = cut.rfind(" ")
     return (cut[:space] if space > len(cut) // 2 else cut).rstrip() + "…"
 

@@ -14,12 +14,12 @@ from tarento_lib.text.similarity import (
     ngrams,
 )
 from tarento_lib.text.trie import Trie
-from tarento_lib.text.unicode import IGNORABLE, fold, graphemes, normalize, prepared_graphemes, units
+from tarento_lib.text.unicode import IGNORABLE, first_graphemes, fold, graphemes, normalize, prepared_graphemes, units
 from tarento_lib.text.vocabulary import load_vocabulary
 
 __all__ = [
     "Trie", "CollectAllTrie", "SortedWordList", "load_vocabulary",
-    "IGNORABLE", "normalize", "fold", "graphemes", "units", "prepared_graphemes",
+    "IGNORABLE", "normalize", "fold", "graphemes", "units", "prepared_graphemes", "first_graphemes",
     "DEFAULT_WEIGHTS", "levenshtein", "levenshtein_dp", "levenshtein_similarity", "jaccard",
     "ngrams", "ngram_similarity", "cosine", "combined", "compare",
 ]

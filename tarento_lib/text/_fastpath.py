@@ -37,15 +37,18 @@ from functools import cache
 import regex
 
 try:  # pragma: no branch
+    from ugrapheme import grapheme_slice as _grapheme_slice
     from ugrapheme import grapheme_split as _grapheme_split
     from ugrapheme import ugrapheme as _ug
 except ImportError:  # pragma: no cover - ugrapheme is a dependency; without it, always the general route
+    _grapheme_slice = None
     _grapheme_split = None
     _ug = None
 
-__all__ = ["BLOCKS", "fast_split", "fast_risk", "fast_characters"]
+__all__ = ["BLOCKS", "fast_split", "fast_slice", "fast_risk", "fast_characters"]
 
 fast_split: Callable[[str], list[str]] | None = _grapheme_split
+fast_slice: Callable[[str, int, int], str] | None = _grapheme_slice
 
 # Unicode blocks whose characters may take the fast route (first, last code point).
 BLOCKS: tuple[tuple[int, int], ...] = (

@@ -7,15 +7,17 @@ vowel sign or a virama as a letter of its own, so this module offers both units.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from typing import Literal
 
 import regex
 
-from tarento_lib.text._checks import require_str
-from tarento_lib.text._fastpath import fast_risk as _fast_risk, fast_split as _fast_split
+from tarento_lib.text._checks import require_int, require_str
+from tarento_lib.text._fastpath import fast_risk as _fast_risk, fast_slice as _fast_slice, fast_split as _fast_split
 
-__all__ = ["IGNORABLE", "Level", "LEVELS", "normalize", "fold", "graphemes", "units", "prepared_graphemes"]
+__all__ = ["IGNORABLE", "Level", "LEVELS", "normalize", "fold", "graphemes", "units", "prepared_graphemes",
+           "first_graphemes"]
 
 Level = Literal["grapheme", "codepoint"]
 LEVELS: tuple[str, ...] = ("grapheme", "codepoint")
@@ -86,3 +88,28 @@ def prepared_graphemes(text: str, fold_case: bool = True) -> list[str]:
             if folded == text or risky(folded) is None:
                 return _fast_split(folded)
     return _GRAPHEME.findall(fold(text) if fold_case else normalize(text))
+
+
+@functools.lru_cache(maxsize=32)
+def _first_clusters(n: int) -> regex.Pattern[str]:
+    return regex.compile(r"\X{%d}" % n)
+
+
+def first_graphemes(text: str, n: int) -> str:
+    """The first ``n`` grapheme clusters of ``text`` as one string (all of it when it has fewer).
+
+    Exactly ``"".join(graphemes(text)[:n])`` on the raw text, without splitting the rest. When
+    the risk scan of the fast route passes over the slice and the one character after it (a
+    cluster boundary depends on nothing further right), ``ugrapheme`` slices in C; otherwise one
+    ``regex`` match of ``n`` clusters.
+    """
+    require_str(text, "text")
+    require_int(n, "n")
+    if len(text) <= n:  # a cluster is at least one code point
+        return text
+    if _fast_slice is not None:
+        cut: str = _fast_slice(text, 0, n)
+        if _fast_risk()(text[: len(cut) + 1]) is None:
+            return cut
+    found = _first_clusters(n).match(text)
+    return text if found is None else found.group()

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tarento_lib.text import _fastpath, fold, normalize, units
+from tarento_lib.text import _fastpath, first_graphemes, fold, normalize, units
 from tarento_lib.text.unicode import _GRAPHEME, prepared_graphemes
 
 pytestmark = pytest.mark.skipif(_fastpath.fast_split is None, reason="ugrapheme is not installed")
@@ -96,6 +96,28 @@ def test_fast_split_equals_regex_x_where_the_scan_allows_it(text: str) -> None:
     if takes_fast_route(text):
         assert unicodedata.is_normalized("NFC", text)
         assert _fastpath.fast_split(text) == _GRAPHEME.findall(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(texts, mostly_indic), st.integers(min_value=1, max_value=30))
+@example("\u0915\u094d\u0937", 1)  # the boundary after the slice depends on the next character
+@example("a\u0301\u094d\u0915", 1)
+def test_first_graphemes_equals_the_first_n_regex_clusters(text: str, n: int) -> None:
+    assert first_graphemes(text, n) == "".join(_GRAPHEME.findall(text)[:n])
+
+
+@pytest.mark.parametrize("text", KNOWN)
+def test_first_graphemes_on_known_cases(text: str) -> None:
+    clusters = _GRAPHEME.findall(text)
+    for n in range(1, len(clusters) + 2):
+        assert first_graphemes(text, n) == "".join(clusters[:n]), (text, n)
+
+
+def test_first_graphemes_rejects_bad_input() -> None:
+    with pytest.raises(TypeError):
+        first_graphemes(b"abc", 2)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        first_graphemes("abc", 0)
 
 
 def _representatives() -> list[str]:
