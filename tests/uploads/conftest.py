@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from tarento_lib.uploads import LocalStorage, S3Storage, SQLiteSessionStore, UploadService
-from tarento_lib.uploads.embedded import S3Endpoint, moto_s3, s3_from_env
+from tarento_lib.uploads.api import create_app
+from tarento_lib.uploads.embedded import S3Endpoint, moto_s3, s3_from_env, serve_app
 
 REAL_S3 = bool(os.environ.get("TARENTO_S3_ENDPOINT") and os.environ.get("TARENTO_S3_BUCKET"))
 
@@ -21,6 +23,13 @@ def moto_endpoint() -> Iterator[S3Endpoint]:
     """One moto S3 server per test process; every test uses its own bucket."""
     with moto_s3(bucket=f"tarento-{secrets.token_hex(4)}") as endpoint:
         yield endpoint
+
+
+@pytest.fixture(scope="module")
+def server(service: UploadService) -> Iterator[str]:
+    """One real uvicorn server on loopback per module, over the module's own ``service`` fixture."""
+    with serve_app(create_app(service)) as url:
+        yield url
 
 
 def _bucket(endpoint: S3Endpoint) -> str:
@@ -33,7 +42,7 @@ def _ensure_bucket(endpoint: S3Endpoint) -> None:
     """Create the configured bucket on first use (a fresh MinIO or moto server has none)."""
     try:
         endpoint.client.head_bucket(Bucket=endpoint.bucket)
-    except Exception:  # botocore ClientError 404
+    except ClientError:  # 404: not there yet
         endpoint.client.create_bucket(Bucket=endpoint.bucket)
 
 

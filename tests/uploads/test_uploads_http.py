@@ -12,23 +12,14 @@ import httpx
 import pytest
 
 from tarento_lib.uploads import LocalStorage, SQLiteSessionStore, UploadService, content_md5
-from tarento_lib.uploads.api import create_app
 from tarento_lib.uploads.checksums import upload_checksum
 from tarento_lib.uploads.client import UploadInterrupted, upload_file
-from tarento_lib.uploads.embedded import serve_app
 from tarento_lib.uploads.faults import CutConnection
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> UploadService:
     root = tmp_path_factory.mktemp("uploads")
     return UploadService(LocalStorage(root / "store"), SQLiteSessionStore(root / "s.db"), chunk_size=1024, max_size=1 << 20)
-
-
-@pytest.fixture(scope="module")
-def server(service: UploadService) -> Iterator[str]:
-    """One real uvicorn server on loopback per module; each test makes its own uploads."""
-    with serve_app(create_app(service)) as url:
-        yield url
 
 
 @pytest.fixture

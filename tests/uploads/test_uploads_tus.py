@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -14,8 +13,6 @@ from tusclient import client as tus_client
 from tusclient.exceptions import TusCommunicationError
 
 from tarento_lib.uploads import LocalStorage, SQLiteSessionStore, UploadService
-from tarento_lib.uploads.api import create_app
-from tarento_lib.uploads.embedded import serve_app
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
@@ -24,12 +21,6 @@ TUS = {"Tus-Resumable": "1.0.0"}
 def service(tmp_path_factory: pytest.TempPathFactory) -> UploadService:
     root = tmp_path_factory.mktemp("tus")
     return UploadService(LocalStorage(root / "store"), SQLiteSessionStore(root / "s.db"), chunk_size=4096, max_size=1 << 24)
-
-
-@pytest.fixture(scope="module")
-def server(service: UploadService) -> Iterator[str]:
-    with serve_app(create_app(service)) as url:
-        yield url
 
 
 @pytest.fixture
