@@ -33,14 +33,23 @@ def main() -> None:
     rounds = args.rounds or (3 if args.quick else 5)
     ops = compare_caches(n, rounds=rounds)
     baseline = ops["cachetools.LRUCache"]
-    print(f"{n:,} ops, Zipf(1.1) over 100k keys, 80% get / 20% put, capacity 10,000; median of {rounds} interleaved rounds")
+    print(
+        f"{n:,} ops, Zipf(1.1) over 100k keys, 80% get / 20% put, capacity 10,000; median of {rounds} interleaved rounds"
+    )
     print(f"{'contender':22} {'ops/s':>12} {'vs cachetools':>14}  note")
     for name, rate in ops.items():
         print(f"{name:22} {rate:12,.0f} {rate / baseline:13.2f}x  {NOTES[name]}")
-    print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    verdicts = [("LRUCache", "LRUCache (thread-safe, stats) >= 1.0x cachetools"), ("LinkedLRUCache", "LinkedLRUCache >= 1.0x cachetools")]
+    print(
+        f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
+    )
+    verdicts = [
+        ("LRUCache", "LRUCache (thread-safe, stats) >= 1.0x cachetools"),
+        ("LinkedLRUCache", "LinkedLRUCache >= 1.0x cachetools"),
+    ]
     for name, target in verdicts:
-        print(f"target {target}: {'MET' if ops[name] >= baseline else 'MISSED'} ({ops[name] / baseline:.2f}x)")
+        print(
+            f"target {target}: {'MET' if ops[name] >= baseline else 'MISSED'} ({ops[name] / baseline:.2f}x)"
+        )
     print("\nwhat a lock costs around one dict update (ns/op):")
     for style, ns in lock_styles().items():
         print(f"  {style:22} {ns:6.0f}")

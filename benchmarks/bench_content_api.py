@@ -44,13 +44,34 @@ sys.path.insert(0, str(ROOT))
 
 from tarento_lib.content import create_app, routes, service  # noqa: E402
 
-TARGET = 0.40  # the issue: the uncached read reaches at least 40% of the constant endpoint on PostgreSQL
+TARGET = (
+    0.40  # the issue: the uncached read reaches at least 40% of the constant endpoint on PostgreSQL
+)
 KEY = "homepage.welcome"
-SEED = {"content_key": KEY, "category": "home", "translations": [
-    {"language": "en", "title": "Welcome", "body": "Welcome to the citizen services portal. " * 8, "status": "published"},
-    {"language": "hi", "title": "स्वागत है", "body": "नागरिक सेवा पोर्टल पर आपका स्वागत है। " * 8, "status": "published"},
-    {"language": "ta", "title": "வரவேற்கிறோம்", "body": "குடிமக்கள் சேவை இணையதளம். " * 8, "status": "published"},
-]}
+SEED = {
+    "content_key": KEY,
+    "category": "home",
+    "translations": [
+        {
+            "language": "en",
+            "title": "Welcome",
+            "body": "Welcome to the citizen services portal. " * 8,
+            "status": "published",
+        },
+        {
+            "language": "hi",
+            "title": "स्वागत है",
+            "body": "नागरिक सेवा पोर्टल पर आपका स्वागत है। " * 8,
+            "status": "published",
+        },
+        {
+            "language": "ta",
+            "title": "வரவேற்கிறோம்",
+            "body": "குடிமக்கள் சேவை இணையதளம். " * 8,
+            "status": "published",
+        },
+    ],
+}
 LOOP = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
 HTTP = "httptools" if importlib.util.find_spec("httptools") else "h11"
 CLK = os.sysconf("SC_CLK_TCK")
@@ -82,8 +103,10 @@ def build_app(database_url: str, schema: str | None, read_cache_ttl: float = 0.0
     async def no_sql(request: Request) -> Response:
         content_key, order = routes.public_read_params(request)
         if known.row is None:
-            known.row = await database.fetch_first(service.localized_statement(len(order)),
-                                                   service.localized_params(content_key, order))
+            known.row = await database.fetch_first(
+                service.localized_statement(len(order)),
+                service.localized_params(content_key, order),
+            )
         read = await routes.render_public_read(known, content_key, order)
         return Response(read.payload, media_type="application/json", headers=read.headers)
 
@@ -104,7 +127,15 @@ def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     app = build_app(args.database_url, args.schema or None, args.read_cache_ttl)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, loop=LOOP, http=HTTP, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        loop=LOOP,
+        http=HTTP,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def free_port() -> int:
@@ -115,8 +146,19 @@ def free_port() -> int:
 
 def start_server(database_url: str, schema: str | None, ttl: float) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    command = [sys.executable, __file__, "--serve", "--port", str(port), "--database-url", database_url,
-               "--schema", schema or "", "--read-cache-ttl", str(ttl)]
+    command = [
+        sys.executable,
+        __file__,
+        "--serve",
+        "--port",
+        str(port),
+        "--database-url",
+        database_url,
+        "--schema",
+        schema or "",
+        "--read-cache-ttl",
+        str(ttl),
+    ]
     process = subprocess.Popen(command, cwd=ROOT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -130,6 +172,7 @@ def start_server(database_url: str, schema: str | None, ttl: float) -> tuple[sub
 
 
 # --- CPU accounting (Linux /proc) --------------------------------------------------------
+
 
 def process_cpu(pid: int) -> float:
     """Seconds of CPU (user + system) a process has used so far."""
@@ -146,22 +189,35 @@ def machine_busy() -> float:
 
 # --- load clients --------------------------------------------------------------------------
 
+
 def _ms(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
 def load_wrk(port: int, path: str, seconds: int, concurrency: int) -> dict[str, float]:
-    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-H", "Accept-Language: hi",
-               f"http://127.0.0.1:{port}{path}"]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{concurrency}",
+        f"-d{seconds}s",
+        "--latency",
+        "-H",
+        "Accept-Language: hi",
+        f"http://127.0.0.1:{port}{path}",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     out, _ = process.communicate()
     if process.returncode or "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"wrk failed or saw errors:\n{out}")
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
-    return {"requests": requests, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": _ms(percentiles["50"]), "p99": _ms(percentiles["99"])}
+    return {
+        "requests": requests,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(percentiles["50"]),
+        "p99": _ms(percentiles["99"]),
+    }
 
 
 async def _worker(port: int, request: bytes, latencies: list[float], stop_at: float) -> None:
@@ -173,8 +229,11 @@ async def _worker(port: int, request: bytes, latencies: list[float], stop_at: fl
             head = await reader.readuntil(b"\r\n\r\n")
             if not head.startswith(b"HTTP/1.1 200"):
                 raise RuntimeError(f"unexpected response: {head[:60]!r}")
-            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length:"))
+            length = next(
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
             await reader.readexactly(length)
             latencies.append(time.perf_counter() - start)
     finally:
@@ -186,14 +245,22 @@ async def _load_python(port: int, path: str, seconds: float, concurrency: int) -
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: hi\r\n\r\n".encode()
     latencies: list[float] = []
     start = time.perf_counter()
-    await asyncio.gather(*(_worker(port, request, latencies, start + seconds) for _ in range(concurrency)))
+    await asyncio.gather(
+        *(_worker(port, request, latencies, start + seconds) for _ in range(concurrency))
+    )
     elapsed = time.perf_counter() - start
     ordered = sorted(latencies)
-    return {"requests": len(ordered), "rps": len(ordered) / elapsed, "p50": ordered[len(ordered) // 2] * 1000,
-            "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000}
+    return {
+        "requests": len(ordered),
+        "rps": len(ordered) / elapsed,
+        "p50": ordered[len(ordered) // 2] * 1000,
+        "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+    }
 
 
-def load(client: str, port: int, path: str, seconds: float, concurrency: int, server_pid: int) -> dict[str, float]:
+def load(
+    client: str, port: int, path: str, seconds: float, concurrency: int, server_pid: int
+) -> dict[str, float]:
     """One round: throughput and latency, plus CPU µs per request of the server, the client and the rest."""
     server0, busy0, client0 = process_cpu(server_pid), machine_busy(), os.times()
     if client == "wrk":
@@ -202,24 +269,36 @@ def load(client: str, port: int, path: str, seconds: float, concurrency: int, se
         result = asyncio.run(_load_python(port, path, seconds, concurrency))
     server1, busy1, client1 = process_cpu(server_pid), machine_busy(), os.times()
     if client == "wrk":
-        client_cpu = (client1.children_user + client1.children_system) - (client0.children_user + client0.children_system)
+        client_cpu = (client1.children_user + client1.children_system) - (
+            client0.children_user + client0.children_system
+        )
     else:
         client_cpu = (client1.user + client1.system) - (client0.user + client0.system)
     per = 1e6 / result["requests"]
     server_cpu = server1 - server0
-    result.update(server_us=server_cpu * per, client_us=client_cpu * per,
-                  rest_us=max(0.0, (busy1 - busy0) - server_cpu - client_cpu) * per)
+    result.update(
+        server_us=server_cpu * per,
+        client_us=client_cpu * per,
+        rest_us=max(0.0, (busy1 - busy0) - server_cpu - client_cpu) * per,
+    )
     return result
 
 
-ENDPOINTS = {"constant": ("GET /constant", "/constant"),
-             "round-trip": ("GET /bench/round-trip", "/bench/round-trip"),
-             "no-sql": ("GET /bench/no-sql/{key}?lang=hi", f"/bench/no-sql/{KEY}?lang=hi"),
-             "content": ("GET /contents/{key}?lang=hi", f"/contents/{KEY}?lang=hi")}
+ENDPOINTS = {
+    "constant": ("GET /constant", "/constant"),
+    "round-trip": ("GET /bench/round-trip", "/bench/round-trip"),
+    "no-sql": ("GET /bench/no-sql/{key}?lang=hi", f"/bench/no-sql/{KEY}?lang=hi"),
+    "content": ("GET /contents/{key}?lang=hi", f"/contents/{KEY}?lang=hi"),
+}
 
 
-def measure_backend(database_url: str, schema: str | None, ttl: float, args: argparse.Namespace,
-                    labels: tuple[str, ...]) -> dict[str, dict]:
+def measure_backend(
+    database_url: str,
+    schema: str | None,
+    ttl: float,
+    args: argparse.Namespace,
+    labels: tuple[str, ...],
+) -> dict[str, dict]:
     process, port = start_server(database_url, schema, ttl)
     try:
         created = httpx.post(f"http://127.0.0.1:{port}/contents", json=SEED, timeout=10)
@@ -230,7 +309,9 @@ def measure_backend(database_url: str, schema: str | None, ttl: float, args: arg
             load(args.client, port, path, 1, args.concurrency, process.pid)
         for _ in range(args.rounds):
             for label, path in targets.items():
-                rounds[label].append(load(args.client, port, path, args.seconds, args.concurrency, process.pid))
+                rounds[label].append(
+                    load(args.client, port, path, args.seconds, args.concurrency, process.pid)
+                )
         if schema:
             httpx.delete(f"http://127.0.0.1:{port}/contents/{KEY}", timeout=10)
     finally:
@@ -239,7 +320,10 @@ def measure_backend(database_url: str, schema: str | None, ttl: float, args: arg
         if schema:
             asyncio.run(_drop_schema(database_url, schema))
     keys = ("rps", "p50", "p99", "server_us", "client_us", "rest_us")
-    return {label: {k: statistics.median(r[k] for r in runs) for k in keys} for label, runs in rounds.items()}
+    return {
+        label: {k: statistics.median(r[k] for r in runs) for k in keys}
+        for label, runs in rounds.items()
+    }
 
 
 async def _drop_schema(database_url: str, schema: str) -> None:
@@ -250,10 +334,13 @@ async def _drop_schema(database_url: str, schema: str) -> None:
 
 # --- report ----------------------------------------------------------------------------------
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter rounds")
-    parser.add_argument("--seconds", type=int, default=4, help="length of one round per endpoint (whole seconds)")
+    parser.add_argument(
+        "--seconds", type=int, default=4, help="length of one round per endpoint (whole seconds)"
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
@@ -277,16 +364,26 @@ def main() -> None:
             backends.append(("PostgreSQL", pg_url, f"bench_{uuid.uuid4().hex[:12]}", 0.0))
             backends.append(("PG + 1 s cache", pg_url, f"bench_{uuid.uuid4().hex[:12]}", 1.0))
         else:
-            print("TARENTO_DATABASE_URL not set: PostgreSQL skipped (the target is about PostgreSQL)")
-        print(f"server: uvicorn, 1 worker, loop={LOOP}, http={HTTP} (both endpoints in the same process)")
-        print(f"client: {args.client}, {args.concurrency} keep-alive connections on loopback; {args.rounds} interleaved "
-              f"rounds of {args.seconds:g} s per endpoint; medians; {os.cpu_count()} CPUs; "
-              f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+            print(
+                "TARENTO_DATABASE_URL not set: PostgreSQL skipped (the target is about PostgreSQL)"
+            )
+        print(
+            f"server: uvicorn, 1 worker, loop={LOOP}, http={HTTP} (both endpoints in the same process)"
+        )
+        print(
+            f"client: {args.client}, {args.concurrency} keep-alive connections on loopback; {args.rounds} interleaved "
+            f"rounds of {args.seconds:g} s per endpoint; medians; {os.cpu_count()} CPUs; "
+            f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
+        )
         if args.client == "python":
-            print("  note: a Python client competes with the server for CPU; install wrk for fair figures")
+            print(
+                "  note: a Python client competes with the server for CPU; install wrk for fair figures"
+            )
         print()
-        print(f"{'backend':<15} {'endpoint':<31} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'vs const':>8}"
-              f"   CPU µs/request: {'server':>6} {'client':>6} {'rest':>6}")
+        print(
+            f"{'backend':<15} {'endpoint':<31} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'vs const':>8}"
+            f"   CPU µs/request: {'server':>6} {'client':>6} {'rest':>6}"
+        )
         ratios: dict[str, float] = {}
         results: dict[str, dict] = {}
         for name, url, schema, ttl in backends:
@@ -296,39 +393,59 @@ def main() -> None:
             ratios[name] = result["content"]["rps"] / ceiling
             for label in labels:
                 row = result[label]
-                print(f"{name:<15} {ENDPOINTS[label][0]:<31} {row['rps']:>7.0f} {row['p50']:>7.2f} {row['p99']:>7.2f} "
-                      f"{row['rps'] / ceiling:>8.0%}   {'':>16} {row['server_us']:>6.0f} {row['client_us']:>6.0f} "
-                      f"{row['rest_us']:>6.0f}")
+                print(
+                    f"{name:<15} {ENDPOINTS[label][0]:<31} {row['rps']:>7.0f} {row['p50']:>7.2f} {row['p99']:>7.2f} "
+                    f"{row['rps'] / ceiling:>8.0%}   {'':>16} {row['server_us']:>6.0f} {row['client_us']:>6.0f} "
+                    f"{row['rest_us']:>6.0f}"
+                )
         print(f"\nload average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-        print("\nwhere a read's server time goes (server CPU µs per request, each measured under the same load;"
-              " 'rest' above is the rest of the machine: the database server and anything else running):")
+        print(
+            "\nwhere a read's server time goes (server CPU µs per request, each measured under the same load;"
+            " 'rest' above is the rest of the machine: the database server and anything else running):"
+        )
         for name in ("SQLite (file)", "PostgreSQL"):
             if name not in results:
                 continue
             r = {label: row["server_us"] for label, row in results[name].items()}
             rps = {label: row["rps"] for label, row in results[name].items()}
             print(f"  {name}:")
-            print(f"    framework, uvicorn, HTTP (GET /constant)                              {r['constant']:>6.0f}")
-            print(f"    + one database round trip (SELECT 1 through the read path's pool)    "
-                  f"{r['round-trip'] - r['constant']:>+6.0f}")
-            print(f"    + parameters, fallback order, body, summary, JSON, ETag (no SQL)      "
-                  f"{r['no-sql'] - r['constant']:>+6.0f}")
-            print(f"    + the content statement beyond SELECT 1, and what does not add up     "
-                  f"{r['content'] - r['round-trip'] - r['no-sql'] + r['constant']:>+6.0f}")
-            print(f"    = GET /contents/{{key}}?lang=hi                                        {r['content']:>6.0f}")
-            print(f"    bounds: an endpoint doing nothing but one SELECT 1 reaches {rps['round-trip'] / rps['constant']:.2f}x "
-                  f"of the constant; the read without its SQL {rps['no-sql'] / rps['constant']:.2f}x")
+            print(
+                f"    framework, uvicorn, HTTP (GET /constant)                              {r['constant']:>6.0f}"
+            )
+            print(
+                f"    + one database round trip (SELECT 1 through the read path's pool)    "
+                f"{r['round-trip'] - r['constant']:>+6.0f}"
+            )
+            print(
+                f"    + parameters, fallback order, body, summary, JSON, ETag (no SQL)      "
+                f"{r['no-sql'] - r['constant']:>+6.0f}"
+            )
+            print(
+                f"    + the content statement beyond SELECT 1, and what does not add up     "
+                f"{r['content'] - r['round-trip'] - r['no-sql'] + r['constant']:>+6.0f}"
+            )
+            print(
+                f"    = GET /contents/{{key}}?lang=hi                                        {r['content']:>6.0f}"
+            )
+            print(
+                f"    bounds: an endpoint doing nothing but one SELECT 1 reaches {rps['round-trip'] / rps['constant']:.2f}x "
+                f"of the constant; the read without its SQL {rps['no-sql'] / rps['constant']:.2f}x"
+            )
         print()
         for name in ("SQLite (file)", "PG + 1 s cache"):
             if name in ratios:
                 print(f"{name}: {ratios[name]:.3f}x of the constant endpoint (reported, no target)")
         if "PostgreSQL" in ratios:
             verdict = "MET" if ratios["PostgreSQL"] >= TARGET else "MISSED"
-            print(f"target ≥ {TARGET:.2f}x of the constant endpoint, uncached GET on PostgreSQL: {verdict} "
-                  f"({ratios['PostgreSQL']:.3f}x)")
+            print(
+                f"target ≥ {TARGET:.2f}x of the constant endpoint, uncached GET on PostgreSQL: {verdict} "
+                f"({ratios['PostgreSQL']:.3f}x)"
+            )
         else:
-            print(f"target ≥ {TARGET:.2f}x of the constant endpoint, uncached GET on PostgreSQL: NOT MEASURED "
-                  "(set TARENTO_DATABASE_URL)")
+            print(
+                f"target ≥ {TARGET:.2f}x of the constant endpoint, uncached GET on PostgreSQL: NOT MEASURED "
+                "(set TARENTO_DATABASE_URL)"
+            )
 
 
 if __name__ == "__main__":

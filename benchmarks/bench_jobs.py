@@ -19,14 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tarento_lib.jobs.benchmark import measure  # noqa: E402
+from tarento_lib.jobs.benchmark import measure
 
 TARGET = 0.3  # JobQueue's throughput as a fraction of the bare queue's
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smaller run (5,000 jobs x 3 rounds)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smaller run (5,000 jobs x 3 rounds)"
+    )
     parser.add_argument("--jobs", type=int, default=None, help="jobs per measurement")
     parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds")
     parser.add_argument("--workers", type=int, default=4)
@@ -37,17 +39,25 @@ def main(argv: list[str] | None = None) -> int:
     rates = measure(n=n, rounds=rounds, workers=args.workers)
     load_after = os.getloadavg()
     print(f"{n:,} no-op jobs, {args.workers} workers, median of {rounds} interleaved rounds")
-    print("load average (1, 5, 15 min): before " + ", ".join(f"{x:.2f}" for x in load_before)
-          + "; after " + ", ".join(f"{x:.2f}" for x in load_after))
+    print(
+        "load average (1, 5, 15 min): before "
+        + ", ".join(f"{x:.2f}" for x in load_before)
+        + "; after "
+        + ", ".join(f"{x:.2f}" for x in load_after)
+    )
     print(f"{'variant':<22}{'jobs/CPU s':>14}{'ratio':>9}{'jobs/wall s':>14}{'ratio':>9}")
     cpu, wall = rates["cpu"], rates["wall"]
     for name in cpu:
-        print(f"{name:<22}{cpu[name]:>14,.0f}{cpu[name] / cpu['bare PriorityQueue']:>8.2f}x"
-              f"{wall[name]:>14,.0f}{wall[name] / wall['bare PriorityQueue']:>8.2f}x")
+        print(
+            f"{name:<22}{cpu[name]:>14,.0f}{cpu[name] / cpu['bare PriorityQueue']:>8.2f}x"
+            f"{wall[name]:>14,.0f}{wall[name] / wall['bare PriorityQueue']:>8.2f}x"
+        )
     ratio = cpu["JobQueue"] / cpu["bare PriorityQueue"]
     wall_ratio = wall["JobQueue"] / wall["bare PriorityQueue"]
     verdict = "MET" if ratio >= TARGET else "MISSED"
-    print(f"target ≥ {TARGET}x: {verdict} (JobQueue at {ratio:.2f}x of the bare queue on CPU time; {wall_ratio:.2f}x on the wall clock)")
+    print(
+        f"target ≥ {TARGET}x: {verdict} (JobQueue at {ratio:.2f}x of the bare queue on CPU time; {wall_ratio:.2f}x on the wall clock)"
+    )
     return 0
 
 

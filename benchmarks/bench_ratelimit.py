@@ -27,28 +27,33 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import limits  # noqa: E402
-import redis  # noqa: E402
-from limits.storage import MemoryStorage, RedisStorage  # noqa: E402
-from limits.strategies import (  # noqa: E402
-    FixedWindowRateLimiter, MovingWindowRateLimiter, SlidingWindowCounterRateLimiter,
+import limits
+import redis
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import (
+    FixedWindowRateLimiter,
+    MovingWindowRateLimiter,
+    SlidingWindowCounterRateLimiter,
 )
-from redis.connection import Connection  # noqa: E402
+from redis.connection import Connection
 
-from tarento_lib.ratelimit import FixedWindow, RedisStore, SlidingLog, SlidingWindowCounter  # noqa: E402
+from tarento_lib.ratelimit import FixedWindow, RedisStore, SlidingLog, SlidingWindowCounter
 
 LIMIT, WINDOW = 100, 60.0
 ITEM = limits.parse(f"{LIMIT}/minute")
 PAIRS = {
     "sliding log vs MovingWindow": (SlidingLog, MovingWindowRateLimiter),
-    "sliding counter vs SlidingWindowCounter": (SlidingWindowCounter, SlidingWindowCounterRateLimiter),
+    "sliding counter vs SlidingWindowCounter": (
+        SlidingWindowCounter,
+        SlidingWindowCounterRateLimiter,
+    ),
     "fixed window vs FixedWindow": (FixedWindow, FixedWindowRateLimiter),
 }
 
@@ -60,8 +65,13 @@ def rate(run: Callable[[str], Any], keys: list[str], n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
-def compare(make_ours: Callable[[], Any], make_theirs: Callable[[], Any], keys: list[str], n: int,
-            rounds: int) -> tuple[float, float, float]:
+def compare(
+    make_ours: Callable[[], Any],
+    make_theirs: Callable[[], Any],
+    keys: list[str],
+    n: int,
+    rounds: int,
+) -> tuple[float, float, float]:
     """(ours/s, limits/s, ratio): median rates, and the median of the rounds' paired ratios."""
     ours_rates, theirs_rates = [], []
     for _ in range(rounds):  # interleaved, each round on fresh state
@@ -81,14 +91,26 @@ def verdict(target: str, met: bool, figure: str) -> None:
 
 
 def memory_section(n: int, rounds: int) -> None:
-    print(f"\n== in memory: {LIMIT} per {WINDOW:g} s, {n} decisions per round, {rounds} interleaved rounds")
+    print(
+        f"\n== in memory: {LIMIT} per {WINDOW:g} s, {n} decisions per round, {rounds} interleaved rounds"
+    )
     print(f"{'strategy':42s} {'keys':>6s} {'ours/s':>11s} {'limits/s':>11s} {'ratio':>7s}")
     for label, (ours_cls, theirs_cls) in PAIRS.items():
         for n_keys in (1, 10_000):
             keys = [f"user{i}" for i in range(n_keys)]
-            ours, theirs, ratio = compare(lambda: ours_cls(LIMIT, WINDOW), lambda: theirs_cls(MemoryStorage()), keys, n, rounds)
+            ours, theirs, ratio = compare(
+                lambda: ours_cls(LIMIT, WINDOW),
+                lambda: theirs_cls(MemoryStorage()),
+                keys,
+                n,
+                rounds,
+            )
             print(f"{label:42s} {n_keys:>6d} {ours:>11,.0f} {theirs:>11,.0f} {ratio:>6.2f}x")
-            verdict(f"in memory, {label}, {n_keys} key{'s' if n_keys > 1 else ''}: target >= 2x", ratio >= 2.0, f"{ratio:.2f}x")
+            verdict(
+                f"in memory, {label}, {n_keys} key{'s' if n_keys > 1 else ''}: target >= 2x",
+                ratio >= 2.0,
+                f"{ratio:.2f}x",
+            )
 
 
 @contextmanager
@@ -105,8 +127,23 @@ def redis_url() -> Iterator[str | None]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with tempfile.TemporaryDirectory() as workdir:
-        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                 "--dir", workdir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workdir,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             client = redis.Redis(port=port)
             for _ in range(100):
@@ -128,7 +165,7 @@ class WriteCounter:
         self.writes = 0
         self._original = Connection.send_packed_command
 
-    def __enter__(self) -> "WriteCounter":
+    def __enter__(self) -> WriteCounter:
         original, counter = self._original, self
 
         def counting(conn: Connection, command: Any, check_health: bool = True) -> None:
@@ -147,7 +184,9 @@ def command_calls(client: redis.Redis) -> int:
     return sum(v["calls"] for k, v in stats.items() if k not in ("cmdstat_info",))
 
 
-def per_decision(client: redis.Redis, hit: Callable[[str], Any], keys: list[str], n: int) -> tuple[float, float]:
+def per_decision(
+    client: redis.Redis, hit: Callable[[str], Any], keys: list[str], n: int
+) -> tuple[float, float]:
     for key in keys[:3]:
         hit(key)  # warm up: scripts loaded, connections open
     before = command_calls(client)
@@ -162,15 +201,24 @@ def per_decision(client: redis.Redis, hit: Callable[[str], Any], keys: list[str]
 def redis_section(url: str, n: int, rounds: int) -> None:
     client = redis.Redis.from_url(url)
     prefix = f"bench{os.getpid()}"
-    print(f"\n== on Redis ({client.info('server')['redis_version']}): {LIMIT} per {WINDOW:g} s, {n} decisions per round, "
-          f"{rounds} interleaved rounds")
-    print(f"{'strategy':42s} {'keys':>6s} {'trips/dec':>9s} {'cmds/dec':>9s} {'ours/s':>9s} {'limits/s':>9s} {'ratio':>6s}")
+    print(
+        f"\n== on Redis ({client.info('server')['redis_version']}): {LIMIT} per {WINDOW:g} s, {n} decisions per round, "
+        f"{rounds} interleaved rounds"
+    )
+    print(
+        f"{'strategy':42s} {'keys':>6s} {'trips/dec':>9s} {'cmds/dec':>9s} {'ours/s':>9s} {'limits/s':>9s} {'ratio':>6s}"
+    )
     for label, (ours_cls, theirs_cls) in PAIRS.items():
         for n_keys in (1, 1000):
             keys = [f"user{i}" for i in range(n_keys)]
 
             def make_ours() -> Any:
-                return ours_cls(LIMIT, WINDOW, storage=RedisStore(redis.Redis.from_url(url)), prefix=f"{prefix}{time.perf_counter_ns()}")
+                return ours_cls(
+                    LIMIT,
+                    WINDOW,
+                    storage=RedisStore(redis.Redis.from_url(url)),
+                    prefix=f"{prefix}{time.perf_counter_ns()}",
+                )
 
             def make_theirs() -> Any:
                 return theirs_cls(RedisStorage(url, key_prefix=f"{prefix}{time.perf_counter_ns()}"))
@@ -178,15 +226,25 @@ def redis_section(url: str, n: int, rounds: int) -> None:
             ours = make_ours()
             trips, cmds = per_decision(client, lambda k: ours.hit(k), keys, min(n, 2000))
             theirs = make_theirs()
-            their_trips, their_cmds = per_decision(client, lambda k: theirs.hit(ITEM, k), keys, min(n, 2000))
+            their_trips, their_cmds = per_decision(
+                client, lambda k: theirs.hit(ITEM, k), keys, min(n, 2000)
+            )
             ours_rate, theirs_rate, ratio = compare(make_ours, make_theirs, keys, n, rounds)
-            print(f"{label:42s} {n_keys:>6d} {trips:>9.2f} {cmds:>9.2f} {ours_rate:>9,.0f} {theirs_rate:>9,.0f} {ratio:>5.2f}x")
+            print(
+                f"{label:42s} {n_keys:>6d} {trips:>9.2f} {cmds:>9.2f} {ours_rate:>9,.0f} {theirs_rate:>9,.0f} {ratio:>5.2f}x"
+            )
             print(f"{'   (limits)':42s} {'':>6s} {their_trips:>9.2f} {their_cmds:>9.2f}")
             if ours_cls is SlidingLog:
                 where = f"on Redis, sliding log, {n_keys} key{'s' if n_keys > 1 else ''}"
                 verdict(f"{where}: exactly 1 round trip per decision", trips == 1.0, f"{trips:.2f}")
-                verdict(f"{where}: at most 4 server commands per decision", cmds <= 4.0, f"{cmds:.2f}")
-                verdict(f"{where}: decisions/s >= 1.0x limits' MovingWindow", ratio >= 1.0, f"{ratio:.2f}x")
+                verdict(
+                    f"{where}: at most 4 server commands per decision", cmds <= 4.0, f"{cmds:.2f}"
+                )
+                verdict(
+                    f"{where}: decisions/s >= 1.0x limits' MovingWindow",
+                    ratio >= 1.0,
+                    f"{ratio:.2f}x",
+                )
     for key in client.scan_iter(f"*{prefix}*"):
         client.delete(key)
 
@@ -195,7 +253,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller run (seconds, not minutes)")
     args = parser.parse_args()
-    n, rounds, redis_n, redis_rounds = (5_000, 5, 1_000, 5) if args.quick else (20_000, 15, 3_000, 11)
+    n, rounds, redis_n, redis_rounds = (
+        (5_000, 5, 1_000, 5) if args.quick else (20_000, 15, 3_000, 11)
+    )
     load_before = os.getloadavg()
     memory_section(n, rounds)
     with redis_url() as url:

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import heapq
+import os
 import random
 import statistics
 import sys
@@ -33,13 +33,21 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import marisa_trie  # noqa: E402
-from rapidfuzz.distance import Levenshtein as RapidLevenshtein  # noqa: E402
+import marisa_trie
+from rapidfuzz.distance import Levenshtein as RapidLevenshtein
 
-from tarento_lib.text import CollectAllTrie, SortedWordList, Trie, fold, levenshtein, levenshtein_dp, load_vocabulary  # noqa: E402
-from tarento_lib.text._fastpath import fast_risk  # noqa: E402
-from tarento_lib.text.similarity import two_row_distance  # noqa: E402
-from tarento_lib.text.unicode import _GRAPHEME, prepared_graphemes  # noqa: E402
+from tarento_lib.text import (
+    CollectAllTrie,
+    SortedWordList,
+    Trie,
+    fold,
+    levenshtein,
+    levenshtein_dp,
+    load_vocabulary,
+)
+from tarento_lib.text._fastpath import fast_risk
+from tarento_lib.text.similarity import two_row_distance
+from tarento_lib.text.unicode import _GRAPHEME, prepared_graphemes
 
 K = 10
 
@@ -55,7 +63,9 @@ class MarisaTopK:
 
     def autocomplete(self, prefix: str, k: int = K) -> list[str]:
         freq = self.freq
-        best = heapq.nsmallest(k, self.trie.items(prefix), key=lambda item: (-freq[item[1]], item[0]))
+        best = heapq.nsmallest(
+            k, self.trie.items(prefix), key=lambda item: (-freq[item[1]], item[0])
+        )
         return [word for word, _ in best]
 
 
@@ -98,13 +108,19 @@ def traced(build: Callable[[], Any]) -> tuple[Any, int]:
         tracemalloc.stop()
 
 
-def pick_prefixes(words: list[tuple[str, float]], length: int, count: int, rng: random.Random) -> list[str]:
+def pick_prefixes(
+    words: list[tuple[str, float]], length: int, count: int, rng: random.Random
+) -> list[str]:
     """``count`` distinct prefixes of ``length`` ASCII letters, as users would type them.
 
     Words are drawn with probability proportional to their frequency, so common prefixes
     ("t", "th", "the") come up as often as they do at a keyboard.
     """
-    eligible = [(w, f) for w, f in words if len(w) >= length and w[:length].isascii() and w[:length].isalpha()]
+    eligible = [
+        (w, f)
+        for w, f in words
+        if len(w) >= length and w[:length].isascii() and w[:length].isalpha()
+    ]
     chosen: list[str] = []
     while len(chosen) < count:
         word, _ = rng.choices(eligible, weights=[f for _, f in eligible])[0]
@@ -115,7 +131,9 @@ def pick_prefixes(words: list[tuple[str, float]], length: int, count: int, rng: 
 
 def bench_autocomplete(quick: bool) -> dict[str, bool]:
     english = load_vocabulary("en", 50_000)
-    print(f"== top-{K} autocomplete, {len(english):,} English words (median CPU µs per query; ratio = peer / ours)")
+    print(
+        f"== top-{K} autocomplete, {len(english):,} English words (median CPU µs per query; ratio = peer / ours)"
+    )
     builders: dict[str, Callable[[], Any]] = {
         "top-k Trie (ours)": lambda: Trie(english),
         "collect-all trie": lambda: CollectAllTrie(english),
@@ -135,9 +153,18 @@ def bench_autocomplete(quick: bool) -> dict[str, bool]:
         print(f"  prefixes of length {length}: {', '.join(prefixes)}")
         for prefix in prefixes:
             expected = reference.autocomplete(prefix, K)
-            assert all(index.autocomplete(prefix, K) == expected for index in indexes.values()), prefix
+            assert all(index.autocomplete(prefix, K) == expected for index in indexes.values()), (
+                prefix
+            )
         per_prefix = [
-            interleaved({name: (lambda i=index, p=prefix: i.autocomplete(p, K)) for name, index in indexes.items()}, rounds, length)
+            interleaved(
+                {
+                    name: (lambda i=index, p=prefix: i.autocomplete(p, K))
+                    for name, index in indexes.items()
+                },
+                rounds,
+                length,
+            )
             for prefix in prefixes
         ]
         results[length] = {name: statistics.median(r[name] for r in per_prefix) for name in indexes}
@@ -151,9 +178,14 @@ def bench_autocomplete(quick: bool) -> dict[str, bool]:
     print(f"{'bytes/word':>14} " + " ".join(f"{memory[n] / len(english):>22.0f}" for n in names))
     one = results[1]
     checks = {
-        "1-letter: >= 100x faster than collect-all": one["collect-all trie"] / one["top-k Trie (ours)"] >= 100,
-        "1-letter: >= 20x faster than marisa-trie+heapq": one["marisa-trie+heapq"] / one["top-k Trie (ours)"] >= 20,
-        "memory <= 1.5x the collect-all trie": memory["top-k Trie (ours)"] <= 1.5 * memory["collect-all trie"],
+        "1-letter: >= 100x faster than collect-all": one["collect-all trie"]
+        / one["top-k Trie (ours)"]
+        >= 100,
+        "1-letter: >= 20x faster than marisa-trie+heapq": one["marisa-trie+heapq"]
+        / one["top-k Trie (ours)"]
+        >= 20,
+        "memory <= 1.5x the collect-all trie": memory["top-k Trie (ours)"]
+        <= 1.5 * memory["collect-all trie"],
     }
     return checks
 
@@ -172,10 +204,18 @@ def hindi_text(words: list[str], length: int, rng: random.Random) -> str:
 
 
 def bench_levenshtein(quick: bool) -> dict[str, bool]:
-    print("\n== grapheme-level Levenshtein on Hindi text (median CPU time per call; ratio = DP / fast path)")
-    print("   end to end: levenshtein(a, b) vs levenshtein_dp(a, b); both prepare the texts the same way")
-    print("   (NFC, ignorables, casefold, graphemes: prepared_graphemes) and differ only in the distance.")
-    print("   kernel only: the distance on the prepared grapheme lists, rapidfuzz vs two_row_distance.")
+    print(
+        "\n== grapheme-level Levenshtein on Hindi text (median CPU time per call; ratio = DP / fast path)"
+    )
+    print(
+        "   end to end: levenshtein(a, b) vs levenshtein_dp(a, b); both prepare the texts the same way"
+    )
+    print(
+        "   (NFC, ignorables, casefold, graphemes: prepared_graphemes) and differ only in the distance."
+    )
+    print(
+        "   kernel only: the distance on the prepared grapheme lists, rapidfuzz vs two_row_distance."
+    )
     rng = random.Random(5)
     words = [w for w, _ in load_vocabulary("hi", 5_000)]
     targets = {100: 50, 1_000: 500}
@@ -187,31 +227,50 @@ def bench_levenshtein(quick: bool) -> dict[str, bool]:
         x, y = prepared_graphemes(a), prepared_graphemes(b)
         general_x, general_y = _GRAPHEME.findall(fold(a)), _GRAPHEME.findall(fold(b))
         assert x == general_x and y == general_y
-        assert levenshtein(a, b) == levenshtein_dp(a, b) == RapidLevenshtein.distance(x, y) == two_row_distance(x, y)
+        assert (
+            levenshtein(a, b)
+            == levenshtein_dp(a, b)
+            == RapidLevenshtein.distance(x, y)
+            == two_row_distance(x, y)
+        )
         routes = ["fast" if risk(text) is None else "general" for text in (a, b)]
 
         def general_route() -> int:  # the same preparation without the fast route: fold + regex \X
             return RapidLevenshtein.distance(_GRAPHEME.findall(fold(a)), _GRAPHEME.findall(fold(b)))
 
         cases = {
-            "fast": lambda: levenshtein(a, b), "dp": lambda: levenshtein_dp(a, b), "general": general_route,
-            "fast kernel": lambda: RapidLevenshtein.distance(x, y), "dp kernel": lambda: two_row_distance(x, y),
+            "fast": lambda: levenshtein(a, b),
+            "dp": lambda: levenshtein_dp(a, b),
+            "general": general_route,
+            "fast kernel": lambda: RapidLevenshtein.distance(x, y),
+            "dp kernel": lambda: two_row_distance(x, y),
         }
         row = interleaved(cases, rounds, size)
-        print(f"  {size:5} code points ({len(x)}x{len(y)} graphemes; route taken: {routes[0]}/{routes[1]})")
-        for label, fast, dp in (("end to end", "fast", "dp"), ("kernel only", "fast kernel", "dp kernel")):
+        print(
+            f"  {size:5} code points ({len(x)}x{len(y)} graphemes; route taken: {routes[0]}/{routes[1]})"
+        )
+        for label, fast, dp in (
+            ("end to end", "fast", "dp"),
+            ("kernel only", "fast kernel", "dp kernel"),
+        ):
             ratio = row[dp] / row[fast]
-            print(f"      {label:11}: fast {row[fast] * 1e6:8.1f} µs, DP {row[dp] * 1e3:8.2f} ms, {ratio:7.0f}x")
+            print(
+                f"      {label:11}: fast {row[fast] * 1e6:8.1f} µs, DP {row[dp] * 1e3:8.2f} ms, {ratio:7.0f}x"
+            )
             if label == "end to end":
                 verdicts[f"{size:,} chars: end to end >= {target}x"] = ratio >= target
         ratio = row["dp"] / row["general"]
-        print(f"      general route (fold + regex \\X + rapidfuzz, for reference): {row['general'] * 1e6:8.1f} µs, {ratio:5.0f}x")
+        print(
+            f"      general route (fold + regex \\X + rapidfuzz, for reference): {row['general'] * 1e6:8.1f} µs, {ratio:5.0f}x"
+        )
     return verdicts
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds and prefixes (about a minute)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer rounds and prefixes (about a minute)"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     verdicts = bench_autocomplete(args.quick)

@@ -35,11 +35,11 @@ from fastapi import Request
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tarento_lib.uploads import MiB  # noqa: E402
-from tarento_lib.uploads.client import UploadInterrupted, upload_file  # noqa: E402
-from tarento_lib.uploads.demo import write_random_file  # noqa: E402
-from tarento_lib.uploads.embedded import free_port  # noqa: E402
-from tarento_lib.uploads.faults import CutConnection  # noqa: E402
+from tarento_lib.uploads import MiB
+from tarento_lib.uploads.client import UploadInterrupted, upload_file
+from tarento_lib.uploads.demo import write_random_file
+from tarento_lib.uploads.embedded import free_port
+from tarento_lib.uploads.faults import CutConnection
 
 CHUNK = 8 * MiB
 PIECE = 1024 * 1024  # as our client streams a chunk
@@ -48,7 +48,10 @@ PIECE = 1024 * 1024  # as our client streams a chunk
 def server_options() -> dict[str, str]:
     """uvicorn's fastest installed parts (what its "auto" picks too), named so the report can say so."""
     have = lambda name: importlib.util.find_spec(name) is not None  # noqa: E731
-    return {"http": "httptools" if have("httptools") else "h11", "loop": "uvloop" if have("uvloop") else "asyncio"}
+    return {
+        "http": "httptools" if have("httptools") else "h11",
+        "loop": "uvloop" if have("uvloop") else "asyncio",
+    }
 
 
 def serve(root: str, port: int) -> None:
@@ -58,8 +61,12 @@ def serve(root: str, port: int) -> None:
     from tarento_lib.uploads import LocalStorage, SQLiteSessionStore, UploadService
     from tarento_lib.uploads.api import create_app
 
-    service = UploadService(LocalStorage(Path(root) / "store"), SQLiteSessionStore(Path(root) / "sessions.db"),
-                            chunk_size=CHUNK, max_size=4096 * MiB)
+    service = UploadService(
+        LocalStorage(Path(root) / "store"),
+        SQLiteSessionStore(Path(root) / "sessions.db"),
+        chunk_size=CHUNK,
+        max_size=4096 * MiB,
+    )
     app = create_app(service)
 
     @app.put("/sink")
@@ -70,7 +77,9 @@ def serve(root: str, port: int) -> None:
             total += len(piece)
         return {"bytes": total}
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, **server_options())
+    uvicorn.run(
+        app, host="127.0.0.1", port=port, log_level="warning", access_log=False, **server_options()
+    )
 
 
 def _status_kib(pid: int, field: str) -> int:
@@ -105,16 +114,19 @@ def tus_upload(path: Path, url: str) -> None:
     from tusclient import client as tus_client
 
     with open(path, "rb") as stream:
-        tus_client.TusClient(f"{url}/files").uploader(file_stream=stream, chunk_size=CHUNK,
-                                                        metadata={"filename": path.name}).upload()
+        tus_client.TusClient(f"{url}/files").uploader(
+            file_stream=stream, chunk_size=CHUNK, metadata={"filename": path.name}
+        ).upload()
 
 
 def bare_puts(source: Path, url: str) -> None:
     """The same bytes in the same chunks, streamed as our client does, to an endpoint that only reads the body."""
     with open(source, "rb") as handle, httpx.Client(timeout=120) as client:
         while data := handle.read(CHUNK):
-            pieces = [data[at:at + PIECE] for at in range(0, len(data), PIECE)]
-            client.put(f"{url}/sink", content=iter(pieces), headers={"Content-Length": str(len(data))}).raise_for_status()
+            pieces = [data[at : at + PIECE] for at in range(0, len(data), PIECE)]
+            client.put(
+                f"{url}/sink", content=iter(pieces), headers={"Content-Length": str(len(data))}
+            ).raise_for_status()
 
 
 def read_write_copy(source: Path, target: Path) -> None:
@@ -145,14 +157,19 @@ def bare_socket(source: Path, work: Path) -> float:
     """Seconds to move the file over a bare loopback socket into a file in another process."""
     port_file, target = work / "sink.port", work / "sink.bin"
     port_file.unlink(missing_ok=True)
-    child = subprocess.Popen([sys.executable, __file__, "--socket-sink", str(target), str(port_file)])
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--socket-sink", str(target), str(port_file)]
+    )
     try:
         for _ in range(400):
             if port_file.exists() and port_file.read_text():
                 break
             time.sleep(0.01)
         start = time.perf_counter()
-        with socket.create_connection(("127.0.0.1", int(port_file.read_text()))) as sender, open(source, "rb") as handle:
+        with (
+            socket.create_connection(("127.0.0.1", int(port_file.read_text()))) as sender,
+            open(source, "rb") as handle,
+        ):
             sender.sendfile(handle)
             sender.shutdown(socket.SHUT_WR)
             if sender.recv(1) != b"k":
@@ -171,7 +188,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 def measure_throughput(source: Path, url: str, work: Path, rounds: int) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {k: [] for k in ("copy", "rw copy", "socket", "upload", "upload x2", "tus", "bare")}
+    times: dict[str, list[float]] = {
+        k: [] for k in ("copy", "rw copy", "socket", "upload", "upload x2", "tus", "bare")
+    }
     state = work / "state"
     for round_no in range(rounds):
         copy_target = work / f"copy-{round_no}.bin"
@@ -180,10 +199,26 @@ def measure_throughput(source: Path, url: str, work: Path, rounds: int) -> dict[
         times["rw copy"].append(timed(lambda: read_write_copy(source, copy_target)))
         copy_target.unlink()
         times["socket"].append(bare_socket(source, work))
-        times["upload"].append(timed(lambda: upload_file(source, url, resume=False, state_dir=state,
-                                                         progress=False, verify=False)))
-        times["upload x2"].append(timed(lambda: upload_file(source, url, resume=False, state_dir=state,
-                                                            progress=False, verify=False, workers=2)))
+        times["upload"].append(
+            timed(
+                lambda: upload_file(
+                    source, url, resume=False, state_dir=state, progress=False, verify=False
+                )
+            )
+        )
+        times["upload x2"].append(
+            timed(
+                lambda: upload_file(
+                    source,
+                    url,
+                    resume=False,
+                    state_dir=state,
+                    progress=False,
+                    verify=False,
+                    workers=2,
+                )
+            )
+        )
         times["tus"].append(timed(lambda: tus_upload(source, url)))
         times["bare"].append(timed(lambda: bare_puts(source, url)))
         shutil.rmtree(work / "server" / "store" / "objects", ignore_errors=True)
@@ -204,22 +239,36 @@ def measure_resend(source: Path, url: str, work: Path) -> tuple[int, int]:
         cut = CutConnection(httpx.HTTPTransport(), {cut_at}, after_send=after_send)
         with httpx.Client(transport=cut, timeout=120) as flaky:
             try:
-                upload_file(source, url, state_dir=state, client=flaky, progress=False, max_retries=0, verify=False)
+                upload_file(
+                    source,
+                    url,
+                    state_dir=state,
+                    client=flaky,
+                    progress=False,
+                    max_retries=0,
+                    verify=False,
+                )
             except UploadInterrupted:
                 pass
         sent += cut.bytes_sent
     final = CutConnection(httpx.HTTPTransport(), set())
     with httpx.Client(transport=final, timeout=120) as client:
-        report = upload_file(source, url, state_dir=state, client=client, progress=False, verify=False)
+        report = upload_file(
+            source, url, state_dir=state, client=client, progress=False, verify=False
+        )
     assert report.resumed
     return sent + final.bytes_sent, source.stat().st_size
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="64 MiB and 2 rounds")
     parser.add_argument("--serve", nargs=2, metavar=("ROOT", "PORT"), help=argparse.SUPPRESS)
-    parser.add_argument("--socket-sink", nargs=2, metavar=("TARGET", "PORT_FILE"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--socket-sink", nargs=2, metavar=("TARGET", "PORT_FILE"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.serve:
         serve(args.serve[0], int(args.serve[1]))
@@ -236,7 +285,9 @@ def main() -> int:
         child, url = start_server(work / "server")
         try:
             idle = peak_rss(child.pid)  # started, imported, answered one request; no upload yet
-            upload_file(source, url, resume=False, state_dir=work / "state", progress=False, verify=True)
+            upload_file(
+                source, url, resume=False, state_dir=work / "state", progress=False, verify=True
+            )
             wire, file_size = measure_resend(source, url, work)
             peak = peak_rss(child.pid)
         finally:
@@ -244,36 +295,60 @@ def main() -> int:
             child.wait(timeout=10)
         child, url = start_server(work / "server")
         try:
-            upload_file(source, url, resume=False, state_dir=work / "state", progress=False, verify=False)  # warm-up
+            upload_file(
+                source, url, resume=False, state_dir=work / "state", progress=False, verify=False
+            )  # warm-up
             server_cpu = cpu_seconds(child.pid)
             times = measure_throughput(source, url, work, rounds)
-            server_cpu = (cpu_seconds(child.pid) - server_cpu) / rounds  # per round: 3 uploads + bare PUTs
+            server_cpu = (
+                cpu_seconds(child.pid) - server_cpu
+            ) / rounds  # per round: 3 uploads + bare PUTs
         finally:
             child.terminate()
             child.wait(timeout=10)
     med = {k: statistics.median(v) for k, v in times.items()}
     copy_s, mib = med["copy"], size / MiB
     ratio = lambda key: copy_s / med[key]  # noqa: E731
-    line = lambda label, key, note="": print(f"  {label:33s}{mib / med[key]:8.0f} MiB/s   = {ratio(key):.2f}x the copy{note}")  # noqa: E731
+    line = lambda label, key, note="": print(
+        f"  {label:33s}{mib / med[key]:8.0f} MiB/s   = {ratio(key):.2f}x the copy{note}"
+    )
     options = server_options()
-    print(f"file: {mib:.0f} MiB, chunks of {CHUNK // MiB} MiB, {rounds} interleaved rounds, medians; "
-          f"server: uvicorn http={options['http']} loop={options['loop']}")
+    print(
+        f"file: {mib:.0f} MiB, chunks of {CHUNK // MiB} MiB, {rounds} interleaved rounds, medians; "
+        f"server: uvicorn http={options['http']} loop={options['loop']}"
+    )
     line("copy on the same disk (copyfile):", "copy")
     line("read()+write() copy, 8 MiB blocks:", "rw copy", "   (for scale only)")
     line("bare loopback socket -> file:", "socket", "   (ceiling: no HTTP, no checksum)")
     line("JSON API upload (our client):", "upload", "   (target >= 0.5x)")
     line("JSON API, 2 chunks in flight:", "upload x2")
     line("tus upload (tuspy client):", "tus")
-    line("bare PUTs to a no-op endpoint:", "bare", f"   (HTTP stack alone; our upload = {med['bare'] / med['upload']:.2f}x it)")
+    line(
+        "bare PUTs to a no-op endpoint:",
+        "bare",
+        f"   (HTTP stack alone; our upload = {med['bare'] / med['upload']:.2f}x it)",
+    )
     print(f"  server CPU per round:            {server_cpu:8.2f} s     (3 uploads + bare PUTs)")
-    print(f"  JSON-API server peak above idle: {(peak - idle) / MiB:8.1f} MiB   = {(peak - idle) / CHUNK:.2f} chunks (target <= 3)")
-    print(f"  bytes re-sent after 2 cuts:      {wire - file_size:8d}       (file {file_size} bytes, on the wire {wire})")
-    print(f"  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    print(
+        f"  JSON-API server peak above idle: {(peak - idle) / MiB:8.1f} MiB   = {(peak - idle) / CHUNK:.2f} chunks (target <= 3)"
+    )
+    print(
+        f"  bytes re-sent after 2 cuts:      {wire - file_size:8d}       (file {file_size} bytes, on the wire {wire})"
+    )
+    print(
+        f"  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
+    )
     verdict = lambda ok: "MET" if ok else "MISSED"  # noqa: E731
-    print(f"target throughput >= 0.5x the copy: {verdict(ratio('upload') >= 0.5)} ({ratio('upload'):.2f}x; "
-          f"the bare-socket ceiling here is {ratio('socket'):.2f}x)")
-    print(f"target server peak <= 3 chunks above idle: {verdict(peak - idle <= 3 * CHUNK)} ({(peak - idle) / CHUNK:.2f} chunks)")
-    print(f"target only missing chunks re-sent after a cut: {verdict(wire == file_size)} ({wire - file_size} bytes re-sent)")
+    print(
+        f"target throughput >= 0.5x the copy: {verdict(ratio('upload') >= 0.5)} ({ratio('upload'):.2f}x; "
+        f"the bare-socket ceiling here is {ratio('socket'):.2f}x)"
+    )
+    print(
+        f"target server peak <= 3 chunks above idle: {verdict(peak - idle <= 3 * CHUNK)} ({(peak - idle) / CHUNK:.2f} chunks)"
+    )
+    print(
+        f"target only missing chunks re-sent after a cut: {verdict(wire == file_size)} ({wire - file_size} bytes re-sent)"
+    )
     return 0
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["main", "find_notebooks", "notebooks_dir", "load_candidate"]
+__all__ = ["find_notebooks", "load_candidate", "main", "notebooks_dir"]
 
 
 def notebooks_dir() -> Path:
@@ -41,7 +41,9 @@ def find_notebooks(selection: Sequence[str], directory: Path | None = None) -> l
     return chosen
 
 
-def execute_notebook(path: Path, *, write: bool = False, timeout: int = 120) -> tuple[float, int, str]:
+def execute_notebook(
+    path: Path, *, write: bool = False, timeout: int = 120
+) -> tuple[float, int, str]:
     """Execute one notebook in a fresh kernel; return (seconds, code cells, status)."""
     import nbformat
     from nbclient import NotebookClient
@@ -49,7 +51,10 @@ def execute_notebook(path: Path, *, write: bool = False, timeout: int = 120) -> 
 
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
     )
     cells = sum(cell.cell_type == "code" for cell in notebook.cells)
     start = time.perf_counter()
@@ -94,10 +99,14 @@ def load_candidate(path: Path, kind: str, name: str | None = None) -> Any:
             raise SystemExit(f"tarento-lab: {path} defines no {name!r}")
         return getattr(module, name)
     wanted = inspect.isclass if kind == "class" else inspect.isfunction
-    found = [obj for obj in vars(module).values() if wanted(obj) and obj.__module__ == module.__name__]
+    found = [
+        obj for obj in vars(module).values() if wanted(obj) and obj.__module__ == module.__name__
+    ]
     if len(found) != 1:
         listed = ", ".join(obj.__name__ for obj in found) or "none"
-        raise SystemExit(f"tarento-lab: expected one {kind} in {path}, found {listed}; pick one with --name")
+        raise SystemExit(
+            f"tarento-lab: expected one {kind} in {path}, found {listed}; pick one with --name"
+        )
     return found[0]
 
 
@@ -148,30 +157,46 @@ def _environment(real: bool) -> dict[str, str]:
 
 def _cmd_lab(args: argparse.Namespace) -> int:
     start = notebooks_dir() / "00_start_here.ipynb"
-    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={start.parent}", str(start)]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={start.parent}",
+        str(start),
+    ]
     return subprocess.call(command, env=_environment(args.real))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tarento-lab", description=__doc__)
-    parser.add_argument("--real", action="store_true", help="keep the TARENTO_*_URL variables, so notebooks use real Redis/PostgreSQL/S3")
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help="keep the TARENTO_*_URL variables, so notebooks use real Redis/PostgreSQL/S3",
+    )
     parser.set_defaults(func=_cmd_lab)
     commands = parser.add_subparsers(title="commands")
     run = commands.add_parser("run", help="execute notebooks headless and print a timing table")
     run.add_argument("notebooks", nargs="*", help="qNN prefixes (default: every notebook)")
-    run.add_argument("--write", action="store_true", help="save the fresh outputs into the notebooks")
+    run.add_argument(
+        "--write", action="store_true", help="save the fresh outputs into the notebooks"
+    )
     run.set_defaults(func=_cmd_run)
     grade = commands.add_parser("check", help="grade an exercise solution file")
     grade.add_argument("question", help="qNN (e.g. q01) or a suite name (e.g. lru)")
     grade.add_argument("solution", help="path to a .py file defining your class or function")
     grade.add_argument("--name", help="which class or function in the file to grade")
     grade.set_defaults(func=_cmd_check)
-    slides = commands.add_parser("slides", help="export notebooks as self-contained reveal.js slides")
+    slides = commands.add_parser(
+        "slides", help="export notebooks as self-contained reveal.js slides"
+    )
     slides.add_argument("notebooks", nargs="*", help="qNN prefixes (default: every notebook)")
     slides.add_argument("--out", default="slides", help="output folder (default: ./slides)")
     slides.set_defaults(func=_cmd_slides)
     nav = commands.add_parser("nav", help="regenerate every notebook's header and footer cells")
-    nav.add_argument("--check", action="store_true", help="only list stale notebooks (exit 1 if any)")
+    nav.add_argument(
+        "--check", action="store_true", help="only list stale notebooks (exit 1 if any)"
+    )
     nav.set_defaults(func=_cmd_nav)
     return parser
 

@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Clock", "MonotonicClock", "FakeClock", "validate_seconds"]
+__all__ = ["Clock", "FakeClock", "MonotonicClock", "validate_seconds"]
 
 
 def validate_seconds(name: str, value: object, *, allow_zero: bool = True) -> float:
@@ -70,7 +70,11 @@ class FakeClock:
     """
 
     def __init__(self, start: float = 0.0) -> None:
-        if isinstance(start, bool) or not isinstance(start, (int, float)) or not math.isfinite(start):
+        if (
+            isinstance(start, bool)
+            or not isinstance(start, (int, float))
+            or not math.isfinite(start)
+        ):
             raise ValueError(f"start must be a finite number, got {start!r}")
         self._now = float(start)
         self._lock = threading.Lock()

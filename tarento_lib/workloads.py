@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from tarento_lib._validate import require_int
 
 __all__ = [
-    "zipf_keys",
-    "scan_keys",
+    "bursty_arrivals",
     "loop_keys",
     "mixture",
-    "scan_heavy_keys",
-    "steady_arrivals",
-    "bursty_arrivals",
     "poisson_arrivals",
+    "scan_heavy_keys",
+    "scan_keys",
+    "steady_arrivals",
+    "zipf_keys",
 ]
 
 
@@ -32,7 +32,9 @@ def _positive_float(name: str, value: object, *, allow_zero: bool = False) -> fl
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     number = float(value)
     if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
-        raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value!r}")
+        raise ValueError(
+            f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value!r}"
+        )
     return number
 
 
@@ -43,7 +45,7 @@ def zipf_keys(n: int, *, n_keys: int = 1000, skew: float = 1.0, seed: int = 0) -
     Key 0 is the most popular.
     """
     require_int(n, "n", minimum=0)
-    require_int(n_keys, "n_keys")
+    require_int(n_keys, "n_keys", minimum=1)
     _positive_float("skew", skew, allow_zero=True)
     cumulative = list(itertools.accumulate(1.0 / (rank + 1) ** skew for rank in range(n_keys)))
     rng = random.Random(seed)
@@ -61,11 +63,13 @@ def scan_keys(n: int, *, start: int = 0) -> list[int]:
 def loop_keys(n: int, *, loop_size: int) -> list[int]:
     """``0, 1, ..., loop_size - 1`` repeated: the classic worst case for LRU."""
     require_int(n, "n", minimum=0)
-    require_int(loop_size, "loop_size")
+    require_int(loop_size, "loop_size", minimum=1)
     return [i % loop_size for i in range(n)]
 
 
-def mixture(streams: Sequence[Sequence[int]], weights: Sequence[float], *, n: int, seed: int = 0) -> list[int]:
+def mixture(
+    streams: Sequence[Sequence[int]], weights: Sequence[float], *, n: int, seed: int = 0
+) -> list[int]:
     """Interleave ``streams``: each step takes the next key of a stream picked with ``weights``.
 
     A stream that runs out is skipped from then on; the result is shorter than ``n`` only
@@ -81,7 +85,11 @@ def mixture(streams: Sequence[Sequence[int]], weights: Sequence[float], *, n: in
     live = list(range(len(streams)))
     out: list[int] = []
     while len(out) < n and live:
-        index = rng.choices(live, weights=[weights[i] for i in live])[0] if any(weights[i] for i in live) else live[0]
+        index = (
+            rng.choices(live, weights=[weights[i] for i in live])[0]
+            if any(weights[i] for i in live)
+            else live[0]
+        )
         try:
             out.append(next(iterators[index]))
         except StopIteration:
@@ -115,7 +123,7 @@ def bursty_arrivals(
     *, burst_size: int, burst_every: float, duration: float, spread: float = 0.0, start: float = 0.0
 ) -> list[float]:
     """``burst_size`` requests every ``burst_every`` seconds, each burst spread over ``spread`` seconds."""
-    require_int(burst_size, "burst_size")
+    require_int(burst_size, "burst_size", minimum=1)
     _positive_float("burst_every", burst_every)
     _positive_float("duration", duration, allow_zero=True)
     _positive_float("spread", spread, allow_zero=True)
@@ -127,7 +135,9 @@ def bursty_arrivals(
     return [t for t in times if t < start + duration]
 
 
-def poisson_arrivals(*, rate: float, duration: float, seed: int = 0, start: float = 0.0) -> list[float]:
+def poisson_arrivals(
+    *, rate: float, duration: float, seed: int = 0, start: float = 0.0
+) -> list[float]:
     """A Poisson process: exponential gaps with mean ``1 / rate`` over ``[start, start + duration)``."""
     _positive_float("rate", rate)
     _positive_float("duration", duration, allow_zero=True)

@@ -16,7 +16,7 @@ class MyLRUCache(LRUCache):
     """Passes by reusing the reference."""
 '''
 
-BAD = '''
+BAD = """
 class MyLRUCache:
     def __init__(self, capacity):
         self.data = {}
@@ -29,7 +29,7 @@ class MyLRUCache:
 
     def __len__(self):
         return len(self.data)
-'''
+"""
 
 
 def test_check_passes_a_good_solution(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -39,7 +39,9 @@ def test_check_passes_a_good_solution(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "lru: 10/10 cases pass" in capsys.readouterr().out
 
 
-def test_check_fails_a_bad_solution_with_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_fails_a_bad_solution_with_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     solution = tmp_path / "bad.py"
     solution.write_text(BAD)
     assert cli.main(["check", "lru", str(solution), "--name", "MyLRUCache"]) == 1

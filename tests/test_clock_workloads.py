@@ -88,9 +88,9 @@ def test_scan_loop_mixture() -> None:
 
 def test_arrivals() -> None:
     assert w.steady_arrivals(rate=4, duration=1) == [0.0, 0.25, 0.5, 0.75]
-    assert w.bursty_arrivals(burst_size=3, burst_every=1, duration=2.5, spread=0.3) == pytest.approx(
-        [0.0, 0.1, 0.2, 1.0, 1.1, 1.2, 2.0, 2.1, 2.2]
-    )
+    assert w.bursty_arrivals(
+        burst_size=3, burst_every=1, duration=2.5, spread=0.3
+    ) == pytest.approx([0.0, 0.1, 0.2, 1.0, 1.1, 1.2, 2.0, 2.1, 2.2])
     poisson = w.poisson_arrivals(rate=50, duration=10, seed=1)
     assert poisson == sorted(poisson) and 400 < len(poisson) < 600 and poisson[-1] < 10
 

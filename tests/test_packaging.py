@@ -20,7 +20,9 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def pyproject_dependencies() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"])
+    return dict(
+        _split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]
+    )
 
 
 def environment_dependencies() -> dict[str, str]:
@@ -34,7 +36,12 @@ def environment_dependencies() -> dict[str, str]:
             in_dependencies = line.startswith("dependencies:")
             continue
         item = line.strip()
-        if in_dependencies and item.startswith("- ") and not item.endswith(":") and item not in ("- pip", "- -e ."):
+        if (
+            in_dependencies
+            and item.startswith("- ")
+            and not item.endswith(":")
+            and item not in ("- pip", "- -e .")
+        ):
             name, version = _split(item[2:])
             if name != "python":
                 found[name] = version

@@ -30,7 +30,9 @@ def test_export_is_self_contained_and_keeps_the_plots(path: Path, tmp_path: Path
     assert cli.main(["slides", path.stem.split("_")[0], "--out", str(tmp_path)]) == 0
     html = (tmp_path / f"{path.stem}.slides.html").read_text(encoding="utf-8")
     assert "Reveal.initialize" in html
-    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []  # nothing fetched from the network
+    assert (
+        re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
+    )  # nothing fetched from the network
     assert html.count("<section") > 3
     assert html.count('src="data:image/png') >= stored_images(path)
 
@@ -47,7 +49,17 @@ def test_slide_roles() -> None:
         nbformat.v4.new_code_cell("w = 4"),
         nbformat.v4.new_markdown_cell("more prose"),
     ]
-    assert slide_types(cells) == ["skip", "slide", "-", "fragment", "subslide", "-", "-", "-", "subslide"]
+    assert slide_types(cells) == [
+        "skip",
+        "slide",
+        "-",
+        "fragment",
+        "subslide",
+        "-",
+        "-",
+        "-",
+        "subslide",
+    ]
 
 
 def test_the_lab_sees_real_service_urls_only_with_real(monkeypatch: pytest.MonkeyPatch) -> None:

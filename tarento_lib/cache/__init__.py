@@ -5,4 +5,4 @@ from tarento_lib.cache.linked import LinkedLRUCache
 from tarento_lib.cache.lru import LRUCache
 from tarento_lib.cache.policies import POLICIES, hit_rate, hit_rate_curves
 
-__all__ = ["CacheStats", "LRUCache", "LinkedLRUCache", "POLICIES", "hit_rate", "hit_rate_curves"]
+__all__ = ["POLICIES", "CacheStats", "LRUCache", "LinkedLRUCache", "hit_rate", "hit_rate_curves"]

@@ -11,7 +11,14 @@ from typing import Any, TypeVar
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-__all__ = ["CacheStats", "counter_value", "new_counter", "validate_capacity", "validate_ttl", "unhashable"]
+__all__ = [
+    "CacheStats",
+    "counter_value",
+    "new_counter",
+    "unhashable",
+    "validate_capacity",
+    "validate_ttl",
+]
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,9 @@ def validate_ttl(ttl: object, name: str = "ttl") -> float | None:
     if ttl is None:
         return None
     if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
-        raise TypeError(f"{name} must be None or a number of seconds > 0, got {type(ttl).__name__} {ttl!r}")
+        raise TypeError(
+            f"{name} must be None or a number of seconds > 0, got {type(ttl).__name__} {ttl!r}"
+        )
     if not math.isfinite(ttl) or ttl <= 0:
         raise ValueError(f"{name} must be None or a finite number of seconds > 0, got {ttl!r}")
     return float(ttl)

@@ -27,7 +27,9 @@ def _miss(cls: Any, s: Steps) -> None:
     s.note(f"cache = {cls.__name__}(2)")
     cache = cls(2)
     s.expect(s.call(cache, "get", "nope"), None, "get of a missing key")
-    s.expect(s.call(cache, "get", "nope", "fallback"), "fallback", "get of a missing key with a default")
+    s.expect(
+        s.call(cache, "get", "nope", "fallback"), "fallback", "get of a missing key with a default"
+    )
 
 
 def _evicts_lru(cls: Any, s: Steps) -> None:
@@ -47,7 +49,9 @@ def _get_refreshes(cls: Any, s: Steps) -> None:
     s.call(cache, "put", "b", 2)
     s.call(cache, "get", "a")
     s.call(cache, "put", "c", 3)
-    s.expect(s.call(cache, "get", "a"), 1, "'a' was just read, so 'b' should have been evicted instead")
+    s.expect(
+        s.call(cache, "get", "a"), 1, "'a' was just read, so 'b' should have been evicted instead"
+    )
     s.expect(s.call(cache, "get", "b"), None, "get('b')")
 
 
@@ -90,7 +94,9 @@ def _matches_model(cls: Any, s: Steps) -> None:
     rng = random.Random(2024)
     capacity = 5
     cache, model = cls(capacity), OrderedDict()
-    s.note(f"cache = {cls.__name__}({capacity}); 2000 random get/put on keys 0..11, compared with an OrderedDict model")
+    s.note(
+        f"cache = {cls.__name__}({capacity}); 2000 random get/put on keys 0..11, compared with an OrderedDict model"
+    )
     for step in range(2000):
         key = rng.randrange(12)
         if rng.random() < 0.5:
@@ -145,15 +151,35 @@ SUITES = {
         title="LRU cache: get/put in O(1), evict the least recently used",
         cases=(
             Case("stores and returns a value", _basic),
-            Case("a miss returns the default", _miss, "get(key, default=None) should return default when key is absent"),
+            Case(
+                "a miss returns the default",
+                _miss,
+                "get(key, default=None) should return default when key is absent",
+            ),
             Case("evicts the least recently used key", _evicts_lru),
-            Case("get makes a key most recently used", _get_refreshes, "a hit must move the key to the 'recent' end"),
+            Case(
+                "get makes a key most recently used",
+                _get_refreshes,
+                "a hit must move the key to the 'recent' end",
+            ),
             Case("put on an existing key updates and refreshes it", _update_existing),
-            Case("a stored None is a hit", _stored_none, "test membership, not the truthiness or None-ness of the value"),
+            Case(
+                "a stored None is a hit",
+                _stored_none,
+                "test membership, not the truthiness or None-ness of the value",
+            ),
             Case("capacity 1 works", _capacity_one),
-            Case("capacity must be an int >= 1", _bad_capacity, "validate in __init__ and raise ValueError"),
+            Case(
+                "capacity must be an int >= 1",
+                _bad_capacity,
+                "validate in __init__ and raise ValueError",
+            ),
             Case("agrees with an OrderedDict model on random operations", _matches_model),
-            Case("survives 8 threads at once", _concurrent, "guard each operation with a threading.Lock"),
+            Case(
+                "survives 8 threads at once",
+                _concurrent,
+                "guard each operation with a threading.Lock",
+            ),
         ),
     )
 }

@@ -19,7 +19,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from tarento_lib.cache._base import CacheStats, MappingMixin, counter_value, unhashable, validate_capacity
+from tarento_lib.cache._base import (
+    CacheStats,
+    MappingMixin,
+    counter_value,
+    unhashable,
+    validate_capacity,
+)
 
 __all__ = ["LinkedLRUCache"]
 
@@ -27,7 +33,7 @@ _LOCKED_METHODS = ("get", "put", "delete", "clear", "popitem", "_snapshot", "res
 
 
 class _Node:
-    __slots__ = ("key", "value", "prev", "next")
+    __slots__ = ("key", "next", "prev", "value")
 
     def __init__(self, key: Any = None, value: Any = None) -> None:
         self.key = key
@@ -54,7 +60,9 @@ class LinkedLRUCache(MappingMixin):
     def __init__(self, capacity: int, *, thread_safe: bool = False) -> None:
         self.capacity = validate_capacity(capacity)
         if not isinstance(thread_safe, bool):
-            raise TypeError(f"thread_safe must be a bool, got {type(thread_safe).__name__} {thread_safe!r}")
+            raise TypeError(
+                f"thread_safe must be a bool, got {type(thread_safe).__name__} {thread_safe!r}"
+            )
         self.thread_safe = thread_safe
         self._map: dict[Any, _Node] = {}
         self._find = self._map.get  # bound once: hot path
@@ -63,7 +71,9 @@ class LinkedLRUCache(MappingMixin):
         self._head.next, self._tail.prev = self._tail, self._head
         self._new_counters()
         self._evictions = 0
-        if thread_safe:  # instance attributes shadow the methods: the lock-free path pays nothing for this
+        if (
+            thread_safe
+        ):  # instance attributes shadow the methods: the lock-free path pays nothing for this
             lock = threading.Lock()
             for name in _LOCKED_METHODS:
                 setattr(self, name, _synchronized(lock, getattr(self, name)))
@@ -161,7 +171,9 @@ class LinkedLRUCache(MappingMixin):
 
     @property
     def stats(self) -> CacheStats:
-        return CacheStats(counter_value(self._hits), counter_value(self._misses), self._evictions, 0)
+        return CacheStats(
+            counter_value(self._hits), counter_value(self._misses), self._evictions, 0
+        )
 
     def reset_stats(self) -> None:
         self._new_counters()

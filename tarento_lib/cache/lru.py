@@ -38,14 +38,20 @@ class LRUCache(MappingMixin):
       code expects ``cachetools.LRUCache``. ``key in c`` does not refresh recency.
     """
 
-    def __init__(self, capacity: int, *, ttl: float | None = None, clock: Clock | None = None) -> None:
+    def __init__(
+        self, capacity: int, *, ttl: float | None = None, clock: Clock | None = None
+    ) -> None:
         self.capacity = validate_capacity(capacity)
         self.ttl = validate_ttl(ttl)
         self._clock: Clock = clock if clock is not None else MonotonicClock()
         self._data: OrderedDict[Any, Any] = OrderedDict()
         self._lookup, self._refresh = self._data.get, self._data.move_to_end  # bound once: hot path
-        self._deadlines: dict[Any, tuple[float, int]] = {}  # key -> (deadline, push number), only keys that can expire
-        self._heap: list[tuple[float, int, Any]] = []  # (deadline, tie-breaker, key); stale rows skipped
+        self._deadlines: dict[
+            Any, tuple[float, int]
+        ] = {}  # key -> (deadline, push number), only keys that can expire
+        self._heap: list[
+            tuple[float, int, Any]
+        ] = []  # (deadline, tie-breaker, key); stale rows skipped
         self._pushes = 0
         self._lock = threading.Lock()
         self._acquire, self._release = self._lock.acquire, self._lock.release
@@ -103,7 +109,9 @@ class LRUCache(MappingMixin):
         try:
             data[key] = value
             self._refresh(key)
-            if lifetime is not None:  # before making room, so an old deadline cannot purge the new value
+            if (
+                lifetime is not None
+            ):  # before making room, so an old deadline cannot purge the new value
                 self._set_deadline(key, self._clock.now() + lifetime)
             elif self._deadlines:
                 self._deadlines.pop(key, None)
@@ -212,7 +220,10 @@ class LRUCache(MappingMixin):
         heap, now, dropped = self._heap, self._clock.now(), 0
         while heap and heap[0][0] <= now:
             deadline, number, key = heapq.heappop(heap)
-            if self._deadlines.get(key) == (deadline, number):  # not a stale row of a re-put or deleted key
+            if self._deadlines.get(key) == (
+                deadline,
+                number,
+            ):  # not a stale row of a re-put or deleted key
                 self._remove_expired(key)
                 dropped += 1
         return dropped
@@ -232,7 +243,10 @@ class LRUCache(MappingMixin):
         """Hits, misses, evictions and expirations so far, with ``hit_rate``."""
         with self._lock:
             return CacheStats(
-                counter_value(self._hits), counter_value(self._misses), self._evictions, self._expirations
+                counter_value(self._hits),
+                counter_value(self._misses),
+                self._evictions,
+                self._expirations,
             )
 
     def reset_stats(self) -> None:

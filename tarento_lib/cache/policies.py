@@ -15,7 +15,17 @@ from collections.abc import Callable, Hashable, Sequence
 
 from tarento_lib.cache._base import validate_capacity
 
-__all__ = ["POLICIES", "lru_hits", "fifo_hits", "lfu_hits", "opt_hits", "arc_hits", "tinylfu_hits", "hit_rate", "hit_rate_curves"]
+__all__ = [
+    "POLICIES",
+    "arc_hits",
+    "fifo_hits",
+    "hit_rate",
+    "hit_rate_curves",
+    "lfu_hits",
+    "lru_hits",
+    "opt_hits",
+    "tinylfu_hits",
+]
 
 Trace = Sequence[Hashable]
 
@@ -35,7 +45,9 @@ def lru_hits(trace: Trace, capacity: int) -> int:
 
 
 def fifo_hits(trace: Trace, capacity: int) -> int:
-    cache: OrderedDict[Hashable, None] = OrderedDict()  # insertion order only: a hit changes nothing
+    cache: OrderedDict[Hashable, None] = (
+        OrderedDict()
+    )  # insertion order only: a hit changes nothing
     hits = 0
     for key in trace:
         if key in cache:
@@ -80,7 +92,9 @@ def next_uses(trace: Trace) -> list[int]:
     upcoming: dict[Hashable, int] = {}
     result = [0] * n
     for i in range(n - 1, -1, -1):
-        result[i] = upcoming.get(trace[i], n + i)  # distinct "never" values keep the heap ordering total
+        result[i] = upcoming.get(
+            trace[i], n + i
+        )  # distinct "never" values keep the heap ordering total
         upcoming[trace[i]] = i
     return result
 

@@ -14,10 +14,12 @@ from tarento_lib.cache.linked import LinkedLRUCache
 from tarento_lib.cache.lru import LRUCache
 from tarento_lib.workloads import zipf_keys
 
-__all__ = ["make_ops", "replay", "replay_functools", "compare_caches", "lock_styles"]
+__all__ = ["compare_caches", "lock_styles", "make_ops", "replay", "replay_functools"]
 
 
-def make_ops(n: int, *, n_keys: int, skew: float, put_fraction: float, seed: int) -> tuple[list[int], list[bool]]:
+def make_ops(
+    n: int, *, n_keys: int, skew: float, put_fraction: float, seed: int
+) -> tuple[list[int], list[bool]]:
     """A seeded operation stream: Zipf keys, each op a put with probability ``put_fraction``."""
     keys = zipf_keys(n, n_keys=n_keys, skew=skew, seed=seed)
     rng = random.Random(seed + 1)
@@ -51,7 +53,13 @@ def replay_functools(capacity: int, keys: Sequence[int]) -> float:
 
 
 def compare_caches(
-    n: int = 1_000_000, *, capacity: int = 10_000, n_keys: int = 100_000, skew: float = 1.1, rounds: int = 5, seed: int = 7
+    n: int = 1_000_000,
+    *,
+    capacity: int = 10_000,
+    n_keys: int = 100_000,
+    skew: float = 1.1,
+    rounds: int = 5,
+    seed: int = 7,
 ) -> dict[str, float]:
     """Median ops/s per contender over interleaved rounds on one shared operation stream."""
     import cachetools  # a peer library, installed with the [dev] extra
@@ -60,7 +68,9 @@ def compare_caches(
     contenders: dict[str, Callable[[], float]] = {
         "LRUCache": lambda: replay(LRUCache(capacity), keys, is_put),
         "LinkedLRUCache": lambda: replay(LinkedLRUCache(capacity), keys, is_put),
-        "LinkedLRUCache+lock": lambda: replay(LinkedLRUCache(capacity, thread_safe=True), keys, is_put),
+        "LinkedLRUCache+lock": lambda: replay(
+            LinkedLRUCache(capacity, thread_safe=True), keys, is_put
+        ),
         "cachetools.LRUCache": lambda: replay(cachetools.LRUCache(capacity), keys, is_put),
         "functools.lru_cache": lambda: replay_functools(capacity, keys),
     }

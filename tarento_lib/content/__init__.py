@@ -9,13 +9,31 @@ from tarento_lib.content.app import create_app
 from tarento_lib.content.database import Database, resolve_url
 from tarento_lib.content.errors import ConfigurationError, ContentError, DuplicateContentError
 from tarento_lib.content.languages import (
-    DEFAULT_LANGUAGE, FALLBACKS, LANGUAGES, SCHEDULED_LANGUAGES, LanguageCode, LanguageInfo, fallback_chain,
-    parse_accept_language, resolution_order,
+    DEFAULT_LANGUAGE,
+    FALLBACKS,
+    LANGUAGES,
+    SCHEDULED_LANGUAGES,
+    LanguageCode,
+    LanguageInfo,
+    fallback_chain,
+    parse_accept_language,
+    resolution_order,
 )
 
 __all__ = [
-    "create_app", "Database", "resolve_url",
-    "ConfigurationError", "ContentError", "DuplicateContentError",
-    "DEFAULT_LANGUAGE", "FALLBACKS", "LANGUAGES", "SCHEDULED_LANGUAGES", "LanguageCode", "LanguageInfo",
-    "fallback_chain", "parse_accept_language", "resolution_order",
+    "DEFAULT_LANGUAGE",
+    "FALLBACKS",
+    "LANGUAGES",
+    "SCHEDULED_LANGUAGES",
+    "ConfigurationError",
+    "ContentError",
+    "Database",
+    "DuplicateContentError",
+    "LanguageCode",
+    "LanguageInfo",
+    "create_app",
+    "fallback_chain",
+    "parse_accept_language",
+    "resolution_order",
+    "resolve_url",
 ]

@@ -22,9 +22,14 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def create_app(database_url: str | None = None, *, schema: str | None = None,
-               now: Callable[[], datetime] | None = None, read_cache_ttl: float = 0.0,
-               clock: Clock | None = None) -> FastAPI:
+def create_app(
+    database_url: str | None = None,
+    *,
+    schema: str | None = None,
+    now: Callable[[], datetime] | None = None,
+    read_cache_ttl: float = 0.0,
+    clock: Clock | None = None,
+) -> FastAPI:
     """A new content API on ``database_url`` (default: ``$TARENTO_DATABASE_URL``, else SQLite in memory).
 
     Nothing connects until the first request; tables are created then (or at startup
@@ -41,8 +46,12 @@ def create_app(database_url: str | None = None, *, schema: str | None = None,
         yield
         await database.dispose()
 
-    app = FastAPI(title="Tarento multilingual content API", version="1.0.0", lifespan=lifespan,
-                  description="Content in English and the 22 scheduled languages of India, with fallbacks.")
+    app = FastAPI(
+        title="Tarento multilingual content API",
+        version="1.0.0",
+        lifespan=lifespan,
+        description="Content in English and the 22 scheduled languages of India, with fallbacks.",
+    )
     app.state.database = database
     app.state.read_cache = read_cache
     app.include_router(router)

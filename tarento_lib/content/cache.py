@@ -27,7 +27,9 @@ class CachedRead:
 class ReadCache:
     """``(content_key, variant) → CachedRead`` for ``ttl`` seconds, at most ``max_entries`` (LRU)."""
 
-    def __init__(self, ttl: float, *, max_entries: int = 10_000, clock: Clock | None = None) -> None:
+    def __init__(
+        self, ttl: float, *, max_entries: int = 10_000, clock: Clock | None = None
+    ) -> None:
         self.ttl = validate_seconds("ttl", ttl, allow_zero=False)
         if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
             raise ValueError(f"max_entries must be an int >= 1, got {max_entries!r}")

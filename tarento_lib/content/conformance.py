@@ -23,14 +23,33 @@ from tarento_lib.content.languages import LANGUAGES, LanguageCode
 from tarento_lib.content.schemas import Status
 from tarento_lib.lab.grading import Case, Steps, Suite
 
-__all__ = ["SUITES", "reference_languages_endpoint", "ROUTE"]
+__all__ = ["ROUTE", "SUITES", "reference_languages_endpoint"]
 
 ROUTE = "/contents/{content_key}/languages"
-_SEED = {"content_key": "faq.refund", "category": "help", "translations": [
-    {"language": "en", "title": "Refunds", "body": "Refunds take five days.", "status": "published"},
-    {"language": "hi", "title": "धनवापसी", "body": "धनवापसी में पाँच दिन लगते हैं।", "status": "published"},
-    {"language": "ta", "title": "பணத்தைத் திரும்பப் பெறுதல்", "body": "ஐந்து நாட்கள் ஆகும்.", "status": "draft"},
-]}
+_SEED = {
+    "content_key": "faq.refund",
+    "category": "help",
+    "translations": [
+        {
+            "language": "en",
+            "title": "Refunds",
+            "body": "Refunds take five days.",
+            "status": "published",
+        },
+        {
+            "language": "hi",
+            "title": "धनवापसी",
+            "body": "धनवापसी में पाँच दिन लगते हैं।",
+            "status": "published",
+        },
+        {
+            "language": "ta",
+            "title": "பணத்தைத் திரும்பப் பெறுதல்",
+            "body": "ஐந்து நாட்கள் ஆகும்.",
+            "status": "draft",
+        },
+    ],
+}
 
 
 def reference_languages_endpoint(app: FastAPI) -> None:
@@ -42,8 +61,14 @@ def reference_languages_endpoint(app: FastAPI) -> None:
         if content is None:
             raise HTTPException(404, f"no content {content_key!r}")
         codes = sorted(t.language for t in content.translations if t.status == Status.PUBLISHED)
-        return [{"code": c, "name": LANGUAGES[LanguageCode(c)].name,
-                 "native_name": LANGUAGES[LanguageCode(c)].native_name} for c in codes]
+        return [
+            {
+                "code": c,
+                "name": LANGUAGES[LanguageCode(c)].name,
+                "native_name": LANGUAGES[LanguageCode(c)].native_name,
+            }
+            for c in codes
+        ]
 
 
 def _drive(candidate: Callable[[FastAPI], Any], steps: Steps, script: Callable[..., Any]) -> Any:
@@ -70,9 +95,15 @@ async def _get(client: httpx.AsyncClient, steps: Steps, path: str) -> httpx.Resp
 
 
 async def _seed(client: httpx.AsyncClient, steps: Steps, *, publish: bool = True) -> None:
-    body = _SEED if publish else {**_SEED, "translations": [{**t, "status": "draft"} for t in _SEED["translations"]]}
+    body = (
+        _SEED
+        if publish
+        else {**_SEED, "translations": [{**t, "status": "draft"} for t in _SEED["translations"]]}
+    )
     response = await client.post("/contents", json=body)
-    steps.note(f"POST /contents faq.refund (en, hi{'' if publish else ' as drafts'}, ta draft) -> {response.status_code}")
+    steps.note(
+        f"POST /contents faq.refund (en, hi{'' if publish else ' as drafts'}, ta draft) -> {response.status_code}"
+    )
 
 
 def _case_route(candidate: Any, steps: Steps) -> None:
@@ -80,7 +111,9 @@ def _case_route(candidate: Any, steps: Steps) -> None:
     candidate(app)
     paths = [(getattr(r, "path", ""), sorted(getattr(r, "methods", ()) or ())) for r in app.routes]
     steps.note(f"routes added: {[p for p, _ in paths if p.endswith('/languages')]}")
-    steps.expect_true(any(p == ROUTE and "GET" in m for p, m in paths), f"GET {ROUTE} is registered")
+    steps.expect_true(
+        any(p == ROUTE and "GET" in m for p, m in paths), f"GET {ROUTE} is registered"
+    )
 
 
 def _case_published(candidate: Any, steps: Steps) -> None:
@@ -88,9 +121,13 @@ def _case_published(candidate: Any, steps: Steps) -> None:
         await _seed(client, steps)
         response = await _get(client, steps, "/contents/faq.refund/languages")
         steps.expect(response.status_code, 200, "status")
-        expected = [{"code": "en", "name": "English", "native_name": "English"},
-                    {"code": "hi", "name": "Hindi", "native_name": "हिन्दी"}]
-        steps.expect(response.json(), expected, "published languages in code order, with native names")
+        expected = [
+            {"code": "en", "name": "English", "native_name": "English"},
+            {"code": "hi", "name": "Hindi", "native_name": "हिन्दी"},
+        ]
+        steps.expect(
+            response.json(), expected, "published languages in code order, with native names"
+        )
 
     _drive(candidate, steps, script)
 
@@ -99,7 +136,11 @@ def _case_drafts(candidate: Any, steps: Steps) -> None:
     async def script(client: httpx.AsyncClient, _app: FastAPI) -> None:
         await _seed(client, steps, publish=False)
         response = await _get(client, steps, "/contents/faq.refund/languages")
-        steps.expect((response.status_code, response.json()), (200, []), "drafts only -> 200 and an empty list")
+        steps.expect(
+            (response.status_code, response.json()),
+            (200, []),
+            "drafts only -> 200 and an empty list",
+        )
 
     _drive(candidate, steps, script)
 
@@ -142,22 +183,46 @@ def _case_statements(candidate: Any, steps: Steps) -> None:
             event.remove(engine, "before_cursor_execute", listener)
         steps.expect(response.status_code, 200, "status")
         steps.note(f"SQL statements: {len(statements)}")
-        steps.expect_true(len(statements) <= 2, f"at most 2 SQL statements per request, saw {len(statements)}")
+        steps.expect_true(
+            len(statements) <= 2, f"at most 2 SQL statements per request, saw {len(statements)}"
+        )
 
     _drive(candidate, steps, script)
 
 
 _CASES = (
-    Case("route is registered", _case_route, f"decorate an async function with @app.get({ROUTE!r})"),
-    Case("published languages with native names", _case_published,
-         "load the content with service.get_content, keep status == 'published', look names up in LANGUAGES"),
-    Case("drafts are not listed", _case_drafts, "filter on Status.PUBLISHED; an empty list is still a 200"),
-    Case("unknown key is a JSON 404", _case_missing, "service.get_content returns None: raise HTTPException(404, ...)"),
-    Case("soft-deleted content is a 404", _case_deleted, "service.get_content already skips deleted rows"),
-    Case("at most 2 SQL statements", _case_statements,
-         "one get_content call loads content + translations; no query per translation"),
+    Case(
+        "route is registered", _case_route, f"decorate an async function with @app.get({ROUTE!r})"
+    ),
+    Case(
+        "published languages with native names",
+        _case_published,
+        "load the content with service.get_content, keep status == 'published', look names up in LANGUAGES",
+    ),
+    Case(
+        "drafts are not listed",
+        _case_drafts,
+        "filter on Status.PUBLISHED; an empty list is still a 200",
+    ),
+    Case(
+        "unknown key is a JSON 404",
+        _case_missing,
+        "service.get_content returns None: raise HTTPException(404, ...)",
+    ),
+    Case(
+        "soft-deleted content is a 404",
+        _case_deleted,
+        "service.get_content already skips deleted rows",
+    ),
+    Case(
+        "at most 2 SQL statements",
+        _case_statements,
+        "one get_content call loads content + translations; no query per translation",
+    ),
 )
 
 SUITES: dict[str, Suite] = {
-    "content_api": Suite("content_api", "Q6: GET /contents/{content_key}/languages", _CASES, kind="function"),
+    "content_api": Suite(
+        "content_api", "Q6: GET /contents/{content_key}/languages", _CASES, kind="function"
+    ),
 }

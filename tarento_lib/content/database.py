@@ -19,14 +19,19 @@ from typing import Any
 from sqlalchemy import Select, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlalchemy.util import await_, greenlet_spawn
 
 from tarento_lib.content.errors import ConfigurationError
 from tarento_lib.content.models import Base
 
-__all__ = ["Database", "resolve_url", "DEFAULT_URL", "ENV_VAR"]
+__all__ = ["DEFAULT_URL", "ENV_VAR", "Database", "resolve_url"]
 
 ENV_VAR = "TARENTO_DATABASE_URL"
 DEFAULT_URL = "sqlite+aiosqlite://"  # in memory: one connection, kept for the app's lifetime
@@ -41,7 +46,9 @@ def resolve_url(database_url: str | None) -> str:
         url = make_url(raw)
     except ArgumentError:
         # The text is not echoed: a URL may carry a password.
-        raise ConfigurationError("database_url is not a database URL (dialect+driver://user@host/db)") from None
+        raise ConfigurationError(
+            "database_url is not a database URL (dialect+driver://user@host/db)"
+        ) from None
     expected = _DRIVERS.get(url.get_backend_name())
     if expected is None or url.drivername != expected:
         allowed = " or ".join(f"{d}://..." for d in _DRIVERS.values())
@@ -65,23 +72,39 @@ class Database:
 
     READ_POOL_SIZE = 10
 
-    def __init__(self, url: str | None = None, *, schema: str | None = None,
-                 now: Callable[[], datetime] = _utcnow, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        schema: str | None = None,
+        now: Callable[[], datetime] = _utcnow,
+        echo: bool = False,
+    ) -> None:
         self.url = resolve_url(url)
         backend = make_url(self.url).get_backend_name()
         if schema is not None and (backend != "postgresql" or not _SCHEMA_NAME.match(schema)):
-            raise ConfigurationError(f"schema must be a lower-case SQL identifier on PostgreSQL, got {schema!r}")
+            raise ConfigurationError(
+                f"schema must be a lower-case SQL identifier on PostgreSQL, got {schema!r}"
+            )
         if not callable(now):
-            raise TypeError(f"now must be a callable returning a datetime, got {type(now).__name__}")
+            raise TypeError(
+                f"now must be a callable returning a datetime, got {type(now).__name__}"
+            )
         self.backend, self.schema, self.now = backend, schema, now
-        self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, **self._engine_options())
+        self.engine: AsyncEngine = create_async_engine(
+            self.url, echo=echo, **self._engine_options()
+        )
         if backend == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # Reads of one statement need no transaction: on PostgreSQL autocommit saves the BEGIN and
         # ROLLBACK round trips. (pysqlite never opens one for a SELECT, and resetting its isolation
         # level costs an extra PRAGMA, so SQLite reads use the ordinary sessions.)
-        reader = self.engine.execution_options(isolation_level="AUTOCOMMIT") if backend == "postgresql" else self.engine
+        reader = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if backend == "postgresql"
+            else self.engine
+        )
         self.read_sessions = async_sessionmaker(reader, expire_on_commit=False)
         self._compiled: dict[Select[Any], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
         self._read_pool: ReadConnections | None = None  # fetch_first's connections on PostgreSQL
@@ -93,7 +116,12 @@ class Database:
         url = make_url(self.url)
         if self.backend == "sqlite" and url.database in (None, "", ":memory:"):
             # A private in-memory database lives as long as its one connection: keep exactly one.
-            return {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0, "pool_recycle": -1}
+            return {
+                "poolclass": AsyncAdaptedQueuePool,
+                "pool_size": 1,
+                "max_overflow": 0,
+                "pool_recycle": -1,
+            }
         # No pool_pre_ping: it costs a round trip per request; dead connections are Q7's job.
         # pool_size=15, no overflow: the same ceiling as SQLAlchemy's default (5 + 10 overflow), but
         # a connection, once opened, stays open. With overflow, every checkin beyond five closes a
@@ -141,7 +169,9 @@ class Database:
         async with self.read_sessions() as session:
             yield session
 
-    async def fetch_first(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any] | None:
+    async def fetch_first(
+        self, statement: Select[Any], params: Mapping[str, Any]
+    ) -> Sequence[Any] | None:
         """The first row of a read-only Core ``statement`` (raw driver values), sent by the driver itself.
 
         The hot read path. The statement is compiled for this dialect once; each call then sends
@@ -183,7 +213,9 @@ class Database:
                     kwargs.pop(option, None)  # SQLAlchemy's own options, not asyncpg's
                 if self.schema:
                     kwargs["server_settings"] = {"search_path": self.schema}
-                self._read_pool = ReadConnections(functools.partial(asyncpg.connect, **kwargs), self.READ_POOL_SIZE)
+                self._read_pool = ReadConnections(
+                    functools.partial(asyncpg.connect, **kwargs), self.READ_POOL_SIZE
+                )
         return self._read_pool
 
     @asynccontextmanager
@@ -196,7 +228,11 @@ class Database:
         complete when the block ends. For tests and demonstrations.
         """
         seen: list[str] = []
-        engine, pool, postgres = self.engine.sync_engine, self.engine.sync_engine.pool, self.backend == "postgresql"
+        engine, pool, postgres = (
+            self.engine.sync_engine,
+            self.engine.sync_engine.pool,
+            self.backend == "postgresql",
+        )
         touched: dict[int, Any] = {}
 
         def on_cursor(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
@@ -207,21 +243,27 @@ class Database:
 
         def on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
             driver = dbapi_connection.driver_connection
-            if id(driver) not in touched:  # checkouts run inside a greenlet, so await_ may wait here
+            if (
+                id(driver) not in touched
+            ):  # checkouts run inside a greenlet, so await_ may wait here
                 touched[id(driver)] = driver
                 if postgres:
                     driver.add_query_logger(on_query)
                 else:
                     await_(driver.set_trace_callback(seen.append))
 
-        if postgres:  # asyncpg's logger misses prepared statements, which is how SQLAlchemy sends them
+        if (
+            postgres
+        ):  # asyncpg's logger misses prepared statements, which is how SQLAlchemy sends them
             event.listen(engine, "before_cursor_execute", on_cursor)
             self._query_loggers.add(on_query)  # fetch_first's own connections
         event.listen(pool, "checkout", on_checkout)
         try:
             yield seen
         finally:
-            for _ in range(2):  # asyncpg hands each logged query to its callbacks on the next loop turn
+            for _ in range(
+                2
+            ):  # asyncpg hands each logged query to its callbacks on the next loop turn
                 await asyncio.sleep(0)
             event.remove(pool, "checkout", on_checkout)
             if postgres:
@@ -260,7 +302,9 @@ class ReadConnections:
         self._waiters: collections.deque[asyncio.Future[Any]] = collections.deque()
         self.opened = 0
 
-    async def fetchrow(self, sql: str, args: Sequence[Any], loggers: Collection[Callable[[Any], None]] = ()) -> Any:
+    async def fetchrow(
+        self, sql: str, args: Sequence[Any], loggers: Collection[Callable[[Any], None]] = ()
+    ) -> Any:
         conn = self._idle.pop() if self._idle else await self._checkout()
         try:
             if not loggers:
@@ -336,8 +380,10 @@ class ReadConnections:
 def _compile(statement: Select[Any], dialect: Any) -> tuple[str, tuple[str, ...], dict[str, Any]]:
     """The SQL text of ``statement`` for ``dialect``, its positional parameter names, and their defaults."""
     compiled = statement.compile(dialect=dialect)
-    defaults = {name: (value.value if isinstance(value, enum.Enum) else value)
-                for name, value in compiled.construct_params(_check=False).items()}
+    defaults = {
+        name: (value.value if isinstance(value, enum.Enum) else value)
+        for name, value in compiled.construct_params(_check=False).items()
+    }
     return compiled.string, tuple(compiled.positiontup or ()), defaults
 
 

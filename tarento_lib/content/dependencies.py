@@ -12,8 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tarento_lib.content.cache import ReadCache
 from tarento_lib.content.database import Database
 
-__all__ = ["get_database", "get_session", "get_read_session", "get_now", "DatabaseDep", "SessionDep",
-           "ReadSessionDep", "NowDep", "get_read_cache", "ReadCacheDep"]
+__all__ = [
+    "DatabaseDep",
+    "NowDep",
+    "ReadCacheDep",
+    "ReadSessionDep",
+    "SessionDep",
+    "get_database",
+    "get_now",
+    "get_read_cache",
+    "get_read_session",
+    "get_session",
+]
 
 
 async def get_database(request: Request) -> Database:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ContentError", "ConfigurationError", "DuplicateContentError"]
+__all__ = ["ConfigurationError", "ContentError", "DuplicateContentError"]
 
 
 class ContentError(Exception):

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 __all__ = [
-    "LanguageCode",
-    "LanguageInfo",
-    "LANGUAGES",
-    "SCHEDULED_LANGUAGES",
     "DEFAULT_LANGUAGE",
     "FALLBACKS",
+    "LANGUAGES",
+    "SCHEDULED_LANGUAGES",
+    "LanguageCode",
+    "LanguageInfo",
     "fallback_chain",
     "parse_accept_language",
     "resolution_order",
@@ -95,19 +95,34 @@ _TABLE = (
     LanguageInfo(_L.URDU, "Urdu", "اردو", "Arab"),
 )
 
-LANGUAGES: MappingProxyType[LanguageCode, LanguageInfo] = MappingProxyType({info.code: info for info in _TABLE})
-SCHEDULED_LANGUAGES: tuple[LanguageCode, ...] = tuple(info.code for info in _TABLE if info.scheduled)
+LANGUAGES: MappingProxyType[LanguageCode, LanguageInfo] = MappingProxyType(
+    {info.code: info for info in _TABLE}
+)
+SCHEDULED_LANGUAGES: tuple[LanguageCode, ...] = tuple(
+    info.code for info in _TABLE if info.scheduled
+)
 DEFAULT_LANGUAGE = LanguageCode.ENGLISH
 
 # Where a reader of one language is best served next when their text is missing: a
 # language they are likely to read (shared script, region or schooling). Every chain ends
 # in English. An editorial choice, kept in data so it can be changed without code.
-FALLBACKS: MappingProxyType[LanguageCode, LanguageCode] = MappingProxyType({
-    _L.MAITHILI: _L.HINDI, _L.BODO: _L.HINDI, _L.DOGRI: _L.HINDI, _L.NEPALI: _L.HINDI,
-    _L.SANSKRIT: _L.HINDI, _L.KONKANI: _L.MARATHI, _L.MARATHI: _L.HINDI,
-    _L.ASSAMESE: _L.BENGALI, _L.MANIPURI: _L.BENGALI, _L.SANTALI: _L.BENGALI,
-    _L.KASHMIRI: _L.URDU, _L.SINDHI: _L.URDU, _L.HINDI: _L.ENGLISH,
-})
+FALLBACKS: MappingProxyType[LanguageCode, LanguageCode] = MappingProxyType(
+    {
+        _L.MAITHILI: _L.HINDI,
+        _L.BODO: _L.HINDI,
+        _L.DOGRI: _L.HINDI,
+        _L.NEPALI: _L.HINDI,
+        _L.SANSKRIT: _L.HINDI,
+        _L.KONKANI: _L.MARATHI,
+        _L.MARATHI: _L.HINDI,
+        _L.ASSAMESE: _L.BENGALI,
+        _L.MANIPURI: _L.BENGALI,
+        _L.SANTALI: _L.BENGALI,
+        _L.KASHMIRI: _L.URDU,
+        _L.SINDHI: _L.URDU,
+        _L.HINDI: _L.ENGLISH,
+    }
+)
 
 
 def fallback_chain(code: LanguageCode | str) -> tuple[LanguageCode, ...]:
@@ -123,7 +138,9 @@ def fallback_chain(code: LanguageCode | str) -> tuple[LanguageCode, ...]:
     return tuple(chain)
 
 
-_RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9](?:\.[0-9]{0,3})?))?\s*$")
+_RANGE = re.compile(
+    r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9](?:\.[0-9]{0,3})?))?\s*$"
+)
 _MAX_HEADER = 1000
 
 
@@ -147,7 +164,9 @@ def parse_accept_language(header: str | None) -> tuple[LanguageCode, ...]:
     return tuple(dict.fromkeys(code for _, _, code in sorted(ranked)))
 
 
-def resolution_order(lang: LanguageCode | None, accept_language: str | None) -> tuple[LanguageCode, ...]:
+def resolution_order(
+    lang: LanguageCode | None, accept_language: str | None
+) -> tuple[LanguageCode, ...]:
     """Languages to try, in order: explicit ``lang``, then the header's, then their fallbacks."""
     preferred = ([lang] if lang else []) + list(parse_accept_language(accept_language))
     order: list[LanguageCode] = list(preferred)

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "Content", "Translation", "TRANSLATION_UNIQUE"]
+__all__ = ["TRANSLATION_UNIQUE", "Base", "Content", "Translation"]
 
 TRANSLATION_UNIQUE = "uq_translation_content_language"
 
@@ -33,7 +33,10 @@ class Content(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     # lazy="raise": touching an unloaded collection is an error, never a hidden query (N+1).
     translations: Mapped[list[Translation]] = relationship(
-        back_populates="content", lazy="raise", cascade="all, delete-orphan", order_by="Translation.language"
+        back_populates="content",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="Translation.language",
     )
 
 
@@ -44,7 +47,9 @@ class Translation(Base):
     __table_args__ = (UniqueConstraint("content_id", "language", name=TRANSLATION_UNIQUE),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    content_id: Mapped[int] = mapped_column(ForeignKey("contents.id", ondelete="CASCADE"), index=True)
+    content_id: Mapped[int] = mapped_column(
+        ForeignKey("contents.id", ondelete="CASCADE"), index=True
+    )
     language: Mapped[str] = mapped_column(String(8), index=True)
     title: Mapped[str] = mapped_column(String(500))
     body: Mapped[str] = mapped_column(Text)

@@ -22,25 +22,50 @@ from tarento_lib.content.errors import DuplicateContentError
 from tarento_lib.content.languages import LanguageCode, resolution_order
 from tarento_lib.content.models import Content
 from tarento_lib.content.schemas import (
-    ContentCreate, ContentOut, ContentPage, ContentSummary, ErrorBody, LocalizedContent, SearchHit, SearchResults,
-    SearchText, Status, TranslationOut, TranslationUpdate,
+    ContentCreate,
+    ContentOut,
+    ContentPage,
+    ContentSummary,
+    ErrorBody,
+    LocalizedContent,
+    SearchHit,
+    SearchResults,
+    SearchText,
+    Status,
+    TranslationOut,
+    TranslationUpdate,
 )
 
-__all__ = ["router", "content_out", "etag_of", "etag_matches", "public_read_params", "render_public_read"]
+__all__ = [
+    "content_out",
+    "etag_matches",
+    "etag_of",
+    "public_read_params",
+    "render_public_read",
+    "router",
+]
 
 router = APIRouter(prefix="/contents", tags=["contents"])
 
-KeyPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,127}$", description="e.g. homepage.welcome")]
+KeyPath = Annotated[
+    str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,127}$", description="e.g. homepage.welcome")
+]
 CategoryQuery = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 _ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
 
 
 def content_out(content: Content) -> ContentOut:
     """The editor's view of ``content`` (translations must be loaded)."""
-    return ContentOut(id=content.id, content_key=content.content_key, category=content.category,
-                      created_at=content.created_at, updated_at=content.updated_at,
-                      translations={LanguageCode(t.language): TranslationOut.model_validate(t)
-                                    for t in content.translations})
+    return ContentOut(
+        id=content.id,
+        content_key=content.content_key,
+        category=content.category,
+        created_at=content.created_at,
+        updated_at=content.updated_at,
+        translations={
+            LanguageCode(t.language): TranslationOut.model_validate(t) for t in content.translations
+        },
+    )
 
 
 def _not_found(content_key: str) -> HTTPException:
@@ -48,7 +73,9 @@ def _not_found(content_key: str) -> HTTPException:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={409: {"model": ErrorBody}})
-async def create_content(data: ContentCreate, session: SessionDep, now: NowDep, response: Response) -> ContentOut:
+async def create_content(
+    data: ContentCreate, session: SessionDep, now: NowDep, response: Response
+) -> ContentOut:
     """Create content with its translations (one per language)."""
     try:
         content = await service.create_content(session, data=data, now=now)
@@ -59,26 +86,51 @@ async def create_content(data: ContentCreate, session: SessionDep, now: NowDep, 
 
 
 @router.get("")
-async def list_contents(session: ReadSessionDep, category: CategoryQuery = None,
-                        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-                        limit: Annotated[int, Query(ge=1, le=100)] = 20) -> ContentPage:
+async def list_contents(
+    session: ReadSessionDep,
+    category: CategoryQuery = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ContentPage:
     """One page of live contents, optionally of one category."""
-    rows, total = await service.list_contents(session, category=category, offset=offset, limit=limit)
-    items = [ContentSummary(content_key=c.content_key, category=c.category,
-                            published_languages=[LanguageCode(t.language) for t in c.translations
-                                                 if t.status == Status.PUBLISHED]) for c in rows]
+    rows, total = await service.list_contents(
+        session, category=category, offset=offset, limit=limit
+    )
+    items = [
+        ContentSummary(
+            content_key=c.content_key,
+            category=c.category,
+            published_languages=[
+                LanguageCode(t.language) for t in c.translations if t.status == Status.PUBLISHED
+            ],
+        )
+        for c in rows
+    ]
     return ContentPage(items=items, total=total, offset=offset, limit=limit)
 
 
 @router.get("/search")
-async def search_contents(session: ReadSessionDep, lang: LanguageCode,
-                          q: Annotated[SearchText, Query()],
-                          category: CategoryQuery = None,
-                          limit: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchResults:
+async def search_contents(
+    session: ReadSessionDep,
+    lang: LanguageCode,
+    q: Annotated[SearchText, Query()],
+    category: CategoryQuery = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SearchResults:
     """Published text in ``lang`` containing ``q`` literally (``%`` and ``_`` are not wildcards)."""
-    rows = await service.search_contents(session, query=q, language=lang, category=category, limit=limit)
-    hits = [SearchHit(content_key=c.content_key, category=c.category, language=lang, title=t.title,
-                      snippet=service.snippet(t.body, q)) for t, c in rows]
+    rows = await service.search_contents(
+        session, query=q, language=lang, category=category, limit=limit
+    )
+    hits = [
+        SearchHit(
+            content_key=c.content_key,
+            category=c.category,
+            language=lang,
+            title=t.title,
+            snippet=service.snippet(t.body, q),
+        )
+        for t, c in rows
+    ]
     return SearchResults(query=q, language=lang, hits=hits)
 
 
@@ -98,21 +150,49 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 _KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"
 _KEY = TypeAdapter(Annotated[str, StringConstraints(pattern=_KEY_PATTERN)])
 _LANG = TypeAdapter(LanguageCode)
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # the bytes Pydantic would write
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":")
+).encode  # the bytes Pydantic would write
 # The parameters the handler reads from the request itself, documented exactly as FastAPI would
 # document them as declared parameters (schemathesis and /docs read this).
 _PARAMETERS: list[dict[str, Any]] = [
-    {"name": "content_key", "in": "path", "required": True, "description": "e.g. homepage.welcome",
-     "schema": {"type": "string", "pattern": _KEY_PATTERN, "description": "e.g. homepage.welcome",
-                "title": "Content Key"}},
-    {"name": "lang", "in": "query", "required": False,
-     "schema": {"anyOf": [{"$ref": "#/components/schemas/LanguageCode"}, {"type": "null"}], "title": "Lang"}},
-    *({"name": name.lower(), "in": "header", "required": False,
-       "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": name}}
-      for name in ("Accept-Language", "If-None-Match")),
+    {
+        "name": "content_key",
+        "in": "path",
+        "required": True,
+        "description": "e.g. homepage.welcome",
+        "schema": {
+            "type": "string",
+            "pattern": _KEY_PATTERN,
+            "description": "e.g. homepage.welcome",
+            "title": "Content Key",
+        },
+    },
+    {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "schema": {
+            "anyOf": [{"$ref": "#/components/schemas/LanguageCode"}, {"type": "null"}],
+            "title": "Lang",
+        },
+    },
+    *(
+        {
+            "name": name.lower(),
+            "in": "header",
+            "required": False,
+            "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": name},
+        }
+        for name in ("Accept-Language", "If-None-Match")
+    ),
 ]
-_VALIDATION_ERROR = {"description": "Validation Error",
-                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}}
+_VALIDATION_ERROR = {
+    "description": "Validation Error",
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}
+    },
+}
 
 
 def public_read_params(request: Request) -> tuple[str, tuple[LanguageCode, ...]]:
@@ -124,7 +204,10 @@ def public_read_params(request: Request) -> tuple[str, tuple[LanguageCode, ...]]
     errors: list[dict[str, Any]] = []
     content_key = request.path_params["content_key"]
     lang = request.query_params.get("lang")
-    for where, name, adapter, value in (("path", "content_key", _KEY, content_key), ("query", "lang", _LANG, lang)):
+    for where, name, adapter, value in (
+        ("path", "content_key", _KEY, content_key),
+        ("query", "lang", _LANG, lang),
+    ):
         if value is not None:
             try:
                 adapter.validate_python(value)
@@ -132,33 +215,58 @@ def public_read_params(request: Request) -> tuple[str, tuple[LanguageCode, ...]]
                 errors.extend({**e, "loc": (where, name)} for e in error.errors(include_url=False))
     if errors:
         raise RequestValidationError(errors)
-    return content_key, resolution_order(LanguageCode(lang) if lang else None, request.headers.get("accept-language"))
+    return content_key, resolution_order(
+        LanguageCode(lang) if lang else None, request.headers.get("accept-language")
+    )
 
 
-async def render_public_read(database: Database, content_key: str, order: tuple[LanguageCode, ...]) -> CachedRead:
+async def render_public_read(
+    database: Database, content_key: str, order: tuple[LanguageCode, ...]
+) -> CachedRead:
     """The public read of ``content_key``: one SQL statement, then bytes and headers, or a 404."""
-    row = await database.fetch_first(service.localized_statement(len(order)),
-                                     service.localized_params(content_key, order))
+    row = await database.fetch_first(
+        service.localized_statement(len(order)), service.localized_params(content_key, order)
+    )
     if row is None:
         raise _not_found(content_key)
     key, category, language, title, body, meta_description, keywords, revision = row
     if language is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND,
-                            f"{content_key!r} has no published translation in {', '.join(order)}")
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            f"{content_key!r} has no published translation in {', '.join(order)}",
+        )
     # The row was validated on its way in, so the body is built directly (same fields and bytes
     # as LocalizedContent, which stays the documented response model; a test holds them equal).
-    payload = _dumps({
-        "content_key": key, "category": category, "language": language, "requested_language": order[0],
-        "fallback_used": language != order[0], "tried": order[: order.index(language) + 1], "title": title,
-        "body": body, "summary": service.summarize(body), "meta_description": meta_description,
-        "keywords": json.loads(keywords) if isinstance(keywords, str) else keywords, "revision": revision,
-    }).encode()  # serialised once: hashed for the ETag and sent as is
+    payload = _dumps(
+        {
+            "content_key": key,
+            "category": category,
+            "language": language,
+            "requested_language": order[0],
+            "fallback_used": language != order[0],
+            "tried": order[: order.index(language) + 1],
+            "title": title,
+            "body": body,
+            "summary": service.summarize(body),
+            "meta_description": meta_description,
+            "keywords": json.loads(keywords) if isinstance(keywords, str) else keywords,
+            "revision": revision,
+        }
+    ).encode()  # serialised once: hashed for the ETag and sent as is
     headers = {"ETag": etag_of(payload), "Content-Language": language, "Vary": "Accept-Language"}
     return CachedRead(payload, headers)
 
 
-@router.get("/{content_key}", response_model=LocalizedContent, openapi_extra={"parameters": _PARAMETERS},
-            responses={**_ERRORS, 304: {"description": "Not modified (ETag matched)"}, 422: _VALIDATION_ERROR})
+@router.get(
+    "/{content_key}",
+    response_model=LocalizedContent,
+    openapi_extra={"parameters": _PARAMETERS},
+    responses={
+        **_ERRORS,
+        304: {"description": "Not modified (ETag matched)"},
+        422: _VALIDATION_ERROR,
+    },
+)
 async def get_localized(request: Request) -> Any:
     """The published text in the best language: ``lang``, then ``Accept-Language``, then fallbacks."""
     content_key, order = public_read_params(request)
@@ -189,11 +297,19 @@ async def get_all_translations(content_key: KeyPath, session: ReadSessionDep) ->
 
 
 @router.put("/{content_key}/translations/{language}", responses=_ERRORS)
-async def put_translation(content_key: KeyPath, language: LanguageCode, data: TranslationUpdate,
-                          session: SessionDep, now: NowDep, cache: ReadCacheDep, response: Response) -> TranslationOut:
+async def put_translation(
+    content_key: KeyPath,
+    language: LanguageCode,
+    data: TranslationUpdate,
+    session: SessionDep,
+    now: NowDep,
+    cache: ReadCacheDep,
+    response: Response,
+) -> TranslationOut:
     """Create (201) or replace (200) one translation; only the editable fields are accepted."""
-    result = await service.upsert_translation(session, content_key=content_key, language=language,
-                                              data=data, now=now)
+    result = await service.upsert_translation(
+        session, content_key=content_key, language=language, data=data, now=now
+    )
     _forget(cache, content_key)
     if result is None:
         raise _not_found(content_key)
@@ -202,32 +318,53 @@ async def put_translation(content_key: KeyPath, language: LanguageCode, data: Tr
     return TranslationOut.model_validate(translation)
 
 
-async def _move(session: SessionDep, now: NowDep, cache: ReadCache | None, content_key: str,
-                language: LanguageCode, target: Status) -> TranslationOut:
-    translation = await service.set_status(session, content_key=content_key, language=language,
-                                           status=target, now=now)
+async def _move(
+    session: SessionDep,
+    now: NowDep,
+    cache: ReadCache | None,
+    content_key: str,
+    language: LanguageCode,
+    target: Status,
+) -> TranslationOut:
+    translation = await service.set_status(
+        session, content_key=content_key, language=language, status=target, now=now
+    )
     _forget(cache, content_key)
     if translation is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {language} translation of {content_key!r}")
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"no {language} translation of {content_key!r}"
+        )
     return TranslationOut.model_validate(translation)
 
 
 @router.post("/{content_key}/translations/{language}/publish", responses=_ERRORS)
-async def publish(content_key: KeyPath, language: LanguageCode, session: SessionDep, now: NowDep,
-                 cache: ReadCacheDep) -> TranslationOut:
+async def publish(
+    content_key: KeyPath,
+    language: LanguageCode,
+    session: SessionDep,
+    now: NowDep,
+    cache: ReadCacheDep,
+) -> TranslationOut:
     """Make a translation public."""
     return await _move(session, now, cache, content_key, language, Status.PUBLISHED)
 
 
 @router.post("/{content_key}/translations/{language}/unpublish", responses=_ERRORS)
-async def unpublish(content_key: KeyPath, language: LanguageCode, session: SessionDep, now: NowDep,
-                   cache: ReadCacheDep) -> TranslationOut:
+async def unpublish(
+    content_key: KeyPath,
+    language: LanguageCode,
+    session: SessionDep,
+    now: NowDep,
+    cache: ReadCacheDep,
+) -> TranslationOut:
     """Take a translation back to draft (no longer served)."""
     return await _move(session, now, cache, content_key, language, Status.DRAFT)
 
 
 @router.delete("/{content_key}", status_code=status.HTTP_204_NO_CONTENT, responses=_ERRORS)
-async def delete_content(content_key: KeyPath, session: SessionDep, now: NowDep, cache: ReadCacheDep) -> None:
+async def delete_content(
+    content_key: KeyPath, session: SessionDep, now: NowDep, cache: ReadCacheDep
+) -> None:
     """Soft delete: the content disappears from every read; its key stays reserved."""
     deleted = await service.soft_delete(session, content_key=content_key, now=now)
     _forget(cache, content_key)

@@ -12,15 +12,36 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_serializer, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_serializer,
+    field_validator,
+)
 
 from tarento_lib.content.languages import LanguageCode
 
 __all__ = [
-    "Status", "ContentKey", "Category", "SearchText", "clean_text",
-    "TranslationIn", "TranslationUpdate", "ContentCreate",
-    "TranslationOut", "ContentOut", "LocalizedContent", "ContentSummary", "ContentPage",
-    "SearchHit", "SearchResults", "ErrorBody", "RESERVED_KEYS",
+    "RESERVED_KEYS",
+    "Category",
+    "ContentCreate",
+    "ContentKey",
+    "ContentOut",
+    "ContentPage",
+    "ContentSummary",
+    "ErrorBody",
+    "LocalizedContent",
+    "SearchHit",
+    "SearchResults",
+    "SearchText",
+    "Status",
+    "TranslationIn",
+    "TranslationOut",
+    "TranslationUpdate",
+    "clean_text",
 ]
 
 RESERVED_KEYS = frozenset({"search"})  # a path segment of its own: /contents/search
@@ -62,15 +83,33 @@ ContentKey = Annotated[
     AfterValidator(_not_reserved),
 ]
 Category = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
-Title = Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True),
-                  AfterValidator(clean_text), AfterValidator(_not_blank)]
-Body = Annotated[str, StringConstraints(min_length=1, max_length=100_000),
-                 AfterValidator(clean_text), AfterValidator(_not_blank)]
-Meta = Annotated[str, StringConstraints(max_length=500, strip_whitespace=True), AfterValidator(clean_text)]
-Keyword = Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True),
-                    AfterValidator(clean_text), AfterValidator(_not_blank)]
-SearchText = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(clean_text),
-                       AfterValidator(_not_blank)]
+Title = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=500, strip_whitespace=True),
+    AfterValidator(clean_text),
+    AfterValidator(_not_blank),
+]
+Body = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100_000),
+    AfterValidator(clean_text),
+    AfterValidator(_not_blank),
+]
+Meta = Annotated[
+    str, StringConstraints(max_length=500, strip_whitespace=True), AfterValidator(clean_text)
+]
+Keyword = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, strip_whitespace=True),
+    AfterValidator(clean_text),
+    AfterValidator(_not_blank),
+]
+SearchText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(clean_text),
+    AfterValidator(_not_blank),
+]
 
 _STRICT = ConfigDict(extra="forbid")
 

@@ -27,11 +27,20 @@ from tarento_lib.content.schemas import ContentCreate, Status, TranslationUpdate
 from tarento_lib.text import first_graphemes
 
 __all__ = [
-    "create_content", "get_content", "localize", "localized_statement", "localized_params", "list_contents",
+    "create_content",
+    "escape_like",
+    "get_content",
+    "list_contents",
+    "localize",
+    "localized_params",
+    "localized_statement",
     "search_contents",
-    "upsert_translation", "set_status", "soft_delete", "escape_like", "summarize", "snippet",
+    "set_status",
+    "snippet",
+    "soft_delete",
+    "summarize",
+    "upsert_translation",
 ]
-
 
 
 def escape_like(text: str, escape: str = "\\") -> str:
@@ -65,8 +74,11 @@ def snippet(text: str, query: str, width: int = 80) -> str:
 @functools.cache
 def _one() -> Select[tuple[Content]]:
     """Built once, with the key as a bound parameter: building a statement per request costs tens of µs."""
-    return (select(Content).where(Content.content_key == bindparam("content_key"), Content.deleted_at.is_(None))
-            .options(joinedload(Content.translations)))
+    return (
+        select(Content)
+        .where(Content.content_key == bindparam("content_key"), Content.deleted_at.is_(None))
+        .options(joinedload(Content.translations))
+    )
 
 
 async def get_content(session: AsyncSession, *, content_key: str) -> Content | None:
@@ -75,7 +87,9 @@ async def get_content(session: AsyncSession, *, content_key: str) -> Content | N
     return result.unique().scalar_one_or_none()
 
 
-def localize(content: Content, *, order: Sequence[LanguageCode]) -> tuple[Translation, list[LanguageCode]] | None:
+def localize(
+    content: Content, *, order: Sequence[LanguageCode]
+) -> tuple[Translation, list[LanguageCode]] | None:
     """The first *published* translation in ``order``, and the languages tried to find it."""
     published = {t.language: t for t in content.translations if t.status == Status.PUBLISHED}
     for position, code in enumerate(order):
@@ -95,14 +109,30 @@ def localized_statement(languages: int) -> Select[tuple[object, ...]]:
     text in those languages" stay two different 404s. Built once per number of languages.
     """
     codes = [bindparam(f"lang{i}", type_=String) for i in range(languages)]
-    rank = case(*((Translation.language == code, i) for i, code in enumerate(codes)), else_=languages)
-    joined = and_(Translation.content_id == Content.id, Translation.status == Status.PUBLISHED.value,
-                  Translation.language.in_(codes))
-    return (select(Content.content_key, Content.category, Translation.language, Translation.title, Translation.body,
-                   Translation.meta_description, Translation.keywords, Translation.revision)
-            .outerjoin(Translation, joined)
-            .where(Content.content_key == bindparam("content_key"), Content.deleted_at.is_(None))
-            .order_by(rank).limit(1))
+    rank = case(
+        *((Translation.language == code, i) for i, code in enumerate(codes)), else_=languages
+    )
+    joined = and_(
+        Translation.content_id == Content.id,
+        Translation.status == Status.PUBLISHED.value,
+        Translation.language.in_(codes),
+    )
+    return (
+        select(
+            Content.content_key,
+            Content.category,
+            Translation.language,
+            Translation.title,
+            Translation.body,
+            Translation.meta_description,
+            Translation.keywords,
+            Translation.revision,
+        )
+        .outerjoin(Translation, joined)
+        .where(Content.content_key == bindparam("content_key"), Content.deleted_at.is_(None))
+        .order_by(rank)
+        .limit(1)
+    )
 
 
 def localized_params(content_key: str, order: Sequence[LanguageCode]) -> dict[str, str]:
@@ -114,8 +144,13 @@ def localized_params(content_key: str, order: Sequence[LanguageCode]) -> dict[st
 
 async def create_content(session: AsyncSession, *, data: ContentCreate, now: datetime) -> Content:
     """Insert content and its translations in one transaction; the database decides duplicates."""
-    content = Content(content_key=data.content_key, category=data.category, created_at=now, updated_at=now,
-                      translations=[_new_translation(t.language, t, now) for t in data.translations])
+    content = Content(
+        content_key=data.content_key,
+        category=data.category,
+        created_at=now,
+        updated_at=now,
+        translations=[_new_translation(t.language, t, now) for t in data.translations],
+    )
     session.add(content)
     try:
         await session.commit()
@@ -126,31 +161,49 @@ async def create_content(session: AsyncSession, *, data: ContentCreate, now: dat
 
 
 def _new_translation(language: LanguageCode, data: TranslationUpdate, now: datetime) -> Translation:
-    return Translation(language=language, title=data.title, body=data.body, meta_description=data.meta_description,
-                       keywords=list(data.keywords), status=data.status or Status.DRAFT, revision=1,
-                       created_at=now, updated_at=now)
+    return Translation(
+        language=language,
+        title=data.title,
+        body=data.body,
+        meta_description=data.meta_description,
+        keywords=list(data.keywords),
+        status=data.status or Status.DRAFT,
+        revision=1,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def _editable(data: TranslationUpdate) -> dict[str, object]:
     """The editable fields, by name: nothing else of the row can be changed from outside."""
-    values: dict[str, object] = {"title": data.title, "body": data.body,
-                                 "meta_description": data.meta_description, "keywords": list(data.keywords)}
+    values: dict[str, object] = {
+        "title": data.title,
+        "body": data.body,
+        "meta_description": data.meta_description,
+        "keywords": list(data.keywords),
+    }
     if data.status is not None:
         values["status"] = data.status
     return values
 
 
 async def _live_id(session: AsyncSession, content_key: str) -> int | None:
-    query = select(Content.id).where(Content.content_key == content_key, Content.deleted_at.is_(None))
+    query = select(Content.id).where(
+        Content.content_key == content_key, Content.deleted_at.is_(None)
+    )
     return (await session.execute(query)).scalar_one_or_none()
 
 
-def _bump(content_id: int, language: LanguageCode, values: dict[str, object], now: datetime) -> ReturningUpdate[tuple[Translation]]:
+def _bump(
+    content_id: int, language: LanguageCode, values: dict[str, object], now: datetime
+) -> ReturningUpdate[tuple[Translation]]:
     """One atomic UPDATE ... RETURNING: concurrent edits each add 1 to the revision, none is lost."""
-    return (update(Translation)
-            .where(Translation.content_id == content_id, Translation.language == language)
-            .values(**values, revision=Translation.revision + 1, updated_at=now)
-            .returning(Translation))
+    return (
+        update(Translation)
+        .where(Translation.content_id == content_id, Translation.language == language)
+        .values(**values, revision=Translation.revision + 1, updated_at=now)
+        .returning(Translation)
+    )
 
 
 async def _touch(session: AsyncSession, content_id: int, now: datetime) -> None:
@@ -158,14 +211,24 @@ async def _touch(session: AsyncSession, content_id: int, now: datetime) -> None:
     await session.execute(update(Content).where(Content.id == content_id).values(updated_at=now))
 
 
-async def upsert_translation(session: AsyncSession, *, content_key: str, language: LanguageCode,
-                             data: TranslationUpdate, now: datetime) -> tuple[Translation, bool] | None:
+async def upsert_translation(
+    session: AsyncSession,
+    *,
+    content_key: str,
+    language: LanguageCode,
+    data: TranslationUpdate,
+    now: datetime,
+) -> tuple[Translation, bool] | None:
     """Create or replace one translation; ``(translation, created)``, or ``None`` if no such content."""
     content_id = await _live_id(session, content_key)
     if content_id is None:
         return None
-    for _attempt in range(2):  # a concurrent insert of the same language turns the second try into an update
-        updated = (await session.execute(_bump(content_id, language, _editable(data), now))).scalar_one_or_none()
+    for _attempt in range(
+        2
+    ):  # a concurrent insert of the same language turns the second try into an update
+        updated = (
+            await session.execute(_bump(content_id, language, _editable(data), now))
+        ).scalar_one_or_none()
         if updated is not None:
             await _touch(session, content_id, now)
             await session.commit()
@@ -183,53 +246,85 @@ async def upsert_translation(session: AsyncSession, *, content_key: str, languag
     raise RuntimeError("translation upsert lost two races in a row")  # pragma: no cover
 
 
-async def set_status(session: AsyncSession, *, content_key: str, language: LanguageCode, status: Status,
-                     now: datetime) -> Translation | None:
+async def set_status(
+    session: AsyncSession,
+    *,
+    content_key: str,
+    language: LanguageCode,
+    status: Status,
+    now: datetime,
+) -> Translation | None:
     """Move one translation through the workflow (draft ⇄ published); ``None`` if absent."""
     content_id = await _live_id(session, content_key)
     if content_id is None:
         return None
-    changed = (await session.execute(_bump(content_id, language, {"status": status}, now)
-                                     .where(Translation.status != status))).scalar_one_or_none()
+    changed = (
+        await session.execute(
+            _bump(content_id, language, {"status": status}, now).where(Translation.status != status)
+        )
+    ).scalar_one_or_none()
     if changed is not None:
         await _touch(session, content_id, now)
         await session.commit()
         return changed
-    query = select(Translation).where(Translation.content_id == content_id, Translation.language == language)
+    query = select(Translation).where(
+        Translation.content_id == content_id, Translation.language == language
+    )
     return (await session.execute(query)).scalar_one_or_none()
 
 
 async def soft_delete(session: AsyncSession, *, content_key: str, now: datetime) -> bool:
     """Hide the content from every read (its key stays taken); False if it was not live."""
     result = await session.execute(
-        update(Content).where(Content.content_key == content_key, Content.deleted_at.is_(None))
+        update(Content)
+        .where(Content.content_key == content_key, Content.deleted_at.is_(None))
         .values(deleted_at=now, updated_at=now)
     )
     await session.commit()
     return bool(result.rowcount)
 
 
-async def list_contents(session: AsyncSession, *, category: str | None = None, offset: int = 0,
-                        limit: int = 20) -> tuple[list[Content], int]:
+async def list_contents(
+    session: AsyncSession, *, category: str | None = None, offset: int = 0, limit: int = 20
+) -> tuple[list[Content], int]:
     """One page of live contents in key order (with translations) and the total count."""
-    live = Content.deleted_at.is_(None) if category is None else (
-        (Content.deleted_at.is_(None)) & (Content.category == category))
-    total = (await session.execute(select(func.count()).select_from(Content).where(live))).scalar_one()
+    live = (
+        Content.deleted_at.is_(None)
+        if category is None
+        else ((Content.deleted_at.is_(None)) & (Content.category == category))
+    )
+    total = (
+        await session.execute(select(func.count()).select_from(Content).where(live))
+    ).scalar_one()
     page = select(Content).where(live).order_by(Content.content_key).offset(offset).limit(limit)
     rows = (await session.execute(page.options(selectinload(Content.translations)))).scalars().all()
     return list(rows), total
 
 
-async def search_contents(session: AsyncSession, *, query: str, language: LanguageCode,
-                          category: str | None = None, limit: int = 20) -> list[tuple[Translation, Content]]:
+async def search_contents(
+    session: AsyncSession,
+    *,
+    query: str,
+    language: LanguageCode,
+    category: str | None = None,
+    limit: int = 20,
+) -> list[tuple[Translation, Content]]:
     """Published translations in ``language`` whose title or body contains ``query`` literally."""
     pattern = f"%{escape_like(query)}%"
     statement = (
-        select(Translation, Content).join(Content, Translation.content_id == Content.id)
-        .where(Translation.language == language, Translation.status == Status.PUBLISHED,
-               Content.deleted_at.is_(None),
-               or_(Translation.title.ilike(pattern, escape="\\"), Translation.body.ilike(pattern, escape="\\")))
-        .order_by(Content.content_key).limit(limit)
+        select(Translation, Content)
+        .join(Content, Translation.content_id == Content.id)
+        .where(
+            Translation.language == language,
+            Translation.status == Status.PUBLISHED,
+            Content.deleted_at.is_(None),
+            or_(
+                Translation.title.ilike(pattern, escape="\\"),
+                Translation.body.ilike(pattern, escape="\\"),
+            ),
+        )
+        .order_by(Content.content_key)
+        .limit(limit)
     )
     if category is not None:
         statement = statement.where(Content.category == category)

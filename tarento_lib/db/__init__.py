@@ -5,26 +5,68 @@ when constructed and connects on the first session.
 """
 
 from tarento_lib.db.breaker import BreakerState, CircuitBreaker
-from tarento_lib.db.errors import CircuitOpenError, ConfigurationError, DatabaseUnavailable, InjectedFault, RetryError
+from tarento_lib.db.errors import (
+    CircuitOpenError,
+    ConfigurationError,
+    DatabaseUnavailable,
+    InjectedFault,
+    RetryError,
+)
 from tarento_lib.db.faults import Faults
 from tarento_lib.db.health import HealthReport, NodeHealth, health_router
 from tarento_lib.db.manager import ConnectEvent, ConnectionManager, default_retry_policy
 from tarento_lib.db.nodes import PoolOptions, check_url, urls_from_env
 from tarento_lib.db.retry import (
-    RetryPolicy, RetryState, StopPolicy, WaitPolicy, is_transient, retry_if_exception_type,
-    stop_after_attempt, stop_after_delay, stop_never,
-    wait_exponential, wait_fixed, wait_full_jitter, wait_none, wait_random,
+    RetryPolicy,
+    RetryState,
+    StopPolicy,
+    WaitPolicy,
+    is_transient,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    stop_never,
+    wait_exponential,
+    wait_fixed,
+    wait_full_jitter,
+    wait_none,
+    wait_random,
 )
 from tarento_lib.db.retrying import Attempt, aretry_call, retry_call
 
 __all__ = [
-    "BreakerState", "CircuitBreaker",
-    "CircuitOpenError", "ConfigurationError", "DatabaseUnavailable", "InjectedFault", "RetryError",
-    "Faults", "HealthReport", "NodeHealth", "health_router",
-    "ConnectEvent", "ConnectionManager", "default_retry_policy",
-    "PoolOptions", "check_url", "urls_from_env",
-    "RetryPolicy", "RetryState", "StopPolicy", "WaitPolicy", "is_transient", "retry_if_exception_type",
-    "stop_after_attempt", "stop_after_delay", "stop_never",
-    "wait_exponential", "wait_fixed", "wait_full_jitter", "wait_none", "wait_random",
-    "Attempt", "aretry_call", "retry_call",
+    "Attempt",
+    "BreakerState",
+    "CircuitBreaker",
+    "CircuitOpenError",
+    "ConfigurationError",
+    "ConnectEvent",
+    "ConnectionManager",
+    "DatabaseUnavailable",
+    "Faults",
+    "HealthReport",
+    "InjectedFault",
+    "NodeHealth",
+    "PoolOptions",
+    "RetryError",
+    "RetryPolicy",
+    "RetryState",
+    "StopPolicy",
+    "WaitPolicy",
+    "aretry_call",
+    "check_url",
+    "default_retry_policy",
+    "health_router",
+    "is_transient",
+    "retry_call",
+    "retry_if_exception_type",
+    "stop_after_attempt",
+    "stop_after_delay",
+    "stop_never",
+    "urls_from_env",
+    "wait_exponential",
+    "wait_fixed",
+    "wait_full_jitter",
+    "wait_none",
+    "wait_random",
 ]

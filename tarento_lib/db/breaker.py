@@ -24,9 +24,13 @@ class BreakerState(str, Enum):
 class CircuitBreaker:
     """Counts failures of one node and decides whether the next attempt may go to it."""
 
-    def __init__(self, failure_threshold: int = 5, reset_timeout: float = 30.0, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, failure_threshold: int = 5, reset_timeout: float = 30.0, *, clock: Clock | None = None
+    ) -> None:
         if isinstance(failure_threshold, bool) or not isinstance(failure_threshold, int):
-            raise TypeError(f"failure_threshold must be an int, got {type(failure_threshold).__name__}")
+            raise TypeError(
+                f"failure_threshold must be an int, got {type(failure_threshold).__name__}"
+            )
         if failure_threshold < 1:
             raise ValueError(f"failure_threshold must be >= 1, got {failure_threshold}")
         self.failure_threshold = failure_threshold

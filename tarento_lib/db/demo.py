@@ -20,7 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from tarento_lib.db.health import health_router
 from tarento_lib.db.manager import ConnectionManager
 
-__all__ = ["Base", "User", "UserCreate", "UserOut", "create_users_app", "create_schema"]
+__all__ = ["Base", "User", "UserCreate", "UserOut", "create_schema", "create_users_app"]
 
 
 class Base(DeclarativeBase):
@@ -59,10 +59,12 @@ async def create_schema(manager: ConnectionManager) -> None:
 def create_users_app(manager: ConnectionManager) -> FastAPI:
     """The users API over ``manager`` (nothing is built at import time)."""
     app = FastAPI(title="users on a connection manager")
-    ReadSession = Annotated[AsyncSession, Depends(manager.dependency(read_only=True))]  # noqa: N806
-    WriteSession = Annotated[AsyncSession, Depends(manager.dependency())]  # noqa: N806
+    ReadSession = Annotated[AsyncSession, Depends(manager.dependency(read_only=True))]
+    WriteSession = Annotated[AsyncSession, Depends(manager.dependency())]
 
-    @app.get("/users/{user_id}", response_model=UserOut, responses={404: {"description": "no such user"}})
+    @app.get(
+        "/users/{user_id}", response_model=UserOut, responses={404: {"description": "no such user"}}
+    )
     async def get_user(user_id: int, db: ReadSession, response: Response) -> User:
         response.headers["X-Served-By"] = db.info["node"]
         user = await db.scalar(select(User).where(User.id == user_id))

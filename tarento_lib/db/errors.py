@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigurationError", "RetryError", "DatabaseUnavailable", "CircuitOpenError", "InjectedFault"]
+__all__ = [
+    "CircuitOpenError",
+    "ConfigurationError",
+    "DatabaseUnavailable",
+    "InjectedFault",
+    "RetryError",
+]
 
 
 class ConfigurationError(ValueError):
@@ -12,7 +18,9 @@ class ConfigurationError(ValueError):
 class RetryError(Exception):
     """A retry policy gave up; ``last_error`` is the error of the final attempt (also ``__cause__``)."""
 
-    def __init__(self, message: str, *, attempts: int, elapsed: float, last_error: BaseException | None) -> None:
+    def __init__(
+        self, message: str, *, attempts: int, elapsed: float, last_error: BaseException | None
+    ) -> None:
         super().__init__(message)
         self.attempts = attempts
         self.elapsed = elapsed

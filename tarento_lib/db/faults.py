@@ -39,7 +39,11 @@ class Faults:
 
     def fail_with_probability(self, probability: float, *, seed: int | None = None) -> None:
         """Fail each attempt with ``probability`` (0 to 1), drawn from a generator seeded with ``seed``."""
-        if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not 0 <= probability <= 1:
+        if (
+            isinstance(probability, bool)
+            or not isinstance(probability, (int, float))
+            or not 0 <= probability <= 1
+        ):
             raise ValueError(f"probability must be a number in [0, 1], got {probability!r}")
         with self._lock:
             self._probability = float(probability)
@@ -47,7 +51,11 @@ class Faults:
 
     def fail_between(self, start: float, end: float) -> None:
         """Fail every attempt made while ``start <= clock.now() < end`` (absolute clock times)."""
-        if isinstance(start, bool) or not isinstance(start, (int, float)) or not math.isfinite(start):
+        if (
+            isinstance(start, bool)
+            or not isinstance(start, (int, float))
+            or not math.isfinite(start)
+        ):
             raise ValueError(f"start must be a finite clock time, got {start!r}")
         if isinstance(end, bool) or not isinstance(end, (int, float)) or not end > start:
             raise ValueError(f"end must be a clock time after start={start!r}, got {end!r}")

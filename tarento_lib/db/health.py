@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tarento_lib.db.manager import ConnectionManager
     from tarento_lib.db.nodes import Node
 
-__all__ = ["NodeHealth", "HealthReport", "probe", "health_router"]
+__all__ = ["HealthReport", "NodeHealth", "health_router", "probe"]
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,22 @@ async def probe(node: Node, clock: Clock, timeout: float) -> NodeHealth:
         async with asyncio.timeout(timeout):
             async with node.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
-    except Exception as error:  # any failure means "not healthy"; the reason is reported, not hidden
+    except (
+        Exception
+    ) as error:  # any failure means "not healthy"; the reason is reported, not hidden
         node.breaker.record_failure()
-        message = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".rstrip(": ")
-        return NodeHealth(node.name, node.role, False, _ms(clock.now() - start), node.breaker.state.value, message)
+        message = (
+            f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".rstrip(
+                ": "
+            )
+        )
+        return NodeHealth(
+            node.name, node.role, False, _ms(clock.now() - start), node.breaker.state.value, message
+        )
     node.breaker.record_success()
-    return NodeHealth(node.name, node.role, True, _ms(clock.now() - start), node.breaker.state.value)
+    return NodeHealth(
+        node.name, node.role, True, _ms(clock.now() - start), node.breaker.state.value
+    )
 
 
 def _ms(seconds: float) -> float:
@@ -86,8 +96,11 @@ def health_router(manager: ConnectionManager) -> APIRouter:
 
     router = APIRouter(tags=["health"])
 
-    @router.get("/health/database", response_model=None,
-                responses={503: {"description": "the primary database is unreachable"}})
+    @router.get(
+        "/health/database",
+        response_model=None,
+        responses={503: {"description": "the primary database is unreachable"}},
+    )
     async def database_health():  # type: ignore[no-untyped-def]  (FastAPI reads hints at runtime)
         report = await manager.health()
         return JSONResponse(report.as_dict(), status_code=report.http_status)

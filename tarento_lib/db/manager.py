@@ -23,19 +23,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
 from tarento_lib.db.breaker import CircuitBreaker
-from tarento_lib.db.errors import CircuitOpenError, ConfigurationError, DatabaseUnavailable, RetryError
+from tarento_lib.db.errors import (
+    CircuitOpenError,
+    ConfigurationError,
+    DatabaseUnavailable,
+    RetryError,
+)
 from tarento_lib.db.faults import Faults
 from tarento_lib.db.health import HealthReport, probe
 from tarento_lib.db.nodes import Node, PoolOptions, check_url, make_engine, urls_from_env
-from tarento_lib.db.retry import Policy, RetryPolicy, stop_after_attempt, stop_after_delay, wait_full_jitter
+from tarento_lib.db.retry import (
+    Policy,
+    RetryPolicy,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_full_jitter,
+)
 from tarento_lib.db.retrying import Attempt, aretry_call
 
-__all__ = ["ConnectionManager", "ConnectEvent", "default_retry_policy"]
+__all__ = ["ConnectEvent", "ConnectionManager", "default_retry_policy"]
 
 
 def default_retry_policy() -> RetryPolicy:
     """3 attempts within 10 s, exponential backoff from 0.5 s with full jitter, transient errors only."""
-    return RetryPolicy(stop=stop_after_attempt(3) | stop_after_delay(10), wait=wait_full_jitter(initial=0.5, maximum=5))
+    return RetryPolicy(
+        stop=stop_after_attempt(3) | stop_after_delay(10),
+        wait=wait_full_jitter(initial=0.5, maximum=5),
+    )
 
 
 @dataclass(frozen=True)
@@ -52,7 +66,9 @@ def _replica_list(replica_urls: Iterable[str] | None) -> list[str]:
     if replica_urls is None:
         return []
     if isinstance(replica_urls, (str, bytes)):
-        raise TypeError("replica_urls must be a list of URLs, not one string (it would be read letter by letter)")
+        raise TypeError(
+            "replica_urls must be a list of URLs, not one string (it would be read letter by letter)"
+        )
     return list(replica_urls)
 
 
@@ -83,15 +99,32 @@ class ConnectionManager:
         if not callable(self.retry):
             raise TypeError(f"retry must be a policy (state -> seconds | None), got {retry!r}")
         self.clock = clock or MonotonicClock()
-        self.connect_timeout = validate_seconds("connect_timeout", connect_timeout, allow_zero=False)
-        self.health_interval = None if health_interval is None else validate_seconds("health_interval", health_interval, allow_zero=False)
+        self.connect_timeout = validate_seconds(
+            "connect_timeout", connect_timeout, allow_zero=False
+        )
+        self.health_interval = (
+            None
+            if health_interval is None
+            else validate_seconds("health_interval", health_interval, allow_zero=False)
+        )
         urls = [("primary", "primary", primary_url)]
-        urls += [(f"replica{i}", "replica", url) for i, url in enumerate(_replica_list(replica_urls), start=1)]
-        parsed = [(name, role, check_url(url)) for name, role, url in urls]  # every URL checked before any engine
+        urls += [
+            (f"replica{i}", "replica", url)
+            for i, url in enumerate(_replica_list(replica_urls), start=1)
+        ]
+        parsed = [
+            (name, role, check_url(url)) for name, role, url in urls
+        ]  # every URL checked before any engine
         breaker = lambda: CircuitBreaker(failure_threshold, reset_timeout, clock=self.clock)  # noqa: E731
         self.nodes: tuple[Node, ...] = tuple(
-            Node(name, role, url, make_engine(url, self.pool, **dict(engine_options or {})), breaker(),
-                 Faults(name, clock=self.clock, seed=seed + i))
+            Node(
+                name,
+                role,
+                url,
+                make_engine(url, self.pool, **dict(engine_options or {})),
+                breaker(),
+                Faults(name, clock=self.clock, seed=seed + i),
+            )
             for i, (name, role, url) in enumerate(parsed)
         )
         self._rng = random.Random(seed)
@@ -100,7 +133,9 @@ class ConnectionManager:
         self.events: deque[ConnectEvent] = deque(maxlen=500)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> ConnectionManager:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **options: Any
+    ) -> ConnectionManager:
         """A manager for ``TARENTO_DATABASE_URL`` and ``TARENTO_DATABASE_REPLICA_URLS``."""
         urls = urls_from_env(dict(environ) if environ is not None else None)
         if urls is None:
@@ -166,15 +201,25 @@ class ConnectionManager:
         get_session.__name__ = "get_read_session" if read_only else "get_write_session"
         return get_session
 
-    async def _acquire(self, read_only: bool, record: list[Attempt] | None = None) -> tuple[Node, AsyncSession]:
+    async def _acquire(
+        self, read_only: bool, record: list[Attempt] | None = None
+    ) -> tuple[Node, AsyncSession]:
         what = "connecting for a read" if read_only else "connecting to the primary"
         try:
             return await aretry_call(
-                lambda: self._connect_once(read_only), self.retry, clock=self.clock, rng=self._rng, record=record, what=what
+                lambda: self._connect_once(read_only),
+                self.retry,
+                clock=self.clock,
+                rng=self._rng,
+                record=record,
+                what=what,
             )
         except RetryError as error:
             raise DatabaseUnavailable(
-                f"database unavailable: {error}", attempts=error.attempts, elapsed=error.elapsed, last_error=error.last_error
+                f"database unavailable: {error}",
+                attempts=error.attempts,
+                elapsed=error.elapsed,
+                last_error=error.last_error,
             ) from error.last_error
 
     async def _connect_once(self, read_only: bool) -> tuple[Node, AsyncSession]:
@@ -188,7 +233,9 @@ class ConnectionManager:
                 session = await self._open_on(node)
             except BaseException as error:
                 node.breaker.record_failure()
-                self.events.append(ConnectEvent(self.clock.now(), node.name, False, type(error).__name__))
+                self.events.append(
+                    ConnectEvent(self.clock.now(), node.name, False, type(error).__name__)
+                )
                 if not isinstance(error, Exception):
                     raise
                 errors.append(error)
@@ -217,11 +264,16 @@ class ConnectionManager:
     async def health(self) -> HealthReport:
         """Ping every node (``SELECT 1``) and report each one's state and latency; feeds the breakers."""
         self._last_health = self.clock.now()
-        results = await asyncio.gather(*(probe(node, self.clock, self.connect_timeout) for node in self.nodes))
+        results = await asyncio.gather(
+            *(probe(node, self.clock, self.connect_timeout) for node in self.nodes)
+        )
         return HealthReport(tuple(results))
 
     async def _refresh_health_if_due(self) -> None:
-        if self.health_interval is not None and self.clock.now() - self._last_health >= self.health_interval:
+        if (
+            self.health_interval is not None
+            and self.clock.now() - self._last_health >= self.health_interval
+        ):
             await self.health()
 
     async def close(self) -> None:
@@ -236,4 +288,6 @@ class ConnectionManager:
         await self.close()
 
     def __repr__(self) -> str:
-        return f"ConnectionManager(primary={self.primary.describe()!r}, replicas={len(self.replicas)})"
+        return (
+            f"ConnectionManager(primary={self.primary.describe()!r}, replicas={len(self.replicas)})"
+        )

@@ -28,12 +28,18 @@ def check_url(url: str | URL) -> URL:
         raise ConfigurationError(f"not a database URL: {url!r} ({exc})") from exc
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
     if backend not in ASYNC_DRIVERS:
-        raise ConfigurationError(f"unsupported database {backend!r}; use one of: {', '.join(ASYNC_DRIVERS)}")
+        raise ConfigurationError(
+            f"unsupported database {backend!r}; use one of: {', '.join(ASYNC_DRIVERS)}"
+        )
     if driver != ASYNC_DRIVERS[backend]:
         wanted = f"{backend}+{ASYNC_DRIVERS[backend]}://"
-        raise ConfigurationError(f"{parsed.drivername!r} is not an async driver; write the URL as {wanted}...")
+        raise ConfigurationError(
+            f"{parsed.drivername!r} is not an async driver; write the URL as {wanted}..."
+        )
     if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
-        raise ConfigurationError("in-memory SQLite gives each pooled connection its own empty database; use a file path")
+        raise ConfigurationError(
+            "in-memory SQLite gives each pooled connection its own empty database; use a file path"
+        )
     return parsed
 
 
@@ -54,7 +60,11 @@ class PoolOptions:
                 raise ValueError(f"pool {name} must be an int >= {low}, got {value!r}")
         for name in ("timeout", "recycle"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 < value < float("inf")
+            ):
                 raise ValueError(f"pool {name} must be a number of seconds > 0, got {value!r}")
         if not isinstance(self.pre_ping, bool):
             raise TypeError(f"pool pre_ping must be a bool, got {type(self.pre_ping).__name__}")
@@ -97,5 +107,7 @@ def urls_from_env(environ: dict[str, str] | None = None) -> tuple[str, tuple[str
     primary = env.get("TARENTO_DATABASE_URL", "").strip()
     if not primary:
         return None
-    replicas = tuple(u.strip() for u in env.get("TARENTO_DATABASE_REPLICA_URLS", "").split(",") if u.strip())
+    replicas = tuple(
+        u.strip() for u in env.get("TARENTO_DATABASE_REPLICA_URLS", "").split(",") if u.strip()
+    )
     return primary, replicas

@@ -24,10 +24,22 @@ from dataclasses import dataclass
 from tarento_lib.clock import validate_seconds
 
 __all__ = [
-    "RetryState", "Policy", "StopPolicy", "WaitPolicy", "RetryPolicy",
-    "stop_after_attempt", "stop_after_delay", "stop_never",
-    "wait_none", "wait_fixed", "wait_exponential", "wait_random", "wait_full_jitter",
-    "retry_if_exception_type", "is_transient", "TRANSIENT_ERRORS",
+    "TRANSIENT_ERRORS",
+    "Policy",
+    "RetryPolicy",
+    "RetryState",
+    "StopPolicy",
+    "WaitPolicy",
+    "is_transient",
+    "retry_if_exception_type",
+    "stop_after_attempt",
+    "stop_after_delay",
+    "stop_never",
+    "wait_exponential",
+    "wait_fixed",
+    "wait_full_jitter",
+    "wait_none",
+    "wait_random",
 ]
 
 
@@ -53,7 +65,11 @@ class RetryState:
             raise ValueError(f"attempt must be >= 1 (attempts made so far), got {self.attempt}")
         validate_seconds("elapsed", self.elapsed)
         validate_seconds("last_wait", self.last_wait)
-        if isinstance(self.jitter, bool) or not isinstance(self.jitter, (int, float)) or not 0 <= self.jitter < 1:
+        if (
+            isinstance(self.jitter, bool)
+            or not isinstance(self.jitter, (int, float))
+            or not 0 <= self.jitter < 1
+        ):
             raise ValueError(f"jitter must be a number in [0, 1), got {self.jitter!r}")
 
 
@@ -86,7 +102,9 @@ class StopPolicy:
 
 
 class _StopCombined(StopPolicy):
-    def __init__(self, left: StopPolicy, right: StopPolicy, how: Callable[[object], bool], symbol: str) -> None:
+    def __init__(
+        self, left: StopPolicy, right: StopPolicy, how: Callable[[object], bool], symbol: str
+    ) -> None:
         for name, part in (("left", left), ("right", right)):
             if not isinstance(part, StopPolicy):
                 raise TypeError(f"{name} operand must be a StopPolicy, got {type(part).__name__}")
@@ -99,7 +117,7 @@ class _StopCombined(StopPolicy):
         return f"({self.parts[0]!r} {self.symbol} {self.parts[1]!r})"
 
 
-class stop_after_attempt(StopPolicy):  # noqa: N801  (tenacity's naming: reads as a phrase)
+class stop_after_attempt(StopPolicy):
     """Give up once ``attempts`` attempts have been made."""
 
     def __init__(self, attempts: int) -> None:
@@ -112,7 +130,7 @@ class stop_after_attempt(StopPolicy):  # noqa: N801  (tenacity's naming: reads a
         return f"stop_after_attempt({self.attempts})"
 
 
-class stop_after_delay(StopPolicy):  # noqa: N801
+class stop_after_delay(StopPolicy):
     """Give up once ``seconds`` have passed since the first attempt began."""
 
     def __init__(self, seconds: float) -> None:
@@ -125,7 +143,7 @@ class stop_after_delay(StopPolicy):  # noqa: N801
         return f"stop_after_delay({self.seconds:g})"
 
 
-class stop_never(StopPolicy):  # noqa: N801
+class stop_never(StopPolicy):
     """Never give up (only sensible with a retry predicate that eventually says no)."""
 
     def __call__(self, state: RetryState) -> bool:
@@ -161,7 +179,7 @@ class _WaitSum(WaitPolicy):
         return f"({self.parts[0]!r} + {self.parts[1]!r})"
 
 
-class wait_none(WaitPolicy):  # noqa: N801
+class wait_none(WaitPolicy):
     """Retry at once (what a bare ``for`` loop does)."""
 
     def __call__(self, state: RetryState) -> float:
@@ -171,7 +189,7 @@ class wait_none(WaitPolicy):  # noqa: N801
         return "wait_none()"
 
 
-class wait_fixed(WaitPolicy):  # noqa: N801
+class wait_fixed(WaitPolicy):
     """The same pause every time."""
 
     def __init__(self, seconds: float) -> None:
@@ -188,7 +206,9 @@ def _capped_power(initial: float, base: float, exponent: int, maximum: float) ->
     """``min(maximum, initial * base ** exponent)`` without overflowing for huge exponents."""
     if initial == 0 or exponent == 0:
         return min(maximum, initial)
-    if math.log(initial) + exponent * math.log(base) >= math.log(maximum):  # logs: nothing can overflow
+    if math.log(initial) + exponent * math.log(base) >= math.log(
+        maximum
+    ):  # logs: nothing can overflow
         return maximum
     try:
         return min(maximum, initial * base**exponent)
@@ -196,7 +216,7 @@ def _capped_power(initial: float, base: float, exponent: int, maximum: float) ->
         return min(maximum, math.exp(math.log(initial) + exponent * math.log(base)))
 
 
-class wait_exponential(WaitPolicy):  # noqa: N801
+class wait_exponential(WaitPolicy):
     """``initial * base ** (attempt - 1)``, capped at ``maximum``: 1, 2, 4, 8, ... s."""
 
     def __init__(self, initial: float = 1.0, *, base: float = 2.0, maximum: float = 60.0) -> None:
@@ -217,7 +237,7 @@ class wait_exponential(WaitPolicy):  # noqa: N801
         return f"wait_exponential(initial={self.initial:g}, base={self.base:g}, maximum={self.maximum:g})"
 
 
-class wait_random(WaitPolicy):  # noqa: N801
+class wait_random(WaitPolicy):
     """A uniform pause in ``[low, high)``, taken from ``state.jitter``."""
 
     def __init__(self, low: float = 0.0, high: float = 1.0) -> None:
@@ -233,7 +253,7 @@ class wait_random(WaitPolicy):  # noqa: N801
         return f"wait_random({self.low:g}, {self.high:g})"
 
 
-class wait_full_jitter(wait_exponential):  # noqa: N801
+class wait_full_jitter(wait_exponential):
     """Exponential backoff with *full jitter*: uniform in ``[0, ceiling)``.
 
     Clients that failed together spread their retries over the whole window instead of
@@ -253,7 +273,14 @@ class wait_full_jitter(wait_exponential):  # noqa: N801
 def _transient_errors() -> tuple[type[BaseException], ...]:
     from sqlalchemy import exc
 
-    return (ConnectionError, TimeoutError, asyncio.TimeoutError, OSError, exc.OperationalError, exc.InterfaceError)
+    return (
+        ConnectionError,
+        TimeoutError,
+        asyncio.TimeoutError,
+        OSError,
+        exc.OperationalError,
+        exc.InterfaceError,
+    )
 
 
 TRANSIENT_ERRORS = _transient_errors()
@@ -279,7 +306,9 @@ def is_transient(error: BaseException) -> bool:
     """True for connection-level failures; False for bugs, constraint violations, a full pool."""
     from sqlalchemy import exc
 
-    if isinstance(error, exc.TimeoutError):  # the pool already waited pool_timeout: don't multiply it
+    if isinstance(
+        error, exc.TimeoutError
+    ):  # the pool already waited pool_timeout: don't multiply it
         return False
     if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
         return True
@@ -289,11 +318,13 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, TRANSIENT_ERRORS)
 
 
-class retry_if_exception_type:  # noqa: N801
+class retry_if_exception_type:
     """Retry only errors that are instances of ``types``."""
 
     def __init__(self, *types: type[BaseException]) -> None:
-        if not types or not all(isinstance(t, type) and issubclass(t, BaseException) for t in types):
+        if not types or not all(
+            isinstance(t, type) and issubclass(t, BaseException) for t in types
+        ):
             raise TypeError("retry_if_exception_type needs one or more exception classes")
         self.types = types
 
@@ -320,7 +351,9 @@ class RetryPolicy:
         self.stop = stop if stop is not None else stop_after_attempt(3)
         self.wait = wait if wait is not None else wait_full_jitter(initial=0.5, maximum=10.0)
         if not isinstance(self.stop, StopPolicy):
-            raise TypeError(f"stop must be a StopPolicy such as stop_after_attempt(3), got {stop!r}")
+            raise TypeError(
+                f"stop must be a StopPolicy such as stop_after_attempt(3), got {stop!r}"
+            )
         if not isinstance(self.wait, WaitPolicy):
             raise TypeError(f"wait must be a WaitPolicy such as wait_fixed(1), got {wait!r}")
         if not callable(retry):

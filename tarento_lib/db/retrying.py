@@ -17,7 +17,7 @@ from tarento_lib.clock import Clock, MonotonicClock
 from tarento_lib.db.errors import RetryError
 from tarento_lib.db.retry import Policy, RetryState
 
-__all__ = ["Attempt", "retry_call", "aretry_call", "decide"]
+__all__ = ["Attempt", "aretry_call", "decide", "retry_call"]
 
 T = TypeVar("T")
 
@@ -41,14 +41,33 @@ def _checked_wait(policy: Policy, state: RetryState) -> float | None:
     wait = policy(state)
     if wait is None:
         return None
-    if isinstance(wait, bool) or not isinstance(wait, (int, float)) or not math.isfinite(wait) or wait < 0:
+    if (
+        isinstance(wait, bool)
+        or not isinstance(wait, (int, float))
+        or not math.isfinite(wait)
+        or wait < 0
+    ):
         raise TypeError(f"retry policy {policy!r} must return seconds >= 0 or None, got {wait!r}")
     return float(wait)
 
 
-def decide(policy: Policy, *, attempt: int, elapsed: float, error: BaseException, rng: random.Random, last_wait: float) -> float | None:
+def decide(
+    policy: Policy,
+    *,
+    attempt: int,
+    elapsed: float,
+    error: BaseException,
+    rng: random.Random,
+    last_wait: float,
+) -> float | None:
     """Ask ``policy`` about a failed attempt, drawing this decision's jitter from ``rng``."""
-    state = RetryState(attempt=attempt, elapsed=max(0.0, elapsed), error=error, jitter=rng.random(), last_wait=last_wait)
+    state = RetryState(
+        attempt=attempt,
+        elapsed=max(0.0, elapsed),
+        error=error,
+        jitter=rng.random(),
+        last_wait=last_wait,
+    )
     return _checked_wait(policy, state)
 
 
@@ -62,11 +81,15 @@ def _give_up(attempt: int, elapsed: float, error: BaseException, what: str) -> R
     return RetryError(
         f"{what} failed after {attempt} attempt{'s' if attempt != 1 else ''} in {elapsed:.3g} s: "
         f"{type(error).__name__}: {error}",
-        attempts=attempt, elapsed=elapsed, last_error=error,
+        attempts=attempt,
+        elapsed=elapsed,
+        last_error=error,
     )
 
 
-def _setup(policy: Policy, clock: Clock | None, rng: random.Random | None) -> tuple[Clock, random.Random]:
+def _setup(
+    policy: Policy, clock: Clock | None, rng: random.Random | None
+) -> tuple[Clock, random.Random]:
     if not callable(policy):
         raise TypeError(f"policy must be callable (state -> seconds | None), got {policy!r}")
     if rng is not None and not isinstance(rng, random.Random):
@@ -75,8 +98,13 @@ def _setup(policy: Policy, clock: Clock | None, rng: random.Random | None) -> tu
 
 
 def retry_call(
-    fn: Callable[[], T], policy: Policy, *, clock: Clock | None = None, rng: random.Random | None = None,
-    record: list[Attempt] | None = None, what: str = "call",
+    fn: Callable[[], T],
+    policy: Policy,
+    *,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    record: list[Attempt] | None = None,
+    what: str = "call",
 ) -> T:
     """Call ``fn()`` until it returns.
 
@@ -91,7 +119,14 @@ def retry_call(
         try:
             result = fn()
         except Exception as error:
-            wait = decide(policy, attempt=attempt, elapsed=clock.now() - first, error=error, rng=rng, last_wait=last_wait)
+            wait = decide(
+                policy,
+                attempt=attempt,
+                elapsed=clock.now() - first,
+                error=error,
+                rng=rng,
+                last_wait=last_wait,
+            )
             if record is not None:
                 record.append(Attempt(attempt, start, clock.now(), error, wait))
             if wait is None:
@@ -107,8 +142,13 @@ def retry_call(
 
 
 async def aretry_call(
-    fn: Callable[[], Awaitable[T]], policy: Policy, *, clock: Clock | None = None, rng: random.Random | None = None,
-    record: list[Attempt] | None = None, what: str = "call",
+    fn: Callable[[], Awaitable[T]],
+    policy: Policy,
+    *,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    record: list[Attempt] | None = None,
+    what: str = "call",
 ) -> T:
     """The asyncio twin of :func:`retry_call`: awaits ``fn()`` and sleeps with ``clock.asleep``."""
     clock, rng = _setup(policy, clock, rng)
@@ -119,7 +159,14 @@ async def aretry_call(
         try:
             result = await fn()
         except Exception as error:
-            wait = decide(policy, attempt=attempt, elapsed=clock.now() - first, error=error, rng=rng, last_wait=last_wait)
+            wait = decide(
+                policy,
+                attempt=attempt,
+                elapsed=clock.now() - first,
+                error=error,
+                rng=rng,
+                last_wait=last_wait,
+            )
             if record is not None:
                 record.append(Attempt(attempt, start, clock.now(), error, wait))
             if wait is None:

@@ -18,10 +18,12 @@ from tarento_lib.db.errors import RetryError
 from tarento_lib.db.retry import Policy
 from tarento_lib.db.retrying import Attempt, decide, retry_call
 
-__all__ = ["retry_timeline", "timeline_spans", "HerdResult", "reconnect_herd", "bucket_counts"]
+__all__ = ["HerdResult", "bucket_counts", "reconnect_herd", "retry_timeline", "timeline_spans"]
 
 
-def retry_timeline(policy: Policy, *, outage: float, attempt_cost: float = 0.05, seed: int = 0) -> list[Attempt]:
+def retry_timeline(
+    policy: Policy, *, outage: float, attempt_cost: float = 0.05, seed: int = 0
+) -> list[Attempt]:
     """The attempts of one client that starts connecting at t=0 to a server down until ``outage``."""
     outage = validate_seconds("outage", outage)
     attempt_cost = validate_seconds("attempt_cost", attempt_cost)
@@ -34,7 +36,9 @@ def retry_timeline(policy: Policy, *, outage: float, attempt_cost: float = 0.05,
         return "connected"
 
     try:
-        retry_call(connect, policy, clock=clock, rng=random.Random(seed), record=record, what="connect")
+        retry_call(
+            connect, policy, clock=clock, rng=random.Random(seed), record=record, what="connect"
+        )
     except RetryError:
         pass  # giving up is part of the picture
     return record
@@ -44,7 +48,9 @@ def timeline_spans(lane: str, attempts: Sequence[Attempt]) -> list[tuple[str, fl
     """``(lane, start, end, kind)`` spans for :func:`tarento_lib.lab.timeline`: attempts and waits."""
     spans = []
     for attempt in attempts:
-        spans.append((lane, attempt.start, attempt.end, "connected" if attempt.ok else "failed attempt"))
+        spans.append(
+            (lane, attempt.start, attempt.end, "connected" if attempt.ok else "failed attempt")
+        )
         if attempt.wait:
             spans.append((lane, attempt.end, attempt.end + attempt.wait, "waiting"))
     return spans
@@ -70,13 +76,21 @@ class HerdResult:
 def _check_herd(clients: int, capacity: int | None) -> None:
     if isinstance(clients, bool) or not isinstance(clients, int) or not 1 <= clients <= 100_000:
         raise ValueError(f"clients must be an int in [1, 100000], got {clients!r}")
-    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1):
+    if capacity is not None and (
+        isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1
+    ):
         raise ValueError(f"capacity must be None or an int >= 1, got {capacity!r}")
 
 
 def reconnect_herd(
-    policy: Policy, *, clients: int = 100, outage: float = 10.0, capacity: int | None = None,
-    bucket: float = 1.0, seed: int = 0, horizon: float = 600.0,
+    policy: Policy,
+    *,
+    clients: int = 100,
+    outage: float = 10.0,
+    capacity: int | None = None,
+    bucket: float = 1.0,
+    seed: int = 0,
+    horizon: float = 600.0,
 ) -> HerdResult:
     """``clients`` all lose their connection at t=0; the server is back at ``outage``.
 
@@ -85,11 +99,16 @@ def reconnect_herd(
     :class:`FakeClock`, attempts processed in time order (ties by client number).
     """
     _check_herd(clients, capacity)
-    outage, horizon = validate_seconds("outage", outage), validate_seconds("horizon", horizon, allow_zero=False)
+    outage, horizon = (
+        validate_seconds("outage", outage),
+        validate_seconds("horizon", horizon, allow_zero=False),
+    )
     bucket = validate_seconds("bucket", bucket, allow_zero=False)
     clock, rng, result = FakeClock(), random.Random(seed), HerdResult(connected=[None] * clients)
     accepted: dict[int, int] = {}
-    queue = [(0.0, client, 1, 0.0) for client in range(clients)]  # (time, client, attempt, last wait)
+    queue = [
+        (0.0, client, 1, 0.0) for client in range(clients)
+    ]  # (time, client, attempt, last wait)
     while queue:
         now, client, attempt, last_wait = heapq.heappop(queue)
         clock.set(now)
@@ -100,7 +119,9 @@ def reconnect_herd(
             result.connected[client] = now
             continue
         error = ConnectionRefusedError("server down" if now < outage else "server overloaded")
-        wait = decide(policy, attempt=attempt, elapsed=now, error=error, rng=rng, last_wait=last_wait)
+        wait = decide(
+            policy, attempt=attempt, elapsed=now, error=error, rng=rng, last_wait=last_wait
+        )
         if wait is not None and now + wait <= horizon:
             heapq.heappush(queue, (now + wait, client, attempt + 1, wait))
     return result

@@ -12,7 +12,21 @@ from tarento_lib.jobs.queue import MAX_PRIORITY, MIN_PRIORITY, JobQueue
 from tarento_lib.jobs.virtual import LoopClock, VirtualDeadlock, VirtualTimeLoop, run_virtual
 
 __all__ = [
-    "JobQueue", "JobStatus", "JobInfo", "Attempt", "ExponentialBackoff", "TERMINAL", "MIN_PRIORITY", "MAX_PRIORITY",
-    "JobQueueError", "QueueFullError", "QueueClosedError", "JobFailedError", "JobCancelledError",
-    "VirtualTimeLoop", "VirtualDeadlock", "run_virtual", "LoopClock",
+    "MAX_PRIORITY",
+    "MIN_PRIORITY",
+    "TERMINAL",
+    "Attempt",
+    "ExponentialBackoff",
+    "JobCancelledError",
+    "JobFailedError",
+    "JobInfo",
+    "JobQueue",
+    "JobQueueError",
+    "JobStatus",
+    "LoopClock",
+    "QueueClosedError",
+    "QueueFullError",
+    "VirtualDeadlock",
+    "VirtualTimeLoop",
+    "run_virtual",
 ]

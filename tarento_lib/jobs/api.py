@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from tarento_lib.jobs.errors import QueueClosedError, QueueFullError
 from tarento_lib.jobs.queue import MAX_PRIORITY, MIN_PRIORITY, JobQueue
 
-__all__ = ["EnqueueRequest", "create_router", "create_app"]
+__all__ = ["EnqueueRequest", "create_app", "create_router"]
 
 _RESERVED = frozenset({"priority", "max_retries", "timeout"})
 
@@ -48,7 +48,9 @@ def _job_body(queue: JobQueue, job_id: str) -> dict[str, Any]:
     return body
 
 
-def create_router(get_queue: Callable[[Request], JobQueue], tasks: Mapping[str, Callable[..., Any]]) -> APIRouter:
+def create_router(
+    get_queue: Callable[[Request], JobQueue], tasks: Mapping[str, Callable[..., Any]]
+) -> APIRouter:
     """Routes under ``/jobs`` for the queue ``get_queue(request)`` returns; only ``tasks`` can be run."""
     router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -57,12 +59,18 @@ def create_router(get_queue: Callable[[Request], JobQueue], tasks: Mapping[str, 
         if body.task not in tasks:
             raise HTTPException(422, detail=f"unknown task {body.task!r}; known: {sorted(tasks)}")
         if _RESERVED & body.kwargs.keys():
-            raise HTTPException(422, detail=f"kwargs may not use the reserved names {sorted(_RESERVED)}")
+            raise HTTPException(
+                422, detail=f"kwargs may not use the reserved names {sorted(_RESERVED)}"
+            )
         queue = get_queue(request)
         try:
             job_id = await queue.enqueue(
-                tasks[body.task], *body.args, priority=body.priority, max_retries=body.max_retries,
-                timeout=body.timeout, **body.kwargs,
+                tasks[body.task],
+                *body.args,
+                priority=body.priority,
+                max_retries=body.max_retries,
+                timeout=body.timeout,
+                **body.kwargs,
             )
         except (QueueFullError, QueueClosedError) as exc:
             raise HTTPException(503, detail=str(exc), headers={"Retry-After": "1"}) from exc

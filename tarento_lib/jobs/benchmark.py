@@ -22,7 +22,19 @@ from typing import NamedTuple
 from tarento_lib.jobs.queue import JobQueue
 from tarento_lib.jobs.virtual import run_fresh
 
-__all__ = ["noop", "Timing", "time_jobqueue", "time_bare", "time_polling", "jobqueue_rate", "bare_rate", "polling_rate", "measure", "compare", "VARIANTS"]
+__all__ = [
+    "VARIANTS",
+    "Timing",
+    "bare_rate",
+    "compare",
+    "jobqueue_rate",
+    "measure",
+    "noop",
+    "polling_rate",
+    "time_bare",
+    "time_jobqueue",
+    "time_polling",
+]
 
 
 async def noop() -> None:
@@ -71,7 +83,9 @@ def time_bare(n: int, workers: int = 4) -> Timing:
     """The floor: ``(priority, sequence, func)`` tuples, workers that await ``get()``."""
 
     async def main() -> Timing:
-        queue: asyncio.PriorityQueue[tuple[int, int, Callable[[], Awaitable[None]]]] = asyncio.PriorityQueue()
+        queue: asyncio.PriorityQueue[tuple[int, int, Callable[[], Awaitable[None]]]] = (
+            asyncio.PriorityQueue()
+        )
 
         async def worker() -> None:
             while True:
@@ -98,7 +112,9 @@ def time_polling(n: int, workers: int = 4, poll: float = 1.0) -> Timing:
     """The typical answer's worker: ``wait_for(get(), timeout)`` in a loop, to notice a stop flag."""
 
     async def main() -> Timing:
-        queue: asyncio.PriorityQueue[tuple[int, int, Callable[[], Awaitable[None]]]] = asyncio.PriorityQueue()
+        queue: asyncio.PriorityQueue[tuple[int, int, Callable[[], Awaitable[None]]]] = (
+            asyncio.PriorityQueue()
+        )
         running = True
 
         async def worker() -> None:
@@ -127,7 +143,9 @@ def time_polling(n: int, workers: int = 4, poll: float = 1.0) -> Timing:
 
 
 VARIANTS: dict[str, Callable[[int, int], Timing]] = {
-    "JobQueue": time_jobqueue, "bare PriorityQueue": time_bare, "polling wait_for": time_polling,
+    "JobQueue": time_jobqueue,
+    "bare PriorityQueue": time_bare,
+    "polling wait_for": time_polling,
 }
 
 
@@ -156,7 +174,10 @@ def measure(n: int = 20_000, rounds: int = 5, workers: int = 4) -> dict[str, dic
         for name, run in VARIANTS.items():
             samples[name].append(run(n, workers))
     return {
-        clock: {name: statistics.median(n / getattr(t, clock) for t in timings) for name, timings in samples.items()}
+        clock: {
+            name: statistics.median(n / getattr(t, clock) for t in timings)
+            for name, timings in samples.items()
+        }
         for clock in Timing._fields
     }
 

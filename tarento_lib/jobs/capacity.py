@@ -24,7 +24,9 @@ class Capacity:
         self.free = max_size  # read and decremented directly on the enqueue fast path
         self._on_full = on_full
         self._wait_timeout = wait_timeout
-        self.waiters: deque[asyncio.Future[None]] = deque()  # producers waiting for a slot (wait mode)
+        self.waiters: deque[asyncio.Future[None]] = (
+            deque()
+        )  # producers waiting for a slot (wait mode)
 
     async def wait(self, check_open: Callable[[], None]) -> None:
         """Return once a slot is free, or raise QueueFullError (``check_open`` may raise on stop)."""

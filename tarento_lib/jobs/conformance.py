@@ -37,7 +37,12 @@ async def _maybe_await(value: Any) -> Any:
 
 async def _acall(steps: Steps, obj: Any, method: str, *args: Any, **kwargs: Any) -> Any:
     """``await obj.method(...)`` (or a plain call), recorded like ``steps.call``."""
-    shown = ", ".join([*(getattr(a, "__name__", repr(a)) for a in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+    shown = ", ".join(
+        [
+            *(getattr(a, "__name__", repr(a)) for a in args),
+            *(f"{k}={v!r}" for k, v in kwargs.items()),
+        ]
+    )
     try:
         result = await _maybe_await(getattr(obj, method)(*args, **kwargs))
     except Exception as exc:
@@ -56,7 +61,10 @@ def _virtual(body: Callable[[Any, Steps], Awaitable[None]]) -> Callable[[Any, St
             done, _ = await asyncio.wait({task}, timeout=LIMIT)
             if not done:
                 task.cancel()
-                raise CaseFailure(f"not finished after {LIMIT:g} s of virtual time: a deadlock?", steps=steps.lines)
+                raise CaseFailure(
+                    f"not finished after {LIMIT:g} s of virtual time: a deadlock?",
+                    steps=steps.lines,
+                )
             task.result()
 
         run_virtual(main())
@@ -114,7 +122,9 @@ async def record_time(log: list[tuple[str, float]], name: str, seconds: float = 
 class Flaky:
     """Fails its first ``failures`` calls, then returns ``"ok"``; counts calls."""
 
-    def __init__(self, failures: int, log: list[tuple[str, float]] | None = None, name: str = "flaky") -> None:
+    def __init__(
+        self, failures: int, log: list[tuple[str, float]] | None = None, name: str = "flaky"
+    ) -> None:
         self.failures, self.calls, self.log, self.__name__ = failures, 0, log, name
 
     async def __call__(self) -> str:
@@ -150,7 +160,10 @@ async def _runs_plain_function(cls: Any, steps: Steps) -> None:
     q = await _started(cls, steps, workers=2)
     job = await _acall(steps, q, "enqueue", threading.get_ident)
     ident = await _acall(steps, q, "result", job)
-    steps.expect_true(ident != threading.get_ident(), "a plain function ran on the event loop's thread (it would block every other job)")
+    steps.expect_true(
+        ident != threading.get_ident(),
+        "a plain function ran on the event loop's thread (it would block every other job)",
+    )
     await _acall(steps, q, "stop")
 
 
@@ -168,7 +181,11 @@ async def _ordered(cls: Any, steps: Steps, priorities: list[int]) -> list[str]:
 
 async def _priority_order(cls: Any, steps: Steps) -> None:
     log = await _ordered(cls, steps, [3, 9, 5, 1, 7])
-    steps.expect(log, ["p9-1", "p7-4", "p5-2", "p3-0", "p1-3"], "order the jobs ran in (higher priority first)")
+    steps.expect(
+        log,
+        ["p9-1", "p7-4", "p5-2", "p3-0", "p1-3"],
+        "order the jobs ran in (higher priority first)",
+    )
 
 
 async def _fifo_ties(cls: Any, steps: Steps) -> None:
@@ -194,7 +211,9 @@ async def _gives_up(cls: Any, steps: Steps) -> None:
     except Exception:
         pass
     else:
-        raise CaseFailure("result() of a job that always fails returned instead of raising", steps=steps.lines)
+        raise CaseFailure(
+            "result() of a job that always fails returned instead of raising", steps=steps.lines
+        )
     steps.expect(_state(steps.call(q, "status", job)), "failed", "status")
     steps.expect(flaky.calls, 3, "attempts made (1 + max_retries)")
     await _acall(steps, q, "stop")
@@ -207,8 +226,14 @@ async def _backoff_frees_worker(cls: Any, steps: Steps) -> None:
     await _acall(steps, q, "enqueue", record_time, log, "B")
     await _acall(steps, q, "stop", graceful=True)
     steps.note(f"attempts (name, start time): {log}")
-    steps.expect([name for name, _ in log], ["A#1", "B", "A#2"], "order of attempts with one worker")
-    steps.expect(dict(log)["B"], 1.0, "start time of B (A#1 failed at t=1; B should not wait for A's backoff)")
+    steps.expect(
+        [name for name, _ in log], ["A#1", "B", "A#2"], "order of attempts with one worker"
+    )
+    steps.expect(
+        dict(log)["B"],
+        1.0,
+        "start time of B (A#1 failed at t=1; B should not wait for A's backoff)",
+    )
 
 
 async def _timeout_fails(cls: Any, steps: Steps) -> None:
@@ -241,7 +266,10 @@ async def _cancel_running(cls: Any, steps: Steps) -> None:
     steps.expect(steps.call(q, "cancel", job), True, "cancel() of a running job")
     after = await _acall(steps, q, "enqueue", add_later, 1, 1)
     steps.expect(await _acall(steps, q, "result", after), 2, "a job enqueued after the cancel")
-    steps.expect_true(asyncio.get_running_loop().time() < 30, "the next job had to wait for the cancelled one to end")
+    steps.expect_true(
+        asyncio.get_running_loop().time() < 30,
+        "the next job had to wait for the cancelled one to end",
+    )
     steps.expect(_state(steps.call(q, "status", job)), "cancelled", "status of the cancelled job")
     await _acall(steps, q, "stop")
 
@@ -261,7 +289,9 @@ async def _hard_stop(cls: Any, steps: Steps) -> None:
     await asyncio.sleep(1)
     await _acall(steps, q, "stop", graceful=False)
     states = [_state(q.status(job)) for job in jobs]
-    steps.expect(states, ["cancelled"] * 4, "states after stop(graceful=False) 1 s into the first 10 s job")
+    steps.expect(
+        states, ["cancelled"] * 4, "states after stop(graceful=False) 1 s into the first 10 s job"
+    )
     steps.expect(log, ["j0"], "jobs that started")
 
 
@@ -288,8 +318,14 @@ async def _awaitable_results(cls: Any, steps: Steps) -> None:
     q = await _started(cls, steps, workers=1)
     first = await _acall(steps, q, "enqueue", Sender(), "a@example.org")
     second = await _acall(steps, q, "enqueue", lambda: record([], "x", 0.1))
-    steps.expect(await _acall(steps, q, "result", first), "sent to a@example.org", "result of Sender()('a@example.org')")
-    steps.expect(await _acall(steps, q, "result", second), "x", "result of a lambda returning a coroutine")
+    steps.expect(
+        await _acall(steps, q, "result", first),
+        "sent to a@example.org",
+        "result of Sender()('a@example.org')",
+    )
+    steps.expect(
+        await _acall(steps, q, "result", second), "x", "result of a lambda returning a coroutine"
+    )
     await _acall(steps, q, "stop")
 
 
@@ -303,7 +339,11 @@ async def _stats(cls: Any, steps: Steps) -> None:
     await _acall(steps, q, "stop", graceful=True)
     stats = steps.call(q, "stats")
     got = {key: stats.get(key) for key in ("completed", "failed", "cancelled")}
-    steps.expect(got, {"completed": 3, "failed": 1, "cancelled": 1}, "stats() after 3 ok, 1 failed, 1 cancelled")
+    steps.expect(
+        got,
+        {"completed": 3, "failed": 1, "cancelled": 1},
+        "stats() after 3 ok, 1 failed, 1 cancelled",
+    )
 
 
 async def _bad_input(cls: Any, steps: Steps) -> None:
@@ -330,7 +370,17 @@ async def _every_job_ends_once(cls: Any, steps: Steps) -> None:
         return i
 
     q = await _started(cls, steps, workers=3)
-    ids = [await q.enqueue(job, i, rng.choice([0.5, 1, 2]), rng.random() < 0.3, max_retries=0, priority=rng.randint(1, 10)) for i in range(30)]
+    ids = [
+        await q.enqueue(
+            job,
+            i,
+            rng.choice([0.5, 1, 2]),
+            rng.random() < 0.3,
+            max_retries=0,
+            priority=rng.randint(1, 10),
+        )
+        for i in range(30)
+    ]
     steps.note("30 jobs enqueued (30% fail, random priorities), then 6 cancelled at random times")
     for job_id in rng.sample(ids, 6):
         await asyncio.sleep(rng.choice([0, 0.5, 1]))
@@ -353,23 +403,85 @@ SUITES = {
         "job_queue",
         "Async priority job queue with a worker pool",
         (
-            _case("runs a coroutine job", _runs_coroutine, "await the job's coroutine in a worker and keep its result"),
-            _case("runs a plain function in a thread", _runs_plain_function, "loop.run_in_executor / asyncio.to_thread"),
-            _case("higher priority first", _priority_order, "heap entries (-priority, sequence, job)"),
-            _case("equal priorities run FIFO", _fifo_ties, "a tuple (-priority, job) compares jobs on a tie: add a sequence number"),
-            _case("retries until it succeeds", _retries_until_success, "count attempts; re-queue while attempts <= max_retries"),
-            _case("gives up after max_retries", _gives_up, "after the last attempt mark it failed and make result() raise"),
-            _case("backoff does not hold the worker", _backoff_frees_worker, "schedule the re-queue with loop.call_later instead of sleeping in the worker"),
-            _case("timeout counts as a failure", _timeout_fails, "wrap the attempt in asyncio.timeout(job.timeout)"),
-            _case("cancelled queued job never runs", _cancel_pending, "the worker must skip jobs whose status is no longer pending"),
-            _case("cancel interrupts a running job", _cancel_running, "keep the task running the job and call task.cancel()"),
-            _case("graceful stop drains the queue", _graceful_stop, "wait until every job is finished before stopping the workers"),
-            _case("hard stop cancels everything", _hard_stop, "mark queued jobs cancelled and cancel the running tasks"),
-            _case("full queue refuses without registering", _full_queue, "check for space before recording the job"),
-            _case("awaitable results are awaited", _awaitable_results, "if inspect.isawaitable(result): result = await result"),
+            _case(
+                "runs a coroutine job",
+                _runs_coroutine,
+                "await the job's coroutine in a worker and keep its result",
+            ),
+            _case(
+                "runs a plain function in a thread",
+                _runs_plain_function,
+                "loop.run_in_executor / asyncio.to_thread",
+            ),
+            _case(
+                "higher priority first", _priority_order, "heap entries (-priority, sequence, job)"
+            ),
+            _case(
+                "equal priorities run FIFO",
+                _fifo_ties,
+                "a tuple (-priority, job) compares jobs on a tie: add a sequence number",
+            ),
+            _case(
+                "retries until it succeeds",
+                _retries_until_success,
+                "count attempts; re-queue while attempts <= max_retries",
+            ),
+            _case(
+                "gives up after max_retries",
+                _gives_up,
+                "after the last attempt mark it failed and make result() raise",
+            ),
+            _case(
+                "backoff does not hold the worker",
+                _backoff_frees_worker,
+                "schedule the re-queue with loop.call_later instead of sleeping in the worker",
+            ),
+            _case(
+                "timeout counts as a failure",
+                _timeout_fails,
+                "wrap the attempt in asyncio.timeout(job.timeout)",
+            ),
+            _case(
+                "cancelled queued job never runs",
+                _cancel_pending,
+                "the worker must skip jobs whose status is no longer pending",
+            ),
+            _case(
+                "cancel interrupts a running job",
+                _cancel_running,
+                "keep the task running the job and call task.cancel()",
+            ),
+            _case(
+                "graceful stop drains the queue",
+                _graceful_stop,
+                "wait until every job is finished before stopping the workers",
+            ),
+            _case(
+                "hard stop cancels everything",
+                _hard_stop,
+                "mark queued jobs cancelled and cancel the running tasks",
+            ),
+            _case(
+                "full queue refuses without registering",
+                _full_queue,
+                "check for space before recording the job",
+            ),
+            _case(
+                "awaitable results are awaited",
+                _awaitable_results,
+                "if inspect.isawaitable(result): result = await result",
+            ),
             _case("stats count each outcome", _stats, "count terminal states in one place"),
-            _case("rejects bad input", _bad_input, "validate priority in 1..10; unknown id -> KeyError"),
-            _case("every job ends exactly once", _every_job_ends_once, "one function sets the terminal state; check it is not set twice"),
+            _case(
+                "rejects bad input",
+                _bad_input,
+                "validate priority in 1..10; unknown id -> KeyError",
+            ),
+            _case(
+                "every job ends exactly once",
+                _every_job_ends_once,
+                "one function sets the terminal state; check it is not set twice",
+            ),
         ),
     )
 }

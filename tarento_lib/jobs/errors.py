@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["JobQueueError", "QueueFullError", "QueueClosedError", "JobFailedError", "JobCancelledError"]
+__all__ = [
+    "JobCancelledError",
+    "JobFailedError",
+    "JobQueueError",
+    "QueueClosedError",
+    "QueueFullError",
+]
 
 
 class JobQueueError(Exception):

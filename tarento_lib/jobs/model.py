@@ -11,7 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-__all__ = ["JobStatus", "TERMINAL", "Attempt", "Job", "new_job", "JobInfo", "ExponentialBackoff", "is_async_callable"]
+__all__ = [
+    "TERMINAL",
+    "Attempt",
+    "ExponentialBackoff",
+    "Job",
+    "JobInfo",
+    "JobStatus",
+    "is_async_callable",
+    "new_job",
+]
 
 
 class JobStatus(enum.StrEnum):
@@ -56,8 +65,24 @@ class Job:
     """
 
     __slots__ = (
-        "id", "func", "args", "kwargs", "priority", "max_retries", "timeout", "is_async", "enqueued_at",
-        "status", "attempts", "history", "worker", "last_start", "result", "error", "finished_at", "retry_handle",
+        "args",
+        "attempts",
+        "enqueued_at",
+        "error",
+        "finished_at",
+        "func",
+        "history",
+        "id",
+        "is_async",
+        "kwargs",
+        "last_start",
+        "max_retries",
+        "priority",
+        "result",
+        "retry_handle",
+        "status",
+        "timeout",
+        "worker",
     )
     id: str
     func: Callable[..., Any]
@@ -79,7 +104,9 @@ class Job:
     retry_handle: Any  # the timer that re-queues it, while it waits out a backoff
 
     def __repr__(self) -> str:
-        return f"Job({self.id!r}, {self.name}, status={self.status.value!r}, attempts={self.attempts})"
+        return (
+            f"Job({self.id!r}, {self.name}, status={self.status.value!r}, attempts={self.attempts})"
+        )
 
     @property
     def name(self) -> str:
@@ -99,16 +126,30 @@ class Job:
     def info(self) -> JobInfo:
         error = getattr(self, "error", None)
         return JobInfo(
-            id=self.id, name=self.name, status=self.status, priority=self.priority, attempts=self.attempts,
-            max_retries=self.max_retries, enqueued_at=self.enqueued_at, started_at=self.started_at,
-            finished_at=getattr(self, "finished_at", None), result=getattr(self, "result", None),
+            id=self.id,
+            name=self.name,
+            status=self.status,
+            priority=self.priority,
+            attempts=self.attempts,
+            max_retries=self.max_retries,
+            enqueued_at=self.enqueued_at,
+            started_at=self.started_at,
+            finished_at=getattr(self, "finished_at", None),
+            result=getattr(self, "result", None),
             error=None if error is None else f"{type(error).__name__}: {error}",
         )
 
 
 def new_job(
-    id: str, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], priority: int,  # noqa: A002
-    max_retries: int, timeout: float | None, is_async: bool, enqueued_at: float,
+    id: str,
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    priority: int,
+    max_retries: int,
+    timeout: float | None,
+    is_async: bool,
+    enqueued_at: float,
 ) -> Job:
     """A pending job that has not run yet."""
     job = Job()
@@ -158,7 +199,12 @@ class ExponentialBackoff:
     def __post_init__(self) -> None:
         for name, low in (("base", 0.0), ("factor", 1.0), ("max_delay", 0.0)):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < low:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value < low
+            ):
                 raise ValueError(f"{name} must be a finite number >= {low:g}, got {value!r}")
 
     def __call__(self, retry: int) -> float:
@@ -173,4 +219,6 @@ def is_async_callable(func: Callable[..., Any]) -> bool:
         return bool(func.__code__.co_flags & inspect.CO_COROUTINE)
     while isinstance(func, functools.partial):
         func = func.func
-    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(getattr(func, "__call__", None))
+    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
+        getattr(func, "__call__", None)
+    )

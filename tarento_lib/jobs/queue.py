@@ -37,10 +37,19 @@ from tarento_lib._validate import require_int
 from tarento_lib.clock import Clock, validate_seconds
 from tarento_lib.jobs.capacity import Capacity
 from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClosedError
-from tarento_lib.jobs.model import TERMINAL, Attempt, ExponentialBackoff, Job, JobInfo, JobStatus, is_async_callable, new_job
+from tarento_lib.jobs.model import (
+    TERMINAL,
+    Attempt,
+    ExponentialBackoff,
+    Job,
+    JobInfo,
+    JobStatus,
+    is_async_callable,
+    new_job,
+)
 from tarento_lib.jobs.virtual import LoopClock
 
-__all__ = ["JobQueue", "MIN_PRIORITY", "MAX_PRIORITY"]
+__all__ = ["MAX_PRIORITY", "MIN_PRIORITY", "JobQueue"]
 
 MIN_PRIORITY, MAX_PRIORITY = 1, 10
 # Enum member lookups cost a little each time; the hot path reads these module constants instead.
@@ -75,26 +84,38 @@ class JobQueue:
         executor: Executor | None = None,
         keep_finished: int = 10_000,
     ) -> None:
-        self.workers = require_int(workers, "workers", maximum=10_000)
-        self.max_size = require_int(max_size, "max_size")
+        self.workers = require_int(workers, "workers", minimum=1, maximum=10_000)
+        self.max_size = require_int(max_size, "max_size", minimum=1)
         if on_full not in ("raise", "wait"):
             raise ValueError(f"on_full must be 'raise' or 'wait', got {on_full!r}")
-        self._enqueue_timeout = None if enqueue_timeout is None else validate_seconds("enqueue_timeout", enqueue_timeout)
+        self._enqueue_timeout = (
+            None
+            if enqueue_timeout is None
+            else validate_seconds("enqueue_timeout", enqueue_timeout)
+        )
         if backoff is not None and not callable(backoff):
-            raise TypeError("backoff must be a callable taking the retry number and returning seconds")
+            raise TypeError(
+                "backoff must be a callable taking the retry number and returning seconds"
+            )
         self._backoff = backoff or ExponentialBackoff()
         self._clock: Clock = clock if clock is not None else LoopClock()
-        self._now: Callable[[], float] = self._clock.now  # start() swaps in loop.time when no clock is given
+        self._now: Callable[[], float] = (
+            self._clock.now
+        )  # start() swaps in loop.time when no clock is given
         self._executor = executor
         self._keep = require_int(keep_finished, "keep_finished", minimum=0)
-        self._lanes: list[deque[Job]] = [deque() for _ in range(MAX_PRIORITY + 1)]  # one FIFO per priority
+        self._lanes: list[deque[Job]] = [
+            deque() for _ in range(MAX_PRIORITY + 1)
+        ]  # one FIFO per priority
         self._ready = 0  # bit p is set while lane p holds jobs
         self._idle: deque[asyncio.Future[None]] = deque()  # parked workers, waiting for a job
         self._jobs: dict[str, Job] = {}
         self._finished: deque[str] = deque()
         self._ids = itertools.count(1)
         self._capacity = Capacity(self.max_size, on_full, self._enqueue_timeout)
-        self._result_waiters: dict[str, list[asyncio.Future[None]]] = {}  # job id -> result() callers
+        self._result_waiters: dict[
+            str, list[asyncio.Future[None]]
+        ] = {}  # job id -> result() callers
         self._idle_waiters: list[asyncio.Future[None]] = []
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._state: Literal["new", "running", "stopping", "stopped"] = "new"
@@ -102,7 +123,9 @@ class JobQueue:
         # counts by state: the terminal ones counted, the others derived (see stats())
         self._ended = dict.fromkeys((_COMPLETED, _FAILED, _CANCELLED), 0)
         self._retrying = 0
-        self._current: dict[str, Job] = {}  # each worker's latest job: a running job is its worker's
+        self._current: dict[
+            str, Job
+        ] = {}  # each worker's latest job: a running job is its worker's
         self._last_func: Callable[..., Any] | None = None
         self._last_is_async = False
         self._unfinished = self._retries = 0
@@ -116,7 +139,9 @@ class JobQueue:
         if isinstance(self._clock, LoopClock):
             loop = asyncio.get_running_loop()
             # the same reading as loop.time(), minus a method call per use when the loop is a stock one
-            self._now = time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
+            self._now = (
+                time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
+            )
         for i in range(self.workers):
             name = f"w{i}"
             self._tasks[name] = asyncio.create_task(self._worker(name), name=f"job-worker-{name}")
@@ -134,7 +159,9 @@ class JobQueue:
         self._capacity.wake(everyone=True)
         if graceful and was_started:
             try:
-                async with asyncio.timeout(None if timeout is None else validate_seconds("timeout", timeout)):
+                async with asyncio.timeout(
+                    None if timeout is None else validate_seconds("timeout", timeout)
+                ):
                     await self._until_idle()
             except TimeoutError:
                 pass
@@ -173,7 +200,9 @@ class JobQueue:
 
         Raises QueueFullError (nothing registered) or QueueClosedError after ``stop``.
         """
-        if func is not self._last_func:  # most producers enqueue the same few functions over and over
+        if (
+            func is not self._last_func
+        ):  # most producers enqueue the same few functions over and over
             if not callable(func):
                 raise TypeError(f"func must be callable, got {type(func).__name__}")
             self._last_func, self._last_is_async = func, is_async_callable(func)
@@ -191,7 +220,17 @@ class JobQueue:
             await capacity.wait(self._check_open)
         capacity.free -= 1  # given back when a worker takes the job (or it is cancelled first)
         job_id = f"job-{next(self._ids)}"
-        job = new_job(job_id, func, args, kwargs or _NO_KWARGS, priority, max_retries, timeout, is_async, self._now())
+        job = new_job(
+            job_id,
+            func,
+            args,
+            kwargs or _NO_KWARGS,
+            priority,
+            max_retries,
+            timeout,
+            is_async,
+            self._now(),
+        )
         self._jobs[job_id] = job
         self._unfinished += 1
         self._lanes[priority].append(job)
@@ -238,19 +277,30 @@ class JobQueue:
             job.retry_handle = None
         self._finish(job, _CANCELLED)
         if status is _RUNNING:
-            self._tasks[job.worker].cancel()  # its worker sees the job cancelled and takes the cancellation back
+            self._tasks[
+                job.worker
+            ].cancel()  # its worker sees the job cancelled and takes the cancellation back
         return True
 
     def stats(self) -> dict[str, int]:
         """Counts by state, plus workers, capacity and retries so far (a busy worker is one running a job)."""
         ended = self._ended
-        running = sum(job.status is _RUNNING and job.worker == name for name, job in self._current.items())
+        running = sum(
+            job.status is _RUNNING and job.worker == name for name, job in self._current.items()
+        )
         return {
-            "workers": self.workers, "busy_workers": running, "max_size": self.max_size,
-            "free_slots": self._capacity.free, "submitted": self._unfinished + sum(ended.values()),
-            "retries": self._retries, "queued": self._unfinished - running - self._retrying,
-            "retrying": self._retrying, "running": running, "completed": ended[_COMPLETED],
-            "failed": ended[_FAILED], "cancelled": ended[_CANCELLED],
+            "workers": self.workers,
+            "busy_workers": running,
+            "max_size": self.max_size,
+            "free_slots": self._capacity.free,
+            "submitted": self._unfinished + sum(ended.values()),
+            "retries": self._retries,
+            "queued": self._unfinished - running - self._retrying,
+            "retrying": self._retrying,
+            "running": running,
+            "completed": ended[_COMPLETED],
+            "failed": ended[_FAILED],
+            "cancelled": ended[_CANCELLED],
         }
 
     def timeline(self) -> list[Attempt]:
@@ -281,7 +331,9 @@ class JobQueue:
 
     async def _worker(self, name: str) -> None:
         lanes, loop = self._lanes, asyncio.get_running_loop()
-        inline = type(self)._attempt is JobQueue._attempt  # a subclass's own _attempt runs every job
+        inline = (
+            type(self)._attempt is JobQueue._attempt
+        )  # a subclass's own _attempt runs every job
         while True:
             ready = self._ready
             if not ready:  # park until the next push (or stop()) resolves the future
@@ -306,7 +358,7 @@ class JobQueue:
             try:
                 value = job.func(*job.args, **job.kwargs)
                 value = await value if type(value) is _Coroutine else await _settle(value)
-            except BaseException as exc:  # noqa: BLE001 - _failed re-raises what is not the job's
+            except BaseException as exc:
                 self._failed(job, exc)
             else:
                 self._succeeded(job, value)
@@ -316,7 +368,7 @@ class JobQueue:
         self._begin(job, worker)
         try:
             value = await self._call(job)
-        except BaseException as exc:  # noqa: BLE001 - _failed re-raises what is not the job's
+        except BaseException as exc:
             self._failed(job, exc)
         else:
             self._succeeded(job, value)
@@ -336,7 +388,9 @@ class JobQueue:
     def _succeeded(self, job: Job, value: Any) -> None:
         """:meth:`_finish` for a completed job, inlined: this runs once per job."""
         end = self._now()
-        if job.status is not _RUNNING:  # cancel() finished it while it ran, and the job swallowed the cancellation
+        if (
+            job.status is not _RUNNING
+        ):  # cancel() finished it while it ran, and the job swallowed the cancellation
             self._cancelled_while_running(job, end)
             return
         job.status = _COMPLETED  # no span appended: Job.spans() derives a successful last attempt's
@@ -353,12 +407,21 @@ class JobQueue:
             raise exc  # KeyboardInterrupt, SystemExit: not a job failure
         if job.status is not _RUNNING:  # cancel() finished it while it ran
             self._cancelled_while_running(job, end)
-        elif isinstance(exc, asyncio.CancelledError):  # the worker itself is being cancelled (loop shutting down)
+        elif isinstance(
+            exc, asyncio.CancelledError
+        ):  # the worker itself is being cancelled (loop shutting down)
             job.history += ((job.worker, job.last_start, end, "cancelled"),)
             self._finish(job, _CANCELLED, when=end)
             raise exc
         else:
-            job.history += ((job.worker, job.last_start, end, "timeout" if isinstance(exc, TimeoutError) else "error"),)
+            job.history += (
+                (
+                    job.worker,
+                    job.last_start,
+                    end,
+                    "timeout" if isinstance(exc, TimeoutError) else "error",
+                ),
+            )
             if job.attempts <= job.max_retries:
                 self._schedule_retry(job, exc)
             else:
@@ -402,14 +465,21 @@ class JobQueue:
         try:
             return self._jobs[job_id]
         except (KeyError, TypeError):
-            raise KeyError(f"unknown job id {job_id!r} (never enqueued, or finished and forgotten)") from None
+            raise KeyError(
+                f"unknown job id {job_id!r} (never enqueued, or finished and forgotten)"
+            ) from None
 
     def _check_open(self) -> None:
         if self._closed:
             raise QueueClosedError(f"the queue is {self._state}; it accepts no new jobs")
 
     def _finish(
-        self, job: Job, status: JobStatus, result: Any = None, error: BaseException | None = None, when: float | None = None
+        self,
+        job: Job,
+        status: JobStatus,
+        result: Any = None,
+        error: BaseException | None = None,
+        when: float | None = None,
     ) -> None:
         """Move a job to a terminal state (a successful attempt does this inline, in ``_succeeded``)."""
         assert job.status not in TERMINAL, f"{job.id} finished twice"

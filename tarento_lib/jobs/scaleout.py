@@ -16,10 +16,16 @@ from typing import Any
 
 from tarento_lib.jobs.model import is_async_callable
 
-__all__ = ["arq_function", "make_worker", "embedded_redis", "redis_settings_from_url", "run_on_arq"]
+__all__ = ["arq_function", "embedded_redis", "make_worker", "redis_settings_from_url", "run_on_arq"]
 
 
-def arq_function(func: Callable[..., Any], *, name: str | None = None, timeout: float | None = None, max_tries: int | None = None) -> Any:
+def arq_function(
+    func: Callable[..., Any],
+    *,
+    name: str | None = None,
+    timeout: float | None = None,
+    max_tries: int | None = None,
+) -> Any:
     """Wrap a job function (async or plain) as an arq function named ``name`` (its own name by default)."""
     from arq.worker import func as arq_func
 
@@ -32,14 +38,27 @@ def arq_function(func: Callable[..., Any], *, name: str | None = None, timeout: 
     return arq_func(call, name=name or func.__name__, timeout=timeout, max_tries=max_tries)
 
 
-def make_worker(functions: Sequence[Callable[..., Any]], redis_settings: Any, *, queue_name: str, max_jobs: int = 4, burst: bool = True) -> Any:
+def make_worker(
+    functions: Sequence[Callable[..., Any]],
+    redis_settings: Any,
+    *,
+    queue_name: str,
+    max_jobs: int = 4,
+    burst: bool = True,
+) -> Any:
     """An in-process arq worker for ``functions``; ``burst`` makes it stop when the queue is empty."""
     from arq.worker import Worker
 
     return Worker(
         functions=[f if hasattr(f, "coroutine") else arq_function(f) for f in functions],
-        redis_settings=redis_settings, queue_name=queue_name, max_jobs=max_jobs, burst=burst,
-        handle_signals=False, poll_delay=0.05, keep_result=300, log_results=False,
+        redis_settings=redis_settings,
+        queue_name=queue_name,
+        max_jobs=max_jobs,
+        burst=burst,
+        handle_signals=False,
+        poll_delay=0.05,
+        keep_result=300,
+        log_results=False,
     )
 
 
@@ -68,8 +87,12 @@ def embedded_redis() -> Iterator[Any]:
 
 
 async def run_on_arq(
-    functions: Sequence[Callable[..., Any]], calls: Sequence[tuple[str, tuple[Any, ...]]], redis_settings: Any,
-    *, queue_name: str, max_jobs: int = 4,
+    functions: Sequence[Callable[..., Any]],
+    calls: Sequence[tuple[str, tuple[Any, ...]]],
+    redis_settings: Any,
+    *,
+    queue_name: str,
+    max_jobs: int = 4,
 ) -> list[Any]:
     """Enqueue ``(function name, args)`` calls on arq, drain them with a burst worker, return the results."""
     from arq import create_pool

@@ -17,7 +17,15 @@ from tarento_lib.jobs.queue import JobQueue
 from tarento_lib.jobs.virtual import run_fresh, run_virtual
 from tarento_lib.workloads import poisson_arrivals
 
-__all__ = ["TimelineRun", "timeline_run", "throughput", "latency_by_priority", "CpuModel", "cpu_burn", "real_cpu_rate"]
+__all__ = [
+    "CpuModel",
+    "TimelineRun",
+    "cpu_burn",
+    "latency_by_priority",
+    "real_cpu_rate",
+    "throughput",
+    "timeline_run",
+]
 
 
 @dataclass(frozen=True)
@@ -44,15 +52,25 @@ class _FailsFirst:
         return "ok"
 
 
-def timeline_run(workers: int = 3, n_jobs: int = 12, failure_rate: float = 0.25, *, seed: int = 8) -> TimelineRun:
+def timeline_run(
+    workers: int = 3, n_jobs: int = 12, failure_rate: float = 0.25, *, seed: int = 8
+) -> TimelineRun:
     """``n_jobs`` jobs of 1-3 s; each fails its first attempt with probability ``failure_rate``."""
     rng = random.Random(seed)
-    plan = [(rng.choice([1.0, 2.0, 3.0]), int(rng.random() < failure_rate), rng.randint(1, 10)) for _ in range(n_jobs)]
+    plan = [
+        (rng.choice([1.0, 2.0, 3.0]), int(rng.random() < failure_rate), rng.randint(1, 10))
+        for _ in range(n_jobs)
+    ]
 
     async def main() -> TimelineRun:
         async with JobQueue(workers, backoff=ExponentialBackoff(base=2.0)) as queue:
-            ids = [await queue.enqueue(_FailsFirst(s, f), priority=p, max_retries=2) for s, f, p in plan]
-        return TimelineRun(queue.timeline(), [queue.info(i) for i in ids], asyncio.get_running_loop().time())
+            ids = [
+                await queue.enqueue(_FailsFirst(s, f), priority=p, max_retries=2)
+                for s, f, p in plan
+            ]
+        return TimelineRun(
+            queue.timeline(), [queue.info(i) for i in ids], asyncio.get_running_loop().time()
+        )
 
     return run_virtual(main)
 
@@ -72,7 +90,9 @@ class CpuModel:
             await asyncio.sleep(seconds)
 
 
-def throughput(workers: int, *, kind: str, n_jobs: int = 80, seconds: float = 0.1, cores: int = 4) -> float:
+def throughput(
+    workers: int, *, kind: str, n_jobs: int = 80, seconds: float = 0.1, cores: int = 4
+) -> float:
     """Jobs per (virtual) second for ``kind`` = ``"io"``, ``"cpu-threads"`` or ``"cpu-processes"``."""
     if kind not in ("io", "cpu-threads", "cpu-processes"):
         raise ValueError(f"kind must be 'io', 'cpu-threads' or 'cpu-processes', got {kind!r}")
@@ -88,7 +108,14 @@ def throughput(workers: int, *, kind: str, n_jobs: int = 80, seconds: float = 0.
     return run_virtual(main)
 
 
-def latency_by_priority(workers: int = 2, *, load: float = 0.9, service: float = 1.0, duration: float = 600.0, seed: int = 8) -> dict[int, float]:
+def latency_by_priority(
+    workers: int = 2,
+    *,
+    load: float = 0.9,
+    service: float = 1.0,
+    duration: float = 600.0,
+    seed: int = 8,
+) -> dict[int, float]:
     """Mean wait (enqueue to start) per priority, for Poisson arrivals at ``load`` x the pool's capacity."""
     rate = load * workers / service
     arrivals = poisson_arrivals(rate=rate, duration=duration, seed=seed)
@@ -98,7 +125,9 @@ def latency_by_priority(workers: int = 2, *, load: float = 0.9, service: float =
     async def main() -> dict[int, float]:
         loop = asyncio.get_running_loop()
         waits: dict[int, list[float]] = {p: [] for p in range(1, 11)}
-        async with JobQueue(workers, max_size=len(arrivals) + 1, keep_finished=len(arrivals)) as queue:
+        async with JobQueue(
+            workers, max_size=len(arrivals) + 1, keep_finished=len(arrivals)
+        ) as queue:
             ids = []
             for when, priority in zip(arrivals, priorities):
                 await asyncio.sleep(max(0.0, when - loop.time()))
@@ -128,13 +157,16 @@ def real_cpu_rate(workers: int, *, pool: str, n_jobs: int = 8, size: int = 300_0
     if pool not in ("threads", "processes"):
         raise ValueError(f"pool must be 'threads' or 'processes', got {pool!r}")
     executor: Executor = (
-        ThreadPoolExecutor(workers) if pool == "threads"
+        ThreadPoolExecutor(workers)
+        if pool == "threads"
         else ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     )
 
     async def main() -> float:
         async with JobQueue(workers, executor=executor) as queue:
-            warm = [await queue.enqueue(cpu_burn, 1) for _ in range(workers)]  # start the pool first
+            warm = [
+                await queue.enqueue(cpu_burn, 1) for _ in range(workers)
+            ]  # start the pool first
             for job_id in warm:
                 await queue.result(job_id)
             start = time.perf_counter()

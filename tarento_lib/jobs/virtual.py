@@ -20,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["VirtualTimeLoop", "VirtualDeadlock", "run_virtual", "run_fresh", "LoopClock"]
+__all__ = ["LoopClock", "VirtualDeadlock", "VirtualTimeLoop", "run_fresh", "run_virtual"]
 
 T = TypeVar("T")
 
@@ -69,7 +69,9 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         """Move virtual time forward (the loop does this itself when it would wait)."""
         self._virtual_now += max(0.0, seconds)
 
-    def run_in_executor(self, executor: Any, func: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+    def run_in_executor(
+        self, executor: Any, func: Callable[..., T], *args: Any
+    ) -> asyncio.Future[T]:
         future = super().run_in_executor(executor, func, *args)
         self.busy_threads += 1
         future.add_done_callback(self._thread_done)
@@ -79,7 +81,9 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         self.busy_threads -= 1
 
 
-def run_virtual(main: Coroutine[Any, Any, T] | Callable[[], Awaitable[T]], *, start: float = 0.0) -> T:
+def run_virtual(
+    main: Coroutine[Any, Any, T] | Callable[[], Awaitable[T]], *, start: float = 0.0
+) -> T:
     """Run a coroutine (or a zero-argument async function) to completion on virtual time.
 
     Inside a running event loop (a Jupyter cell, an async test) it runs the virtual loop on a
@@ -89,7 +93,9 @@ def run_virtual(main: Coroutine[Any, Any, T] | Callable[[], Awaitable[T]], *, st
 
 
 def run_fresh(
-    main: Coroutine[Any, Any, T] | Callable[[], Awaitable[T]], *, loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None
+    main: Coroutine[Any, Any, T] | Callable[[], Awaitable[T]],
+    *,
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
 ) -> T:
     """``asyncio.run`` that also works where a loop is already running (on a helper thread then)."""
     coro = main() if callable(main) else main

@@ -15,7 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from tarento_lib.questions import QUESTIONS
+
 __all__ = [
+    "QUESTION_SUITES",
     "Case",
     "CaseFailure",
     "CaseResult",
@@ -26,7 +29,6 @@ __all__ = [
     "get_suite",
     "run_suite",
     "suite_names",
-    "QUESTION_SUITES",
 ]
 
 T = TypeVar("T")
@@ -47,25 +49,15 @@ SUITE_MODULES: dict[str, str] = {
 }
 
 # The exercise of each notebook, for ``tarento-lab check qNN``.
-QUESTION_SUITES: dict[str, str] = {
-    "q01": "lru",
-    "q02": "sliding_window",
-    "q03": "trie",
-    "q04": "levenshtein",
-    "q05": "token_bucket",
-    "q06": "content_api",
-    "q07": "retry",
-    "q08": "job_queue",
-    "q09": "upload",
-    "q10": "bug_hunt",
-    "q11": "timing_decorator",
-}
+QUESTION_SUITES: dict[str, str] = {entry.number: entry.suite for entry in QUESTIONS}
 
 
 class CaseFailure(AssertionError):
     """A case's expectation was not met; carries the steps that led there."""
 
-    def __init__(self, message: str, *, steps: Iterable[str] = (), expected: Any = None, got: Any = None) -> None:
+    def __init__(
+        self, message: str, *, steps: Iterable[str] = (), expected: Any = None, got: Any = None
+    ) -> None:
         super().__init__(message)
         self.steps = list(steps)
         self.expected = expected
@@ -95,21 +87,38 @@ class Steps:
     def expect(self, got: Any, expected: Any, what: str) -> None:
         """Fail the case unless ``got == expected``."""
         if got != expected:
-            raise CaseFailure(f"{what}: expected {expected!r}, got {got!r}", steps=self.lines, expected=expected, got=got)
+            raise CaseFailure(
+                f"{what}: expected {expected!r}, got {got!r}",
+                steps=self.lines,
+                expected=expected,
+                got=got,
+            )
 
     def expect_true(self, condition: bool, what: str) -> None:
         if not condition:
             raise CaseFailure(what, steps=self.lines)
 
-    def expect_raises(self, errors: type[BaseException] | tuple[type[BaseException], ...], func: Callable[[], Any], what: str) -> BaseException:
+    def expect_raises(
+        self,
+        errors: type[BaseException] | tuple[type[BaseException], ...],
+        func: Callable[[], Any],
+        what: str,
+    ) -> BaseException:
         """Fail the case unless ``func()`` raises one of ``errors``; return the exception."""
         try:
             result = func()
         except errors as exc:
             self.lines.append(f"{what} raised {type(exc).__name__}: {exc}")
             return exc
-        names = errors.__name__ if isinstance(errors, type) else " or ".join(e.__name__ for e in errors)
-        raise CaseFailure(f"{what}: expected {names}, but it returned {result!r}", steps=self.lines, expected=names, got=result)
+        names = (
+            errors.__name__ if isinstance(errors, type) else " or ".join(e.__name__ for e in errors)
+        )
+        raise CaseFailure(
+            f"{what}: expected {names}, but it returned {result!r}",
+            steps=self.lines,
+            expected=names,
+            got=result,
+        )
 
 
 @dataclass(frozen=True)
@@ -204,7 +213,11 @@ def _run_case(case: Case, candidate: Any, timeout: float) -> CaseResult:
         try:
             case.run(candidate, steps)
         except CaseFailure as failure:
-            outcome.append(CaseResult(case.name, False, str(failure), tuple(failure.steps or steps.lines), case.hint))
+            outcome.append(
+                CaseResult(
+                    case.name, False, str(failure), tuple(failure.steps or steps.lines), case.hint
+                )
+            )
         except Exception as exc:  # the candidate's own bug: report it, never crash the grader
             where = traceback.extract_tb(exc.__traceback__)[-1]
             message = f"raised {type(exc).__name__}: {exc} (at line {where.lineno} in {where.name})"
@@ -216,7 +229,13 @@ def _run_case(case: Case, candidate: Any, timeout: float) -> CaseResult:
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        return CaseResult(case.name, False, f"did not finish within {timeout:g} s (deadlock or endless loop?)", tuple(steps.lines), case.hint)
+        return CaseResult(
+            case.name,
+            False,
+            f"did not finish within {timeout:g} s (deadlock or endless loop?)",
+            tuple(steps.lines),
+            case.hint,
+        )
     return outcome[0]
 
 
@@ -224,7 +243,9 @@ def run_suite(candidate: Any, suite: str | Suite, *, timeout: float = 10.0) -> S
     """Run every case of ``suite`` against ``candidate`` and return the scorecard (prints nothing)."""
     chosen = get_suite(suite) if isinstance(suite, str) else suite
     if chosen.kind == "class" and not isinstance(candidate, type):
-        raise TypeError(f"suite {chosen.name!r} grades a class; pass the class itself, not {candidate!r}")
+        raise TypeError(
+            f"suite {chosen.name!r} grades a class; pass the class itself, not {candidate!r}"
+        )
     if chosen.kind == "function" and not callable(candidate):
         raise TypeError(f"suite {chosen.name!r} grades a function; {candidate!r} is not callable")
     return Scorecard(chosen.name, [_run_case(case, candidate, timeout) for case in chosen.cases])

@@ -16,7 +16,15 @@ import nbformat
 
 from tarento_lib.lab.catalog import NOTEBOOKS, QUESTIONS, Question, available_questions
 
-__all__ = ["Page", "pages", "slide_types", "header_source", "footer_source", "stale_notebooks", "update_navigation"]
+__all__ = [
+    "Page",
+    "footer_source",
+    "header_source",
+    "pages",
+    "slide_types",
+    "stale_notebooks",
+    "update_navigation",
+]
 
 MARK = "tarento_nav"  # cell metadata key: "header" or "footer"
 START = "00_start_here.ipynb"
@@ -32,7 +40,9 @@ class Page:
 def pages() -> list[Page]:
     """The start page, then every question whose notebook exists, in suite order."""
     start = [Page(START, "Start here", None)] if (NOTEBOOKS / START).exists() else []
-    return start + [Page(q.notebook, f"{q.number.upper()} {q.title}", q) for q in available_questions()]
+    return start + [
+        Page(q.notebook, f"{q.number.upper()} {q.title}", q) for q in available_questions()
+    ]
 
 
 def _links(index: int, every: list[Page]) -> str:
@@ -59,7 +69,10 @@ def footer_source(index: int, every: list[Page]) -> str:
     page = every[index]
     lines = ["---", f"<small>{_links(index, every)}</small>"]
     if page.question is not None:
-        lines.insert(1, f"<small>Grade a solution file from a terminal: `tarento-lab check {page.question.number} my_solution.py`.</small>\n")
+        lines.insert(
+            1,
+            f"<small>Grade a solution file from a terminal: `tarento-lab check {page.question.number} my_solution.py`.</small>\n",
+        )
     return "\n".join(lines)
 
 
@@ -87,7 +100,10 @@ def slide_types(cells: list[nbformat.NotebookNode]) -> list[str]:
 
 def _apply(path: Path, header: str, footer: str) -> tuple[nbformat.NotebookNode, bool]:
     notebook = nbformat.read(path, as_version=4)
-    before = [(c.source, c.metadata.get(MARK), c.metadata.get("slideshow"), c.metadata.get("tags")) for c in notebook.cells]
+    before = [
+        (c.source, c.metadata.get(MARK), c.metadata.get("slideshow"), c.metadata.get("tags"))
+        for c in notebook.cells
+    ]
     cells = [c for c in notebook.cells if c.metadata.get(MARK) is None]
     top = nbformat.v4.new_markdown_cell(header, metadata={MARK: "header"})
     bottom = nbformat.v4.new_markdown_cell(footer, metadata={MARK: "footer"})
@@ -106,7 +122,10 @@ def _apply(path: Path, header: str, footer: str) -> tuple[nbformat.NotebookNode,
             tags = cell.metadata.setdefault("tags", [])
             if "raises-exception" not in tags:  # JupyterLab's "Run All" and nbclient read the tag
                 tags.append("raises-exception")
-    after = [(c.source, c.metadata.get(MARK), c.metadata.get("slideshow"), c.metadata.get("tags")) for c in notebook.cells]
+    after = [
+        (c.source, c.metadata.get(MARK), c.metadata.get("slideshow"), c.metadata.get("tags"))
+        for c in notebook.cells
+    ]
     return notebook, before != after
 
 

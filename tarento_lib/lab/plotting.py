@@ -9,7 +9,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
-__all__ = ["PALETTE", "use_lab_style", "new_axes", "line_chart", "bar_chart", "heatmap", "timeline"]
+__all__ = ["PALETTE", "bar_chart", "heatmap", "line_chart", "new_axes", "timeline", "use_lab_style"]
 
 # Colour-blind-safe (Okabe-Ito), in the order series are drawn.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -39,7 +39,9 @@ def use_lab_style() -> None:
     mpl.rcParams.update(_STYLE)
 
 
-def new_axes(ax: Axes | None = None, *, title: str = "", xlabel: str = "", ylabel: str = "") -> Axes:
+def new_axes(
+    ax: Axes | None = None, *, title: str = "", xlabel: str = "", ylabel: str = ""
+) -> Axes:
     """The given axes, or a fresh figure's, labelled."""
     if ax is None:
         _, ax = plt.subplots()
@@ -77,7 +79,12 @@ def line_chart(
 
 
 def bar_chart(
-    values: Mapping[str, float], *, title: str = "", ylabel: str = "", ax: Axes | None = None, fmt: str = "{:.2f}"
+    values: Mapping[str, float],
+    *,
+    title: str = "",
+    ylabel: str = "",
+    ax: Axes | None = None,
+    fmt: str = "{:.2f}",
 ) -> Axes:
     """Labelled bars, each annotated with its value."""
     ax = new_axes(ax, title=title, ylabel=ylabel)
@@ -125,11 +132,20 @@ def timeline(
     ax = new_axes(ax, title=title, xlabel=xlabel)
     lanes = sorted({lane for lane, *_ in spans})
     kinds = sorted({kind for *_, kind in spans})
-    palette = dict(colors or {}) or {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(kinds)}
+    palette = dict(colors or {}) or {
+        kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(kinds)
+    }
     for lane, start, end, kind in spans:
         if end < start:
             raise ValueError(f"span on {lane!r} ends before it starts: {start} > {end}")
-        ax.barh(lanes.index(lane), end - start, left=start, color=palette[kind], edgecolor="white", height=0.6)
+        ax.barh(
+            lanes.index(lane),
+            end - start,
+            left=start,
+            color=palette[kind],
+            edgecolor="white",
+            height=0.6,
+        )
     ax.set_yticks(range(len(lanes)), lanes)
     handles = [mpl.patches.Patch(color=palette[k], label=k) for k in kinds]
     ax.legend(handles=handles, loc="upper right")

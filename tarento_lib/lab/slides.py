@@ -23,7 +23,9 @@ _THEME = "white"
 
 def reveal_asset(relative: str) -> str:
     """The text of a reveal.js distribution file, e.g. ``dist/reveal.js``."""
-    return (files("sphinx_revealjs") / "_static" / "revealjs" / relative).read_text(encoding="utf-8")
+    return (files("sphinx_revealjs") / "_static" / "revealjs" / relative).read_text(
+        encoding="utf-8"
+    )
 
 
 def _inline_css(relative: str) -> str:
@@ -49,10 +51,21 @@ def export_slides(notebook: Path, out_dir: Path) -> Path:
     html, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
     html = re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>', "", html)  # CDN scripts
     html = re.sub(r'<script type="module">\s*import mermaid.*?</script>', "", html, flags=re.S)
-    html = re.sub(rf'<link[^>]*href="{_PREFIX}/dist/reveal.css"[^>]*>', lambda _: _inline_css("dist/reveal.css"), html)
-    html = re.sub(rf'<link[^>]*href="{_PREFIX}/dist/theme/[^"]+"[^>]*>', lambda _: _inline_css(f"dist/theme/{_THEME}.css"), html)
     html = re.sub(
-        r"<script[^>]*>\s*require\(.*?</script>", lambda _: _INIT.format(reveal=reveal_asset("dist/reveal.js")), html, flags=re.S
+        rf'<link[^>]*href="{_PREFIX}/dist/reveal.css"[^>]*>',
+        lambda _: _inline_css("dist/reveal.css"),
+        html,
+    )
+    html = re.sub(
+        rf'<link[^>]*href="{_PREFIX}/dist/theme/[^"]+"[^>]*>',
+        lambda _: _inline_css(f"dist/theme/{_THEME}.css"),
+        html,
+    )
+    html = re.sub(
+        r"<script[^>]*>\s*require\(.*?</script>",
+        lambda _: _INIT.format(reveal=reveal_asset("dist/reveal.js")),
+        html,
+        flags=re.S,
     )
     if _PREFIX in html:
         raise RuntimeError("the nbconvert reveal template changed: reveal.js could not be inlined")

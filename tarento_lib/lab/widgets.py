@@ -11,29 +11,43 @@ from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ["slider", "float_slider", "choice", "replot"]
+__all__ = ["choice", "float_slider", "replot", "slider"]
 
 _LAYOUT = {"width": "420px"}
 _STYLE = {"description_width": "120px"}
 
 
-def slider(description: str, *, min: int, max: int, value: int, step: int = 1) -> widgets.IntSlider:  # noqa: A002
+def slider(description: str, *, min: int, max: int, value: int, step: int = 1) -> widgets.IntSlider:
     """An integer slider that updates on release (so a re-plot runs once, not on every pixel)."""
     if not min <= value <= max:
         raise ValueError(f"value {value} is outside [{min}, {max}] for {description!r}")
     return widgets.IntSlider(
-        value=value, min=min, max=max, step=step, description=description,
-        continuous_update=False, layout=_LAYOUT, style=_STYLE,
+        value=value,
+        min=min,
+        max=max,
+        step=step,
+        description=description,
+        continuous_update=False,
+        layout=_LAYOUT,
+        style=_STYLE,
     )
 
 
-def float_slider(description: str, *, min: float, max: float, value: float, step: float) -> widgets.FloatSlider:  # noqa: A002
+def float_slider(
+    description: str, *, min: float, max: float, value: float, step: float
+) -> widgets.FloatSlider:
     """A float slider that updates on release."""
     if not min <= value <= max:
         raise ValueError(f"value {value} is outside [{min}, {max}] for {description!r}")
     return widgets.FloatSlider(
-        value=value, min=min, max=max, step=step, description=description,
-        continuous_update=False, layout=_LAYOUT, style=_STYLE,
+        value=value,
+        min=min,
+        max=max,
+        step=step,
+        description=description,
+        continuous_update=False,
+        layout=_LAYOUT,
+        style=_STYLE,
     )
 
 
@@ -42,8 +56,11 @@ def choice(description: str, options: Sequence[Any], *, value: Any = None) -> wi
     if not options:
         raise ValueError(f"{description!r} needs at least one option")
     return widgets.Dropdown(
-        options=list(options), value=value if value is not None else _first_value(options),
-        description=description, layout=_LAYOUT, style=_STYLE,
+        options=list(options),
+        value=value if value is not None else _first_value(options),
+        description=description,
+        layout=_LAYOUT,
+        style=_STYLE,
     )
 
 

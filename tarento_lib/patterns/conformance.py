@@ -73,19 +73,27 @@ def _sync_stays_sync(deco: Any, steps: Steps) -> None:
     wrapped = deco(_add)
     got = _settled(steps.call(_Named(wrapped, "add"), "add", 1, 2))
     steps.expect(got, 3, "decorated add(1, 2)")
-    steps.expect(inspect.iscoroutinefunction(wrapped), False, "is the decorated plain function async?")
+    steps.expect(
+        inspect.iscoroutinefunction(wrapped), False, "is the decorated plain function async?"
+    )
 
 
 def _async_stays_async(deco: Any, steps: Steps) -> None:
     wrapped = deco(_double)
-    steps.expect(inspect.iscoroutinefunction(wrapped), True, "is the decorated async function async?")
+    steps.expect(
+        inspect.iscoroutinefunction(wrapped), True, "is the decorated async function async?"
+    )
     steps.expect(asyncio.run(wrapped(21)), 42, "await decorated double(21)")
 
 
 def _keeps_metadata(deco: Any, steps: Steps) -> None:
     wrapped = deco(_add)
-    steps.expect((wrapped.__name__, wrapped.__doc__), ("_add", "Add two numbers."), "__name__ and __doc__")
-    steps.expect(getattr(wrapped, "__wrapped__", None) is _add, True, "__wrapped__ points at the original")
+    steps.expect(
+        (wrapped.__name__, wrapped.__doc__), ("_add", "Add two numbers."), "__name__ and __doc__"
+    )
+    steps.expect(
+        getattr(wrapped, "__wrapped__", None) is _add, True, "__wrapped__ points at the original"
+    )
 
 
 def _errors_propagate(deco: Any, steps: Steps) -> None:
@@ -119,7 +127,10 @@ def _logs_lazily(deco: Any, steps: Steps) -> None:
     mine = [r for r in records if "_add" in r.getMessage()]
     steps.expect_true(bool(mine), "no log record mentions _add")
     steps.note(f"record.msg = {mine[0].msg!r}, record.args = {mine[0].args!r}")
-    steps.expect_true(bool(mine[0].args), "the message was formatted before logging: pass arguments, not an f-string")
+    steps.expect_true(
+        bool(mine[0].args),
+        "the message was formatted before logging: pass arguments, not an f-string",
+    )
 
 
 class _Named:
@@ -135,13 +146,36 @@ SUITES: dict[str, Suite] = {
         title="log_execution_time for plain and async functions",
         kind="function",
         cases=(
-            Case("sync_stays_sync", _quiet(_sync_stays_sync),
-                 "Check inspect.iscoroutinefunction(func) and return a plain wrapper for plain functions."),
-            Case("async_stays_async", _quiet(_async_stays_async), "Async functions get an `async def` wrapper that awaits."),
-            Case("keeps_metadata", _quiet(_keeps_metadata), "Decorate each wrapper with @functools.wraps(func)."),
-            Case("errors_propagate", _quiet(_errors_propagate), "Log in an except block, then `raise` (bare) the same error."),
-            Case("logs_each_call", _logs_each_call, "One logger call per call of the function, naming it."),
-            Case("logs_lazily", _logs_lazily, "logger.info('%s took %.3f s', name, seconds), not an f-string."),
+            Case(
+                "sync_stays_sync",
+                _quiet(_sync_stays_sync),
+                "Check inspect.iscoroutinefunction(func) and return a plain wrapper for plain functions.",
+            ),
+            Case(
+                "async_stays_async",
+                _quiet(_async_stays_async),
+                "Async functions get an `async def` wrapper that awaits.",
+            ),
+            Case(
+                "keeps_metadata",
+                _quiet(_keeps_metadata),
+                "Decorate each wrapper with @functools.wraps(func).",
+            ),
+            Case(
+                "errors_propagate",
+                _quiet(_errors_propagate),
+                "Log in an except block, then `raise` (bare) the same error.",
+            ),
+            Case(
+                "logs_each_call",
+                _logs_each_call,
+                "One logger call per call of the function, naming it.",
+            ),
+            Case(
+                "logs_lazily",
+                _logs_lazily,
+                "logger.info('%s took %.3f s', name, seconds), not an f-string.",
+            ),
         ),
     )
 }

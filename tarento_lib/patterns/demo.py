@@ -72,10 +72,15 @@ def create_app(sessions: async_sessionmaker[AsyncSession]) -> FastAPI:
 
     @app.get("/candidates")
     async def list_candidates(
-        session: SessionDep, page: Annotated[int, Query(ge=1)] = 1,
+        session: SessionDep,
+        page: Annotated[int, Query(ge=1)] = 1,
         page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
     ) -> dict[str, Any]:
         found = await Repository(session, Candidate).list(page=page, page_size=page_size)
-        return {"items": [c.to_dict() for c in found.items], "total": found.total, "pages": found.pages}
+        return {
+            "items": [c.to_dict() for c in found.items],
+            "total": found.total,
+            "pages": found.pages,
+        }
 
     return app

@@ -13,8 +13,14 @@ from contextlib import contextmanager
 from typing import Any, ClassVar
 
 __all__ = [
-    "AppError", "Conflict", "InternalError", "InvalidInput", "NotFound", "ServiceUnavailable",
-    "DEFAULT_TRANSLATIONS", "translate_errors",
+    "DEFAULT_TRANSLATIONS",
+    "AppError",
+    "Conflict",
+    "InternalError",
+    "InvalidInput",
+    "NotFound",
+    "ServiceUnavailable",
+    "translate_errors",
 ]
 
 
@@ -68,7 +74,9 @@ DEFAULT_TRANSLATIONS: Mapping[type[Exception], type[AppError]] = {
 
 @contextmanager
 def translate_errors(
-    translations: Mapping[type[Exception], type[AppError]] = DEFAULT_TRANSLATIONS, *, what: str = "the operation"
+    translations: Mapping[type[Exception], type[AppError]] = DEFAULT_TRANSLATIONS,
+    *,
+    what: str = "the operation",
 ) -> Iterator[None]:
     """Re-raise low-level exceptions as :class:`AppError` subclasses, chained to the original.
 
@@ -81,5 +89,7 @@ def translate_errors(
     except AppError:
         raise
     except Exception as exc:
-        target = next((app for low, app in translations.items() if isinstance(exc, low)), InternalError)
+        target = next(
+            (app for low, app in translations.items() if isinstance(exc, low)), InternalError
+        )
         raise target(f"{what} failed: {type(exc).__name__}", details={"cause": str(exc)}) from exc

@@ -29,12 +29,20 @@ async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    details: dict[str, Any] = {"errors": [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]}
+    details: dict[str, Any] = {
+        "errors": [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+    }
     return error_response(InvalidInput("the request is not valid", details=details))
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    logger.error("%s %s raised an unexpected %s", request.method, request.url.path, type(exc).__name__, exc_info=exc)
+    logger.error(
+        "%s %s raised an unexpected %s",
+        request.method,
+        request.url.path,
+        type(exc).__name__,
+        exc_info=exc,
+    )
     return error_response(InternalError("internal error"))  # no internals leak to the client
 
 

@@ -41,7 +41,11 @@ def _positive_int(name: str, value: object, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if value < 1 or (high is not None and value > high):
-        raise ValueError(f"{name} must be in [1, {high}], got {value}" if high else f"{name} must be >= 1, got {value}")
+        raise ValueError(
+            f"{name} must be in [1, {high}], got {value}"
+            if high
+            else f"{name} must be >= 1, got {value}"
+        )
     return value
 
 
@@ -78,15 +82,22 @@ class Repository(Generic[T]):
         try:
             await self.session.flush()
         except IntegrityError as exc:
-            raise Conflict(f"{self.model.__name__} conflicts with an existing row",
-                           details={"reason": str(exc.orig)}) from exc
+            raise Conflict(
+                f"{self.model.__name__} conflicts with an existing row",
+                details={"reason": str(exc.orig)},
+            ) from exc
         return obj
 
     async def list(self, *, page: int = 1, page_size: int = 50) -> Page[T]:
         """One page in primary-key order (stable: every row appears on exactly one page)."""
         _positive_int("page", page)
         _positive_int("page_size", page_size, MAX_PAGE_SIZE)
-        query = select(self.model).order_by(*self._primary_key).limit(page_size).offset((page - 1) * page_size)
+        query = (
+            select(self.model)
+            .order_by(*self._primary_key)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
         items = (await self.session.scalars(query)).all()
         return Page(items=items, total=await self.count(), page=page, page_size=page_size)
 

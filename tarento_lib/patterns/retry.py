@@ -22,8 +22,16 @@ from typing import Any
 from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
 
 __all__ = [
-    "RetryState", "Stop", "Wait", "retry", "retry_if",
-    "stop_after_attempt", "stop_after_delay", "wait_exponential", "wait_fixed", "wait_random",
+    "RetryState",
+    "Stop",
+    "Wait",
+    "retry",
+    "retry_if",
+    "stop_after_attempt",
+    "stop_after_delay",
+    "wait_exponential",
+    "wait_fixed",
+    "wait_random",
 ]
 
 
@@ -92,12 +100,16 @@ def wait_fixed(seconds: float) -> Wait:
     return Wait(lambda s: delay, f"wait_fixed({seconds})")
 
 
-def wait_exponential(initial: float = 0.1, *, multiplier: float = 2.0, maximum: float = 30.0) -> Wait:
+def wait_exponential(
+    initial: float = 0.1, *, multiplier: float = 2.0, maximum: float = 30.0
+) -> Wait:
     """``initial * multiplier ** (attempt - 1)``, capped at ``maximum``."""
     first = validate_seconds("initial", initial, allow_zero=False)
     cap = validate_seconds("maximum", maximum)
-    if isinstance(multiplier, bool) or not isinstance(multiplier, (int, float)) or not (
-        math.isfinite(multiplier) and multiplier >= 1
+    if (
+        isinstance(multiplier, bool)
+        or not isinstance(multiplier, (int, float))
+        or not (math.isfinite(multiplier) and multiplier >= 1)
     ):
         raise ValueError(f"multiplier must be a finite number >= 1, got {multiplier!r}")
 
@@ -143,13 +155,19 @@ def retry(
     Defaults: 3 attempts, exponential waits from 0.1 s, retry on any ``Exception``, the real clock.
     ``on_retry(state, delay)`` is called before each wait (for logging or a timeline plot).
     """
-    policy = _Policy(stop or stop_after_attempt(3), wait or wait_exponential(), when or retry_if(Exception),
-                     clock or MonotonicClock(), on_retry)
+    policy = _Policy(
+        stop or stop_after_attempt(3),
+        wait or wait_exponential(),
+        when or retry_if(Exception),
+        clock or MonotonicClock(),
+        on_retry,
+    )
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         if not callable(fn):
             raise TypeError(f"retry decorates a function, got {fn!r}")
         if inspect.iscoroutinefunction(fn):
+
             @functools.wraps(fn)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
                 start, attempt = policy.clock.now(), 0

@@ -47,9 +47,12 @@ def log_execution_time(
         if not callable(fn):
             raise TypeError(f"log_execution_time decorates a function, got {fn!r}")
         if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
-            raise TypeError(f"{fn.__qualname__} is a generator: its body runs after the call returns")
+            raise TypeError(
+                f"{fn.__qualname__} is a generator: its body runs after the call returns"
+            )
         name = fn.__qualname__
         if inspect.iscoroutinefunction(fn):
+
             @functools.wraps(fn)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
                 start = timer()

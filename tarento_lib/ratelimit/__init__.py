@@ -13,12 +13,30 @@ from tarento_lib.ratelimit.storage import Storage, redis_from_env, store_from_ur
 from tarento_lib.ratelimit.storage.memory import MemoryStore
 from tarento_lib.ratelimit.storage.redis import RedisStore
 from tarento_lib.ratelimit.strategies import (
-    STRATEGIES, FixedWindow, LeakyBucket, SlidingLog, SlidingWindowCounter, TokenBucket,
+    STRATEGIES,
+    FixedWindow,
+    LeakyBucket,
+    SlidingLog,
+    SlidingWindowCounter,
+    TokenBucket,
 )
 
 __all__ = [
-    "RateLimiter", "Decision", "ON_ERROR_POLICIES",
-    "FixedWindow", "SlidingLog", "SlidingWindowCounter", "TokenBucket", "LeakyBucket", "STRATEGIES",
-    "Storage", "MemoryStore", "RedisStore", "store_from_url", "redis_from_env",
-    "ConfigurationError", "StorageError", "RateLimitExceeded",
+    "ON_ERROR_POLICIES",
+    "STRATEGIES",
+    "ConfigurationError",
+    "Decision",
+    "FixedWindow",
+    "LeakyBucket",
+    "MemoryStore",
+    "RateLimitExceeded",
+    "RateLimiter",
+    "RedisStore",
+    "SlidingLog",
+    "SlidingWindowCounter",
+    "Storage",
+    "StorageError",
+    "TokenBucket",
+    "redis_from_env",
+    "store_from_url",
 ]

@@ -15,7 +15,7 @@ from tarento_lib.ratelimit.errors import ConfigurationError, RateLimitExceeded, 
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.storage import Storage
 
-__all__ = ["RateLimiter", "ON_ERROR_POLICIES", "check_count", "check_period"]
+__all__ = ["ON_ERROR_POLICIES", "RateLimiter", "check_count", "check_period"]
 
 logger = logging.getLogger("tarento_lib.ratelimit")
 
@@ -66,12 +66,16 @@ class RateLimiter(ABC):
         self.clock: Clock = clock if clock is not None else MonotonicClock()
         self.storage: Storage = storage if storage is not None else MemoryStore()
         if on_error not in ON_ERROR_POLICIES:
-            raise ConfigurationError(f"on_error must be one of {ON_ERROR_POLICIES}, got {on_error!r}")
+            raise ConfigurationError(
+                f"on_error must be one of {ON_ERROR_POLICIES}, got {on_error!r}"
+            )
         if not isinstance(prefix, str):
             raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
         self.on_error = on_error
         if not self.storage.supports(self.name):
-            raise ConfigurationError(f"{type(self.storage).__name__} has no implementation of {self.name!r}")
+            raise ConfigurationError(
+                f"{type(self.storage).__name__} has no implementation of {self.name!r}"
+            )
         self._prefix = f"{prefix}:{self.name}:{self._signature()}:"
         # bound once: hit() is the hot path (the real clock's builtin itself, one Python call fewer)
         self._now = time.monotonic if type(self.clock) is MonotonicClock else self.clock.now
@@ -165,8 +169,12 @@ class RateLimiter(ABC):
         if self.on_error == "raise":
             raise exc
         allowed = self.on_error == "allow"
-        logger.warning("rate limit store failed (%s); on_error=%r so the request is %s",
-                       exc, self.on_error, "allowed" if allowed else "denied")
+        logger.warning(
+            "rate limit store failed (%s); on_error=%r so the request is %s",
+            exc,
+            self.on_error,
+            "allowed" if allowed else "denied",
+        )
         if allowed:
             return Decision(True, self.limit, self.limit - cost, 0.0, 0.0, fallback=True)
         wait = self._fallback_wait(cost)

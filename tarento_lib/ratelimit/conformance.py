@@ -23,7 +23,9 @@ from tarento_lib.lab.grading import Case, Steps, Suite
 __all__ = ["SUITES"]
 
 
-def _allowed_pattern(limiter: Any, steps: Steps, clock: FakeClock, times: list[float], key: str = "k") -> list[float]:
+def _allowed_pattern(
+    limiter: Any, steps: Steps, clock: FakeClock, times: list[float], key: str = "k"
+) -> list[float]:
     admitted = []
     for t in times:
         clock.set(t)
@@ -43,7 +45,9 @@ def _sw_window_slides(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     limiter = cls(3, 10.0, clock=clock)
     got = _allowed_pattern(limiter, steps, clock, [0, 4, 8, 9, 10, 11, 14])
-    steps.expect(got, [0, 4, 8, 10, 14], "times admitted (each request frees its slot 10 s after it)")
+    steps.expect(
+        got, [0, 4, 8, 10, 14], "times admitted (each request frees its slot 10 s after it)"
+    )
 
 
 def _sw_no_boundary_burst(cls: Any, steps: Steps) -> None:
@@ -57,7 +61,9 @@ def _sw_denied_not_recorded(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     limiter = cls(2, 5.0, clock=clock)
     got = _allowed_pattern(limiter, steps, clock, [float(t) for t in range(21)])
-    steps.expect(got, [0, 1, 5, 6, 10, 11, 15, 16, 20], "times admitted, one request per second, 2 per 5 s")
+    steps.expect(
+        got, [0, 1, 5, 6, 10, 11, 15, 16, 20], "times admitted, one request per second, 2 per 5 s"
+    )
 
 
 def _sw_same_instant(cls: Any, steps: Steps) -> None:
@@ -86,31 +92,74 @@ def _sw_retry_after_honest(cls: Any, steps: Steps) -> None:
     steps.call(limiter, "allow", "ana")
     clock.set(9.5)
     wait = steps.call(limiter, "retry_after", "ana")
-    steps.expect_true(0.7 - 1e-6 <= wait <= 1.0, f"retry_after at t=9.5 should be 0.7 (or rounded up to 1), got {wait!r}")
+    steps.expect_true(
+        0.7 - 1e-6 <= wait <= 1.0,
+        f"retry_after at t=9.5 should be 0.7 (or rounded up to 1), got {wait!r}",
+    )
     clock.advance(wait)
     steps.expect(steps.call(limiter, "allow", "ana"), True, "a request after waiting retry_after")
 
 
 def _bad_config(cls: Any, steps: Steps, args: list[tuple[Any, Any]]) -> None:
     for first, second in args:
-        steps.expect_raises(ValueError, lambda: cls(first, second, clock=FakeClock()), f"cls({first!r}, {second!r})")
+        steps.expect_raises(
+            ValueError, lambda: cls(first, second, clock=FakeClock()), f"cls({first!r}, {second!r})"
+        )
 
 
 def _sw_rejects_bad_config(cls: Any, steps: Steps) -> None:
-    _bad_config(cls, steps, [(0, 10.0), (-1, 10.0), (3, 0), (3, -1.0), (3, math.inf), (3, math.nan)])
+    _bad_config(
+        cls, steps, [(0, 10.0), (-1, 10.0), (3, 0), (3, -1.0), (3, math.inf), (3, math.nan)]
+    )
 
 
-SLIDING_WINDOW = Suite("sliding_window", "Sliding window rate limiter (question 2)", (
-    Case("admits_up_to_limit", _sw_admits_up_to_limit, "Count the requests of the key still inside the window."),
-    Case("window_slides", _sw_window_slides, "Drop timestamps older than now - window before counting."),
-    Case("no_boundary_burst", _sw_no_boundary_burst, "A fixed window resets at the boundary; a sliding one does not."),
-    Case("denied_not_recorded", _sw_denied_not_recorded, "Record a request only when you admit it."),
-    Case("same_instant_requests", _sw_same_instant, "Two requests at the same time are two requests (no set keyed by time)."),
-    Case("keys_independent", _sw_keys_independent, "Keep one log per key."),
-    Case("retry_after_zero_when_allowed", _sw_retry_after_zero_when_allowed, "Under the limit the wait is 0."),
-    Case("retry_after_honest", _sw_retry_after_honest, "oldest + window - now, never truncated down."),
-    Case("rejects_bad_config", _sw_rejects_bad_config, "limit >= 1 and a finite window > 0, else ValueError."),
-))
+SLIDING_WINDOW = Suite(
+    "sliding_window",
+    "Sliding window rate limiter (question 2)",
+    (
+        Case(
+            "admits_up_to_limit",
+            _sw_admits_up_to_limit,
+            "Count the requests of the key still inside the window.",
+        ),
+        Case(
+            "window_slides",
+            _sw_window_slides,
+            "Drop timestamps older than now - window before counting.",
+        ),
+        Case(
+            "no_boundary_burst",
+            _sw_no_boundary_burst,
+            "A fixed window resets at the boundary; a sliding one does not.",
+        ),
+        Case(
+            "denied_not_recorded",
+            _sw_denied_not_recorded,
+            "Record a request only when you admit it.",
+        ),
+        Case(
+            "same_instant_requests",
+            _sw_same_instant,
+            "Two requests at the same time are two requests (no set keyed by time).",
+        ),
+        Case("keys_independent", _sw_keys_independent, "Keep one log per key."),
+        Case(
+            "retry_after_zero_when_allowed",
+            _sw_retry_after_zero_when_allowed,
+            "Under the limit the wait is 0.",
+        ),
+        Case(
+            "retry_after_honest",
+            _sw_retry_after_honest,
+            "oldest + window - now, never truncated down.",
+        ),
+        Case(
+            "rejects_bad_config",
+            _sw_rejects_bad_config,
+            "limit >= 1 and a finite window > 0, else ValueError.",
+        ),
+    ),
+)
 
 
 # --- token bucket -------------------------------------------------------------------------
@@ -143,28 +192,47 @@ def _tb_cost(cls: Any, steps: Steps) -> None:
     bucket = cls(5, 1.0, clock=FakeClock())
     steps.expect(steps.call(bucket, "allow", "ana", cost=3), True, "cost 3 from a full bucket of 5")
     steps.expect(steps.call(bucket, "allow", "ana", cost=3), False, "cost 3 with 2 tokens left")
-    steps.expect(steps.call(bucket, "allow", "ana", cost=2), True, "cost 2 with 2 tokens left (the denied one took nothing)")
+    steps.expect(
+        steps.call(bucket, "allow", "ana", cost=2),
+        True,
+        "cost 2 with 2 tokens left (the denied one took nothing)",
+    )
 
 
 def _tb_cost_over_capacity(cls: Any, steps: Steps) -> None:
     bucket = cls(5, 100.0, clock=FakeClock())
-    steps.expect_raises(ValueError, lambda: bucket.allow("ana", cost=6), "allow('ana', cost=6) with capacity 5")
-    steps.expect_raises(ValueError, lambda: bucket.wait("ana", cost=6, timeout=None), "wait('ana', cost=6) with capacity 5")
+    steps.expect_raises(
+        ValueError, lambda: bucket.allow("ana", cost=6), "allow('ana', cost=6) with capacity 5"
+    )
+    steps.expect_raises(
+        ValueError,
+        lambda: bucket.wait("ana", cost=6, timeout=None),
+        "wait('ana', cost=6) with capacity 5",
+    )
 
 
 def _tb_wait_on_clock(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     bucket = cls(2, 0.5, clock=clock)
     steps.call(bucket, "allow", "ana", cost=2)
-    steps.expect(steps.call(bucket, "wait", "ana", cost=1, timeout=5.0), True, "wait for 1 token at 0.5/s with 5 s to spare")
-    steps.expect_true(abs(clock.now() - 2.0) < 1e-6, f"the wait should take 2.0 s on the clock, took {clock.now()!r}")
+    steps.expect(
+        steps.call(bucket, "wait", "ana", cost=1, timeout=5.0),
+        True,
+        "wait for 1 token at 0.5/s with 5 s to spare",
+    )
+    steps.expect_true(
+        abs(clock.now() - 2.0) < 1e-6,
+        f"the wait should take 2.0 s on the clock, took {clock.now()!r}",
+    )
 
 
 def _tb_wait_timeout_zero(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     bucket = cls(3, 0.2, clock=clock)
     steps.call(bucket, "allow", "ana", cost=3)
-    steps.expect(steps.call(bucket, "wait", "ana", cost=3, timeout=0), False, "timeout=0 on an empty bucket")
+    steps.expect(
+        steps.call(bucket, "wait", "ana", cost=3, timeout=0), False, "timeout=0 on an empty bucket"
+    )
     steps.expect(clock.now(), 0.0, "clock time after a timeout=0 wait (it must not sleep)")
 
 
@@ -172,8 +240,15 @@ def _tb_wait_times_out(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     bucket = cls(3, 0.2, clock=clock)
     steps.call(bucket, "allow", "ana", cost=3)
-    steps.expect(steps.call(bucket, "wait", "ana", cost=3, timeout=2.0), False, "3 tokens at 0.2/s need 15 s; timeout 2 s")
-    steps.expect_true(clock.now() <= 2.0 + 1e-6, f"the wait must give up by its timeout; the clock reads {clock.now()!r}")
+    steps.expect(
+        steps.call(bucket, "wait", "ana", cost=3, timeout=2.0),
+        False,
+        "3 tokens at 0.2/s need 15 s; timeout 2 s",
+    )
+    steps.expect_true(
+        clock.now() <= 2.0 + 1e-6,
+        f"the wait must give up by its timeout; the clock reads {clock.now()!r}",
+    )
 
 
 def _tb_retry_after(cls: Any, steps: Steps) -> None:
@@ -182,7 +257,10 @@ def _tb_retry_after(cls: Any, steps: Steps) -> None:
     steps.expect(steps.call(bucket, "retry_after", "ana"), 0, "retry_after on a full bucket")
     steps.call(bucket, "allow", "ana", cost=2)
     wait = steps.call(bucket, "retry_after", "ana")
-    steps.expect_true(abs(wait - 0.25) < 1e-6, f"retry_after on an empty bucket at 4 tokens/s should be 0.25, got {wait!r}")
+    steps.expect_true(
+        abs(wait - 0.25) < 1e-6,
+        f"retry_after on an empty bucket at 4 tokens/s should be 0.25, got {wait!r}",
+    )
 
 
 def _tb_keys_independent(cls: Any, steps: Steps) -> None:
@@ -192,21 +270,49 @@ def _tb_keys_independent(cls: Any, steps: Steps) -> None:
 
 
 def _tb_rejects_bad_config(cls: Any, steps: Steps) -> None:
-    _bad_config(cls, steps, [(0, 1.0), (-5, 1.0), (10, 0), (10, -1.0), (10, math.inf), (10, math.nan)])
+    _bad_config(
+        cls, steps, [(0, 1.0), (-5, 1.0), (10, 0), (10, -1.0), (10, math.inf), (10, math.nan)]
+    )
 
 
-TOKEN_BUCKET = Suite("token_bucket", "Token bucket (question 5)", (
-    Case("burst_up_to_capacity", _tb_burst, "Start full; each request takes a token."),
-    Case("refills_at_rate", _tb_refills, "tokens += elapsed * rate before deciding."),
-    Case("capped_at_capacity", _tb_capped, "min(capacity, tokens + elapsed * rate)."),
-    Case("cost_and_denied_takes_nothing", _tb_cost, "Only subtract when there are enough tokens."),
-    Case("cost_over_capacity_rejected", _tb_cost_over_capacity, "A cost above capacity can never pass: ValueError, not a wait."),
-    Case("wait_sleeps_on_clock", _tb_wait_on_clock, "Sleep (clock.sleep) for (cost - tokens) / rate, then take."),
-    Case("wait_timeout_zero_tries_once", _tb_wait_timeout_zero, "`if timeout and ...` treats 0 as 'no timeout'; test `is not None`."),
-    Case("wait_times_out", _tb_wait_times_out, "Give up when the wait needed is longer than the time left."),
-    Case("retry_after", _tb_retry_after, "(cost - tokens) / rate, and 0 when enough tokens."),
-    Case("keys_independent", _tb_keys_independent, "One bucket per key."),
-    Case("rejects_bad_config", _tb_rejects_bad_config, "capacity >= 1 and a finite rate > 0, else ValueError."),
-))
+TOKEN_BUCKET = Suite(
+    "token_bucket",
+    "Token bucket (question 5)",
+    (
+        Case("burst_up_to_capacity", _tb_burst, "Start full; each request takes a token."),
+        Case("refills_at_rate", _tb_refills, "tokens += elapsed * rate before deciding."),
+        Case("capped_at_capacity", _tb_capped, "min(capacity, tokens + elapsed * rate)."),
+        Case(
+            "cost_and_denied_takes_nothing", _tb_cost, "Only subtract when there are enough tokens."
+        ),
+        Case(
+            "cost_over_capacity_rejected",
+            _tb_cost_over_capacity,
+            "A cost above capacity can never pass: ValueError, not a wait.",
+        ),
+        Case(
+            "wait_sleeps_on_clock",
+            _tb_wait_on_clock,
+            "Sleep (clock.sleep) for (cost - tokens) / rate, then take.",
+        ),
+        Case(
+            "wait_timeout_zero_tries_once",
+            _tb_wait_timeout_zero,
+            "`if timeout and ...` treats 0 as 'no timeout'; test `is not None`.",
+        ),
+        Case(
+            "wait_times_out",
+            _tb_wait_times_out,
+            "Give up when the wait needed is longer than the time left.",
+        ),
+        Case("retry_after", _tb_retry_after, "(cost - tokens) / rate, and 0 when enough tokens."),
+        Case("keys_independent", _tb_keys_independent, "One bucket per key."),
+        Case(
+            "rejects_bad_config",
+            _tb_rejects_bad_config,
+            "capacity >= 1 and a finite rate > 0, else ValueError.",
+        ),
+    ),
+)
 
 SUITES: dict[str, Suite] = {suite.name: suite for suite in (SLIDING_WINDOW, TOKEN_BUCKET)}

@@ -6,7 +6,7 @@ import functools
 import math
 from typing import NamedTuple
 
-__all__ = ["Decision", "EPSILON", "new_decision"]
+__all__ = ["EPSILON", "Decision", "new_decision"]
 
 # Time comparisons allow this much float slack (1 ns), so that waiting exactly
 # ``retry_after`` seconds is always enough, whatever the rounding of ``now + retry_after``.

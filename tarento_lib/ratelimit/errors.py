@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigurationError", "StorageError", "RateLimitExceeded"]
+__all__ = ["ConfigurationError", "RateLimitExceeded", "StorageError"]
 
 
 class ConfigurationError(ValueError):

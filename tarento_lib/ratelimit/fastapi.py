@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from tarento_lib.ratelimit.base import RateLimiter, check_count
 from tarento_lib.ratelimit.decision import Decision
 
-__all__ = ["RateLimitDependency", "rate_limit", "client_ip", "api_key_or_ip", "create_demo_app"]
+__all__ = ["RateLimitDependency", "api_key_or_ip", "client_ip", "create_demo_app", "rate_limit"]
 
 KeyFunc = Callable[[Request], str]
 
@@ -34,7 +34,14 @@ def api_key_or_ip(request: Request) -> str:
 class RateLimitDependency:
     """``Depends(RateLimitDependency(limiter))``: admits the request or raises 429."""
 
-    def __init__(self, limiter: RateLimiter, *, key_func: KeyFunc = client_ip, cost: int = 1, per_route: bool = False) -> None:
+    def __init__(
+        self,
+        limiter: RateLimiter,
+        *,
+        key_func: KeyFunc = client_ip,
+        cost: int = 1,
+        per_route: bool = False,
+    ) -> None:
         if not isinstance(limiter, RateLimiter):
             raise TypeError(f"limiter must be a RateLimiter, got {type(limiter).__name__}")
         if not callable(key_func):
@@ -61,7 +68,9 @@ class RateLimitDependency:
         return decision
 
 
-def rate_limit(limiter: RateLimiter, *, key_func: KeyFunc = client_ip, cost: int = 1, per_route: bool = False) -> Decision:
+def rate_limit(
+    limiter: RateLimiter, *, key_func: KeyFunc = client_ip, cost: int = 1, per_route: bool = False
+) -> Decision:
     """``Depends(...)`` marker for a route parameter: ``decision: Decision = rate_limit(limiter)``."""
     return Depends(RateLimitDependency(limiter, key_func=key_func, cost=cost, per_route=per_route))  # type: ignore[no-any-return]
 

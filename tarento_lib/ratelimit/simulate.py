@@ -11,7 +11,7 @@ from tarento_lib.clock import FakeClock
 from tarento_lib.ratelimit.base import RateLimiter
 from tarento_lib.ratelimit.decision import EPSILON, Decision
 
-__all__ = ["Outcome", "simulate", "per_second", "max_in_window", "leaky_departures"]
+__all__ = ["Outcome", "leaky_departures", "max_in_window", "per_second", "simulate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,9 @@ class Outcome:
         return self.decision.allowed
 
 
-def simulate(limiter: RateLimiter, arrivals: Sequence[float], *, key: str = "client", cost: int = 1) -> list[Outcome]:
+def simulate(
+    limiter: RateLimiter, arrivals: Sequence[float], *, key: str = "client", cost: int = 1
+) -> list[Outcome]:
     """Send one request per arrival time (seconds from now, ascending) and return every decision.
 
     The limiter must run on a :class:`FakeClock`; the clock is moved to each arrival, so the

@@ -8,8 +8,8 @@ times are from the limiter's clock, and every comparison allows :data:`EPSILON` 
 
 from __future__ import annotations
 
-from math import floor
 from collections import deque
+from math import floor
 from typing import Any
 
 from tarento_lib.clock import Clock
@@ -17,7 +17,14 @@ from tarento_lib.ratelimit.base import RateLimiter, check_count, check_period
 from tarento_lib.ratelimit.decision import EPSILON, Decision, new_decision
 from tarento_lib.ratelimit.storage import Storage
 
-__all__ = ["FixedWindow", "SlidingLog", "SlidingWindowCounter", "TokenBucket", "LeakyBucket", "STRATEGIES"]
+__all__ = [
+    "STRATEGIES",
+    "FixedWindow",
+    "LeakyBucket",
+    "SlidingLog",
+    "SlidingWindowCounter",
+    "TokenBucket",
+]
 
 Step = tuple[Decision, Any, float]
 
@@ -25,10 +32,24 @@ Step = tuple[Decision, Any, float]
 class _Windowed(RateLimiter):
     """``limit`` requests per ``window`` seconds."""
 
-    def __init__(self, limit: int, window: float, *, storage: Storage | None = None, clock: Clock | None = None,
-                 on_error: str = "allow", prefix: str = "rl") -> None:
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        *,
+        storage: Storage | None = None,
+        clock: Clock | None = None,
+        on_error: str = "allow",
+        prefix: str = "rl",
+    ) -> None:
         self.window = check_period("window", window)
-        super().__init__(check_count("limit", limit), storage=storage, clock=clock, on_error=on_error, prefix=prefix)
+        super().__init__(
+            check_count("limit", limit),
+            storage=storage,
+            clock=clock,
+            on_error=on_error,
+            prefix=prefix,
+        )
 
     def _signature(self) -> str:
         return f"limit={self.limit}/window={self.window!r}"
@@ -126,11 +147,21 @@ class SlidingWindowCounter(_Windowed):
 class _Bucket(RateLimiter):
     """``capacity`` units, refilled or drained at ``rate`` units per second."""
 
-    def __init__(self, capacity: int, rate: float, *, storage: Storage | None = None, clock: Clock | None = None,
-                 on_error: str = "allow", prefix: str = "rl") -> None:
+    def __init__(
+        self,
+        capacity: int,
+        rate: float,
+        *,
+        storage: Storage | None = None,
+        clock: Clock | None = None,
+        on_error: str = "allow",
+        prefix: str = "rl",
+    ) -> None:
         self.capacity = check_count("capacity", capacity)
         self.rate = check_period("rate", rate)
-        super().__init__(self.capacity, storage=storage, clock=clock, on_error=on_error, prefix=prefix)
+        super().__init__(
+            self.capacity, storage=storage, clock=clock, on_error=on_error, prefix=prefix
+        )
 
     def _signature(self) -> str:
         return f"capacity={self.capacity}/rate={self.rate!r}"
@@ -153,17 +184,39 @@ class TokenBucket(_Bucket):
         tokens, last = float(capacity), now
         if state is not None:
             tokens, last = state
-            tokens = min(capacity, tokens + max(0.0, now - last) * rate)  # a clock behind `last` adds nothing
+            tokens = min(
+                capacity, tokens + max(0.0, now - last) * rate
+            )  # a clock behind `last` adds nothing
             last = now  # a clock that went back refills nothing, and refills from here on
         if tokens + EPSILON < cost:
-            return new_decision((False, capacity, floor(tokens + EPSILON), (cost - tokens) / rate,
-                                 (capacity - tokens) / rate, False)), None, 0.0
+            return (
+                new_decision(
+                    (
+                        False,
+                        capacity,
+                        floor(tokens + EPSILON),
+                        (cost - tokens) / rate,
+                        (capacity - tokens) / rate,
+                        False,
+                    )
+                ),
+                None,
+                0.0,
+            )
         if not consume:
             full = (capacity - tokens) / rate
-            return new_decision((True, capacity, floor(tokens + EPSILON), 0.0, full, False)), None, 0.0
+            return (
+                new_decision((True, capacity, floor(tokens + EPSILON), 0.0, full, False)),
+                None,
+                0.0,
+            )
         tokens = max(0.0, tokens - cost)
         full = (capacity - tokens) / rate  # after this long the bucket is full again: state can go
-        return new_decision((True, capacity, floor(tokens + EPSILON), 0.0, full, False)), (tokens, last), full
+        return (
+            new_decision((True, capacity, floor(tokens + EPSILON), 0.0, full, False)),
+            (tokens, last),
+            full,
+        )
 
 
 class LeakyBucket(_Bucket):
@@ -181,7 +234,13 @@ class LeakyBucket(_Bucket):
             last = now  # a clock that went back refills nothing, and refills from here on
         if level + cost > capacity + EPSILON:
             room = max(0, floor(capacity - level + EPSILON))
-            return new_decision((False, capacity, room, (level + cost - capacity) / rate, level / rate, False)), None, 0.0
+            return (
+                new_decision(
+                    (False, capacity, room, (level + cost - capacity) / rate, level / rate, False)
+                ),
+                None,
+                0.0,
+            )
         if not consume:
             room = floor(capacity - level + EPSILON)
             return new_decision((True, capacity, room, 0.0, level / rate, False)), None, 0.0
@@ -192,5 +251,6 @@ class LeakyBucket(_Bucket):
 
 
 STRATEGIES: dict[str, type[RateLimiter]] = {
-    cls.name: cls for cls in (FixedWindow, SlidingLog, SlidingWindowCounter, TokenBucket, LeakyBucket)
+    cls.name: cls
+    for cls in (FixedWindow, SlidingLog, SlidingWindowCounter, TokenBucket, LeakyBucket)
 }

@@ -30,7 +30,9 @@ def _independent_calls(fn: Any, steps: Steps) -> None:
 
 def _empty_input(fn: Any, steps: Steps) -> None:
     got = _call(fn, steps, [])
-    steps.expect(got, {"means": {}, "top": [], "overall": None, "skipped": []}, "summary of no rows")
+    steps.expect(
+        got, {"means": {}, "top": [], "overall": None, "skipped": []}, "summary of no rows"
+    )
 
 
 def _best_first(fn: Any, steps: Steps) -> None:
@@ -50,7 +52,9 @@ def _top_zero(fn: Any, steps: Steps) -> None:
 
 def _bad_top(fn: Any, steps: Steps) -> None:
     rows = _rows(("asha", 5), ("bala", 9))
-    steps.expect_raises((ValueError, TypeError), lambda: fn(rows, top=-1), "summarise_scores(rows, top=-1)")
+    steps.expect_raises(
+        (ValueError, TypeError), lambda: fn(rows, top=-1), "summarise_scores(rows, top=-1)"
+    )
 
 
 def _overall_mean(fn: Any, steps: Steps) -> None:
@@ -69,18 +73,40 @@ SUITES: dict[str, Suite] = {
         title="summarise_scores: the bugs still hiding in it",
         kind="function",
         cases=(
-            Case("leaves_input_unchanged", _leaves_input_unchanged,
-                 "Convert scores into a new list or local variable; never write back into the caller's dicts."),
-            Case("calls_are_independent", _independent_calls,
-                 "A default value is created once, when the function is defined. Use None and make a new list."),
-            Case("empty_input", _empty_input,
-                 "No rows means no mean: return None instead of dividing by zero."),
-            Case("best_first", _best_first, "Sort by score, highest first, then take the first `top`."),
-            Case("ties_by_name", _ties_by_name, "Sort by a key of (-mean, name) so equal means come out by name."),
-            Case("top_zero", _top_zero, "lst[-0:] is the whole list: slice from the front instead."),
+            Case(
+                "leaves_input_unchanged",
+                _leaves_input_unchanged,
+                "Convert scores into a new list or local variable; never write back into the caller's dicts.",
+            ),
+            Case(
+                "calls_are_independent",
+                _independent_calls,
+                "A default value is created once, when the function is defined. Use None and make a new list.",
+            ),
+            Case(
+                "empty_input",
+                _empty_input,
+                "No rows means no mean: return None instead of dividing by zero.",
+            ),
+            Case(
+                "best_first",
+                _best_first,
+                "Sort by score, highest first, then take the first `top`.",
+            ),
+            Case(
+                "ties_by_name",
+                _ties_by_name,
+                "Sort by a key of (-mean, name) so equal means come out by name.",
+            ),
+            Case(
+                "top_zero", _top_zero, "lst[-0:] is the whole list: slice from the front instead."
+            ),
             Case("rejects_negative_top", _bad_top, "Validate `top` first: an int >= 0."),
-            Case("overall_is_mean_of_every_score", _overall_mean,
-                 "The mean of per-person means weights people, not scores: average the scores themselves."),
+            Case(
+                "overall_is_mean_of_every_score",
+                _overall_mean,
+                "The mean of per-person means weights people, not scores: average the scores themselves.",
+            ),
         ),
     )
 }

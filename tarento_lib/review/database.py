@@ -80,7 +80,11 @@ class InMemoryUserDB:
     _in_flight: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if isinstance(self.latency, bool) or not isinstance(self.latency, (int, float)) or self.latency < 0:
+        if (
+            isinstance(self.latency, bool)
+            or not isinstance(self.latency, (int, float))
+            or self.latency < 0
+        ):
             raise ValueError(f"latency must be a number of seconds >= 0, got {self.latency!r}")
 
     def fail(self, user_id: int, error: BaseException) -> None:
@@ -98,7 +102,9 @@ class InMemoryUserDB:
             return self._execute(" ".join(sql.split()), params)
         finally:
             self._in_flight -= 1
-            self.calls.append(Call(sql=" ".join(sql.split()), params=params, start=start, end=loop.time()))
+            self.calls.append(
+                Call(sql=" ".join(sql.split()), params=params, start=start, end=loop.time())
+            )
 
     def elapsed(self) -> float:
         """Time from the first query's start to the last one's end (0 when none ran)."""
@@ -141,7 +147,9 @@ class InMemoryUserDB:
             return int(token)
         raise DatabaseError(f"syntax error at or near {token!r}")
 
-    def _where(self, where: str | None, params: tuple[Any, ...]) -> Callable[[dict[str, Any]], bool]:
+    def _where(
+        self, where: str | None, params: tuple[Any, ...]
+    ) -> Callable[[dict[str, Any]], bool]:
         """Parse the WHERE clause once; return a predicate over rows."""
         tests: list[tuple[str, str, Any]] = []
         for condition in re.split(r"\s+AND\s+", where or "", flags=re.IGNORECASE):
@@ -166,7 +174,9 @@ class InMemoryUserDB:
 
         return keep
 
-    def _bound(self, token: str | None, params: tuple[Any, ...], what: str, *, default: int | None) -> int | None:
+    def _bound(
+        self, token: str | None, params: tuple[Any, ...], what: str, *, default: int | None
+    ) -> int | None:
         if token is None:
             return default
         value = self._value(token, params)
@@ -197,7 +207,9 @@ class InMemoryCache:
     async def set(self, key: str, value: str, expire: int | None = None) -> None:
         if not isinstance(value, str):
             raise TypeError(f"value must be a str (serialise it first), got {type(value).__name__}")
-        if expire is not None and (isinstance(expire, bool) or not isinstance(expire, int) or expire <= 0):
+        if expire is not None and (
+            isinstance(expire, bool) or not isinstance(expire, int) or expire <= 0
+        ):
             raise ValueError(f"expire must be a positive int of seconds, got {expire!r}")
         await asyncio.sleep(0)
         self.data[key] = value

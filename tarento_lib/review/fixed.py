@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["MAX_PAGE_SIZE", "PagedUserManager", "ProcessReport", "UserManager", "page_cache_key", "public_view"]
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "PagedUserManager",
+    "ProcessReport",
+    "UserManager",
+    "page_cache_key",
+    "public_view",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +77,13 @@ class UserManager:
         if not numbers:
             return {"count": 0, "total": 0, "average": None, "min": None, "max": None}
         total = sum(numbers)
-        return {"count": len(numbers), "total": total, "average": total / len(numbers),
-                "min": min(numbers), "max": max(numbers)}
+        return {
+            "count": len(numbers),
+            "total": total,
+            "average": total / len(numbers),
+            "min": min(numbers),
+            "max": max(numbers),
+        }
 
     async def process_users(self) -> ProcessReport:
         users = await self.get_users()
@@ -92,7 +104,9 @@ class UserManager:
                 raise outcome
             if isinstance(outcome, BaseException):  # an Exception, or a child's CancelledError
                 report.failed[user["id"]] = outcome
-                logger.warning("processing user %s failed: %r", user["id"], outcome, exc_info=outcome)
+                logger.warning(
+                    "processing user %s failed: %r", user["id"], outcome, exc_info=outcome
+                )
             else:
                 report.processed.append(outcome)
         return report
@@ -121,14 +135,23 @@ class PagedUserManager(UserManager):
         self.cache = cache
 
     async def get_page(
-        self, *, page: int = 1, page_size: int = 100, include_inactive: bool = False, name_prefix: str | None = None
+        self,
+        *,
+        page: int = 1,
+        page_size: int = 100,
+        include_inactive: bool = False,
+        name_prefix: str | None = None,
     ) -> dict[str, Any]:
         _check_int("page", page, 1)
         _check_int("page_size", page_size, 1, MAX_PAGE_SIZE)
         if name_prefix is not None and not isinstance(name_prefix, str):
             raise TypeError(f"name_prefix must be a str or None, got {type(name_prefix).__name__}")
-        key = page_cache_key(page=page, page_size=page_size, include_inactive=bool(include_inactive),
-                             name_prefix=name_prefix)
+        key = page_cache_key(
+            page=page,
+            page_size=page_size,
+            include_inactive=bool(include_inactive),
+            name_prefix=name_prefix,
+        )
         cached = await self.cache.get(key)
         if cached is not None:
             return json.loads(cached)
@@ -137,8 +160,9 @@ class PagedUserManager(UserManager):
         await self.cache.set(key, encoded, expire=300)
         return json.loads(encoded)  # the same shape on a miss as on a hit
 
-    async def _query_page(self, page: int, page_size: int, include_inactive: bool,
-                          name_prefix: str | None) -> dict[str, Any]:
+    async def _query_page(
+        self, page: int, page_size: int, include_inactive: bool, name_prefix: str | None
+    ) -> dict[str, Any]:
         where, params = ["1=1"], []
         if not include_inactive:
             where.append("is_active = true")
@@ -149,8 +173,17 @@ class PagedUserManager(UserManager):
         rows = await self.db.query(
             f"SELECT id, username, email, is_active, created_at FROM users WHERE {condition} "
             f"ORDER BY id LIMIT ${len(params) + 1} OFFSET ${len(params) + 2}",
-            *params, page_size, (page - 1) * page_size,
+            *params,
+            page_size,
+            (page - 1) * page_size,
         )
-        total = (await self.db.query(f"SELECT COUNT(*) AS total FROM users WHERE {condition}", *params))[0]["total"]
-        return {"users": rows, "total": total, "page": page, "page_size": page_size,
-                "total_pages": -(-total // page_size)}
+        total = (
+            await self.db.query(f"SELECT COUNT(*) AS total FROM users WHERE {condition}", *params)
+        )[0]["total"]
+        return {
+            "users": rows,
+            "total": total,
+            "page": page,
+            "page_size": page_size,
+            "total_pages": -(-total // page_size),
+        }

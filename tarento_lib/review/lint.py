@@ -31,4 +31,10 @@ def undefined_names(module: types.ModuleType) -> list[str]:
         raise TypeError(f"module must be a module, got {type(module).__name__}")
     compiled = compile(inspect.getsource(module), module.__name__, "exec")
     defined = vars(module)
-    return sorted({name for name in _global_loads(compiled) if name not in defined and not hasattr(builtins, name)})
+    return sorted(
+        {
+            name
+            for name in _global_loads(compiled)
+            if name not in defined and not hasattr(builtins, name)
+        }
+    )

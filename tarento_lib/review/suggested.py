@@ -46,8 +46,11 @@ class UserManager:
             return {"total": 0.0, "average": 0.0, "count": 0}  # fewer keys than below
         total = sum(numbers)
         return {
-            "total": total, "average": total / len(numbers), "count": len(numbers),
-            "min": min(numbers), "max": max(numbers),
+            "total": total,
+            "average": total / len(numbers),
+            "count": len(numbers),
+            "min": min(numbers),
+            "max": max(numbers),
         }
 
     async def process_users(self) -> list[Any]:
@@ -55,7 +58,9 @@ class UserManager:
         results = await asyncio.gather(  # one coroutine per user, all at once
             *[self.process_user(user) for user in users], return_exceptions=True
         )
-        successful = [r for r in results if not isinstance(r, Exception)]  # CancelledError slips through
+        successful = [
+            r for r in results if not isinstance(r, Exception)
+        ]  # CancelledError slips through
         errors = [r for r in results if isinstance(r, Exception)]
         if errors:
             logger.error(f"{len(errors)} users failed processing")  # logger is never defined
@@ -74,9 +79,15 @@ class CachedUserManager(UserManager):
         self.cache = cache
 
     async def get_users(  # type: ignore[override]
-        self, include_inactive: bool = False, page: int = 1, page_size: int = 100, name_prefix: str | None = None
+        self,
+        include_inactive: bool = False,
+        page: int = 1,
+        page_size: int = 100,
+        name_prefix: str | None = None,
     ) -> dict[str, Any]:
-        cache_key = f"users:page:{page}:size:{page_size}:inactive:{include_inactive}"  # no name_prefix
+        cache_key = (
+            f"users:page:{page}:size:{page_size}:inactive:{include_inactive}"  # no name_prefix
+        )
         cached = await self.cache.get(cache_key)
         if cached:
             return json.loads(cached)  # json is never imported
@@ -95,7 +106,10 @@ class CachedUserManager(UserManager):
             count_query += " WHERE is_active = true"
         total = (await self.db.query(count_query))[0]["total"]
         result = {
-            "users": users, "total": total, "page": page, "page_size": page_size,
+            "users": users,
+            "total": total,
+            "page": page,
+            "page_size": page_size,
             "total_pages": (total + page_size - 1) // page_size,
         }
         await self.cache.set(cache_key, json.dumps(result), expire=300)  # datetimes: TypeError

@@ -14,12 +14,37 @@ from tarento_lib.text.similarity import (
     ngrams,
 )
 from tarento_lib.text.trie import Trie
-from tarento_lib.text.unicode import IGNORABLE, first_graphemes, fold, graphemes, normalize, prepared_graphemes, units
+from tarento_lib.text.unicode import (
+    IGNORABLE,
+    first_graphemes,
+    fold,
+    graphemes,
+    normalize,
+    prepared_graphemes,
+    units,
+)
 from tarento_lib.text.vocabulary import load_vocabulary
 
 __all__ = [
-    "Trie", "CollectAllTrie", "SortedWordList", "load_vocabulary",
-    "IGNORABLE", "normalize", "fold", "graphemes", "units", "prepared_graphemes", "first_graphemes",
-    "DEFAULT_WEIGHTS", "levenshtein", "levenshtein_dp", "levenshtein_similarity", "jaccard",
-    "ngrams", "ngram_similarity", "cosine", "combined", "compare",
+    "DEFAULT_WEIGHTS",
+    "IGNORABLE",
+    "CollectAllTrie",
+    "SortedWordList",
+    "Trie",
+    "combined",
+    "compare",
+    "cosine",
+    "first_graphemes",
+    "fold",
+    "graphemes",
+    "jaccard",
+    "levenshtein",
+    "levenshtein_dp",
+    "levenshtein_similarity",
+    "load_vocabulary",
+    "ngram_similarity",
+    "ngrams",
+    "normalize",
+    "prepared_graphemes",
+    "units",
 ]

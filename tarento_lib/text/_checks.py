@@ -7,7 +7,7 @@ from typing import Any
 
 from tarento_lib._validate import require_int
 
-__all__ = ["require_str", "require_int", "require_frequency"]
+__all__ = ["require_frequency", "require_int", "require_str"]
 
 
 def require_str(value: Any, name: str) -> str:

@@ -40,12 +40,14 @@ try:  # pragma: no branch
     from ugrapheme import grapheme_slice as _grapheme_slice
     from ugrapheme import grapheme_split as _grapheme_split
     from ugrapheme import ugrapheme as _ug
-except ImportError:  # pragma: no cover - ugrapheme is a dependency; without it, always the general route
+except (
+    ImportError
+):  # pragma: no cover - ugrapheme is a dependency; without it, always the general route
     _grapheme_slice = None
     _grapheme_split = None
     _ug = None
 
-__all__ = ["BLOCKS", "fast_split", "fast_slice", "fast_risk", "fast_characters"]
+__all__ = ["BLOCKS", "fast_characters", "fast_risk", "fast_slice", "fast_split"]
 
 fast_split: Callable[[str], list[str]] | None = _grapheme_split
 fast_slice: Callable[[str, int, int], str] | None = _grapheme_slice
@@ -91,12 +93,23 @@ def _class(chars: Iterable[str]) -> str:
 
 def _regex_properties(chars: str) -> dict[str, set[str]]:
     names = {
-        "control": r"\p{GCB=Control}", "cr": r"\p{GCB=CR}", "lf": r"\p{GCB=LF}",
-        "prepend": r"\p{GCB=Prepend}", "extend": r"\p{GCB=Extend}", "zwj": r"\p{GCB=ZWJ}",
-        "spacingmark": r"\p{GCB=SpacingMark}", "l": r"\p{GCB=L}", "v": r"\p{GCB=V}", "t": r"\p{GCB=T}",
-        "lv": r"\p{GCB=LV}", "lvt": r"\p{GCB=LVT}", "ri": r"\p{GCB=Regional_Indicator}",
-        "xpicto": r"\p{Extended_Pictographic}", "consonant": r"\p{InCB=Consonant}",
-        "incb_extend": r"\p{InCB=Extend}", "linker": r"\p{InCB=Linker}",
+        "control": r"\p{GCB=Control}",
+        "cr": r"\p{GCB=CR}",
+        "lf": r"\p{GCB=LF}",
+        "prepend": r"\p{GCB=Prepend}",
+        "extend": r"\p{GCB=Extend}",
+        "zwj": r"\p{GCB=ZWJ}",
+        "spacingmark": r"\p{GCB=SpacingMark}",
+        "l": r"\p{GCB=L}",
+        "v": r"\p{GCB=V}",
+        "t": r"\p{GCB=T}",
+        "lv": r"\p{GCB=LV}",
+        "lvt": r"\p{GCB=LVT}",
+        "ri": r"\p{GCB=Regional_Indicator}",
+        "xpicto": r"\p{Extended_Pictographic}",
+        "consonant": r"\p{InCB=Consonant}",
+        "incb_extend": r"\p{InCB=Extend}",
+        "linker": r"\p{InCB=Linker}",
     }
     return {name: set(regex.findall(pattern, chars)) for name, pattern in names.items()}
 
@@ -107,18 +120,36 @@ def _same_grapheme_properties(ch: str, props: dict[str, set[str]]) -> bool:
     if ch in ("\r", "\n"):
         return ch in props["cr"] | props["lf"]  # both treat CR and LF by code point
     ours = (
-        ch in props["control"], ch in props["prepend"], ch in props["extend"] | props["zwj"],
+        ch in props["control"],
+        ch in props["prepend"],
+        ch in props["extend"] | props["zwj"],
         ch in props["extend"] | props["zwj"] | props["spacingmark"],
-        ch in props["l"], ch in props["v"], ch in props["t"], ch in props["lv"], ch in props["lvt"],
-        ch in props["ri"], ch in props["xpicto"],
-        ch in props["consonant"], ch in props["incb_extend"], ch in props["linker"],
+        ch in props["l"],
+        ch in props["v"],
+        ch in props["t"],
+        ch in props["lv"],
+        ch in props["lvt"],
+        ch in props["ri"],
+        ch in props["xpicto"],
+        ch in props["consonant"],
+        ch in props["incb_extend"],
+        ch in props["linker"],
     )
     theirs = (
-        _ug.is_control_uint32(cp), _ug.is_prepend_uint32(cp), _ug.is_extend_uint32(cp) or cp == 0x200D,
+        _ug.is_control_uint32(cp),
+        _ug.is_prepend_uint32(cp),
+        _ug.is_extend_uint32(cp) or cp == 0x200D,
         _ug.is_postcore_uint32(cp),
-        _ug.is_hangul_l(cp), _ug.is_hangul_v(cp), _ug.is_hangul_t(cp), _ug.is_hangul_lv(cp), _ug.is_hangul_lvt(cp),
-        _ug.is_ri_uint32(cp), bool(_ug.is_xpicto_uint32(cp)),
-        _ug.is_incb_cons_uint32(cp), _ug.is_incb_extend_uint32(cp), _ug.is_incb_linker_uint32(cp),
+        _ug.is_hangul_l(cp),
+        _ug.is_hangul_v(cp),
+        _ug.is_hangul_t(cp),
+        _ug.is_hangul_lv(cp),
+        _ug.is_hangul_lvt(cp),
+        _ug.is_ri_uint32(cp),
+        bool(_ug.is_xpicto_uint32(cp)),
+        _ug.is_incb_cons_uint32(cp),
+        _ug.is_incb_extend_uint32(cp),
+        _ug.is_incb_linker_uint32(cp),
     )
     return ours == tuple(map(bool, theirs))
 
@@ -126,12 +157,15 @@ def _same_grapheme_properties(ch: str, props: dict[str, set[str]]) -> bool:
 @cache
 def fast_characters() -> frozenset[str]:
     """The characters text may consist of to take the fast route."""
-    from tarento_lib.text.unicode import IGNORABLE  # here, not at import: unicode imports this module
+    from tarento_lib.text.unicode import (
+        IGNORABLE,
+    )  # here, not at import: unicode imports this module
 
     candidates = "".join(chr(cp) for first, last in BLOCKS for cp in range(first, last + 1))
     props = _regex_properties(candidates)
     return frozenset(
-        ch for ch in candidates
+        ch
+        for ch in candidates
         if ch not in IGNORABLE
         and unicodedata.combining(ch) in FAST_COMBINING_CLASSES
         and unicodedata.normalize("NFC", ch) == ch
@@ -157,7 +191,9 @@ Condition = tuple[set[str], str]  # the characters it can start at, and the asse
 def _nfc_conditions(allowed: frozenset[str]) -> list[Condition]:
     """Where NFC could change a text made of ``allowed`` characters."""
     pairs = _composition_pairs()
-    maybe = {second for _, second in pairs} & allowed  # NFC_QC=Maybe: may compose with what precedes
+    maybe = {
+        second for _, second in pairs
+    } & allowed  # NFC_QC=Maybe: may compose with what precedes
     partners = {first for first, second in pairs if second in allowed} & allowed
     ccc = {ch: unicodedata.combining(ch) for ch in allowed}
     marks = {ch for ch, value in ccc.items() if value}
@@ -172,7 +208,9 @@ def _nfc_conditions(allowed: frozenset[str]) -> list[Condition]:
         higher = {ch for ch in marks if ccc[ch] == value}
         lower = {ch for ch in marks if ccc[ch] < value}
         conditions.append((higher, f"(?<=[{_class(higher)}])(?=[{_class(lower)}])"))
-    return [(starts, condition) for starts, condition in conditions if starts and "[]" not in condition]
+    return [
+        (starts, condition) for starts, condition in conditions if starts and "[]" not in condition
+    ]
 
 
 def _linker_conditions(allowed: frozenset[str]) -> list[Condition]:
@@ -183,7 +221,9 @@ def _linker_conditions(allowed: frozenset[str]) -> list[Condition]:
     only slower, never wrong.
     """
     props = _regex_properties("".join(sorted(allowed)))
-    consonant, extend, linker = (props[name] & allowed for name in ("consonant", "incb_extend", "linker"))
+    consonant, extend, linker = (
+        props[name] & allowed for name in ("consonant", "incb_extend", "linker")
+    )
     if not linker:
         return []
     cl, e, l = _class(consonant | linker), _class(extend), _class(linker)

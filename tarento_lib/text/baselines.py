@@ -23,7 +23,7 @@ __all__ = ["CollectAllTrie", "SortedWordList"]
 
 
 class _PlainNode:
-    __slots__ = ("children", "word", "frequency")
+    __slots__ = ("children", "frequency", "word")
 
     def __init__(self) -> None:
         self.children: dict[str, _PlainNode] = {}
@@ -58,7 +58,7 @@ class CollectAllTrie:
         node.word, node.frequency = word, frequency
 
     def autocomplete(self, prefix: str, k: int = 10) -> list[str]:
-        require_int(k, "k")
+        require_int(k, "k", minimum=1)
         node: _PlainNode | None = self._root
         key = fold(require_str(prefix, "prefix"))
         for ch in key:
@@ -98,6 +98,8 @@ class SortedWordList:
         return range(lo, hi)
 
     def autocomplete(self, prefix: str, k: int = 10) -> list[str]:
-        require_int(k, "k")
-        best = heapq.nsmallest(k, self.block(prefix), key=lambda i: (-self._freqs[i], self._keys[i]))
+        require_int(k, "k", minimum=1)
+        best = heapq.nsmallest(
+            k, self.block(prefix), key=lambda i: (-self._freqs[i], self._keys[i])
+        )
         return [self._words[i] for i in best]

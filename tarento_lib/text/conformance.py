@@ -37,12 +37,18 @@ def _reinsert_counts_once(candidate: type, steps: Steps) -> None:
 
 def _reinsert_sets_frequency(candidate: type, steps: Steps) -> None:
     trie = _trie(candidate, steps, [("ab", 5), ("ac", 3), ("ab", 1)])
-    steps.expect(steps.call(trie, "autocomplete", "a"), ["ac", "ab"], "re-inserting replaces the frequency")
+    steps.expect(
+        steps.call(trie, "autocomplete", "a"), ["ac", "ab"], "re-inserting replaces the frequency"
+    )
 
 
 def _ranking_and_ties(candidate: type, steps: Steps) -> None:
     trie = _trie(candidate, steps, [("bat", 2), ("bar", 5), ("baz", 2), ("ban", 9), ("bay", 1)])
-    steps.expect(steps.call(trie, "autocomplete", "ba", 4), ["ban", "bar", "bat", "baz"], "by frequency, ties alphabetically")
+    steps.expect(
+        steps.call(trie, "autocomplete", "ba", 4),
+        ["ban", "bar", "bat", "baz"],
+        "by frequency, ties alphabetically",
+    )
     steps.expect(steps.call(trie, "autocomplete", "ba", 1), ["ban"], "k limits the answer")
     steps.expect(steps.call(trie, "autocomplete", "c"), [], "no word under the prefix")
 
@@ -64,14 +70,22 @@ def _delete_prunes(candidate: type, steps: Steps) -> None:
 
 
 def _short(word: str) -> str:
-    return repr(word) if len(word) <= 12 else f"<{word[0]!r} x {len(word)}>" if len(set(word)) == 1 else f"<{len(word)} chars>"
+    return (
+        repr(word)
+        if len(word) <= 12
+        else f"<{word[0]!r} x {len(word)}>"
+        if len(set(word)) == 1
+        else f"<{len(word)} chars>"
+    )
 
 
 def _quiet(steps: Steps, obj: Any, method: str, *args: Any) -> Any:
     """Like ``steps.call``, but long words are shown by their length, not spelled out."""
     result = getattr(obj, method)(*args)
     shown_result = [_short(w) for w in result] if isinstance(result, list) else repr(result)
-    steps.note(f"{method}({', '.join(_short(a) if isinstance(a, str) else repr(a) for a in args)}) -> {shown_result}")
+    steps.note(
+        f"{method}({', '.join(_short(a) if isinstance(a, str) else repr(a) for a in args)}) -> {shown_result}"
+    )
     return result
 
 
@@ -80,7 +94,9 @@ def _long_completions(candidate: type, steps: Steps) -> None:
     long_words = ["a" + "x" * 59, "a" + "y" * 299]
     for frequency, word in enumerate(reversed(long_words), start=4):
         _quiet(steps, trie, "insert", word, frequency)
-    steps.expect(_quiet(steps, trie, "autocomplete", "a"), [*long_words, "ab"], "long words are suggested")
+    steps.expect(
+        _quiet(steps, trie, "autocomplete", "a"), [*long_words, "ab"], "long words are suggested"
+    )
 
 
 def _long_word_delete(candidate: type, steps: Steps) -> None:
@@ -95,7 +111,9 @@ def _long_word_delete(candidate: type, steps: Steps) -> None:
 def _folding(candidate: type, steps: Steps) -> None:
     trie = _trie(candidate, steps, [("Straße", 2), ("caf\u00e9", 1)])
     steps.expect(steps.call(trie, "search", "STRASSE"), True, "casefold: 'ß' matches 'SS'")
-    steps.expect(steps.call(trie, "search", "cafe\u0301"), True, "NFC: decomposed 'é' matches composed")
+    steps.expect(
+        steps.call(trie, "search", "cafe\u0301"), True, "NFC: decomposed 'é' matches composed"
+    )
     steps.expect(steps.call(trie, "autocomplete", "str"), ["Straße"], "words come back as inserted")
 
 
@@ -112,7 +130,11 @@ def _top_k_after_changes(candidate: type, steps: Steps) -> None:
         steps.call(trie, "delete", word)
     steps.call(trie, "insert", "bd", 0.5)  # the best remaining word falls to the bottom
     expected = [w for w, _ in words[4:14]]
-    steps.expect(steps.call(trie, "autocomplete", "b", 10), expected, "top 10 after deletes and a lower frequency")
+    steps.expect(
+        steps.call(trie, "autocomplete", "b", 10),
+        expected,
+        "top 10 after deletes and a lower frequency",
+    )
 
 
 def _random_model(candidate: type, steps: Steps) -> None:
@@ -130,7 +152,11 @@ def _random_model(candidate: type, steps: Steps) -> None:
         steps.lines[:] = steps.lines[-12:]  # keep the replay short
     for prefix in ["", "a", "b", "ca", "abc"]:
         ranked = sorted((w for w in model if w.startswith(prefix)), key=lambda w: (-model[w], w))
-        steps.expect(steps.call(trie, "autocomplete", prefix, 5), ranked[:5], f"top 5 for {prefix!r} vs a dict model")
+        steps.expect(
+            steps.call(trie, "autocomplete", prefix, 5),
+            ranked[:5],
+            f"top 5 for {prefix!r} vs a dict model",
+        )
     steps.expect(len(trie), len(model), "len() vs a dict model")
 
 
@@ -142,19 +168,63 @@ def _trie_bad_input(candidate: type, steps: Steps) -> None:
 
 
 _TRIE_CASES = (
-    Case("insert_and_search", _insert_and_search, "search needs an end-of-word mark; starts_with only a path"),
-    Case("reinsert_counts_once", _reinsert_counts_once, "count a word only when its end mark was not already set"),
-    Case("reinsert_sets_frequency", _reinsert_sets_frequency, "inserting an existing word replaces its frequency"),
+    Case(
+        "insert_and_search",
+        _insert_and_search,
+        "search needs an end-of-word mark; starts_with only a path",
+    ),
+    Case(
+        "reinsert_counts_once",
+        _reinsert_counts_once,
+        "count a word only when its end mark was not already set",
+    ),
+    Case(
+        "reinsert_sets_frequency",
+        _reinsert_sets_frequency,
+        "inserting an existing word replaces its frequency",
+    ),
     Case("ranking_and_ties", _ranking_and_ties, "sort by (-frequency, word) and keep k"),
-    Case("delete_shared_prefix", _delete_shared_prefix, "delete returns whether the word was there, not whether a node was pruned"),
-    Case("delete_prunes", _delete_prunes, "after unmarking, remove nodes that have no word and no children"),
+    Case(
+        "delete_shared_prefix",
+        _delete_shared_prefix,
+        "delete returns whether the word was there, not whether a node was pruned",
+    ),
+    Case(
+        "delete_prunes",
+        _delete_prunes,
+        "after unmarking, remove nodes that have no word and no children",
+    ),
     Case("long_completions", _long_completions, "no depth cap when collecting completions"),
-    Case("long_word_delete", _long_word_delete, "walk down keeping the path in a list, then prune going back up: no recursion"),
-    Case("casefold_and_nfc", _folding, "key = unicodedata.normalize('NFC', word).casefold(); keep the original word for display"),
-    Case("devanagari", _devanagari, "a key is a sequence of code points; any script works the same way"),
-    Case("top_k_after_changes", _top_k_after_changes, "a cached top-k must be refilled after a delete or a lower frequency"),
-    Case("random_operations_match_model", _random_model, "compare with a dict and sorted(): which operation diverged?"),
-    Case("rejects_bad_input", _trie_bad_input, "check types (TypeError) and k >= 1 (ValueError) first"),
+    Case(
+        "long_word_delete",
+        _long_word_delete,
+        "walk down keeping the path in a list, then prune going back up: no recursion",
+    ),
+    Case(
+        "casefold_and_nfc",
+        _folding,
+        "key = unicodedata.normalize('NFC', word).casefold(); keep the original word for display",
+    ),
+    Case(
+        "devanagari",
+        _devanagari,
+        "a key is a sequence of code points; any script works the same way",
+    ),
+    Case(
+        "top_k_after_changes",
+        _top_k_after_changes,
+        "a cached top-k must be refilled after a delete or a lower frequency",
+    ),
+    Case(
+        "random_operations_match_model",
+        _random_model,
+        "compare with a dict and sorted(): which operation diverged?",
+    ),
+    Case(
+        "rejects_bad_input",
+        _trie_bad_input,
+        "check types (TypeError) and k >= 1 (ValueError) first",
+    ),
 )
 
 
@@ -167,9 +237,13 @@ def _distance(candidate: Callable[[str, str], int], steps: Steps, a: str, b: str
     return result
 
 
-def _expect_reference(candidate: Callable[[str, str], int], steps: Steps, pairs: list[tuple[str, str]], what: str) -> None:
+def _expect_reference(
+    candidate: Callable[[str, str], int], steps: Steps, pairs: list[tuple[str, str]], what: str
+) -> None:
     for a, b in pairs:
-        steps.expect(_distance(candidate, steps, a, b), levenshtein(a, b), f"{what}: ({a!r}, {b!r})")
+        steps.expect(
+            _distance(candidate, steps, a, b), levenshtein(a, b), f"{what}: ({a!r}, {b!r})"
+        )
 
 
 def _empty(candidate: Any, steps: Steps) -> None:
@@ -177,28 +251,48 @@ def _empty(candidate: Any, steps: Steps) -> None:
 
 
 def _classic(candidate: Any, steps: Steps) -> None:
-    _expect_reference(candidate, steps, [("kitten", "sitting"), ("flaw", "lawn"), ("abc", "abc")], "English")
+    _expect_reference(
+        candidate, steps, [("kitten", "sitting"), ("flaw", "lawn"), ("abc", "abc")], "English"
+    )
 
 
 def _symmetric(candidate: Any, steps: Steps) -> None:
     for a, b in [("kitten", "sitting"), ("नमस्ते", "नमस्कार"), ("ab", "")]:
-        steps.expect(_distance(candidate, steps, a, b), _distance(candidate, steps, b, a), f"d({a!r},{b!r}) == d({b!r},{a!r})")
+        steps.expect(
+            _distance(candidate, steps, a, b),
+            _distance(candidate, steps, b, a),
+            f"d({a!r},{b!r}) == d({b!r},{a!r})",
+        )
 
 
 def _graphemes(candidate: Any, steps: Steps) -> None:
-    _expect_reference(candidate, steps, [("क्षमा", "कमा"), ("कि", "पि"), ("नमस्ते", "नमस्कार"), ("বাংলা", "বাঙলা")], "one akshara edit costs 1")
+    _expect_reference(
+        candidate,
+        steps,
+        [("क्षमा", "कमा"), ("कि", "पि"), ("नमस्ते", "नमस्कार"), ("বাংলা", "বাঙলা")],
+        "one akshara edit costs 1",
+    )
 
 
 def _equivalence(candidate: Any, steps: Steps) -> None:
-    _expect_reference(candidate, steps, [("\u0958", "\u0915\u093c"), ("caf\u00e9", "cafe\u0301")], "canonically equal texts")
+    _expect_reference(
+        candidate,
+        steps,
+        [("\u0958", "\u0915\u093c"), ("caf\u00e9", "cafe\u0301")],
+        "canonically equal texts",
+    )
 
 
 def _case(candidate: Any, steps: Steps) -> None:
-    _expect_reference(candidate, steps, [("Hello", "hello"), ("STRASSE", "straße")], "case is folded")
+    _expect_reference(
+        candidate, steps, [("Hello", "hello"), ("STRASSE", "straße")], "case is folded"
+    )
 
 
 def _joiners(candidate: Any, steps: Steps) -> None:
-    _expect_reference(candidate, steps, [("അവന്\u200d", "അവന്"), ("क्\u200cष", "क्ष")], "ZWJ/ZWNJ are kept")
+    _expect_reference(
+        candidate, steps, [("അവന്\u200d", "അവന്"), ("क्\u200cष", "क्ष")], "ZWJ/ZWNJ are kept"
+    )
 
 
 def _peak_growth(func: Callable[[], Any]) -> tuple[Any, int]:
@@ -227,7 +321,10 @@ def _two_rows(candidate: Any, steps: Steps) -> None:
     got, grown = runs[0][0], min(peak for _, peak in runs)
     steps.note(f"distance(250 letters, 250 letters) -> {got!r}, peak memory +{grown / 1e3:.0f} kB")
     steps.expect(got, levenshtein(a, b), "250 x 250 letters")
-    steps.expect_true(grown < 150_000, "keep two rows, not the whole (m+1)x(n+1) table (peak must stay under 150 kB)")
+    steps.expect_true(
+        grown < 150_000,
+        "keep two rows, not the whole (m+1)x(n+1) table (peak must stay under 150 kB)",
+    )
 
 
 def _lev_bad_input(candidate: Any, steps: Steps) -> None:
@@ -237,17 +334,33 @@ def _lev_bad_input(candidate: Any, steps: Steps) -> None:
 
 _LEVENSHTEIN_CASES = (
     Case("empty_strings", _empty, "d('', b) is len(b): the first row of the table"),
-    Case("classic_english", _classic, "min(delete, insert, substitute) over the previous row and the current one"),
+    Case(
+        "classic_english",
+        _classic,
+        "min(delete, insert, substitute) over the previous row and the current one",
+    ),
     Case("symmetric", _symmetric, "swapping the arguments must not change the distance"),
-    Case("counts_graphemes", _graphemes, "split each text with regex.findall(r'\\X', text) and compare the lists"),
-    Case("canonical_equivalence", _equivalence, "unicodedata.normalize('NFC', ...) both texts first"),
+    Case(
+        "counts_graphemes",
+        _graphemes,
+        "split each text with regex.findall(r'\\X', text) and compare the lists",
+    ),
+    Case(
+        "canonical_equivalence", _equivalence, "unicodedata.normalize('NFC', ...) both texts first"
+    ),
     Case("case_folded", _case, "str.casefold() (not lower()) after NFC"),
-    Case("keeps_zwj_zwnj", _joiners, "do not strip every format character: U+200C/U+200D change Indic letters"),
+    Case(
+        "keeps_zwj_zwnj",
+        _joiners,
+        "do not strip every format character: U+200C/U+200D change Indic letters",
+    ),
     Case("two_rows_of_memory", _two_rows, "you only ever read the previous row"),
     Case("rejects_non_str", _lev_bad_input, "isinstance(a, str) or raise TypeError"),
 )
 
 SUITES: dict[str, Suite] = {
     "trie": Suite("trie", "Autocomplete trie", _TRIE_CASES, kind="class"),
-    "levenshtein": Suite("levenshtein", "Grapheme-level Levenshtein distance", _LEVENSHTEIN_CASES, kind="function"),
+    "levenshtein": Suite(
+        "levenshtein", "Grapheme-level Levenshtein distance", _LEVENSHTEIN_CASES, kind="function"
+    ),
 }

@@ -33,7 +33,9 @@ def _layout(root: _Node) -> dict[int, tuple[float, int, _Node, str]]:
     return placed
 
 
-def draw_trie(trie: Trie, *, ax: Axes | None = None, show_top: bool = True, title: str = "") -> Axes:
+def draw_trie(
+    trie: Trie, *, ax: Axes | None = None, show_top: bool = True, title: str = ""
+) -> Axes:
     """Draw ``trie`` top-down; word ends are filled, and ``show_top`` writes each node's cached list."""
     if not isinstance(trie, Trie):
         raise TypeError(f"trie must be a Trie, got {type(trie).__name__}")
@@ -45,10 +47,24 @@ def draw_trie(trie: Trie, *, ax: Axes | None = None, show_top: bool = True, titl
         for letter, child in node.children.items():
             cx, cdepth, _, _ = placed[id(child)]
             ax.plot([x, cx], [-depth, -cdepth], color="#999999", linewidth=1, zorder=1)
-            ax.text((x + cx) / 2 - 0.08, (-depth - cdepth) / 2, letter, fontsize=10, ha="right", va="center")
+            ax.text(
+                (x + cx) / 2 - 0.08,
+                (-depth - cdepth) / 2,
+                letter,
+                fontsize=10,
+                ha="right",
+                va="center",
+            )
     for x, depth, node, _ in placed.values():
         ends = node.entry is not None
-        ax.scatter([x], [-depth], s=120, zorder=2, color=PALETTE[0] if ends else "white", edgecolors=PALETTE[0])
+        ax.scatter(
+            [x],
+            [-depth],
+            s=120,
+            zorder=2,
+            color=PALETTE[0] if ends else "white",
+            edgecolors=PALETTE[0],
+        )
         if show_top and node.top:
             label = " ".join(record[2] for record in node.top)
             ax.text(x + 0.12, -depth - 0.18, label, fontsize=7, color=PALETTE[3], va="top")

@@ -25,22 +25,27 @@ from tarento_lib.text.unicode import Level, prepared_graphemes, units
 __all__ = [
     "DEFAULT_WEIGHTS",
     "MAX_DP_CELLS",
-    "levenshtein",
-    "levenshtein_dp",
-    "two_row_distance",
-    "levenshtein_similarity",
-    "jaccard",
-    "ngrams",
-    "ngram_similarity",
-    "cosine",
     "combined",
     "compare",
+    "cosine",
+    "jaccard",
+    "levenshtein",
+    "levenshtein_dp",
+    "levenshtein_similarity",
+    "ngram_similarity",
+    "ngrams",
+    "two_row_distance",
 ]
 
 # Edit distance carries the most weight: it is the only measure that sees order and position.
 # The three set/bag measures share the rest. Any subset of these keys may be given to
 # ``combined``; the weights are normalised to sum to 1.
-DEFAULT_WEIGHTS: Mapping[str, float] = {"levenshtein": 0.4, "jaccard": 0.2, "ngram": 0.2, "cosine": 0.2}
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "levenshtein": 0.4,
+    "jaccard": 0.2,
+    "ngram": 0.2,
+    "cosine": 0.2,
+}
 
 # The pure-Python DP refuses inputs whose table would exceed this many cells (time, not memory).
 MAX_DP_CELLS = 25_000_000
@@ -70,17 +75,23 @@ def two_row_distance(x: Sequence[str], y: Sequence[str]) -> int:
     if len(x) < len(y):
         x, y = y, x  # the row runs over the shorter text
     if len(x) * len(y) > MAX_DP_CELLS:
-        raise ValueError(f"texts too long for the DP: {len(x)}x{len(y)} cells > MAX_DP_CELLS={MAX_DP_CELLS}")
+        raise ValueError(
+            f"texts too long for the DP: {len(x)}x{len(y)} cells > MAX_DP_CELLS={MAX_DP_CELLS}"
+        )
     previous = list(range(len(y) + 1))
     for i, unit in enumerate(x, start=1):
         current = [i]
         for j, other in enumerate(y, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (unit != other)))
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (unit != other))
+            )
         previous = current
     return previous[-1]
 
 
-def levenshtein_similarity(a: str, b: str, *, level: Level = "grapheme", fold_case: bool = True) -> float:
+def levenshtein_similarity(
+    a: str, b: str, *, level: Level = "grapheme", fold_case: bool = True
+) -> float:
     """``1 - distance / longer length``: 1.0 for equal texts, 0.0 when no unit can be kept."""
     x, y = _pair(a, b, level, fold_case)
     longest = max(len(x), len(y))
@@ -100,14 +111,19 @@ def ngrams(sequence: Sequence[str], n: int = 2) -> Counter[tuple[str, ...]]:
     Padding gives every text, even one shorter than n (or empty), at least one n-gram, and
     marks where words begin and end: "a" and "b" share no bigram.
     """
-    require_int(n, "n")
+    require_int(n, "n", minimum=1)
     padded = (_START,) * (n - 1) + tuple(sequence) + (_END,) * (n - 1)
     return Counter(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
 
 
 def ngram_similarity(
-    a: str, b: str, *, n: int = 2, method: Literal["dice", "jaccard"] = "dice",
-    level: Level = "grapheme", fold_case: bool = True,
+    a: str,
+    b: str,
+    *,
+    n: int = 2,
+    method: Literal["dice", "jaccard"] = "dice",
+    level: Level = "grapheme",
+    fold_case: bool = True,
 ) -> float:
     """Dice (2|A∩B| / (|A|+|B|)) or Jaccard over the bags of padded n-grams."""
     if method not in ("dice", "jaccard"):
@@ -119,7 +135,9 @@ def ngram_similarity(
     return common / sum((x | y).values())
 
 
-def cosine(a: str, b: str, *, n: int = 2, level: Level = "grapheme", fold_case: bool = True) -> float:
+def cosine(
+    a: str, b: str, *, n: int = 2, level: Level = "grapheme", fold_case: bool = True
+) -> float:
     """Cosine of the angle between the padded n-gram count vectors."""
     x, y = (ngrams(u, n) for u in _pair(a, b, level, fold_case))
     if x == y:
@@ -141,7 +159,9 @@ def _checked_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     chosen = dict(DEFAULT_WEIGHTS if weights is None else weights)
     unknown = set(chosen) - set(_MEASURES)
     if unknown:
-        raise ValueError(f"weights has unknown measures {sorted(unknown)}; allowed: {sorted(_MEASURES)}")
+        raise ValueError(
+            f"weights has unknown measures {sorted(unknown)}; allowed: {sorted(_MEASURES)}"
+        )
     for name, weight in chosen.items():
         if isinstance(weight, bool) or not isinstance(weight, (int, float)):
             raise TypeError(f"weights[{name!r}] must be a number, got {type(weight).__name__}")
@@ -153,14 +173,22 @@ def _checked_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     return {name: weight / total for name, weight in chosen.items() if weight > 0}
 
 
-def compare(a: str, b: str, *, level: Level = "grapheme", fold_case: bool = True) -> dict[str, float]:
+def compare(
+    a: str, b: str, *, level: Level = "grapheme", fold_case: bool = True
+) -> dict[str, float]:
     """Every measure's score for the pair, by name (the names ``combined`` weights use)."""
-    return {name: measure(a, b, level=level, fold_case=fold_case) for name, measure in _MEASURES.items()}
+    return {
+        name: measure(a, b, level=level, fold_case=fold_case) for name, measure in _MEASURES.items()
+    }
 
 
 def combined(
-    a: str, b: str, *, weights: Mapping[str, float] | None = None,
-    level: Level = "grapheme", fold_case: bool = True,
+    a: str,
+    b: str,
+    *,
+    weights: Mapping[str, float] | None = None,
+    level: Level = "grapheme",
+    fold_case: bool = True,
 ) -> float:
     """Weighted mean of the measures (``DEFAULT_WEIGHTS`` unless given); always in [0, 1].
 
@@ -168,5 +196,8 @@ def combined(
     weights raise ``ValueError``.
     """
     normalised = _checked_weights(weights)
-    score = sum(w * _MEASURES[name](a, b, level=level, fold_case=fold_case) for name, w in normalised.items())
+    score = sum(
+        w * _MEASURES[name](a, b, level=level, fold_case=fold_case)
+        for name, w in normalised.items()
+    )
     return min(1.0, max(0.0, score))

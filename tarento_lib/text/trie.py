@@ -68,7 +68,7 @@ class Trie:
     """
 
     def __init__(self, words: Iterable[tuple[str, float]] = (), *, cache_size: int = 10) -> None:
-        self._cache_size = require_int(cache_size, "cache_size")
+        self._cache_size = require_int(cache_size, "cache_size", minimum=1)
         self._root = _Node()
         self._size = 0
         for word, frequency in words:
@@ -117,7 +117,7 @@ class Trie:
     def autocomplete(self, prefix: str, k: int = 10) -> list[str]:
         """Up to ``k`` stored words starting with ``prefix``: most frequent first, ties alphabetically."""
         key = _key(prefix, "prefix")
-        require_int(k, "k")
+        require_int(k, "k", minimum=1)
         node = self._find(key)
         if node is None:
             return []
@@ -219,7 +219,9 @@ class Trie:
         if node.entry is None and len(node.children) == 1:
             return next(iter(node.children.values())).top
         own = () if node.entry is None else (node.entry,)
-        return tuple(heapq.nsmallest(self._cache_size, chain(own, *(c.top for c in node.children.values()))))
+        return tuple(
+            heapq.nsmallest(self._cache_size, chain(own, *(c.top for c in node.children.values())))
+        )
 
     @staticmethod
     def _prune(path: list[_Node], key: str) -> None:

@@ -14,10 +14,27 @@ from typing import Literal
 import regex
 
 from tarento_lib.text._checks import require_int, require_str
-from tarento_lib.text._fastpath import fast_risk as _fast_risk, fast_slice as _fast_slice, fast_split as _fast_split
+from tarento_lib.text._fastpath import (
+    fast_risk as _fast_risk,
+)
+from tarento_lib.text._fastpath import (
+    fast_slice as _fast_slice,
+)
+from tarento_lib.text._fastpath import (
+    fast_split as _fast_split,
+)
 
-__all__ = ["IGNORABLE", "Level", "LEVELS", "normalize", "fold", "graphemes", "units", "prepared_graphemes",
-           "first_graphemes"]
+__all__ = [
+    "IGNORABLE",
+    "LEVELS",
+    "Level",
+    "first_graphemes",
+    "fold",
+    "graphemes",
+    "normalize",
+    "prepared_graphemes",
+    "units",
+]
 
 Level = Literal["grapheme", "codepoint"]
 LEVELS: tuple[str, ...] = ("grapheme", "codepoint")
@@ -27,8 +44,7 @@ LEVELS: tuple[str, ...] = ("grapheme", "codepoint")
 # embeddings and isolates. ZERO WIDTH JOINER (U+200D) and NON-JOINER (U+200C) are NOT here:
 # in Indic scripts they select a different letter form, and sometimes a different word.
 IGNORABLE: frozenset[str] = frozenset(
-    "\ufeff\u00ad\u2060\u200e\u200f\u061c"
-    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    "\ufeff\u00ad\u2060\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 _DROP_IGNORABLE = {ord(ch): None for ch in IGNORABLE}
 _HAS_IGNORABLE = regex.compile("[" + "".join(sorted(IGNORABLE)) + "]")
@@ -104,7 +120,7 @@ def first_graphemes(text: str, n: int) -> str:
     ``regex`` match of ``n`` clusters.
     """
     require_str(text, "text")
-    require_int(n, "n")
+    require_int(n, "n", minimum=1)
     if len(text) <= n:  # a cluster is at least one code point
         return text
     if _fast_slice is not None:

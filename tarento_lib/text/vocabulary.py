@@ -15,7 +15,7 @@ def load_vocabulary(lang: str, n: int) -> list[tuple[str, float]]:
     ``ValueError`` for a language wordfreq does not know.
     """
     require_str(lang, "lang")
-    require_int(n, "n")
+    require_int(n, "n", minimum=1)
     import wordfreq  # imported here: loading its data is not an import-time side effect of ours
 
     if lang not in wordfreq.available_languages():

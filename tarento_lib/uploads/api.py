@@ -17,13 +17,19 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from tarento_lib.uploads.errors import (
-    ChecksumMismatch, ChunkConflict, IncompleteUpload, StorageError, UploadClosed, UploadGone, UploadNotFound,
+    ChecksumMismatch,
+    ChunkConflict,
+    IncompleteUpload,
+    StorageError,
+    UploadClosed,
+    UploadGone,
+    UploadNotFound,
     UploadTooLarge,
 )
 from tarento_lib.uploads.receiver import ChunkReceiver
 from tarento_lib.uploads.service import UploadService, UploadStatus
 
-__all__ = ["create_app", "upload_router", "ERROR_STATUS", "http_error", "receive_body"]
+__all__ = ["ERROR_STATUS", "create_app", "http_error", "receive_body", "upload_router"]
 
 T = TypeVar("T")
 
@@ -93,8 +99,14 @@ def upload_router(service: UploadService) -> APIRouter:
 
     @router.post("", status_code=201)
     async def initiate(body: InitiateRequest) -> dict[str, Any]:
-        status = await call(service.initiate, body.filename, body.size, body.content_type, body.sha256,
-                            body.chunk_size)
+        status = await call(
+            service.initiate,
+            body.filename,
+            body.size,
+            body.content_type,
+            body.sha256,
+            body.chunk_size,
+        )
         return status.as_dict()
 
     @router.get("/{upload_id}")
@@ -103,11 +115,19 @@ def upload_router(service: UploadService) -> APIRouter:
 
     @router.put("/{upload_id}/chunks/{index}")
     async def put_chunk(
-        upload_id: str, index: int, request: Request, content_md5: str | None = Header(default=None),
+        upload_id: str,
+        index: int,
+        request: Request,
+        content_md5: str | None = Header(default=None),
         upload_checksum: str | None = Header(default=None),
     ) -> dict[str, Any]:
-        receiver = await call(service.receive_chunk, upload_id, index, content_md5=content_md5,
-                              checksum=upload_checksum)
+        receiver = await call(
+            service.receive_chunk,
+            upload_id,
+            index,
+            content_md5=content_md5,
+            checksum=upload_checksum,
+        )
         return (await receive_body(request, receiver)).as_dict()
 
     @router.post("/{upload_id}/complete")

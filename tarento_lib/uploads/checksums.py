@@ -17,7 +17,14 @@ from typing import Protocol
 
 import crc32c
 
-__all__ = ["Hasher", "ALGORITHMS", "new_hasher", "digest_of", "upload_checksum", "parse_upload_checksum"]
+__all__ = [
+    "ALGORITHMS",
+    "Hasher",
+    "digest_of",
+    "new_hasher",
+    "parse_upload_checksum",
+    "upload_checksum",
+]
 
 
 class Hasher(Protocol):
@@ -29,7 +36,10 @@ class Hasher(Protocol):
 
 
 ALGORITHMS: dict[str, Callable[[], Hasher]] = {
-    "crc32c": crc32c.CRC32CHash, "md5": hashlib.md5, "sha1": hashlib.sha1, "sha256": hashlib.sha256,
+    "crc32c": crc32c.CRC32CHash,
+    "md5": hashlib.md5,
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
 }
 
 
@@ -38,7 +48,9 @@ def new_hasher(algorithm: str) -> Hasher:
     try:
         return ALGORITHMS[algorithm]()
     except KeyError:
-        raise ValueError(f"checksum algorithm must be one of {', '.join(ALGORITHMS)}, got {algorithm!r}") from None
+        raise ValueError(
+            f"checksum algorithm must be one of {', '.join(ALGORITHMS)}, got {algorithm!r}"
+        ) from None
 
 
 def digest_of(algorithm: str, data: bytes) -> bytes:
@@ -63,5 +75,7 @@ def parse_upload_checksum(value: str) -> tuple[str, bytes]:
     except (binascii.Error, ValueError):
         digest = b""
     if len(digest) != size:
-        raise ValueError(f"checksum must be '<algorithm> <base64 of the {size}-byte digest>', got {value!r}")
+        raise ValueError(
+            f"checksum must be '<algorithm> <base64 of the {size}-byte digest>', got {value!r}"
+        )
     return algorithm, digest

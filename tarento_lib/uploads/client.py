@@ -24,17 +24,21 @@ from typing import Any
 import crc32c
 import httpx
 
-__all__ = ["upload_file", "UploadReport", "UploadInterrupted", "file_sha256"]
+__all__ = ["UploadInterrupted", "UploadReport", "file_sha256", "upload_file"]
 
 _BLOCK = 1024 * 1024
-_PIECE = 1024 * 1024  # httpx sends a piece as it is; bigger pieces mean fewer trips through httpcore
+_PIECE = (
+    1024 * 1024
+)  # httpx sends a piece as it is; bigger pieces mean fewer trips through httpcore
 
 
 class UploadInterrupted(RuntimeError):
     """The upload failed more often than allowed; call ``upload_file`` again to resume it."""
 
     def __init__(self, upload_id: str, cause: Exception) -> None:
-        super().__init__(f"upload {upload_id} interrupted ({type(cause).__name__}: {cause}); call again to resume")
+        super().__init__(
+            f"upload {upload_id} interrupted ({type(cause).__name__}: {cause}); call again to resume"
+        )
         self.upload_id = upload_id
 
 
@@ -93,7 +97,9 @@ class _ResumeStore:
 
 def _check(response: httpx.Response) -> dict[str, Any]:
     if response.status_code >= 400:
-        raise httpx.HTTPStatusError(f"{response.status_code}: {response.text}", request=response.request, response=response)
+        raise httpx.HTTPStatusError(
+            f"{response.status_code}: {response.text}", request=response.request, response=response
+        )
     return response.json() if response.content else {}
 
 
@@ -102,7 +108,9 @@ def _progress(enabled: bool, total: int, initial: int, name: str) -> Any:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=initial, unit="B", unit_scale=True, unit_divisor=1024, desc=name)
+    return tqdm(
+        total=total, initial=initial, unit="B", unit_scale=True, unit_divisor=1024, desc=name
+    )
 
 
 def upload_file(
@@ -133,11 +141,23 @@ def upload_file(
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 16:
         raise ValueError(f"workers must be an int in 1..16, got {workers!r}")
     base = base_url.rstrip("/")
-    store = _ResumeStore(Path(state_dir) if state_dir is not None else Path(tempfile.gettempdir()) / "tarento-uploads")
+    store = _ResumeStore(
+        Path(state_dir)
+        if state_dir is not None
+        else Path(tempfile.gettempdir()) / "tarento-uploads"
+    )
     http = client or httpx.Client(timeout=120, verify=_ssl_context())
     try:
-        upload = _Upload(http, base, source, store, progress=progress, verify=verify, chunk_size=chunk_size,
-                         workers=workers)
+        upload = _Upload(
+            http,
+            base,
+            source,
+            store,
+            progress=progress,
+            verify=verify,
+            chunk_size=chunk_size,
+            workers=workers,
+        )
         return upload.run(resume, max_retries)
     finally:
         if client is None:
@@ -145,10 +165,25 @@ def upload_file(
 
 
 class _Upload:
-    def __init__(self, http: httpx.Client, base: str, source: Path, store: _ResumeStore, *, progress: bool, verify: bool,
-                 chunk_size: int | None, workers: int) -> None:
+    def __init__(
+        self,
+        http: httpx.Client,
+        base: str,
+        source: Path,
+        store: _ResumeStore,
+        *,
+        progress: bool,
+        verify: bool,
+        chunk_size: int | None,
+        workers: int,
+    ) -> None:
         self.http, self.base, self.source, self.store = http, base, source, store
-        self.show, self.verify, self.chunk_size, self.workers = progress, verify, chunk_size, workers
+        self.show, self.verify, self.chunk_size, self.workers = (
+            progress,
+            verify,
+            chunk_size,
+            workers,
+        )
         self.chunks_sent = self.bytes_sent = 0
         self._lock = threading.Lock()
 
@@ -158,8 +193,12 @@ class _Upload:
             response = self.http.get(f"{self.base}/uploads/{upload_id}")
             if response.status_code == 200 and response.json()["state"] in ("open", "completed"):
                 return response.json(), True
-        body = {"filename": self.source.name, "size": self.source.stat().st_size,
-                "sha256": file_sha256(self.source) if self.verify else None, "chunk_size": self.chunk_size}
+        body = {
+            "filename": self.source.name,
+            "size": self.source.stat().st_size,
+            "sha256": file_sha256(self.source) if self.verify else None,
+            "chunk_size": self.chunk_size,
+        }
         status = _check(self.http.post(f"{self.base}/uploads", json=body))
         self.store.save(self.base, self.source, status["upload_id"])
         return status, False
@@ -170,7 +209,9 @@ class _Upload:
         while status["state"] == "open":
             try:
                 self._send_missing(status)
-                status = _check(self.http.post(f"{self.base}/uploads/{status['upload_id']}/complete"))
+                status = _check(
+                    self.http.post(f"{self.base}/uploads/{status['upload_id']}/complete")
+                )
             except (httpx.TransportError, httpx.HTTPStatusError) as exc:
                 if isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code < 500:
                     raise
@@ -179,8 +220,15 @@ class _Upload:
                     raise UploadInterrupted(status["upload_id"], exc) from exc
                 status = _check(self.http.get(f"{self.base}/uploads/{status['upload_id']}"))
         self.store.forget(self.base, self.source)
-        return UploadReport(status["upload_id"], status["key"], status["size"], status["chunk_size"],
-                            self.chunks_sent, self.bytes_sent, resumed)
+        return UploadReport(
+            status["upload_id"],
+            status["key"],
+            status["size"],
+            status["chunk_size"],
+            self.chunks_sent,
+            self.bytes_sent,
+            resumed,
+        )
 
     def _send_missing(self, status: dict[str, Any]) -> None:
         bar = _progress(self.show, status["size"], status["received_bytes"], self.source.name)
@@ -189,7 +237,9 @@ class _Upload:
             if self.workers == 1:
                 self._send_in_order(descriptor, status, bar)
             else:
-                send = lambda index: self._put(status, index, self._read(descriptor, status, index), bar)  # noqa: E731
+                send = lambda index: self._put(
+                    status, index, self._read(descriptor, status, index), bar
+                )
                 with ThreadPoolExecutor(self.workers, thread_name_prefix="upload") as pool:
                     list(pool.map(send, status["missing"]))
         finally:
@@ -201,7 +251,9 @@ class _Upload:
         """One chunk on the wire at a time, the next one read and hashed meanwhile (two in memory)."""
         missing = status["missing"]
         with ThreadPoolExecutor(1, thread_name_prefix="upload-read") as reader:
-            upcoming = reader.submit(self._read, descriptor, status, missing[0]) if missing else None
+            upcoming = (
+                reader.submit(self._read, descriptor, status, missing[0]) if missing else None
+            )
             for position, index in enumerate(missing):
                 assert upcoming is not None
                 chunk = upcoming.result()
@@ -219,7 +271,10 @@ class _Upload:
         """
         chunk, size = status["chunk_size"], status["size"]
         start, length = index * chunk, min(chunk, size - index * chunk)
-        pieces = [os.pread(descriptor, min(_PIECE, length - at), start + at) for at in range(0, length, _PIECE)]
+        pieces = [
+            os.pread(descriptor, min(_PIECE, length - at), start + at)
+            for at in range(0, length, _PIECE)
+        ]
         if sum(map(len, pieces)) != length:
             raise ValueError("the file changed size during the upload")
         hasher = crc32c.CRC32CHash()
@@ -227,13 +282,20 @@ class _Upload:
             hasher.update(piece)
         return pieces, f"crc32c {base64.b64encode(hasher.digest()).decode('ascii')}"
 
-    def _put(self, status: dict[str, Any], index: int, chunk: tuple[list[bytes], str], bar: Any) -> None:
+    def _put(
+        self, status: dict[str, Any], index: int, chunk: tuple[list[bytes], str], bar: Any
+    ) -> None:
         """PUT one chunk, streamed piece by piece, with its CRC32C."""
         pieces, checksum = chunk
         length = sum(map(len, pieces))
         url = f"{self.base}/uploads/{status['upload_id']}/chunks/{index}"
-        _check(self.http.put(url, content=iter(pieces), headers={"Upload-Checksum": checksum,
-                                                                 "Content-Length": str(length)}))
+        _check(
+            self.http.put(
+                url,
+                content=iter(pieces),
+                headers={"Upload-Checksum": checksum, "Content-Length": str(length)},
+            )
+        )
         with self._lock:
             self.chunks_sent += 1
             self.bytes_sent += length

@@ -28,12 +28,16 @@ class ReferenceUploads:
     """``UploadService`` on in-memory storage, shaped like the exercise's class."""
 
     def __init__(self, chunk_size: int, max_size: int) -> None:
-        self.service = UploadService(MemoryStorage(), SQLiteSessionStore(), chunk_size=chunk_size, max_size=max_size)
+        self.service = UploadService(
+            MemoryStorage(), SQLiteSessionStore(), chunk_size=chunk_size, max_size=max_size
+        )
 
     def initiate(self, filename: str, size: int) -> str:
         return self.service.initiate(filename, size).upload_id
 
-    def put_chunk(self, upload_id: str, index: int, data: bytes, content_md5: str | None = None) -> None:
+    def put_chunk(
+        self, upload_id: str, index: int, data: bytes, content_md5: str | None = None
+    ) -> None:
         self.service.put_chunk(upload_id, index, data, content_md5)
 
     def status(self, upload_id: str) -> dict[str, list[int]]:
@@ -51,7 +55,7 @@ class ReferenceUploads:
 
 
 def _chunk(index: int) -> bytes:
-    return DATA[index * CHUNK:(index + 1) * CHUNK]
+    return DATA[index * CHUNK : (index + 1) * CHUNK]
 
 
 def _start(cls: Any, steps: Steps) -> tuple[Any, str]:
@@ -66,7 +70,11 @@ def _missing(uploads: Any, upload_id: str, steps: Steps) -> list[int]:
 
 def fresh_upload(cls: Any, steps: Steps) -> None:
     uploads, uid = _start(cls, steps)
-    steps.expect(_missing(uploads, uid, steps), [0, 1, 2], "missing chunks of a fresh 10-byte upload in chunks of 4")
+    steps.expect(
+        _missing(uploads, uid, steps),
+        [0, 1, 2],
+        "missing chunks of a fresh 10-byte upload in chunks of 4",
+    )
 
 
 def any_order(cls: Any, steps: Steps) -> None:
@@ -80,87 +88,178 @@ def resend_same(cls: Any, steps: Steps) -> None:
     uploads, uid = _start(cls, steps)
     steps.call(uploads, "put_chunk", uid, 0, _chunk(0))
     steps.call(uploads, "put_chunk", uid, 0, _chunk(0))
-    steps.expect(_missing(uploads, uid, steps), [1, 2], "missing chunks after sending chunk 0 twice")
+    steps.expect(
+        _missing(uploads, uid, steps), [1, 2], "missing chunks after sending chunk 0 twice"
+    )
 
 
 def resend_different(cls: Any, steps: Steps) -> None:
     uploads, uid = _start(cls, steps)
     steps.call(uploads, "put_chunk", uid, 0, _chunk(0))
-    steps.expect_raises(ValueError, lambda: uploads.put_chunk(uid, 0, b"XXXX"), "put_chunk(id, 0, b'XXXX') after b'0123'")
+    steps.expect_raises(
+        ValueError,
+        lambda: uploads.put_chunk(uid, 0, b"XXXX"),
+        "put_chunk(id, 0, b'XXXX') after b'0123'",
+    )
 
 
 def wrong_length(cls: Any, steps: Steps) -> None:
     uploads, uid = _start(cls, steps)
-    steps.expect_raises(ValueError, lambda: uploads.put_chunk(uid, 0, b"012"), "put_chunk(id, 0, 3 bytes)")
-    steps.expect_raises(ValueError, lambda: uploads.put_chunk(uid, 2, b"89ab"), "put_chunk(id, 2, 4 bytes; 2 remain)")
-    steps.expect(_missing(uploads, uid, steps), [0, 1, 2], "missing chunks after two rejected chunks")
+    steps.expect_raises(
+        ValueError, lambda: uploads.put_chunk(uid, 0, b"012"), "put_chunk(id, 0, 3 bytes)"
+    )
+    steps.expect_raises(
+        ValueError,
+        lambda: uploads.put_chunk(uid, 2, b"89ab"),
+        "put_chunk(id, 2, 4 bytes; 2 remain)",
+    )
+    steps.expect(
+        _missing(uploads, uid, steps), [0, 1, 2], "missing chunks after two rejected chunks"
+    )
 
 
 def index_range(cls: Any, steps: Steps) -> None:
     uploads, uid = _start(cls, steps)
-    steps.expect_raises(ValueError, lambda: uploads.put_chunk(uid, -1, _chunk(0)), "put_chunk(id, -1, ...)")
-    steps.expect_raises(ValueError, lambda: uploads.put_chunk(uid, 3, b"89"), "put_chunk(id, 3, ...) of 3 chunks")
+    steps.expect_raises(
+        ValueError, lambda: uploads.put_chunk(uid, -1, _chunk(0)), "put_chunk(id, -1, ...)"
+    )
+    steps.expect_raises(
+        ValueError, lambda: uploads.put_chunk(uid, 3, b"89"), "put_chunk(id, 3, ...) of 3 chunks"
+    )
 
 
 def base64_md5(cls: Any, steps: Steps) -> None:
     uploads, uid = _start(cls, steps)
     steps.call(uploads, "put_chunk", uid, 0, _chunk(0), content_md5=content_md5(_chunk(0)))
     hex_md5 = hashlib.md5(_chunk(1)).hexdigest()
-    steps.expect_raises(ValueError, lambda: uploads.put_chunk(uid, 1, _chunk(1), content_md5=hex_md5),
-                        f"put_chunk(id, 1, ..., content_md5={hex_md5!r}) (hex, not base64)")
+    steps.expect_raises(
+        ValueError,
+        lambda: uploads.put_chunk(uid, 1, _chunk(1), content_md5=hex_md5),
+        f"put_chunk(id, 1, ..., content_md5={hex_md5!r}) (hex, not base64)",
+    )
     wrong = content_md5(b"something else")
-    steps.expect_raises(ValueError, lambda: uploads.put_chunk(uid, 2, _chunk(2), content_md5=wrong),
-                        "put_chunk(id, 2, ..., content_md5=<MD5 of other bytes>)")
-    steps.expect(_missing(uploads, uid, steps), [1, 2], "missing chunks: the rejected ones stored nothing")
+    steps.expect_raises(
+        ValueError,
+        lambda: uploads.put_chunk(uid, 2, _chunk(2), content_md5=wrong),
+        "put_chunk(id, 2, ..., content_md5=<MD5 of other bytes>)",
+    )
+    steps.expect(
+        _missing(uploads, uid, steps), [1, 2], "missing chunks: the rejected ones stored nothing"
+    )
 
 
 def complete_needs_all(cls: Any, steps: Steps) -> None:
     uploads, uid = _start(cls, steps)
     steps.call(uploads, "put_chunk", uid, 0, _chunk(0))
-    steps.expect_raises((ValueError, RuntimeError), lambda: uploads.complete(uid), "complete() with chunks 1 and 2 missing")
+    steps.expect_raises(
+        (ValueError, RuntimeError),
+        lambda: uploads.complete(uid),
+        "complete() with chunks 1 and 2 missing",
+    )
 
 
 def unknown_id(cls: Any, steps: Steps) -> None:
     uploads, _ = _start(cls, steps)
     steps.expect_raises(LookupError, lambda: uploads.status("no-such-id"), "status('no-such-id')")
-    steps.expect_raises(LookupError, lambda: uploads.put_chunk("no-such-id", 0, b"0123"), "put_chunk('no-such-id', ...)")
+    steps.expect_raises(
+        LookupError,
+        lambda: uploads.put_chunk("no-such-id", 0, b"0123"),
+        "put_chunk('no-such-id', ...)",
+    )
 
 
 def size_limits(cls: Any, steps: Steps) -> None:
     uploads = cls(chunk_size=CHUNK, max_size=100)
     steps.note(f"uploads = {cls.__name__}(chunk_size={CHUNK}, max_size=100)")
-    steps.expect_raises(ValueError, lambda: uploads.initiate("empty.txt", 0), "initiate('empty.txt', 0)")
-    steps.expect_raises(ValueError, lambda: uploads.initiate("big.txt", 101), "initiate('big.txt', 101)")
+    steps.expect_raises(
+        ValueError, lambda: uploads.initiate("empty.txt", 0), "initiate('empty.txt', 0)"
+    )
+    steps.expect_raises(
+        ValueError, lambda: uploads.initiate("big.txt", 101), "initiate('big.txt', 101)"
+    )
 
 
 def safe_filename(cls: Any, steps: Steps) -> None:
     uploads = cls(chunk_size=CHUNK, max_size=100)
     steps.note(f"uploads = {cls.__name__}(chunk_size={CHUNK}, max_size=100)")
     for name in ("../../etc/passwd", "/etc/passwd", "a\x00b"):
-        steps.expect_raises(ValueError, lambda name=name: uploads.initiate(name, 5), f"initiate({name!r}, 5)")
+        steps.expect_raises(
+            ValueError, lambda name=name: uploads.initiate(name, 5), f"initiate({name!r}, 5)"
+        )
 
 
 def aborted_is_closed(cls: Any, steps: Steps) -> None:
     uploads, uid = _start(cls, steps)
     steps.call(uploads, "put_chunk", uid, 0, _chunk(0))
     steps.call(uploads, "abort", uid)
-    steps.expect_raises((LookupError, RuntimeError, ValueError), lambda: uploads.put_chunk(uid, 1, _chunk(1)),
-                        "put_chunk after abort")
+    steps.expect_raises(
+        (LookupError, RuntimeError, ValueError),
+        lambda: uploads.put_chunk(uid, 1, _chunk(1)),
+        "put_chunk after abort",
+    )
 
 
 CASES = (
-    Case("fresh upload: every chunk missing", fresh_upload, "status() lists chunk indexes 0..n-1 that have not arrived."),
-    Case("chunks in any order assemble the file", any_order, "Store chunks by index; join them in index order."),
-    Case("re-sending the same chunk is a no-op", resend_same, "Clients retry: the same bytes again must not fail."),
-    Case("different bytes for a received chunk are refused", resend_different, "Compare a digest of the new bytes with the stored one."),
-    Case("a chunk of the wrong length is refused", wrong_length, "All chunks but the last are chunk_size long; the last holds the rest."),
-    Case("chunk index out of range is refused", index_range, "Valid indexes are 0..ceil(size/chunk_size)-1."),
-    Case("Content-MD5 is base64 of the digest", base64_md5, "base64.b64encode(hashlib.md5(data).digest()); compare before storing."),
-    Case("complete needs every chunk", complete_needs_all, "Refuse to assemble while status() still lists missing chunks."),
-    Case("unknown upload id is a LookupError", unknown_id, "Raise KeyError (a LookupError) for ids you never issued."),
-    Case("size must be 1..max_size", size_limits, "Zero-byte and oversized uploads are refused at initiate()."),
-    Case("a filename never becomes a path", safe_filename, "Refuse separators, absolute paths and control characters."),
-    Case("an aborted upload takes no more chunks", aborted_is_closed, "abort() deletes the parts and closes the session."),
+    Case(
+        "fresh upload: every chunk missing",
+        fresh_upload,
+        "status() lists chunk indexes 0..n-1 that have not arrived.",
+    ),
+    Case(
+        "chunks in any order assemble the file",
+        any_order,
+        "Store chunks by index; join them in index order.",
+    ),
+    Case(
+        "re-sending the same chunk is a no-op",
+        resend_same,
+        "Clients retry: the same bytes again must not fail.",
+    ),
+    Case(
+        "different bytes for a received chunk are refused",
+        resend_different,
+        "Compare a digest of the new bytes with the stored one.",
+    ),
+    Case(
+        "a chunk of the wrong length is refused",
+        wrong_length,
+        "All chunks but the last are chunk_size long; the last holds the rest.",
+    ),
+    Case(
+        "chunk index out of range is refused",
+        index_range,
+        "Valid indexes are 0..ceil(size/chunk_size)-1.",
+    ),
+    Case(
+        "Content-MD5 is base64 of the digest",
+        base64_md5,
+        "base64.b64encode(hashlib.md5(data).digest()); compare before storing.",
+    ),
+    Case(
+        "complete needs every chunk",
+        complete_needs_all,
+        "Refuse to assemble while status() still lists missing chunks.",
+    ),
+    Case(
+        "unknown upload id is a LookupError",
+        unknown_id,
+        "Raise KeyError (a LookupError) for ids you never issued.",
+    ),
+    Case(
+        "size must be 1..max_size",
+        size_limits,
+        "Zero-byte and oversized uploads are refused at initiate().",
+    ),
+    Case(
+        "a filename never becomes a path",
+        safe_filename,
+        "Refuse separators, absolute paths and control characters.",
+    ),
+    Case(
+        "an aborted upload takes no more chunks",
+        aborted_is_closed,
+        "abort() deletes the parts and closes the session.",
+    ),
 )
 
 SUITES = {"upload": Suite("upload", "Resumable chunked uploads", CASES)}

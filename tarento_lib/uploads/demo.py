@@ -13,7 +13,7 @@ import numpy as np
 
 from tarento_lib.uploads.client import upload_file
 
-__all__ = ["write_random_file", "SweepPoint", "sweep_chunk_sizes", "resend_costs"]
+__all__ = ["SweepPoint", "resend_costs", "sweep_chunk_sizes", "write_random_file"]
 
 
 def write_random_file(path: str | os.PathLike[str], size: int, *, seed: int) -> str:
@@ -39,16 +39,29 @@ class SweepPoint:
         return self.size / 2**20 / self.seconds
 
 
-def sweep_chunk_sizes(path: Path, base_url: str, chunk_sizes: list[int], *, state_dir: Path) -> list[SweepPoint]:
+def sweep_chunk_sizes(
+    path: Path, base_url: str, chunk_sizes: list[int], *, state_dir: Path
+) -> list[SweepPoint]:
     """Upload ``path`` once per chunk size (no resume, no SHA-256) and time each upload."""
     points = []
     size = path.stat().st_size
     for requested in chunk_sizes:
         start = time.perf_counter()
-        report = upload_file(path, base_url, resume=False, state_dir=state_dir, progress=False, verify=False,
-                             chunk_size=requested)
+        report = upload_file(
+            path,
+            base_url,
+            resume=False,
+            state_dir=state_dir,
+            progress=False,
+            verify=False,
+            chunk_size=requested,
+        )
         seconds = time.perf_counter() - start
-        points.append(SweepPoint(size, requested, report.chunk_size, math.ceil(size / report.chunk_size), seconds))
+        points.append(
+            SweepPoint(
+                size, requested, report.chunk_size, math.ceil(size / report.chunk_size), seconds
+            )
+        )
     return points
 
 

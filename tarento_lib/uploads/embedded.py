@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["S3Endpoint", "moto_s3", "s3_client", "serve_app", "free_port", "s3_from_env"]
+__all__ = ["S3Endpoint", "free_port", "moto_s3", "s3_client", "s3_from_env", "serve_app"]
 
 LOOPBACK = "127.0.0.1"
 
@@ -26,14 +26,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def s3_client(endpoint_url: str | None, *, region: str = "us-east-1", credentials: tuple[str, str] | None = None) -> Any:
+def s3_client(
+    endpoint_url: str | None,
+    *,
+    region: str = "us-east-1",
+    credentials: tuple[str, str] | None = None,
+) -> Any:
     """A boto3 S3 client (make one per process and reuse it); path-style addressing for local servers."""
     import boto3
     from botocore.config import Config
 
-    keys = {"aws_access_key_id": credentials[0], "aws_secret_access_key": credentials[1]} if credentials else {}
-    config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3, "mode": "standard"},
-                    request_checksum_calculation="when_required", response_checksum_validation="when_required")
+    keys = (
+        {"aws_access_key_id": credentials[0], "aws_secret_access_key": credentials[1]}
+        if credentials
+        else {}
+    )
+    config = Config(
+        s3={"addressing_style": "path"},
+        retries={"max_attempts": 3, "mode": "standard"},
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+    )
     return boto3.client("s3", endpoint_url=endpoint_url, region_name=region, config=config, **keys)
 
 
@@ -80,8 +93,14 @@ def serve_app(app: Any, *, port: int | None = None) -> Iterator[str]:
     """Run an ASGI app with uvicorn in a thread on loopback; yield its base URL."""
     import uvicorn
 
-    config = uvicorn.Config(app, host=LOOPBACK, port=port or free_port(), log_level="warning",
-                            access_log=False, lifespan="off")
+    config = uvicorn.Config(
+        app,
+        host=LOOPBACK,
+        port=port or free_port(),
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()

@@ -8,16 +8,16 @@ The HTTP layer maps them to status codes in one table (``api.ERROR_STATUS``).
 from __future__ import annotations
 
 __all__ = [
-    "UploadError",
-    "UploadNotFound",
-    "UploadGone",
-    "UploadClosed",
-    "ChunkConflict",
     "ChecksumMismatch",
-    "IncompleteUpload",
-    "UploadTooLarge",
-    "StorageError",
+    "ChunkConflict",
     "ConfigurationError",
+    "IncompleteUpload",
+    "StorageError",
+    "UploadClosed",
+    "UploadError",
+    "UploadGone",
+    "UploadNotFound",
+    "UploadTooLarge",
 ]
 
 

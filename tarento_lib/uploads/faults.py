@@ -14,7 +14,13 @@ class CutConnection(httpx.BaseTransport):
     ``after_send``, the two ways a real connection drops.
     """
 
-    def __init__(self, inner: httpx.BaseTransport, cut_at: set[int] | frozenset[int], *, after_send: bool = False) -> None:
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        cut_at: set[int] | frozenset[int],
+        *,
+        after_send: bool = False,
+    ) -> None:
         if not all(isinstance(n, int) and n >= 1 for n in cut_at):
             raise ValueError(f"cut_at must hold ints >= 1, got {sorted(cut_at)!r}")
         self.inner, self.cut_at, self.after_send = inner, frozenset(cut_at), after_send
@@ -32,7 +38,9 @@ class CutConnection(httpx.BaseTransport):
 
     def _forward(self, request: httpx.Request) -> httpx.Response:
         if request.method == "PUT":
-            self.bytes_sent += int(request.headers.get("content-length", 0))  # the body may be a stream
+            self.bytes_sent += int(
+                request.headers.get("content-length", 0)
+            )  # the body may be a stream
         return self.inner.handle_request(request)
 
     def close(self) -> None:

@@ -30,19 +30,30 @@ ClientChecksum = tuple[str, str, bytes]  # (header it came in, algorithm, digest
 class ChunkReceiver:
     """Made by ``UploadService.receive_chunk``; ``write`` every piece, then ``commit`` or ``discard``."""
 
-    def __init__(self, service: UploadService, session: UploadSession, index: int,
-                 checksums: list[ClientChecksum], release: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        service: UploadService,
+        session: UploadSession,
+        index: int,
+        checksums: list[ClientChecksum],
+        release: Callable[[], None],
+    ) -> None:
         self.service, self.session, self.index, self.checksums = service, session, index, checksums
         self.expected, self.received = session.chunk_length(index), 0
         self.part_checksum = service.storage.part_checksum
-        self.hashers = {name: new_hasher(name) for name in {self.part_checksum, *(c[1] for c in checksums)}}
+        self.hashers = {
+            name: new_hasher(name) for name in {self.part_checksum, *(c[1] for c in checksums)}
+        }
         self._release: Callable[[], None] | None = release
-        self._lock = threading.Lock()  # commit runs in a worker thread, write and discard on the event loop
+        self._lock = (
+            threading.Lock()
+        )  # commit runs in a worker thread, write and discard on the event loop
         self.recorded = service.sessions.part(session.upload_id, index)
         self.writer: PartWriter | None = None
         if self.recorded is None:  # a chunk on record is only compared with, never overwritten
-            self.writer = service.storage.open_part(session.storage_ref, index, offset=index * session.chunk_size,
-                                                    length=self.expected)
+            self.writer = service.storage.open_part(
+                session.storage_ref, index, offset=index * session.chunk_size, length=self.expected
+            )
 
     def write(self, piece: bytes) -> None:
         """Hash and store the next piece; refuse a body that runs past the chunk's length."""
@@ -61,8 +72,12 @@ class ChunkReceiver:
         for piece in pieces:
             if self.received + len(piece) > self.expected:
                 if self.received + len(piece) > self.session.chunk_size:
-                    raise UploadTooLarge(f"a chunk body must be at most {self.session.chunk_size} bytes")
-                raise ValueError(f"chunk {self.index} must be exactly {self.expected} bytes, got more")
+                    raise UploadTooLarge(
+                        f"a chunk body must be at most {self.session.chunk_size} bytes"
+                    )
+                raise ValueError(
+                    f"chunk {self.index} must be exactly {self.expected} bytes, got more"
+                )
             if self._release is None:
                 raise RuntimeError("this chunk was already committed or discarded")
             for hasher in self.hashers.values():
@@ -76,19 +91,31 @@ class ChunkReceiver:
         with self._lock:
             try:
                 if self.received != self.expected:
-                    raise ValueError(f"chunk {self.index} must be exactly {self.expected} bytes, got {self.received}")
+                    raise ValueError(
+                        f"chunk {self.index} must be exactly {self.expected} bytes, got {self.received}"
+                    )
                 for header, algorithm, digest in self.checksums:
                     if self.hashers[algorithm].digest() != digest:
-                        raise ChecksumMismatch(f"{header} of chunk {self.index} does not match its bytes; nothing was stored")
+                        raise ChecksumMismatch(
+                            f"{header} of chunk {self.index} does not match its bytes; nothing was stored"
+                        )
                 digest_hex = self.hashers[self.part_checksum].hexdigest()
                 recorded = self.recorded
                 if self.writer is not None:
-                    self.service.session(self.session.upload_id, open_only=True, parts=False)  # not aborted meanwhile
-                    self.writer.commit(bytes.fromhex(digest_hex))  # now the storage holds it (a marker, an S3 part)
+                    self.service.session(
+                        self.session.upload_id, open_only=True, parts=False
+                    )  # not aborted meanwhile
+                    self.writer.commit(
+                        bytes.fromhex(digest_hex)
+                    )  # now the storage holds it (a marker, an S3 part)
                     self.writer = None
-                    recorded = self.service.sessions.add_part(self.session.upload_id, self.index, digest_hex)
+                    recorded = self.service.sessions.add_part(
+                        self.session.upload_id, self.index, digest_hex
+                    )
                 if recorded != digest_hex:
-                    raise ChunkConflict(f"chunk {self.index} was already received with different bytes")
+                    raise ChunkConflict(
+                        f"chunk {self.index} was already received with different bytes"
+                    )
             finally:
                 self._discard()  # lets the next request for this chunk in
         return self.service.status(self.session.upload_id, reconcile=False)

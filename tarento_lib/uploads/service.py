@@ -19,15 +19,27 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from tarento_lib.clock import validate_seconds
-from tarento_lib.uploads.errors import (
-    ChecksumMismatch, ChunkConflict, IncompleteUpload, UploadClosed, UploadGone, UploadTooLarge,
-)
 from tarento_lib.uploads.checksums import parse_upload_checksum
+from tarento_lib.uploads.errors import (
+    ChecksumMismatch,
+    ChunkConflict,
+    IncompleteUpload,
+    UploadClosed,
+    UploadGone,
+    UploadTooLarge,
+)
 from tarento_lib.uploads.receiver import ChunkReceiver, ClientChecksum
-from tarento_lib.uploads.sessions import ABORTED, COMPLETED, EXPIRED, OPEN, SQLiteSessionStore, UploadSession
+from tarento_lib.uploads.sessions import (
+    ABORTED,
+    COMPLETED,
+    EXPIRED,
+    OPEN,
+    SQLiteSessionStore,
+    UploadSession,
+)
 from tarento_lib.uploads.storage.base import MiB, Storage, choose_chunk_size, decode_content_md5
 
-__all__ = ["UploadService", "UploadStatus", "TimeSource", "WallClock", "validate_filename"]
+__all__ = ["TimeSource", "UploadService", "UploadStatus", "WallClock", "validate_filename"]
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -74,7 +86,9 @@ def validate_filename(filename: str) -> str:
     if not name.strip() or name in (".", "..") or len(name.encode("utf-8")) > 255:
         raise ValueError(f"filename must be 1..255 bytes and not '.' or '..', got {filename!r}")
     if any(ch in "/\\" or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
-        raise ValueError(f"filename must not contain path separators or control characters, got {filename!r}")
+        raise ValueError(
+            f"filename must not contain path separators or control characters, got {filename!r}"
+        )
     return name
 
 
@@ -82,7 +96,9 @@ def _positive_int(name: str, value: object, *, upper: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if value < 1 or (upper is not None and value > upper):
-        raise ValueError(f"{name} must be in 1..{upper if upper is not None else 'inf'}, got {value}")
+        raise ValueError(
+            f"{name} must be in 1..{upper if upper is not None else 'inf'}, got {value}"
+        )
     return value
 
 
@@ -100,7 +116,9 @@ class UploadService:
         clock: TimeSource | None = None,
     ) -> None:
         if not isinstance(storage, Storage):
-            raise TypeError(f"storage must implement the Storage protocol, got {type(storage).__name__}")
+            raise TypeError(
+                f"storage must implement the Storage protocol, got {type(storage).__name__}"
+            )
         if not isinstance(sessions, SQLiteSessionStore):
             raise TypeError(f"sessions must be a SQLiteSessionStore, got {type(sessions).__name__}")
         self.storage, self.sessions = storage, sessions
@@ -110,21 +128,33 @@ class UploadService:
         if clock is not None and not callable(getattr(clock, "now", None)):
             raise TypeError("clock must have a now() method returning seconds")
         self.clock: TimeSource = clock if clock is not None else WallClock()
-        self._locks = [threading.Lock() for _ in range(64)]  # striped, for complete/abort of one upload
+        self._locks = [
+            threading.Lock() for _ in range(64)
+        ]  # striped, for complete/abort of one upload
         self._receiving: set[tuple[str, int]] = set()  # chunks a request is streaming in right now
         self._receiving_changed = threading.Condition()
         self.claim_timeout = 60.0
 
     # -- public API ---------------------------------------------------------------------
-    def initiate(self, filename: str, size: int, content_type: str = "application/octet-stream",
-                 sha256: str | None = None, chunk_size: int | None = None) -> UploadStatus:
+    def initiate(
+        self,
+        filename: str,
+        size: int,
+        content_type: str = "application/octet-stream",
+        sha256: str | None = None,
+        chunk_size: int | None = None,
+    ) -> UploadStatus:
         """Open an upload session and return its (all-missing) status.
 
         ``chunk_size`` lets a client ask for smaller chunks than the service's (a slow link);
         the storage may still raise it to its minimum part size.
         """
         name = validate_filename(filename)
-        preferred = self.chunk_size if chunk_size is None else _positive_int("chunk_size", chunk_size, upper=self.chunk_size)
+        preferred = (
+            self.chunk_size
+            if chunk_size is None
+            else _positive_int("chunk_size", chunk_size, upper=self.chunk_size)
+        )
         if isinstance(size, bool) or not isinstance(size, int):
             raise TypeError(f"size must be an int, got {type(size).__name__}")
         if size < 1:
@@ -132,21 +162,46 @@ class UploadService:
         if size > self.max_size:
             raise UploadTooLarge(f"size must be at most max_size={self.max_size} bytes, got {size}")
         if not isinstance(content_type, str) or not content_type or len(content_type) > 255:
-            raise ValueError(f"content_type must be a non-empty str of at most 255 characters, got {content_type!r}")
-        if sha256 is not None and (not isinstance(sha256, str) or not _SHA256.match(sha256.lower())):
+            raise ValueError(
+                f"content_type must be a non-empty str of at most 255 characters, got {content_type!r}"
+            )
+        if sha256 is not None and (
+            not isinstance(sha256, str) or not _SHA256.match(sha256.lower())
+        ):
             raise ValueError(f"sha256 must be 64 hex digits, got {sha256!r}")
         upload_id = secrets.token_hex(16)
-        chunk = choose_chunk_size(size, preferred, min_part_size=self.storage.min_part_size,
-                                  max_parts=self.storage.max_parts)
+        chunk = choose_chunk_size(
+            size,
+            preferred,
+            min_part_size=self.storage.min_part_size,
+            max_parts=self.storage.max_parts,
+        )
         key = f"{upload_id}/{name}"
         ref = self.storage.begin(key, content_type=content_type, verify=sha256 is not None)
-        session = UploadSession(upload_id, name, size, content_type, sha256.lower() if sha256 else None, chunk, key,
-                                ref, OPEN, self.clock.now())
+        session = UploadSession(
+            upload_id,
+            name,
+            size,
+            content_type,
+            sha256.lower() if sha256 else None,
+            chunk,
+            key,
+            ref,
+            OPEN,
+            self.clock.now(),
+        )
         self.sessions.create(session)
         return self._status(session)
 
-    def put_chunk(self, upload_id: str, index: int, data: bytes, content_md5: str | None = None, *,
-                  checksum: str | None = None) -> UploadStatus:
+    def put_chunk(
+        self,
+        upload_id: str,
+        index: int,
+        data: bytes,
+        content_md5: str | None = None,
+        *,
+        checksum: str | None = None,
+    ) -> UploadStatus:
         """Store chunk ``index``; a re-sent identical chunk is a no-op, a different one a ``ChunkConflict``.
 
         ``content_md5`` (RFC 1864 base64) and ``checksum`` (``"crc32c <base64>"``, see ``checksums``)
@@ -157,15 +212,23 @@ class UploadService:
         receiver = self.receive_chunk(upload_id, index, content_md5=content_md5, checksum=checksum)
         try:
             if len(data) != receiver.expected:
-                raise ValueError(f"chunk {index} must be exactly {receiver.expected} bytes, got {len(data)}")
+                raise ValueError(
+                    f"chunk {index} must be exactly {receiver.expected} bytes, got {len(data)}"
+                )
             receiver.write(data)
         except BaseException:
             receiver.discard()
             raise
         return receiver.commit()
 
-    def receive_chunk(self, upload_id: str, index: int, *, content_md5: str | None = None,
-                      checksum: str | None = None) -> ChunkReceiver:
+    def receive_chunk(
+        self,
+        upload_id: str,
+        index: int,
+        *,
+        content_md5: str | None = None,
+        checksum: str | None = None,
+    ) -> ChunkReceiver:
         """Start taking chunk ``index`` piece by piece (the HTTP route streams the body into it).
 
         One request at a time holds a chunk index: a second one for the same index waits here
@@ -198,7 +261,9 @@ class UploadService:
 
     def complete(self, upload_id: str) -> UploadStatus:
         """Join every chunk into the object (idempotent once done); checks the SHA-256 if one was given."""
-        with self._chunk_lock(upload_id, -1):  # two completes at once: the second waits, then sees it done
+        with self._chunk_lock(
+            upload_id, -1
+        ):  # two completes at once: the second waits, then sees it done
             session = self._get(upload_id)
             if session.state == COMPLETED:
                 return self._status(session)
@@ -218,13 +283,21 @@ class UploadService:
         with self._chunk_lock(upload_id, -1):
             session = self._get(upload_id)
             if session.state == COMPLETED:
-                raise UploadClosed(f"upload {upload_id!r} is already complete; delete the object instead")
+                raise UploadClosed(
+                    f"upload {upload_id!r} is already complete; delete the object instead"
+                )
             if session.state == OPEN:
                 self._end(session, ABORTED)
 
-    def session(self, upload_id: str, *, open_only: bool = False, parts: bool = True) -> UploadSession:
+    def session(
+        self, upload_id: str, *, open_only: bool = False, parts: bool = True
+    ) -> UploadSession:
         """The raw session (for protocol adapters such as tus); ``open_only`` refuses finished ones."""
-        return self._open_session(upload_id, parts=parts) if open_only else self._get(upload_id, parts=parts)
+        return (
+            self._open_session(upload_id, parts=parts)
+            if open_only
+            else self._get(upload_id, parts=parts)
+        )
 
     def expire_stale(self) -> list[str]:
         """Abort every open upload older than ``ttl`` (their storage parts too); return their ids."""
@@ -266,8 +339,12 @@ class UploadService:
         """Hold chunk ``index`` of the upload for one request; the returned call lets it go."""
         key = (upload_id, index)
         with self._receiving_changed:
-            if not self._receiving_changed.wait_for(lambda: key not in self._receiving, timeout=self.claim_timeout):
-                raise ChunkConflict(f"chunk {index} is still being received by another request; retry later")
+            if not self._receiving_changed.wait_for(
+                lambda: key not in self._receiving, timeout=self.claim_timeout
+            ):
+                raise ChunkConflict(
+                    f"chunk {index} is still being received by another request; retry later"
+                )
             self._receiving.add(key)
 
         def release() -> None:
@@ -284,8 +361,16 @@ class UploadService:
     def _status(session: UploadSession) -> UploadStatus:
         received = sorted(session.parts)
         return UploadStatus(
-            session.upload_id, session.filename, session.size, session.chunk_size, session.total_chunks, received,
-            session.missing, session.received_bytes, session.state, session.key if session.state == COMPLETED else None,
+            session.upload_id,
+            session.filename,
+            session.size,
+            session.chunk_size,
+            session.total_chunks,
+            received,
+            session.missing,
+            session.received_bytes,
+            session.state,
+            session.key if session.state == COMPLETED else None,
         )
 
     def __repr__(self) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tarento_lib.uploads.errors import UploadNotFound
 
-__all__ = ["UploadSession", "SQLiteSessionStore", "OPEN", "COMPLETED", "ABORTED", "EXPIRED"]
+__all__ = ["ABORTED", "COMPLETED", "EXPIRED", "OPEN", "SQLiteSessionStore", "UploadSession"]
 
 OPEN, COMPLETED, ABORTED, EXPIRED = "open", "completed", "aborted", "expired"
 
@@ -84,11 +84,15 @@ class SQLiteSessionStore:
             raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
         self.path = str(path)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=30
+        )
         self._db.execute("PRAGMA foreign_keys = ON")
         if self.path != ":memory:":
             self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")  # WAL: survives a process crash without an fsync per chunk
+            self._db.execute(
+                "PRAGMA synchronous = NORMAL"
+            )  # WAL: survives a process crash without an fsync per chunk
         self._db.executescript(_SCHEMA)
 
     @contextmanager
@@ -106,36 +110,60 @@ class SQLiteSessionStore:
         with self._tx() as db:
             db.execute(
                 "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (session.upload_id, session.filename, session.size, session.content_type, session.sha256,
-                 session.chunk_size, session.key, session.storage_ref, session.state, session.created_at),
+                (
+                    session.upload_id,
+                    session.filename,
+                    session.size,
+                    session.content_type,
+                    session.sha256,
+                    session.chunk_size,
+                    session.key,
+                    session.storage_ref,
+                    session.state,
+                    session.created_at,
+                ),
             )
 
     def get(self, upload_id: str, *, parts: bool = True) -> UploadSession:
         """The session (with its parts unless ``parts=False``); ``UploadNotFound`` if there is none."""
         with self._lock:
-            row = self._db.execute("SELECT * FROM uploads WHERE upload_id = ?", (upload_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT * FROM uploads WHERE upload_id = ?", (upload_id,)
+            ).fetchone()
             if row is None:
                 raise UploadNotFound(upload_id)
-            held = self._db.execute("SELECT idx, md5 FROM parts WHERE upload_id = ?", (upload_id,)).fetchall() if parts else []
+            held = (
+                self._db.execute(
+                    "SELECT idx, md5 FROM parts WHERE upload_id = ?", (upload_id,)
+                ).fetchall()
+                if parts
+                else []
+            )
         return UploadSession(*row, parts=dict(held))
 
     def part(self, upload_id: str, index: int) -> str | None:
         """The hex digest recorded for one chunk, or ``None``."""
         with self._lock:
-            row = self._db.execute("SELECT md5 FROM parts WHERE upload_id = ? AND idx = ?", (upload_id, index)).fetchone()
+            row = self._db.execute(
+                "SELECT md5 FROM parts WHERE upload_id = ? AND idx = ?", (upload_id, index)
+            ).fetchone()
         return row[0] if row else None
 
     def add_part(self, upload_id: str, index: int, digest_hex: str) -> str:
         """Record a chunk unless one is already recorded; return the digest that is on record."""
         with self._tx() as db:
             db.execute("INSERT OR IGNORE INTO parts VALUES (?,?,?)", (upload_id, index, digest_hex))
-            return db.execute("SELECT md5 FROM parts WHERE upload_id = ? AND idx = ?", (upload_id, index)).fetchone()[0]
+            return db.execute(
+                "SELECT md5 FROM parts WHERE upload_id = ? AND idx = ?", (upload_id, index)
+            ).fetchone()[0]
 
     def replace_parts(self, upload_id: str, parts: dict[int, str]) -> None:
         """Make the recorded chunks exactly ``parts`` (after reconciling with the storage)."""
         with self._tx() as db:
             db.execute("DELETE FROM parts WHERE upload_id = ?", (upload_id,))
-            db.executemany("INSERT INTO parts VALUES (?,?,?)", [(upload_id, i, m) for i, m in parts.items()])
+            db.executemany(
+                "INSERT INTO parts VALUES (?,?,?)", [(upload_id, i, m) for i, m in parts.items()]
+            )
 
     def set_state(self, upload_id: str, state: str) -> None:
         with self._tx() as db:
@@ -146,14 +174,17 @@ class SQLiteSessionStore:
     def open_sessions(self, created_before: float) -> list[str]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT upload_id FROM uploads WHERE state = ? AND created_at < ? ORDER BY created_at", (OPEN, created_before)
+                "SELECT upload_id FROM uploads WHERE state = ? AND created_at < ? ORDER BY created_at",
+                (OPEN, created_before),
             ).fetchall()
         return [row[0] for row in rows]
 
     def get_tail(self, upload_id: str) -> bytes:
         """Bytes of a partial chunk kept between tus PATCH requests (empty if none)."""
         with self._lock:
-            row = self._db.execute("SELECT data FROM tails WHERE upload_id = ?", (upload_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT data FROM tails WHERE upload_id = ?", (upload_id,)
+            ).fetchone()
         return bytes(row[0]) if row else b""
 
     def set_tail(self, upload_id: str, data: bytes) -> None:

@@ -22,7 +22,7 @@ from tarento_lib.uploads.api import call
 from tarento_lib.uploads.service import UploadService
 from tarento_lib.uploads.sessions import COMPLETED, UploadSession
 
-__all__ = ["tus_router", "TUS_VERSION", "parse_metadata"]
+__all__ = ["TUS_VERSION", "parse_metadata", "tus_router"]
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,checksum"
@@ -30,7 +30,11 @@ ALGORITHMS = {"md5": hashlib.md5, "sha1": hashlib.sha1, "sha256": hashlib.sha256
 
 
 def _fail(status: int, message: str) -> HTTPException:
-    return HTTPException(status, detail={"error": "TusError", "message": message}, headers={"Tus-Resumable": TUS_VERSION})
+    return HTTPException(
+        status,
+        detail={"error": "TusError", "message": message},
+        headers={"Tus-Resumable": TUS_VERSION},
+    )
 
 
 def parse_metadata(header: str | None) -> dict[str, str]:
@@ -49,13 +53,18 @@ def _offset(service: UploadService, session: UploadSession) -> int:
     if session.state == COMPLETED:
         return session.size
     done = session.contiguous_chunks()
-    return min(done * session.chunk_size, session.size) + len(service.sessions.get_tail(session.upload_id))
+    return min(done * session.chunk_size, session.size) + len(
+        service.sessions.get_tail(session.upload_id)
+    )
 
 
 def _check_version(request: Request) -> None:
     if request.headers.get("tus-resumable") != TUS_VERSION:
-        raise HTTPException(412, detail={"error": "TusError", "message": "Tus-Resumable: 1.0.0 is required"},
-                            headers={"Tus-Version": TUS_VERSION})
+        raise HTTPException(
+            412,
+            detail={"error": "TusError", "message": "Tus-Resumable: 1.0.0 is required"},
+            headers={"Tus-Version": TUS_VERSION},
+        )
 
 
 def _checksum(header: str | None) -> tuple[str, bytes] | None:
@@ -63,7 +72,9 @@ def _checksum(header: str | None) -> tuple[str, bytes] | None:
         return None
     algorithm, _, value = header.strip().partition(" ")
     if algorithm not in ALGORITHMS:
-        raise _fail(400, f"checksum algorithm must be one of {', '.join(ALGORITHMS)}, got {algorithm!r}")
+        raise _fail(
+            400, f"checksum algorithm must be one of {', '.join(ALGORITHMS)}, got {algorithm!r}"
+        )
     try:
         return algorithm, base64.b64decode(value, validate=True)
     except binascii.Error as exc:
@@ -77,7 +88,9 @@ def _int_header(request: Request, name: str) -> int:
     return int(raw)
 
 
-async def _spool(request: Request, limit: int, checksum: tuple[str, bytes] | None, chunk: int) -> BinaryIO:
+async def _spool(
+    request: Request, limit: int, checksum: tuple[str, bytes] | None, chunk: int
+) -> BinaryIO:
     """The PATCH body in a spooled temp file (in memory up to one chunk); checked if a checksum came."""
     spool = tempfile.SpooledTemporaryFile(max_size=chunk)
     hasher = ALGORITHMS[checksum[0]]() if checksum else None
@@ -126,10 +139,16 @@ def tus_router(service: UploadService) -> APIRouter:
 
     @router.options("")
     async def options() -> Response:
-        return Response(status_code=204, headers={
-            **base, "Tus-Version": TUS_VERSION, "Tus-Extension": EXTENSIONS,
-            "Tus-Max-Size": str(service.max_size), "Tus-Checksum-Algorithm": ",".join(ALGORITHMS),
-        })
+        return Response(
+            status_code=204,
+            headers={
+                **base,
+                "Tus-Version": TUS_VERSION,
+                "Tus-Extension": EXTENSIONS,
+                "Tus-Max-Size": str(service.max_size),
+                "Tus-Checksum-Algorithm": ",".join(ALGORITHMS),
+            },
+        )
 
     @router.post("", status_code=201)
     async def create(request: Request) -> Response:
@@ -139,18 +158,28 @@ def tus_router(service: UploadService) -> APIRouter:
         length = _int_header(request, "upload-length")
         meta = parse_metadata(request.headers.get("upload-metadata"))
         filename = meta.get("filename") or meta.get("name") or "upload.bin"
-        content_type = meta.get("filetype") or meta.get("content_type") or "application/octet-stream"
+        content_type = (
+            meta.get("filetype") or meta.get("content_type") or "application/octet-stream"
+        )
         status = await call(service.initiate, filename, length, content_type)
-        return Response(status_code=201, headers={**base, "Location": f"{request.url.path.rstrip('/')}/{status.upload_id}"})
+        return Response(
+            status_code=201,
+            headers={**base, "Location": f"{request.url.path.rstrip('/')}/{status.upload_id}"},
+        )
 
     @router.head("/{upload_id}")
     async def head(upload_id: str, request: Request) -> Response:
         _check_version(request)
         session = await call(_session, service, upload_id)
-        return Response(status_code=200, headers={
-            **base, "Upload-Offset": str(_offset(service, session)), "Upload-Length": str(session.size),
-            "Cache-Control": "no-store",
-        })
+        return Response(
+            status_code=200,
+            headers={
+                **base,
+                "Upload-Offset": str(_offset(service, session)),
+                "Upload-Length": str(session.size),
+                "Cache-Control": "no-store",
+            },
+        )
 
     @router.patch("/{upload_id}")
     async def patch(upload_id: str, request: Request) -> Response:
@@ -161,12 +190,17 @@ def tus_router(service: UploadService) -> APIRouter:
         checksum = _checksum(request.headers.get("upload-checksum"))
         session = await call(_session, service, upload_id, open_only=True)
         if offset != _offset(service, session):
-            raise _fail(409, f"Upload-Offset {offset} does not match the server's {_offset(service, session)}")
+            raise _fail(
+                409,
+                f"Upload-Offset {offset} does not match the server's {_offset(service, session)}",
+            )
         body = await _spool(request, session.size - offset, checksum, session.chunk_size)
         with body:
             await call(_store, service, session, body)
         session = await call(_session, service, upload_id)
-        return Response(status_code=204, headers={**base, "Upload-Offset": str(_offset(service, session))})
+        return Response(
+            status_code=204, headers={**base, "Upload-Offset": str(_offset(service, session))}
+        )
 
     @router.delete("/{upload_id}", status_code=204)
     async def terminate(upload_id: str, request: Request) -> Response:

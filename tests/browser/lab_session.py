@@ -41,14 +41,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def lab_server(notebooks: list[Path], workdir: Path, *, startup_timeout: float = 90) -> Iterator[LabServer]:
+def lab_server(
+    notebooks: list[Path], workdir: Path, *, startup_timeout: float = 90
+) -> Iterator[LabServer]:
     """Copies of ``notebooks`` served by ``jupyter lab`` on 127.0.0.1 with a token; always shut down."""
     root = workdir / "lab"
     root.mkdir()
     for path in notebooks:
         shutil.copy(path, root / path.name)
     # Render every cell (JupyterLab 4 only renders the visible ones by default), so the test can see them all.
-    tracker = workdir / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker = (
+        workdir / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    )
     tracker.parent.mkdir(parents=True)
     tracker.write_text('{"windowingMode": "none"}')
     port, token = free_port(), secrets.token_hex(16)
@@ -61,11 +65,19 @@ def lab_server(notebooks: list[Path], workdir: Path, *, startup_timeout: float =
         JUPYTER_PLATFORM_DIRS="1",
     )
     command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
         "--ServerApp.allow_root=True",  # CI runs as root
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=None",
+        "--LabApp.extension_manager=readonly",
     ]
     log = (workdir / "jupyterlab.log").open("wb")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -79,8 +91,12 @@ def lab_server(notebooks: list[Path], workdir: Path, *, startup_timeout: float =
                         break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"jupyter lab did not start; see {workdir / 'jupyterlab.log'}") from None
-                time.sleep(0.5)  # polling a server we started, not a demo: real time is the point here
+                    raise RuntimeError(
+                        f"jupyter lab did not start; see {workdir / 'jupyterlab.log'}"
+                    ) from None
+                time.sleep(
+                    0.5
+                )  # polling a server we started, not a demo: real time is the point here
         yield LabServer(url, token, root)
     finally:
         server.terminate()

@@ -28,8 +28,12 @@ WAIT_MS = 180_000
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="playwright is not installed"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    ),
+    pytest.mark.skipif(
+        importlib.util.find_spec("playwright") is None, reason="playwright is not installed"
+    ),
 ]
 
 KERNEL_IDLE = """(name) => {
@@ -96,25 +100,35 @@ def _playwright_timeout() -> type[Exception]:
     return timeout_error
 
 
-PlaywrightTimeout = _playwright_timeout() if importlib.util.find_spec("playwright") else TimeoutError
+PlaywrightTimeout = (
+    _playwright_timeout() if importlib.util.find_spec("playwright") else TimeoutError
+)
 
 
 def stored_plot_cells(path: Path) -> list[int]:
     """Indexes (among code cells) of the cells whose saved outputs hold a PNG."""
     code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-    return [i for i, cell in enumerate(code) if any("image/png" in o.get("data", {}) for o in cell.outputs)]
+    return [
+        i
+        for i, cell in enumerate(code)
+        if any("image/png" in o.get("data", {}) for o in cell.outputs)
+    ]
 
 
 def image_of(page: Any, index: int) -> str:
-    return str(page.evaluate(
-        """(i) => { const c = window.jupyterapp.shell.currentWidget.content.widgets.filter(c => c.model.type === 'code')[i];
+    return str(
+        page.evaluate(
+            """(i) => { const c = window.jupyterapp.shell.currentWidget.content.widgets.filter(c => c.model.type === 'code')[i];
                     const img = c.node.querySelector('.jp-Cell-outputArea img'); return img ? img.src : ''; }""",
-        index,
-    ))
+            index,
+        )
+    )
 
 
 def move_a_slider_and_see_the_plot_change(page: Any, cells: list[dict[str, Any]]) -> None:
-    index = next(i for i, c in enumerate(cells) if c["widget"] and c["images"] and "noUi" not in c["text"])
+    index = next(
+        i for i, c in enumerate(cells) if c["widget"] and c["images"] and "noUi" not in c["text"]
+    )
     before = image_of(page, index)
     cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
     handle = cell.locator(".widget-slider .noUi-handle").first
@@ -150,15 +164,30 @@ def test_notebook_runs_cleanly_in_jupyterlab(lab: LabServer, browser: Any, path:
         cells = page.evaluate(CELLS)
 
         unexecuted = [i for i, c in enumerate(cells) if c["count"] is None]
-        errors = [i for i, c in enumerate(cells) if "error" in c["types"] and "raises-exception" not in c["tags"]]
+        errors = [
+            i
+            for i, c in enumerate(cells)
+            if "error" in c["types"] and "raises-exception" not in c["tags"]
+        ]
         stderr = [i for i, c in enumerate(cells) if "stderr" in c["streams"]]
         missing_plots = [i for i in plots if cells[i]["images"] == 0]
         broken_widgets = [
-            i for i, c in enumerate(cells)
-            if c["widget"] and (c["controls"] == 0 or "Error displaying widget" in c["text"] or c["text"].startswith("interactive("))
+            i
+            for i, c in enumerate(cells)
+            if c["widget"]
+            and (
+                c["controls"] == 0
+                or "Error displaying widget" in c["text"]
+                or c["text"].startswith("interactive(")
+            )
         ]
-        problems = {"unexecuted": unexecuted, "errors": errors, "stderr": stderr, "missing plots": missing_plots,
-                    "broken widgets": broken_widgets}
+        problems = {
+            "unexecuted": unexecuted,
+            "errors": errors,
+            "stderr": stderr,
+            "missing plots": missing_plots,
+            "broken widgets": broken_widgets,
+        }
         assert not any(problems.values()), f"{path.name} (code cell indexes): {problems}"
         if path.stem.split("_")[0] in SLIDER_NOTEBOOKS:
             move_a_slider_and_see_the_plot_change(page, cells)

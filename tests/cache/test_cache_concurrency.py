@@ -11,7 +11,14 @@ from tarento_lib.cache import LinkedLRUCache, LRUCache
 from tarento_lib.clock import FakeClock
 
 
-@pytest.mark.parametrize("make", [lambda: LRUCache(50), lambda: LinkedLRUCache(50, thread_safe=True), lambda: LRUCache(50, ttl=0.5, clock=FakeClock())])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: LRUCache(50),
+        lambda: LinkedLRUCache(50, thread_safe=True),
+        lambda: LRUCache(50, ttl=0.5, clock=FakeClock()),
+    ],
+)
 def test_eight_threads_hammering_one_cache(make) -> None:  # type: ignore[no-untyped-def]
     cache = make()
     gets_per_thread, errors, oversize = [0] * 8, [], []

@@ -12,7 +12,9 @@ from tarento_lib.clock import FakeClock
 
 # LRUCache; LinkedLRUCache without and with its lock
 BOTH = pytest.mark.parametrize(
-    "cls", [LRUCache, LinkedLRUCache, functools.partial(LinkedLRUCache, thread_safe=True)], ids=["lru", "linked", "linked-locked"]
+    "cls",
+    [LRUCache, LinkedLRUCache, functools.partial(LinkedLRUCache, thread_safe=True)],
+    ids=["lru", "linked", "linked-locked"],
 )
 
 
@@ -115,7 +117,7 @@ def test_thread_safe_must_be_a_bool(bad: object) -> None:
 def test_locked_linked_cache_wraps_every_public_operation_in_one_lock() -> None:
     cache = LinkedLRUCache(2, thread_safe=True)
     cache.update({"a": 1, "b": 2})
-    cache["a"]  # noqa: B018 - a read that refreshes "a"
+    cache["a"]
     assert cache.popitem() == ("b", 2)  # popitem, put and delete must not take the same lock twice
     cache.put("c", 3)
     del cache["a"]
@@ -133,7 +135,12 @@ def test_capacity_of_the_wrong_type_is_a_type_error(cls: type, bad: object) -> N
 def test_unhashable_key_is_a_type_error_and_changes_nothing(cls: type) -> None:
     cache = cls(2)
     cache.put("a", 1)
-    for operation in (lambda: cache.put(["x"], 1), lambda: cache.get(["x"]), lambda: cache.delete({}), lambda: {} in cache):
+    for operation in (
+        lambda: cache.put(["x"], 1),
+        lambda: cache.get(["x"]),
+        lambda: cache.delete({}),
+        lambda: {} in cache,
+    ):
         with pytest.raises(TypeError, match="hashable"):
             operation()
     assert cache.items() == [("a", 1)] and cache.stats == CacheStats()

@@ -33,7 +33,9 @@ def test_q1_1_library_has_no_undefined_names() -> None:
     checkRecursive([str(ROOT / "tarento_lib")], Reporter(out, out))
     undefined = [line for line in "".join(out.lines).splitlines() if "undefined name" in line]
     # Q10's buggy and "usually suggested" versions keep their undefined names on purpose.
-    assert [line for line in undefined if not any(name in line for name in DELIBERATELY_BROKEN)] == []
+    assert [
+        line for line in undefined if not any(name in line for name in DELIBERATELY_BROKEN)
+    ] == []
 
 
 @pytest.mark.parametrize("cls", [LRUCache, LinkedLRUCache])

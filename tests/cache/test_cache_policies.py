@@ -17,7 +17,7 @@ from tarento_lib.workloads import loop_keys, scan_heavy_keys, zipf_keys
 def brute_force_best(trace: tuple[int, ...], capacity: int) -> int:
     """Most hits any demand cache can get: try every choice of victim on every miss."""
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def best(i: int, cached: frozenset[int]) -> int:
         if i == len(trace):
             return 0

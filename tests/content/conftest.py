@@ -58,14 +58,18 @@ async def close_app(app: FastAPI) -> None:
 
 
 @pytest_asyncio.fixture(params=BACKENDS)
-async def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI]:
+async def app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[FastAPI]:
     application = make_app(request.param, tmp_path_factory)
     yield application
     await close_app(application)
 
 
 @pytest_asyncio.fixture(params=RACE_BACKENDS)
-async def race_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI]:
+async def race_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[FastAPI]:
     application = make_app(request.param, tmp_path_factory)
     yield application
     await close_app(application)
@@ -81,7 +85,9 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-def translation(language: str, title: str, body: str, status: str = "published", **extra: object) -> dict:
+def translation(
+    language: str, title: str, body: str, status: str = "published", **extra: object
+) -> dict:
     return {"language": language, "title": title, "body": body, "status": status, **extra}
 
 

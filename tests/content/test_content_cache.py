@@ -46,8 +46,15 @@ def test_least_recently_used_entry_is_evicted_and_invalidate_is_per_key() -> Non
     assert cache.get("k", "a") is None and cache.get("other", "c") is not None
 
 
-@pytest.mark.parametrize(("kwargs", "error"), [({"ttl": 0}, ValueError), ({"ttl": -1}, ValueError),
-                                               ({"ttl": "1"}, TypeError), ({"ttl": 1, "max_entries": 0}, ValueError)])
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"ttl": 0}, ValueError),
+        ({"ttl": -1}, ValueError),
+        ({"ttl": "1"}, TypeError),
+        ({"ttl": 1, "max_entries": 0}, ValueError),
+    ],
+)
 def test_bad_arguments(kwargs: dict, error: type[Exception]) -> None:
     with pytest.raises(error, match="ttl|max_entries"):
         ReadCache(**kwargs)
@@ -66,13 +73,24 @@ async def test_hits_skip_sql_and_writes_invalidate_at_once() -> None:
         first = await client.get("/contents/homepage.welcome", params={"lang": "hi"})
         async with count_statements(app) as statements:
             again = await client.get("/contents/homepage.welcome", params={"lang": "hi"})
-            not_modified = await client.get("/contents/homepage.welcome", params={"lang": "hi"},
-                                            headers={"If-None-Match": first.headers["etag"]})
-        assert statements == [] and again.content == first.content and not_modified.status_code == 304
-        await client.put("/contents/homepage.welcome/translations/hi", json={"title": "नया", "body": "पाठ"})
-        assert (await client.get("/contents/homepage.welcome", params={"lang": "hi"})).json()["title"] == "नया"
+            not_modified = await client.get(
+                "/contents/homepage.welcome",
+                params={"lang": "hi"},
+                headers={"If-None-Match": first.headers["etag"]},
+            )
+        assert (
+            statements == [] and again.content == first.content and not_modified.status_code == 304
+        )
+        await client.put(
+            "/contents/homepage.welcome/translations/hi", json={"title": "नया", "body": "पाठ"}
+        )
+        assert (await client.get("/contents/homepage.welcome", params={"lang": "hi"})).json()[
+            "title"
+        ] == "नया"
         await client.delete("/contents/homepage.welcome")
-        assert (await client.get("/contents/homepage.welcome", params={"lang": "hi"})).status_code == 404
+        assert (
+            await client.get("/contents/homepage.welcome", params={"lang": "hi"})
+        ).status_code == 404
 
 
 @pytest.mark.asyncio
@@ -81,10 +99,20 @@ async def test_a_write_elsewhere_shows_after_the_ttl() -> None:
     app = create_app("sqlite+aiosqlite://", read_cache_ttl=5, clock=clock)
     async with client_for(app) as client, _disposing(app):
         await client.post("/contents", json=WELCOME)
-        assert (await client.get("/contents/homepage.welcome", params={"lang": "en"})).json()["title"] == "Welcome"
-        async with app.state.database.session() as session:  # another worker process, as far as this one knows
-            await session.execute(update(Translation).where(Translation.language == "en").values(title="Hello"))
+        assert (await client.get("/contents/homepage.welcome", params={"lang": "en"})).json()[
+            "title"
+        ] == "Welcome"
+        async with (
+            app.state.database.session() as session
+        ):  # another worker process, as far as this one knows
+            await session.execute(
+                update(Translation).where(Translation.language == "en").values(title="Hello")
+            )
             await session.commit()
-        assert (await client.get("/contents/homepage.welcome", params={"lang": "en"})).json()["title"] == "Welcome"
+        assert (await client.get("/contents/homepage.welcome", params={"lang": "en"})).json()[
+            "title"
+        ] == "Welcome"
         clock.advance(5)
-        assert (await client.get("/contents/homepage.welcome", params={"lang": "en"})).json()["title"] == "Hello"
+        assert (await client.get("/contents/homepage.welcome", params={"lang": "en"})).json()[
+            "title"
+        ] == "Hello"

@@ -36,11 +36,18 @@ def test_candidate_listing_drafts_fails_the_draft_cases() -> None:
         @app.get(ROUTE)
         async def languages(content_key: str, session: SessionDep) -> list[dict[str, str]]:
             from tarento_lib.content import service
+
             content = await service.get_content(session, content_key=content_key)
             if content is None:
                 raise HTTPException(404, "no such content")
-            return [{"code": t.language, "name": LANGUAGES[LanguageCode(t.language)].name,
-                     "native_name": LANGUAGES[LanguageCode(t.language)].native_name} for t in content.translations]
+            return [
+                {
+                    "code": t.language,
+                    "name": LANGUAGES[LanguageCode(t.language)].name,
+                    "native_name": LANGUAGES[LanguageCode(t.language)].native_name,
+                }
+                for t in content.translations
+            ]
 
     card = run_suite(with_drafts, "content_api")
     assert failing(card) == {"published languages with native names", "drafts are not listed"}
@@ -50,17 +57,26 @@ def test_candidate_with_a_query_per_language_fails_only_the_statement_count() ->
     def n_plus_one(app: FastAPI) -> None:
         @app.get(ROUTE)
         async def languages(content_key: str, session: SessionDep) -> list[dict[str, str]]:
-            query = select(Content.id).where(Content.content_key == content_key, Content.deleted_at.is_(None))
+            query = select(Content.id).where(
+                Content.content_key == content_key, Content.deleted_at.is_(None)
+            )
             content_id = (await session.execute(query)).scalar_one_or_none()
             if content_id is None:
                 raise HTTPException(404, "no such content")
             found = []
             for code in sorted(LanguageCode):
-                status = (await session.execute(select(Translation.status).where(
-                    Translation.content_id == content_id, Translation.language == code))).scalar_one_or_none()
+                status = (
+                    await session.execute(
+                        select(Translation.status).where(
+                            Translation.content_id == content_id, Translation.language == code
+                        )
+                    )
+                ).scalar_one_or_none()
                 if status == "published":
                     info = LANGUAGES[code]
-                    found.append({"code": str(code), "name": info.name, "native_name": info.native_name})
+                    found.append(
+                        {"code": str(code), "name": info.name, "native_name": info.native_name}
+                    )
             return found
 
     assert failing(run_suite(n_plus_one, "content_api")) == {"at most 2 SQL statements"}
@@ -71,15 +87,23 @@ def test_plain_500_candidate_fails_the_404_cases() -> None:
         @app.get(ROUTE)
         async def languages(content_key: str, session: SessionDep) -> list[dict[str, str]]:
             from tarento_lib.content import service
+
             content = await service.get_content(session, content_key=content_key)
             if content is None:
                 return [{"code": "??"}]
-            return [{"code": c, "name": LANGUAGES[LanguageCode(c)].name,
-                     "native_name": LANGUAGES[LanguageCode(c)].native_name}
-                    for c in sorted(t.language for t in content.translations if t.status == "published")]
+            return [
+                {
+                    "code": c,
+                    "name": LANGUAGES[LanguageCode(c)].name,
+                    "native_name": LANGUAGES[LanguageCode(c)].native_name,
+                }
+                for c in sorted(t.language for t in content.translations if t.status == "published")
+            ]
 
     assert failing(run_suite(crashes_on_missing, "content_api")) == {
-        "unknown key is a JSON 404", "soft-deleted content is a 404"}
+        "unknown key is a JSON 404",
+        "soft-deleted content is a 404",
+    }
 
 
 def test_cli_grades_a_solution_file(tmp_path: Any, capsys: Any) -> None:

@@ -23,12 +23,23 @@ def count_statements(app: FastAPI) -> AbstractAsyncContextManager[list[str]]:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize(("path", "expected"), [("/contents/homepage.welcome?lang=mai", 1),
-                                                ("/contents/homepage.welcome/translations", 1),
-                                                ("/contents/homepage.welcome?lang=ur", 1)])
-async def test_one_content_read_is_at_most_two_statements(app: FastAPI, client: httpx.AsyncClient, path: str,
-                                                          expected: int) -> None:
-    many = {**WELCOME, "translations": [translation(code, "t", "b") for code in ("as", "bn", "en", "hi", "ta", "te")]}
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/contents/homepage.welcome?lang=mai", 1),
+        ("/contents/homepage.welcome/translations", 1),
+        ("/contents/homepage.welcome?lang=ur", 1),
+    ],
+)
+async def test_one_content_read_is_at_most_two_statements(
+    app: FastAPI, client: httpx.AsyncClient, path: str, expected: int
+) -> None:
+    many = {
+        **WELCOME,
+        "translations": [
+            translation(code, "t", "b") for code in ("as", "bn", "en", "hi", "ta", "te")
+        ],
+    }
     assert (await client.post("/contents", json=many)).status_code == 201
     async with count_statements(app) as statements:
         response = await client.get(path)
@@ -44,9 +55,15 @@ async def test_the_statement_log_sees_every_layer(app: FastAPI, client: httpx.As
     async with count_statements(app) as orm_read:
         assert (await client.get("/contents/homepage.welcome/translations")).status_code == 200
     async with count_statements(app) as public_reads:
-        assert (await client.get("/contents/homepage.welcome", params={"lang": "hi"})).status_code == 200
+        assert (
+            await client.get("/contents/homepage.welcome", params={"lang": "hi"})
+        ).status_code == 200
         assert (await client.get("/contents/nope", params={"lang": "hi"})).status_code == 404
-    assert len(writes) >= 2 and len(orm_read) == 1 and len(public_reads) == 2, (writes, orm_read, public_reads)
+    assert len(writes) >= 2 and len(orm_read) == 1 and len(public_reads) == 2, (
+        writes,
+        orm_read,
+        public_reads,
+    )
     async with count_statements(app) as nothing:
         pass
     assert nothing == []
@@ -58,14 +75,34 @@ async def test_unique_translation_per_language_is_a_database_constraint(app: Fas
     database = app.state.database
     await database.create_tables()
     async with database.engine.connect() as conn:
-        constraints = await conn.run_sync(lambda sync: inspect(sync).get_unique_constraints(
-            "content_translations", schema=database.schema))
-    assert {(c["name"], tuple(c["column_names"])) for c in constraints} >= {(TRANSLATION_UNIQUE, ("content_id", "language"))}
+        constraints = await conn.run_sync(
+            lambda sync: inspect(sync).get_unique_constraints(
+                "content_translations", schema=database.schema
+            )
+        )
+    assert {(c["name"], tuple(c["column_names"])) for c in constraints} >= {
+        (TRANSLATION_UNIQUE, ("content_id", "language"))
+    }
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    row = dict(language="en", title="t", body="b", keywords=[], status="draft", created_at=now, updated_at=now)
+    row = dict(
+        language="en",
+        title="t",
+        body="b",
+        keywords=[],
+        status="draft",
+        created_at=now,
+        updated_at=now,
+    )
     async with database.session() as session:
-        session.add(Content(content_key="k", category="c", created_at=now, updated_at=now,
-                            translations=[Translation(**row)]))
+        session.add(
+            Content(
+                content_key="k",
+                category="c",
+                created_at=now,
+                updated_at=now,
+                translations=[Translation(**row)],
+            )
+        )
         await session.commit()
         content_id = (await session.execute(Content.__table__.select())).first().id
         session.add(Translation(content_id=content_id, **row))
@@ -89,12 +126,15 @@ async def test_concurrent_upserts_of_one_language_leave_one_row(race_app: FastAP
     async with client_for(race_app) as client:
         assert (await client.post("/contents", json=WELCOME)).status_code == 201
         bodies = [{"title": f"t{i}", "body": f"b{i}"} for i in range(4)]
-        responses = await asyncio.gather(*(client.put("/contents/homepage.welcome/translations/mr", json=b)
-                                           for b in bodies))
+        responses = await asyncio.gather(
+            *(client.put("/contents/homepage.welcome/translations/mr", json=b) for b in bodies)
+        )
         assert sorted(r.status_code for r in responses)[0] in (200, 201)
         assert all(r.status_code in (200, 201) for r in responses)
         assert [r.status_code for r in responses].count(201) == 1
-        final = (await client.get("/contents/homepage.welcome/translations")).json()["translations"]["mr"]
+        final = (await client.get("/contents/homepage.welcome/translations")).json()[
+            "translations"
+        ]["mr"]
         assert final["revision"] == 4
 
 
@@ -113,7 +153,9 @@ def test_url_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_url("sqlite+aiosqlite:///x.db") == "sqlite+aiosqlite:///x.db"
 
 
-@pytest.mark.parametrize("url", ["sqlite:///x.db", "postgresql://u@h/db", "mysql+aiomysql://h/db", "not a url"])
+@pytest.mark.parametrize(
+    "url", ["sqlite:///x.db", "postgresql://u@h/db", "mysql+aiomysql://h/db", "not a url"]
+)
 def test_sync_or_unknown_drivers_are_rejected(url: str) -> None:
     with pytest.raises(ConfigurationError, match="database_url"):
         resolve_url(url)

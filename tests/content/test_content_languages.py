@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tarento_lib.content import (
-    DEFAULT_LANGUAGE, FALLBACKS, LANGUAGES, SCHEDULED_LANGUAGES, LanguageCode, fallback_chain, parse_accept_language,
+    DEFAULT_LANGUAGE,
+    FALLBACKS,
+    LANGUAGES,
+    SCHEDULED_LANGUAGES,
+    LanguageCode,
+    fallback_chain,
+    parse_accept_language,
     resolution_order,
 )
 
@@ -23,7 +29,10 @@ def test_every_language_has_a_native_name_and_script() -> None:
     for code, info in LANGUAGES.items():
         assert info.code is code and info.native_name and len(info.script) == 4
     assert LANGUAGES[LanguageCode.HINDI].native_name == "हिन्दी"
-    assert LANGUAGES[LanguageCode.URDU].right_to_left and not LANGUAGES[LanguageCode.HINDI].right_to_left
+    assert (
+        LANGUAGES[LanguageCode.URDU].right_to_left
+        and not LANGUAGES[LanguageCode.HINDI].right_to_left
+    )
 
 
 def test_codes_format_as_their_value() -> None:
@@ -47,12 +56,24 @@ def test_unknown_code_is_a_value_error() -> None:
         fallback_chain("xx")
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    (None, ()), ("", ()), ("hi", ("hi",)), ("hi-IN", ("hi",)), ("HI-in", ("hi",)),
-    ("en;q=0.5, ta", ("ta", "en")), ("fr, de", ()), ("*", ()), ("hi;q=0", ()),
-    ("ta;q=0.8, hi;q=0.8", ("ta", "hi")), ("hi;q=abc, en", ("en",)), ("mai;q=1.0, mai;q=0.1", ("mai",)),
-    ("x" * 2000, ()),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, ()),
+        ("", ()),
+        ("hi", ("hi",)),
+        ("hi-IN", ("hi",)),
+        ("HI-in", ("hi",)),
+        ("en;q=0.5, ta", ("ta", "en")),
+        ("fr, de", ()),
+        ("*", ()),
+        ("hi;q=0", ()),
+        ("ta;q=0.8, hi;q=0.8", ("ta", "hi")),
+        ("hi;q=abc, en", ("en",)),
+        ("mai;q=1.0, mai;q=0.1", ("mai",)),
+        ("x" * 2000, ()),
+    ],
+)
 def test_accept_language_parsing(header: str | None, expected: tuple[str, ...]) -> None:
     assert parse_accept_language(header) == expected
 
@@ -64,12 +85,20 @@ def test_accept_language_never_raises(header: str) -> None:
 
 
 def test_resolution_order_explicit_then_header_then_fallbacks() -> None:
-    assert resolution_order(LanguageCode.MAITHILI, "ta, bn;q=0.5") == ("mai", "ta", "bn", "hi", "en")
+    assert resolution_order(LanguageCode.MAITHILI, "ta, bn;q=0.5") == (
+        "mai",
+        "ta",
+        "bn",
+        "hi",
+        "en",
+    )
     assert resolution_order(None, None) == ("en",)
 
 
 @given(st.sampled_from(list(LanguageCode)) | st.none(), st.text(max_size=80))
-def test_resolution_order_always_ends_in_english_without_repeats(lang: LanguageCode | None, header: str) -> None:
+def test_resolution_order_always_ends_in_english_without_repeats(
+    lang: LanguageCode | None, header: str
+) -> None:
     order = resolution_order(lang, header)
     assert order[-1] == DEFAULT_LANGUAGE and len(set(order)) == len(order)
     if lang is not None:

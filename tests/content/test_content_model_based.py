@@ -28,7 +28,9 @@ class ContentMachine(RuleBasedStateMachine):
         super().__init__()
         self.loop = asyncio.new_event_loop()
         self.app = create_app("sqlite+aiosqlite://")
-        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://model")
+        self.client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://model"
+        )
         self.live: dict[str, dict[str, tuple[str, str]]] = {}
         self.deleted: set[str] = set()
 
@@ -37,7 +39,10 @@ class ContentMachine(RuleBasedStateMachine):
 
     @rule(key=KEYS, lang=LANGS, title=TITLES, status=STATUS)
     def create(self, key: str, lang: str, title: str, status: str) -> None:
-        body = {"content_key": key, "translations": [{"language": lang, "title": title, "body": "b", "status": status}]}
+        body = {
+            "content_key": key,
+            "translations": [{"language": lang, "title": title, "body": "b", "status": status}],
+        }
         response = self.call("POST", "/contents", json=body)
         if key in self.live or key in self.deleted:
             assert response.status_code == 409
@@ -60,7 +65,9 @@ class ContentMachine(RuleBasedStateMachine):
     @rule(data=st.data(), lang=LANGS, publish=st.booleans())
     def move(self, data: st.DataObject, lang: str, publish: bool) -> None:
         key = data.draw(st.sampled_from(sorted(self.live)))
-        response = self.call("POST", f"/contents/{key}/translations/{lang}/{'publish' if publish else 'unpublish'}")
+        response = self.call(
+            "POST", f"/contents/{key}/translations/{lang}/{'publish' if publish else 'unpublish'}"
+        )
         if lang not in self.live[key]:
             assert response.status_code == 404
         else:
@@ -82,11 +89,16 @@ class ContentMachine(RuleBasedStateMachine):
                 response = self.call("GET", f"/contents/{key}", params={"lang": lang})
                 texts = self.live.get(key, {})
                 order = resolution_order(LanguageCode(lang), None)
-                expected = next((c for c in order if texts.get(c, ("", ""))[1] == "published"), None)
+                expected = next(
+                    (c for c in order if texts.get(c, ("", ""))[1] == "published"), None
+                )
                 if expected is None:
                     assert response.status_code == 404
                 else:
-                    assert (response.json()["language"], response.json()["title"]) == (expected, texts[expected][0])
+                    assert (response.json()["language"], response.json()["title"]) == (
+                        expected,
+                        texts[expected][0],
+                    )
         assert self.call("GET", "/contents").json()["total"] == len(self.live)
 
     def teardown(self) -> None:

@@ -69,11 +69,14 @@ async def test_a_failed_connection_is_dropped_and_replaced() -> None:
     readers = ReadConnections(connect, size=1)
     await readers.fetchrow("SELECT 1", [])
     made[0].fail_next = True
-    waiting = asyncio.gather(readers.fetchrow("SELECT 1", []), readers.fetchrow("SELECT 2", []),
-                             return_exceptions=True)
+    waiting = asyncio.gather(
+        readers.fetchrow("SELECT 1", []), readers.fetchrow("SELECT 2", []), return_exceptions=True
+    )
     first, second = await waiting
     assert isinstance(first, ConnectionResetError) and made[0].terminated
-    assert second[0] == 1 and len(made) == 2 and readers.opened == 1  # the waiter opened a fresh one
+    assert (
+        second[0] == 1 and len(made) == 2 and readers.opened == 1
+    )  # the waiter opened a fresh one
     await readers.close()
 
 
@@ -88,7 +91,11 @@ async def test_a_cancelled_waiter_leaves_nothing_behind() -> None:
     assert (await holder)[0] == 0
     with pytest.raises(asyncio.CancelledError):
         await waiter
-    assert (await readers.fetchrow("SELECT 3", []))[0] == 0 and len(made) == 1 and not made[0].terminated
+    assert (
+        (await readers.fetchrow("SELECT 3", []))[0] == 0
+        and len(made) == 1
+        and not made[0].terminated
+    )
     await readers.close()
 
 

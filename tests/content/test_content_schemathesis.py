@@ -26,8 +26,13 @@ EXAMPLES = 15
 
 def check_operation(operation: schemathesis.APIOperation) -> None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case: schemathesis.Case) -> None:
         case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
@@ -36,7 +41,9 @@ def check_operation(operation: schemathesis.APIOperation) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_no_server_errors_and_responses_match_the_schema(backend: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_no_server_errors_and_responses_match_the_schema(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     app = make_app(backend, tmp_path_factory)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     try:

@@ -21,8 +21,10 @@ from tarento_lib.content.service import escape_like, localize, snippet, summariz
 PACKAGE = Path(__file__).resolve().parents[2] / "tarento_lib" / "content"
 
 
-@pytest.mark.parametrize(("raw", "escaped"), [("%", "\\%"), ("_", "\\_"), ("\\", "\\\\"), ("a%b_c\\", "a\\%b\\_c\\\\"),
-                                              ("नमस्ते", "नमस्ते")])
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [("%", "\\%"), ("_", "\\_"), ("\\", "\\\\"), ("a%b_c\\", "a\\%b\\_c\\\\"), ("नमस्ते", "नमस्ते")],
+)
 def test_escape_like(raw: str, escaped: str) -> None:
     assert escape_like(raw) == escaped
 
@@ -46,7 +48,11 @@ def test_summary_is_a_prefix_within_the_limit(text: str, limit: int) -> None:
     if cut == text:
         assert len(regex.findall(r"\X", text)) <= limit
     else:
-        assert cut.endswith("…") and text.startswith(cut[:-1]) and len(regex.findall(r"\X", cut[:-1])) <= limit
+        assert (
+            cut.endswith("…")
+            and text.startswith(cut[:-1])
+            and len(regex.findall(r"\X", cut[:-1])) <= limit
+        )
 
 
 def _summary_one_cluster_at_a_time(text: str, limit: int) -> str:
@@ -61,8 +67,11 @@ def _summary_one_cluster_at_a_time(text: str, limit: int) -> str:
     return text
 
 
-@given(st.text(alphabet=st.sampled_from("a ्िक़\u200d\u200cक्ष\r\n👍🏽🇮🇳"), max_size=120) | st.text(max_size=300),
-       st.integers(min_value=1, max_value=60))
+@given(
+    st.text(alphabet=st.sampled_from("a ्िक़\u200d\u200cक्ष\r\n👍🏽🇮🇳"), max_size=120)
+    | st.text(max_size=300),
+    st.integers(min_value=1, max_value=60),
+)
 def test_summary_matches_the_cluster_by_cluster_reference(text: str, limit: int) -> None:
     assert summarize(text, limit) == _summary_one_cluster_at_a_time(text, limit)
 
@@ -100,20 +109,33 @@ def test_update_schema_forbids_unknown_fields() -> None:
 def test_duplicate_languages_rejected_by_schema() -> None:
     """Q6-8 (schema half)."""
     with pytest.raises(ValidationError, match="repeated: en"):
-        ContentCreate(content_key="k", translations=[{"language": "en", "title": "a", "body": "b"}] * 2)
+        ContentCreate(
+            content_key="k", translations=[{"language": "en", "title": "a", "body": "b"}] * 2
+        )
 
 
 def test_localize_picks_first_published_in_order() -> None:
-    rows = [SimpleNamespace(language="en", status="published"), SimpleNamespace(language="hi", status="draft")]
+    rows = [
+        SimpleNamespace(language="en", status="published"),
+        SimpleNamespace(language="hi", status="draft"),
+    ]
     content = SimpleNamespace(translations=rows)
     found = localize(content, order=resolution_order(LanguageCode.MAITHILI, None))
     assert found is not None and found[0].language == "en" and found[1] == ["mai", "hi", "en"]
     assert localize(SimpleNamespace(translations=rows[1:]), order=("hi", "en")) is None
 
 
-@given(st.dictionaries(st.sampled_from(list(LanguageCode)), st.booleans()), st.sampled_from(list(LanguageCode)))
-def test_localize_matches_a_simple_model(published: dict[LanguageCode, bool], wanted: LanguageCode) -> None:
-    rows = [SimpleNamespace(language=str(c), status="published" if p else "draft") for c, p in published.items()]
+@given(
+    st.dictionaries(st.sampled_from(list(LanguageCode)), st.booleans()),
+    st.sampled_from(list(LanguageCode)),
+)
+def test_localize_matches_a_simple_model(
+    published: dict[LanguageCode, bool], wanted: LanguageCode
+) -> None:
+    rows = [
+        SimpleNamespace(language=str(c), status="published" if p else "draft")
+        for c, p in published.items()
+    ]
     order = resolution_order(wanted, None)
     expected = next((c for c in order if published.get(c)), None)
     found = localize(SimpleNamespace(translations=rows), order=order)
@@ -126,5 +148,7 @@ def test_pydantic_v2_api_only() -> None:
     for v1 in (r"@validator\b", r"class Config\s*:", r"\.dict\(", r"parse_obj"):
         assert not regex.search(v1, source), v1
     code = "import tarento_lib.content, tarento_lib.content.conformance"
-    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr

@@ -58,7 +58,9 @@ def make_manager(db_urls: list[str], table: str) -> Callable[..., Any]:
         try:
             for node in manager.nodes:
                 async with node.engine.begin() as conn:
-                    await conn.execute(text(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, name VARCHAR(50))"))
+                    await conn.execute(
+                        text(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, name VARCHAR(50))")
+                    )
             yield manager
         finally:
             for node in manager.nodes:

@@ -17,7 +17,9 @@ def test_closed_until_the_threshold_then_open_then_half_open_after_the_cool_down
         breaker.record_failure()
     assert breaker.state is BreakerState.CLOSED and breaker.allow()
     breaker.record_failure()
-    assert breaker.state is BreakerState.OPEN and not breaker.allow() and breaker.retry_after() == 10
+    assert (
+        breaker.state is BreakerState.OPEN and not breaker.allow() and breaker.retry_after() == 10
+    )
     clock.advance(9.5)
     assert not breaker.allow() and breaker.retry_after() == 0.5
     clock.advance(0.5)
@@ -106,7 +108,10 @@ def test_fail_next_down_and_clear() -> None:
         (lambda: CircuitBreaker(0), "failure_threshold must be >= 1"),
         (lambda: CircuitBreaker(1, -1), "reset_timeout must be a finite number >= 0"),
         (lambda: Faults(""), "node must be a non-empty name"),
-        (lambda: Faults("p").fail_with_probability(1.5), r"probability must be a number in \[0, 1\]"),
+        (
+            lambda: Faults("p").fail_with_probability(1.5),
+            r"probability must be a number in \[0, 1\]",
+        ),
         (lambda: Faults("p").fail_between(5, 5), "end must be a clock time after start"),
         (lambda: Faults("p").fail_next(-1), "attempts must be an int >= 0"),
         (lambda: Faults("p").fail_for(0), "seconds must be a finite number > 0"),

@@ -17,7 +17,10 @@ def file_url(tmp_path: Path) -> str:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("sqlite:///x.db", "'sqlite' is not an async driver; write the URL as sqlite\\+aiosqlite://"),
+        (
+            "sqlite:///x.db",
+            "'sqlite' is not an async driver; write the URL as sqlite\\+aiosqlite://",
+        ),
         ("postgresql://u@127.0.0.1/db", "postgresql\\+asyncpg://"),
         ("mysql+aiomysql://u@127.0.0.1/db", "unsupported database 'mysql'"),
         ("sqlite+aiosqlite://", "in-memory SQLite"),
@@ -41,7 +44,11 @@ def test_every_url_is_checked_before_any_engine_is_built(tmp_path: Path) -> None
         ({"pool_size": 0}, ValueError, "pool size must be an int >= 1"),
         ({"max_overflow": -1}, ValueError, "pool overflow must be an int >= 0"),
         ({"pool_timeout": 0}, ValueError, "pool timeout must be a number of seconds > 0"),
-        ({"pool_recycle": float("inf")}, ValueError, "pool recycle must be a number of seconds > 0"),
+        (
+            {"pool_recycle": float("inf")},
+            ValueError,
+            "pool recycle must be a number of seconds > 0",
+        ),
         ({"pool_pre_ping": "yes"}, TypeError, "pool pre_ping must be a bool"),
         ({"retry": 3}, TypeError, "retry must be a policy"),
         ({"connect_timeout": 0}, ValueError, "connect_timeout must be a finite number > 0"),
@@ -71,7 +78,10 @@ async def test_read_only_must_be_a_bool_and_unknown_nodes_are_a_key_error(tmp_pa
 
 
 def test_urls_from_the_environment() -> None:
-    env = {"TARENTO_DATABASE_URL": "postgresql+asyncpg://u@127.0.0.1/p", "TARENTO_DATABASE_REPLICA_URLS": " a , b ,"}
+    env = {
+        "TARENTO_DATABASE_URL": "postgresql+asyncpg://u@127.0.0.1/p",
+        "TARENTO_DATABASE_REPLICA_URLS": " a , b ,",
+    }
     assert urls_from_env(env) == ("postgresql+asyncpg://u@127.0.0.1/p", ("a", "b"))
     assert urls_from_env({}) is None
     assert PoolOptions().size == 5
@@ -79,7 +89,10 @@ def test_urls_from_the_environment() -> None:
 
 @pytest.mark.asyncio
 async def test_a_manager_from_the_environment(tmp_path: Path) -> None:
-    env = {"TARENTO_DATABASE_URL": file_url(tmp_path), "TARENTO_DATABASE_REPLICA_URLS": f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"}
+    env = {
+        "TARENTO_DATABASE_URL": file_url(tmp_path),
+        "TARENTO_DATABASE_REPLICA_URLS": f"sqlite+aiosqlite:///{tmp_path / 'r.db'}",
+    }
     async with ConnectionManager.from_env(env, health_interval=None) as manager:
         assert [node.name for node in manager.nodes] == ["primary", "replica1"]
     with pytest.raises(ConfigurationError, match="TARENTO_DATABASE_URL is not set"):

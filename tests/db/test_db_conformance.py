@@ -13,8 +13,15 @@ from tarento_lib.lab.grading import get_suite, run_suite
 ALL = {case.name for case in SUITES["retry"].cases}
 
 
-def make(*, cap: float = 8, attempts: int = 6, deadline: float | None = 30, jitter: bool = True,
-         errors: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError), pow_first: bool = False):
+def make(
+    *,
+    cap: float = 8,
+    attempts: int = 6,
+    deadline: float | None = 30,
+    jitter: bool = True,
+    errors: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError),
+    pow_first: bool = False,
+):
     def policy(state: RetryState) -> float | None:
         ceiling = min(cap, 2.0 ** (state.attempt - 1)) if pow_first else None
         if not isinstance(state.error, errors) or state.attempt >= attempts:
@@ -28,10 +35,16 @@ def make(*, cap: float = 8, attempts: int = 6, deadline: float | None = 30, jitt
 
 
 def make_impure():
-    rng = random.Random(0)  # its own draws instead of state.jitter: seeded, so the test is repeatable
+    rng = random.Random(
+        0
+    )  # its own draws instead of state.jitter: seeded, so the test is repeatable
 
     def impure(state: RetryState) -> float | None:
-        if state.attempt >= 6 or state.elapsed >= 30 or not isinstance(state.error, (ConnectionError, TimeoutError)):
+        if (
+            state.attempt >= 6
+            or state.elapsed >= 30
+            or not isinstance(state.error, (ConnectionError, TimeoutError))
+        ):
             return None
         return rng.random() * min(8, 2 ** (state.attempt - 1))
 
@@ -61,12 +74,31 @@ def test_the_suite_is_registered_and_the_reference_passes_every_case() -> None:
         (make(deadline=None), {"gives_up_after_30_seconds"}),
         (make(errors=(Exception,)), {"retries_only_connection_errors"}),
         (make(pow_first=True), {"no_overflow_on_huge_attempts"}),
-        (make_impure(), {"doubles_each_attempt", "capped_at_8_seconds", "full_jitter", "pure_function_of_state"}),
+        (
+            make_impure(),
+            {
+                "doubles_each_attempt",
+                "capped_at_8_seconds",
+                "full_jitter",
+                "pure_function_of_state",
+            },
+        ),
         (stub, ALL),
     ],
-    ids=["no_jitter", "no_cap", "off_by_one", "no_deadline", "retries_bugs", "overflow", "impure", "stub"],
+    ids=[
+        "no_jitter",
+        "no_cap",
+        "off_by_one",
+        "no_deadline",
+        "retries_bugs",
+        "overflow",
+        "impure",
+        "stub",
+    ],
 )
-def test_a_broken_policy_fails_exactly_the_cases_about_its_bug(candidate, expected: set[str]) -> None:
+def test_a_broken_policy_fails_exactly_the_cases_about_its_bug(
+    candidate, expected: set[str]
+) -> None:
     assert failed(candidate) == expected
 
 
@@ -75,12 +107,12 @@ def test_a_class_instead_of_a_function_is_refused() -> None:
         run_suite(42, "retry")
 
 
-SOLUTION = '''
+SOLUTION = """
 def my_retry_policy(state):
     if not isinstance(state.error, (ConnectionError, TimeoutError)) or state.attempt >= 6 or state.elapsed >= 30:
         return None
     return state.jitter * min(8, 2 ** (state.attempt - 1))
-'''
+"""
 
 
 def test_the_command_line_grades_a_solution_file(tmp_path, capsys) -> None:

@@ -10,8 +10,14 @@ from sqlalchemy import text
 
 from tarento_lib.clock import FakeClock
 from tarento_lib.db import (
-    BreakerState, CircuitOpenError, ConnectionManager, DatabaseUnavailable, InjectedFault, RetryPolicy,
-    stop_after_attempt, wait_fixed,
+    BreakerState,
+    CircuitOpenError,
+    ConnectionManager,
+    DatabaseUnavailable,
+    InjectedFault,
+    RetryPolicy,
+    stop_after_attempt,
+    wait_fixed,
 )
 
 pytestmark = pytest.mark.asyncio
@@ -28,7 +34,12 @@ async def served(manager: ConnectionManager, n: int, *, read_only: bool) -> list
 async def test_writes_go_to_the_primary_and_reads_take_turns_over_replicas(make_manager) -> None:
     async with make_manager() as manager:
         assert await served(manager, 3, read_only=False) == ["primary"] * 3
-        assert await served(manager, 4, read_only=True) == ["replica1", "replica2", "replica1", "replica2"]
+        assert await served(manager, 4, read_only=True) == [
+            "replica1",
+            "replica2",
+            "replica1",
+            "replica2",
+        ]
 
 
 async def test_without_replicas_reads_use_the_primary(make_manager) -> None:
@@ -47,7 +58,9 @@ async def test_a_dead_replica_is_skipped_within_the_same_attempt(make_manager) -
         assert await served(manager, 2, read_only=True) == ["primary", "primary"]
 
 
-async def test_a_dead_primary_fails_writes_after_the_bounded_retry_but_reads_still_work(make_manager) -> None:
+async def test_a_dead_primary_fails_writes_after_the_bounded_retry_but_reads_still_work(
+    make_manager,
+) -> None:
     clock = FakeClock()
     policy = RetryPolicy(stop=stop_after_attempt(4), wait=wait_fixed(0.5))
     async with make_manager(clock=clock, retry=policy) as manager:
@@ -62,7 +75,9 @@ async def test_a_dead_primary_fails_writes_after_the_bounded_retry_but_reads_sti
         assert await served(manager, 2, read_only=True) == ["replica1", "replica2"]
 
 
-async def test_the_callers_error_propagates_unchanged_at_once_and_the_session_is_closed(make_manager) -> None:
+async def test_the_callers_error_propagates_unchanged_at_once_and_the_session_is_closed(
+    make_manager,
+) -> None:
     clock = FakeClock()
     async with make_manager(clock=clock) as manager:
         error = ValueError("user not found")
@@ -76,9 +91,13 @@ async def test_the_callers_error_propagates_unchanged_at_once_and_the_session_is
         assert manager.primary.engine.pool.checkedout() == 0
 
 
-async def test_the_block_runs_once_even_when_connecting_needed_retries(make_manager, table: str) -> None:
+async def test_the_block_runs_once_even_when_connecting_needed_retries(
+    make_manager, table: str
+) -> None:
     clock = FakeClock()
-    async with make_manager(clock=clock, retry=RetryPolicy(stop=stop_after_attempt(5), wait=wait_fixed(1))) as manager:
+    async with make_manager(
+        clock=clock, retry=RetryPolicy(stop=stop_after_attempt(5), wait=wait_fixed(1))
+    ) as manager:
         manager.faults("primary").fail_next(2)
         runs = 0
         async with manager.session() as session:
@@ -91,7 +110,9 @@ async def test_the_block_runs_once_even_when_connecting_needed_retries(make_mana
             assert (await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one() == 1
 
 
-async def test_committed_rows_stay_and_uncommitted_ones_are_rolled_back(make_manager, table: str) -> None:
+async def test_committed_rows_stay_and_uncommitted_ones_are_rolled_back(
+    make_manager, table: str
+) -> None:
     async with make_manager() as manager:
         async with manager.session() as session:
             await session.execute(text(f"INSERT INTO {table} (id, name) VALUES (1, 'kept')"))
@@ -106,7 +127,9 @@ async def test_a_full_pool_raises_the_pool_timeout_once_without_retrying(make_ma
     clock = FakeClock()
     async with make_manager(clock=clock, pool_size=1, max_overflow=0, pool_timeout=0.05) as manager:
         async with manager.session():
-            with pytest.raises(sqlalchemy.exc.TimeoutError, match="QueuePool limit of size 1 overflow 0 reached"):
+            with pytest.raises(
+                sqlalchemy.exc.TimeoutError, match="QueuePool limit of size 1 overflow 0 reached"
+            ):
                 async with manager.session():
                     pass
         assert clock.sleeps == []
@@ -129,7 +152,9 @@ async def test_concurrent_sessions_share_a_small_pool(make_manager) -> None:
 async def test_the_breaker_opens_fails_fast_and_recovers_after_the_cool_down(make_manager) -> None:
     clock = FakeClock()
     once = RetryPolicy(stop=stop_after_attempt(1))
-    async with make_manager(replicas=0, clock=clock, retry=once, failure_threshold=2, reset_timeout=10) as manager:
+    async with make_manager(
+        replicas=0, clock=clock, retry=once, failure_threshold=2, reset_timeout=10
+    ) as manager:
         manager.faults("primary").down()
         for _ in range(2):
             with pytest.raises(DatabaseUnavailable):
@@ -147,7 +172,9 @@ async def test_the_breaker_opens_fails_fast_and_recovers_after_the_cool_down(mak
         assert manager.primary.breaker.state is BreakerState.CLOSED
 
 
-async def test_the_manager_recovers_from_an_outage_without_a_restart(make_manager, table: str) -> None:
+async def test_the_manager_recovers_from_an_outage_without_a_restart(
+    make_manager, table: str
+) -> None:
     clock = FakeClock()
     async with make_manager(clock=clock, failure_threshold=1, reset_timeout=5) as manager:
         manager.faults("primary").fail_for(60)

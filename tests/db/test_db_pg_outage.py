@@ -17,19 +17,33 @@ import pytest
 from sqlalchemy import text
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.db import ConnectionManager, DatabaseUnavailable, RetryPolicy, stop_after_attempt, wait_exponential
+from tarento_lib.db import (
+    ConnectionManager,
+    DatabaseUnavailable,
+    RetryPolicy,
+    stop_after_attempt,
+    wait_exponential,
+)
 
 PG_CTL = os.environ.get("TARENTO_PG_CTL", "")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.slow,
-    pytest.mark.skipif(not (PG_CTL and os.environ.get("TARENTO_DATABASE_URL")), reason="TARENTO_PG_CTL / TARENTO_DATABASE_URL not set"),
-    pytest.mark.skipif(bool(os.environ.get("PYTEST_XDIST_WORKER")), reason="stops the shared PostgreSQL: run without xdist"),
+    pytest.mark.skipif(
+        not (PG_CTL and os.environ.get("TARENTO_DATABASE_URL")),
+        reason="TARENTO_PG_CTL / TARENTO_DATABASE_URL not set",
+    ),
+    pytest.mark.skipif(
+        bool(os.environ.get("PYTEST_XDIST_WORKER")),
+        reason="stops the shared PostgreSQL: run without xdist",
+    ),
 ]
 
 
 def pg_ctl(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*shlex.split(PG_CTL), *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [*shlex.split(PG_CTL), *args], capture_output=True, text=True, timeout=120
+    )
 
 
 async def count_rows(manager: ConnectionManager, table: str) -> list[int]:
@@ -38,12 +52,22 @@ async def count_rows(manager: ConnectionManager, table: str) -> list[int]:
 
 
 @pytest.mark.asyncio
-async def test_an_outage_fails_fast_with_a_clear_error_and_the_manager_recovers_after_restart() -> None:
+async def test_an_outage_fails_fast_with_a_clear_error_and_the_manager_recovers_after_restart() -> (
+    None
+):
     clock, table = FakeClock(), f"t_outage_{uuid.uuid4().hex[:10]}"
     policy = RetryPolicy(stop=stop_after_attempt(4), wait=wait_exponential(0.5, maximum=4))
     replicas = [u for u in os.environ.get("TARENTO_DATABASE_REPLICA_URLS", "").split(",") if u]
-    manager = ConnectionManager(os.environ["TARENTO_DATABASE_URL"], replicas, clock=clock, retry=policy,
-                                failure_threshold=3, reset_timeout=30, health_interval=None, connect_timeout=20)
+    manager = ConnectionManager(
+        os.environ["TARENTO_DATABASE_URL"],
+        replicas,
+        clock=clock,
+        retry=policy,
+        failure_threshold=3,
+        reset_timeout=30,
+        health_interval=None,
+        connect_timeout=20,
+    )
     try:
         async with manager.session() as session:
             await session.execute(text(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)"))
@@ -53,11 +77,17 @@ async def test_an_outage_fails_fast_with_a_clear_error_and_the_manager_recovers_
         assert stopped.returncode == 0, stopped.stderr
         try:
             for read_only in (False, True):
-                with pytest.raises(DatabaseUnavailable, match="database unavailable: .* failed after 4 attempts") as caught:
+                with pytest.raises(
+                    DatabaseUnavailable, match="database unavailable: .* failed after 4 attempts"
+                ) as caught:
                     async with manager.session(read_only=read_only):
                         pytest.fail("the block must not run during the outage")
                 assert caught.value.attempts == 4
-            assert clock.sleeps[:3] == [0.5, 1.0, 2.0]  # bounded, backed off, and on the injected clock
+            assert clock.sleeps[:3] == [
+                0.5,
+                1.0,
+                2.0,
+            ]  # bounded, backed off, and on the injected clock
             report = await manager.health()
             assert report.http_status == 503 and not any(report.summary().values())
         finally:

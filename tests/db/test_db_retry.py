@@ -12,8 +12,20 @@ from hypothesis import strategies as st
 
 from tarento_lib.clock import FakeClock
 from tarento_lib.db import (
-    RetryError, RetryPolicy, RetryState, aretry_call, is_transient, retry_call, retry_if_exception_type,
-    stop_after_attempt, stop_after_delay, stop_never, wait_exponential, wait_fixed, wait_full_jitter, wait_none,
+    RetryError,
+    RetryPolicy,
+    RetryState,
+    aretry_call,
+    is_transient,
+    retry_call,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    stop_never,
+    wait_exponential,
+    wait_fixed,
+    wait_full_jitter,
+    wait_none,
     wait_random,
 )
 
@@ -49,7 +61,10 @@ def test_stops_combine_with_or_and_and() -> None:
 
 def test_wait_fixed_none_and_random() -> None:
     assert wait_fixed(2)(state(5)) == 2 and wait_none()(state(5)) == 0
-    assert wait_random(1, 3)(state(1, jitter=0.0)) == 1 and wait_random(1, 3)(state(1, jitter=0.5)) == 2
+    assert (
+        wait_random(1, 3)(state(1, jitter=0.0)) == 1
+        and wait_random(1, 3)(state(1, jitter=0.5)) == 2
+    )
 
 
 def test_wait_exponential_doubles_up_to_the_cap() -> None:
@@ -71,9 +86,15 @@ def test_waits_add_up() -> None:
     assert repr(wait) == "(wait_fixed(1) + wait_random(0, 2))"
 
 
-@given(attempt=st.integers(1, 10**6), jitter=st.floats(0, 1, exclude_max=True),
-       initial=st.floats(0, 10), maximum=st.floats(0.01, 100))
-def test_full_jitter_stays_within_zero_and_the_ceiling(attempt: int, jitter: float, initial: float, maximum: float) -> None:
+@given(
+    attempt=st.integers(1, 10**6),
+    jitter=st.floats(0, 1, exclude_max=True),
+    initial=st.floats(0, 10),
+    maximum=st.floats(0.01, 100),
+)
+def test_full_jitter_stays_within_zero_and_the_ceiling(
+    attempt: int, jitter: float, initial: float, maximum: float
+) -> None:
     wait = wait_full_jitter(initial, maximum=maximum)
     assert 0 <= wait(state(attempt, jitter=jitter)) <= min(maximum, wait.ceiling(attempt))
 
@@ -88,7 +109,11 @@ def test_the_exponential_ceiling_never_shrinks(attempt: int, base: float) -> Non
 
 
 def test_policy_retries_only_what_its_predicate_accepts() -> None:
-    policy = RetryPolicy(stop=stop_after_attempt(3), wait=wait_fixed(1), retry=retry_if_exception_type(ConnectionError))
+    policy = RetryPolicy(
+        stop=stop_after_attempt(3),
+        wait=wait_fixed(1),
+        retry=retry_if_exception_type(ConnectionError),
+    )
     assert policy(state(1, error=ConnectionRefusedError())) == 1
     assert policy(state(1, error=ValueError())) is None
     assert policy(state(3, error=ConnectionRefusedError())) is None
@@ -98,8 +123,16 @@ def test_transient_errors_are_connection_problems_only() -> None:
     operational = sqlalchemy.exc.OperationalError("SELECT 1", {}, OSError("connection reset"))
     pool_timeout = sqlalchemy.exc.TimeoutError("QueuePool limit reached")
     integrity = sqlalchemy.exc.IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
-    assert is_transient(ConnectionRefusedError()) and is_transient(TimeoutError()) and is_transient(operational)
-    assert not is_transient(pool_timeout) and not is_transient(integrity) and not is_transient(ValueError())
+    assert (
+        is_transient(ConnectionRefusedError())
+        and is_transient(TimeoutError())
+        and is_transient(operational)
+    )
+    assert (
+        not is_transient(pool_timeout)
+        and not is_transient(integrity)
+        and not is_transient(ValueError())
+    )
 
 
 class DriverError(Exception):
@@ -108,9 +141,14 @@ class DriverError(Exception):
         self.sqlstate = sqlstate
 
 
-@pytest.mark.parametrize(("sqlstate", "transient"), [("57P03", True), ("08006", True), ("53300", True), ("23505", False), ("42601", False)])
+@pytest.mark.parametrize(
+    ("sqlstate", "transient"),
+    [("57P03", True), ("08006", True), ("53300", True), ("23505", False), ("42601", False)],
+)
 def test_server_states_that_mean_not_now_are_transient(sqlstate: str, transient: bool) -> None:
-    wrapped = sqlalchemy.exc.DBAPIError("SELECT 1", {}, DriverError(sqlstate))  # how SQLAlchemy wraps a driver error
+    wrapped = sqlalchemy.exc.DBAPIError(
+        "SELECT 1", {}, DriverError(sqlstate)
+    )  # how SQLAlchemy wraps a driver error
     assert is_transient(wrapped) is transient
 
 
@@ -135,18 +173,29 @@ def test_retry_call_sleeps_on_the_clock_between_attempts() -> None:
     policy = RetryPolicy(stop=stop_after_attempt(5), wait=wait_exponential(1))
     assert retry_call(call, policy, clock=clock, record=record) == "ok"
     assert calls == [0, 1, 3] and clock.sleeps == [1, 2]
-    assert [(a.number, a.ok, a.wait) for a in record] == [(1, False, 1), (2, False, 2), (3, True, None)]
+    assert [(a.number, a.ok, a.wait) for a in record] == [
+        (1, False, 1),
+        (2, False, 2),
+        (3, True, None),
+    ]
 
 
 def test_giving_up_raises_retry_error_chained_to_the_last_error() -> None:
     clock = FakeClock()
     call, calls = flaky(10, clock)
     with pytest.raises(RetryError) as caught:
-        retry_call(call, RetryPolicy(stop=stop_after_attempt(3), wait=wait_fixed(2)), clock=clock, what="connect")
+        retry_call(
+            call,
+            RetryPolicy(stop=stop_after_attempt(3), wait=wait_fixed(2)),
+            clock=clock,
+            what="connect",
+        )
     error = caught.value
     assert error.attempts == 3 and error.elapsed == 4 and len(calls) == 3
     assert error.__cause__ is error.last_error and str(error.last_error) == "refused #3"
-    assert str(error) == "connect failed after 3 attempts in 4 s: ConnectionRefusedError: refused #3"
+    assert (
+        str(error) == "connect failed after 3 attempts in 4 s: ConnectionRefusedError: refused #3"
+    )
 
 
 def test_an_error_the_policy_refuses_propagates_unchanged_without_sleeping() -> None:
@@ -190,7 +239,12 @@ async def test_aretry_call_awaits_and_sleeps_on_the_clock() -> None:
             raise TimeoutError("slow")
         return 42
 
-    assert await aretry_call(call, RetryPolicy(stop=stop_after_attempt(3), wait=wait_fixed(0.25)), clock=clock) == 42
+    assert (
+        await aretry_call(
+            call, RetryPolicy(stop=stop_after_attempt(3), wait=wait_fixed(0.25)), clock=clock
+        )
+        == 42
+    )
     assert attempts == [0, 0.25, 0.5]
 
 
@@ -222,8 +276,16 @@ async def test_cancellation_is_never_retried() -> None:
         (lambda: retry_if_exception_type(), TypeError, "one or more exception classes"),
         (lambda: stop_after_attempt(2) | 3, TypeError, "must be a StopPolicy"),
         (lambda: RetryState(attempt=0), ValueError, "attempt must be >= 1"),
-        (lambda: RetryState(attempt=1, jitter=1.0), ValueError, r"jitter must be a number in \[0, 1\)"),
-        (lambda: RetryState(attempt=1, elapsed=-2), ValueError, "elapsed must be a finite number >= 0"),
+        (
+            lambda: RetryState(attempt=1, jitter=1.0),
+            ValueError,
+            r"jitter must be a number in \[0, 1\)",
+        ),
+        (
+            lambda: RetryState(attempt=1, elapsed=-2),
+            ValueError,
+            "elapsed must be a finite number >= 0",
+        ),
     ],
 )
 def test_bad_arguments_name_the_argument_and_the_allowed_range(build, error, message) -> None:

@@ -25,7 +25,11 @@ class Routing(RuleBasedStateMachine):
         self.directory = tempfile.TemporaryDirectory()
         urls = [f"sqlite+aiosqlite:///{Path(self.directory.name) / name}.db" for name in NODES]
         self.manager = ConnectionManager(
-            urls[0], urls[1:], clock=FakeClock(), health_interval=None, failure_threshold=10_000,
+            urls[0],
+            urls[1:],
+            clock=FakeClock(),
+            health_interval=None,
+            failure_threshold=10_000,
             retry=RetryPolicy(stop=stop_after_attempt(1)),
         )
         self.up = dict.fromkeys(NODES, True)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tarento_lib.db import RetryPolicy, stop_after_attempt, stop_after_delay, wait_exponential, wait_fixed, wait_full_jitter
+from tarento_lib.db import (
+    RetryPolicy,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential,
+    wait_fixed,
+    wait_full_jitter,
+)
 from tarento_lib.db.simulate import bucket_counts, reconnect_herd, retry_timeline, timeline_spans
 
 NO_JITTER = RetryPolicy(stop=stop_after_delay(300), wait=wait_exponential(1, maximum=30))
@@ -17,9 +24,14 @@ def test_no_retry_makes_one_attempt_and_gives_up() -> None:
 
 
 def test_fixed_waits_reach_the_server_once_it_is_back() -> None:
-    attempts = retry_timeline(RetryPolicy(stop=stop_after_attempt(10), wait=wait_fixed(1)), outage=3, attempt_cost=0.05)
+    attempts = retry_timeline(
+        RetryPolicy(stop=stop_after_attempt(10), wait=wait_fixed(1)), outage=3, attempt_cost=0.05
+    )
     assert [a.ok for a in attempts] == [False, False, False, True]
-    assert timeline_spans("fixed", attempts)[:2] == [("fixed", 0.0, 0.05, "failed attempt"), ("fixed", 0.05, 1.05, "waiting")]
+    assert timeline_spans("fixed", attempts)[:2] == [
+        ("fixed", 0.0, 0.05, "failed attempt"),
+        ("fixed", 0.05, 1.05, "waiting"),
+    ]
 
 
 def test_without_jitter_every_client_retries_at_the_same_instants() -> None:
@@ -44,7 +56,18 @@ def test_the_simulation_is_deterministic_for_a_seed() -> None:
 
 
 def test_bucket_counts_and_bad_arguments() -> None:
-    assert bucket_counts([0, 0.5, 1.2, 9.9, 12], width=1, until=10) == [2, 1, 0, 0, 0, 0, 0, 0, 0, 1]
+    assert bucket_counts([0, 0.5, 1.2, 9.9, 12], width=1, until=10) == [
+        2,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        1,
+    ]
     with pytest.raises(ValueError, match="clients must be an int"):
         reconnect_herd(JITTER, clients=0)
     with pytest.raises(ValueError, match="capacity must be None or an int >= 1"):

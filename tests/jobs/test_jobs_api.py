@@ -69,14 +69,26 @@ async def test_enqueue_then_read_the_result(client: httpx.AsyncClient) -> None:
     assert response.status_code == 202
     job_id = response.json()["job_id"]
     body = await wait_done(client, job_id)
-    assert (body["status"], body["result"], body["priority"], body["attempts"]) == ("completed", 5, 8, 1)
+    assert (body["status"], body["result"], body["priority"], body["attempts"]) == (
+        "completed",
+        5,
+        8,
+        1,
+    )
 
 
 @on_api
 async def test_stats_is_not_shadowed_by_the_job_route_q8_5(client: httpx.AsyncClient) -> None:
     response = await client.get("/jobs/stats")
     assert response.status_code == 200
-    assert {"workers", "queued", "running", "completed", "failed", "cancelled"} <= response.json().keys()
+    assert {
+        "workers",
+        "queued",
+        "running",
+        "completed",
+        "failed",
+        "cancelled",
+    } <= response.json().keys()
 
 
 @on_api
@@ -96,9 +108,15 @@ async def test_cancel_over_http(client: httpx.AsyncClient) -> None:
 
 @on_api
 async def test_full_queue_is_503_with_retry_after_q8_9(client: httpx.AsyncClient) -> None:
-    codes = [(await client.post("/jobs", json={"task": "nap", "args": [30]})).status_code for _ in range(3)]
+    codes = [
+        (await client.post("/jobs", json={"task": "nap", "args": [30]})).status_code
+        for _ in range(3)
+    ]
     await asyncio.sleep(1)  # the two workers take two of them: two slots free again
-    codes += [(await client.post("/jobs", json={"task": "nap", "args": [30]})).status_code for _ in range(2)]
+    codes += [
+        (await client.post("/jobs", json={"task": "nap", "args": [30]})).status_code
+        for _ in range(2)
+    ]
     assert codes == [202] * 5
     rejected = await client.post("/jobs", json={"task": "nap", "args": [30]})
     assert rejected.status_code == 503 and rejected.headers["retry-after"] == "1"
@@ -127,8 +145,12 @@ def test_bad_requests_are_422_with_json(body: dict) -> None:
 
 
 @on_api
-async def test_failed_and_unserialisable_results_are_reported_not_500(client: httpx.AsyncClient) -> None:
-    failing = (await client.post("/jobs", json={"task": "add", "args": [1], "max_retries": 0})).json()["job_id"]
+async def test_failed_and_unserialisable_results_are_reported_not_500(
+    client: httpx.AsyncClient,
+) -> None:
+    failing = (
+        await client.post("/jobs", json={"task": "add", "args": [1], "max_retries": 0})
+    ).json()["job_id"]
     opaque = (await client.post("/jobs", json={"task": "opaque"})).json()["job_id"]
     failed = await wait_done(client, failing)
     assert failed["status"] == "failed" and failed["error"].startswith("TypeError")

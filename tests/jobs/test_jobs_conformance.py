@@ -73,7 +73,11 @@ class Unbounded(JobQueue):
 
 def test_lifo_ties_fail_the_ordering_cases() -> None:
     # the hard-stop and backoff cases also enqueue equal-priority jobs and check which starts first
-    assert failing(LifoTies) == {"equal priorities run FIFO", "hard stop cancels everything", "backoff does not hold the worker"}
+    assert failing(LifoTies) == {
+        "equal priorities run FIFO",
+        "hard stop cancels everything",
+        "backoff does not hold the worker",
+    }
 
 
 def test_sleeping_through_backoff_fails_only_the_backoff_case() -> None:

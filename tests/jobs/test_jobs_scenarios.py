@@ -34,7 +34,9 @@ scenarios = st.fixed_dictionaries(
     {
         "workers": st.integers(1, 4),
         "jobs": st.lists(specs, min_size=1, max_size=14),
-        "cancels": st.lists(st.tuples(st.sampled_from([0, 0.5, 1, 2, 4, 8]), st.integers(0, 13)), max_size=5),
+        "cancels": st.lists(
+            st.tuples(st.sampled_from([0, 0.5, 1, 2, 4, 8]), st.integers(0, 13)), max_size=5
+        ),
         "stop_at": st.sampled_from([0, 1, 2.5, 6, 30]),
         "graceful": st.booleans(),
         "stop_timeout": st.sampled_from([None, None, 3.0]),
@@ -42,8 +44,19 @@ scenarios = st.fixed_dictionaries(
 )
 
 
-COUNTED = {name: name for name in ("running", "retrying", "completed", "failed", "cancelled")} | {"queued": "pending"}
-PROBES = (0.25, 0.75, 1.25, 2, 3.5, 5, 8, 13)  # virtual seconds at which play() compares stats() with a recount
+COUNTED = {name: name for name in ("running", "retrying", "completed", "failed", "cancelled")} | {
+    "queued": "pending"
+}
+PROBES = (
+    0.25,
+    0.75,
+    1.25,
+    2,
+    3.5,
+    5,
+    8,
+    13,
+)  # virtual seconds at which play() compares stats() with a recount
 
 
 def play(scenario: dict) -> dict:
@@ -51,7 +64,9 @@ def play(scenario: dict) -> dict:
 
     async def main() -> dict:
         loop = asyncio.get_running_loop()
-        queue = JobQueue(scenario["workers"], backoff=ExponentialBackoff(base=0.5, factor=2, max_delay=4))
+        queue = JobQueue(
+            scenario["workers"], backoff=ExponentialBackoff(base=0.5, factor=2, max_delay=4)
+        )
         runs: dict[int, int] = {}
         successes: dict[int, int] = {}
         active: set[int] = set()
@@ -75,7 +90,14 @@ def play(scenario: dict) -> dict:
             for i, spec in sorted(enumerate(scenario["jobs"]), key=lambda p: p[1].at):
                 await asyncio.sleep(spec.at - loop.time())
                 try:
-                    ids[i] = await queue.enqueue(job, i, spec, priority=spec.priority, max_retries=spec.max_retries, timeout=spec.timeout)
+                    ids[i] = await queue.enqueue(
+                        job,
+                        i,
+                        spec,
+                        priority=spec.priority,
+                        max_retries=spec.max_retries,
+                        timeout=spec.timeout,
+                    )
                 except QueueClosedError:
                     pass
 
@@ -83,11 +105,20 @@ def play(scenario: dict) -> dict:
             if i in ids and queue.cancel(ids[i]):
                 cancelled_at[i] = (loop.time(), runs.get(i, 0))
 
-        def probe() -> None:  # stats() derives some counts: compare them with a recount of every job
+        def probe() -> (
+            None
+        ):  # stats() derives some counts: compare them with a recount of every job
             statuses = [str(queue.status(job_id)) for job_id in ids.values()]
             recount = {name: statuses.count(status) for name, status in COUNTED.items()}
             stats = queue.stats()
-            probes.append(({name: stats[name] for name in COUNTED}, recount, stats["submitted"], len(statuses)))
+            probes.append(
+                (
+                    {name: stats[name] for name in COUNTED},
+                    recount,
+                    stats["submitted"],
+                    len(statuses),
+                )
+            )
             busy.append(stats["running"] == stats["busy_workers"] <= stats["workers"])
 
         probes: list[tuple[dict[str, int], dict[str, int], int, int]] = []
@@ -104,8 +135,16 @@ def play(scenario: dict) -> dict:
         infos = {i: queue.info(job_id) for i, job_id in ids.items()}
         spans = [(a.job_id, a.worker, a.start, a.end, a.outcome) for a in queue.timeline()]
         probe()
-        return {"infos": infos, "runs": runs, "successes": successes, "cancelled_at": cancelled_at, "stats": queue.stats(),
-                "spans": spans, "probes": probes, "busy": busy}
+        return {
+            "infos": infos,
+            "runs": runs,
+            "successes": successes,
+            "cancelled_at": cancelled_at,
+            "stats": queue.stats(),
+            "spans": spans,
+            "probes": probes,
+            "busy": busy,
+        }
 
     return run_virtual(main)
 
@@ -126,7 +165,11 @@ def test_every_job_ends_in_exactly_one_terminal_state(scenario: dict) -> None:
             assert info.status == "cancelled"
             assert runs.get(i, 0) == out["cancelled_at"][i][1], "a cancelled job started again"
     stats = out["stats"]
-    assert stats["completed"] + stats["failed"] + stats["cancelled"] == stats["submitted"] == len(infos)
+    assert (
+        stats["completed"] + stats["failed"] + stats["cancelled"]
+        == stats["submitted"]
+        == len(infos)
+    )
     assert stats["queued"] == stats["running"] == stats["retrying"] == stats["busy_workers"] == 0
     assert stats["free_slots"] == stats["max_size"]
 
@@ -159,5 +202,7 @@ def test_stats_agree_with_a_recount_at_every_moment(scenario: dict) -> None:
     out = play(scenario)
     for counted, recount, submitted, registered in out["probes"]:
         assert counted == recount
-        assert submitted == registered  # no job forgotten here: keep_finished is far above the job count
+        assert (
+            submitted == registered
+        )  # no job forgotten here: keep_finished is far above the job count
     assert all(out["busy"])

@@ -22,7 +22,9 @@ BACKENDS = [
         id="postgres",
         marks=[
             pytest.mark.postgres,
-            pytest.mark.skipif(not os.environ.get("TARENTO_DATABASE_URL"), reason="TARENTO_DATABASE_URL not set"),
+            pytest.mark.skipif(
+                not os.environ.get("TARENTO_DATABASE_URL"), reason="TARENTO_DATABASE_URL not set"
+            ),
         ],
     ),
 ]
@@ -42,7 +44,9 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     admin = create_engine(os.environ["TARENTO_DATABASE_URL"])
     async with admin.begin() as conn:
         await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    built = create_engine(os.environ["TARENTO_DATABASE_URL"]).execution_options(schema_translate_map={None: schema})
+    built = create_engine(os.environ["TARENTO_DATABASE_URL"]).execution_options(
+        schema_translate_map={None: schema}
+    )
     async with built.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     yield built

@@ -59,7 +59,12 @@ def test_reference_passes_every_case() -> None:
 
 
 def test_async_only_version_fails_where_it_should() -> None:
-    assert failed(async_only) == {"sync_stays_sync", "errors_propagate", "logs_each_call", "logs_lazily"}
+    assert failed(async_only) == {
+        "sync_stays_sync",
+        "errors_propagate",
+        "logs_each_call",
+        "logs_lazily",
+    }
 
 
 def test_eager_logging_is_caught() -> None:

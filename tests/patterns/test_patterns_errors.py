@@ -7,14 +7,20 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-import pytest
 import httpx
+import pytest
 import pytest_asyncio
 
 from tarento_lib.patterns.demo import Base, create_app
 from tarento_lib.patterns.engine import create_engine, session_factory
 from tarento_lib.patterns.errors import (
-    AppError, Conflict, InternalError, InvalidInput, NotFound, ServiceUnavailable, translate_errors,
+    AppError,
+    Conflict,
+    InternalError,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+    translate_errors,
 )
 from tarento_lib.patterns.http import install_error_handlers
 from tarento_lib.review.lint import undefined_names
@@ -42,8 +48,12 @@ def test_domain_errors_pass_through_unchanged() -> None:
 
 @pytest.mark.parametrize(
     ("low", "expected"),
-    [(ConnectionError("refused"), ServiceUnavailable), (TimeoutError(), ServiceUnavailable),
-     (ValueError("bad"), InvalidInput), (ZeroDivisionError(), InternalError)],
+    [
+        (ConnectionError("refused"), ServiceUnavailable),
+        (TimeoutError(), ServiceUnavailable),
+        (ValueError("bad"), InvalidInput),
+        (ZeroDivisionError(), InternalError),
+    ],
 )
 def test_wrappers_chain_the_original(low: Exception, expected: type[AppError]) -> None:
     """PITFALLS BP-2: every wrapper keeps the original as ``__cause__`` (``raise ... from``)."""
@@ -91,10 +101,14 @@ async def test_http_mapping(client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.asyncio
-async def test_unexpected_errors_are_500_without_internals(client: httpx.AsyncClient, caplog) -> None:
+async def test_unexpected_errors_are_500_without_internals(
+    client: httpx.AsyncClient, caplog
+) -> None:
     response = await client.get("/boom")
     assert response.status_code == 500
-    assert response.json() == {"error": {"code": "internal_error", "message": "internal error", "details": {}}}
+    assert response.json() == {
+        "error": {"code": "internal_error", "message": "internal error", "details": {}}
+    }
     assert "secret internals" in caplog.text  # logged for us, not shown to the client
 
 
@@ -105,15 +119,20 @@ def test_install_needs_a_fastapi_app() -> None:
 
 def test_modules_define_everything_they_use() -> None:
     """PITFALLS BP-1 / Q10-1 / Q10-2: no undefined global anywhere, except the two kept on purpose."""
-    modules = [importlib.import_module(f"tarento_lib.{pkg}.{path.stem}")
-               for pkg in ("patterns", "review") for path in sorted((ROOT / "tarento_lib" / pkg).glob("[!_]*.py"))]
+    modules = [
+        importlib.import_module(f"tarento_lib.{pkg}.{path.stem}")
+        for pkg in ("patterns", "review")
+        for path in sorted((ROOT / "tarento_lib" / pkg).glob("[!_]*.py"))
+    ]
     found = {m.__name__: undefined_names(m) for m in modules if undefined_names(m)}
     assert found == {"tarento_lib.review.suggested": ["json", "logger"]}
 
 
 def test_undefined_names_sees_inside_functions_and_classes(tmp_path: Path) -> None:
     path = tmp_path / "snippet_for_lint.py"
-    path.write_text("import os\ndef f():\n    return os.sep, Optional, len\nclass C:\n    def g(self):\n        return Dict\n")
+    path.write_text(
+        "import os\ndef f():\n    return os.sep, Optional, len\nclass C:\n    def g(self):\n        return Dict\n"
+    )
     spec = importlib.util.spec_from_file_location("snippet_for_lint", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

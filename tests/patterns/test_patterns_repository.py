@@ -23,7 +23,9 @@ async def add_many(session: AsyncSession, count: int) -> None:
 async def test_add_assigns_a_key_and_get_finds_it(sessions) -> None:
     async with sessions() as session:
         async with transaction(session):
-            added = await Repository(session, Candidate).add(Candidate(email="a@example.org", name="Asha"))
+            added = await Repository(session, Candidate).add(
+                Candidate(email="a@example.org", name="Asha")
+            )
         assert added.id is not None
     async with sessions() as session:
         found = await Repository(session, Candidate).get(added.id)
@@ -63,14 +65,21 @@ async def test_duplicate_is_a_conflict_chained_to_the_driver_error(sessions) -> 
         await add_many(session, 1)
         with pytest.raises(Conflict) as caught:
             async with transaction(session):
-                await Repository(session, Candidate).add(Candidate(email="c1@example.org", name="again"))
+                await Repository(session, Candidate).add(
+                    Candidate(email="c1@example.org", name="again")
+                )
     assert type(caught.value.__cause__).__name__ == "IntegrityError"
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error"),
-    [({"page": 0}, ValueError), ({"page_size": 0}, ValueError), ({"page_size": 10**6}, ValueError),
-     ({"page": "1"}, TypeError), ({"page_size": True}, TypeError)],
+    [
+        ({"page": 0}, ValueError),
+        ({"page_size": 0}, ValueError),
+        ({"page_size": 10**6}, ValueError),
+        ({"page": "1"}, TypeError),
+        ({"page_size": True}, TypeError),
+    ],
 )
 async def test_bad_paging_arguments(sessions, kwargs: dict, error: type[Exception]) -> None:
     async with sessions() as session:

@@ -12,11 +12,18 @@ from tarento_lib.patterns.engine import create_engine, session_factory
 from tarento_lib.patterns.repository import Repository
 from tarento_lib.patterns.transaction import transaction
 
-operations = st.lists(st.one_of(st.tuples(st.just("add"), st.integers(0, 30)),
-                                st.tuples(st.just("delete"), st.integers(1, 40))), max_size=25)
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.integers(0, 30)),
+        st.tuples(st.just("delete"), st.integers(1, 40)),
+    ),
+    max_size=25,
+)
 
 
-async def replay(ops: list[tuple[str, int]], page_size: int) -> tuple[dict[int, str], list[list[tuple[int, str]]], bool]:
+async def replay(
+    ops: list[tuple[str, int]], page_size: int
+) -> tuple[dict[int, str], list[list[tuple[int, str]]], bool]:
     engine = create_engine()
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
@@ -28,11 +35,17 @@ async def replay(ops: list[tuple[str, int]], page_size: int) -> tuple[dict[int, 
             for op, value in ops:
                 async with transaction(session):
                     if op == "add":
-                        added = await repo.add(Candidate(email=f"{serial}-{value}@example.org", name=str(value)))
-                        model[added.id] = str(value)  # the database picks the key (SQLite may reuse one)
+                        added = await repo.add(
+                            Candidate(email=f"{serial}-{value}@example.org", name=str(value))
+                        )
+                        model[added.id] = str(
+                            value
+                        )  # the database picks the key (SQLite may reuse one)
                         serial += 1
                     else:
-                        deletes_agree &= await repo.delete(value) == (model.pop(value, None) is not None)
+                        deletes_agree &= await repo.delete(value) == (
+                            model.pop(value, None) is not None
+                        )
             pages, page = [], 1
             while True:
                 found = await repo.list(page=page, page_size=page_size)

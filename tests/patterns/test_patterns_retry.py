@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from tarento_lib.clock import FakeClock
 from tarento_lib.patterns.retry import (
-    RetryState, retry, retry_if, stop_after_attempt, stop_after_delay, wait_exponential, wait_fixed, wait_random,
+    RetryState,
+    retry,
+    retry_if,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential,
+    wait_fixed,
+    wait_random,
 )
 
 
@@ -42,12 +49,16 @@ def test_wait_policies_and_sum() -> None:
     assert [exp(RetryState(a, 0)) for a in range(1, 6)] == [0.5, 1.0, 2.0, 3.0, 3.0]
     jitter = wait_random(0, 1, rng=random.Random(7))
     again = wait_random(0, 1, rng=random.Random(7))
-    assert [jitter(RetryState(1, 0)) for _ in range(3)] == [again(RetryState(1, 0)) for _ in range(3)]
+    assert [jitter(RetryState(1, 0)) for _ in range(3)] == [
+        again(RetryState(1, 0)) for _ in range(3)
+    ]
     assert (wait_fixed(1) + wait_fixed(0.5))(RetryState(1, 0)) == 1.5
 
 
 @given(st.integers(1, 5000), st.floats(0.01, 5), st.floats(1, 4), st.floats(0, 100))
-def test_exponential_is_capped_and_grows(attempt: int, initial: float, multiplier: float, cap: float) -> None:
+def test_exponential_is_capped_and_grows(
+    attempt: int, initial: float, multiplier: float, cap: float
+) -> None:
     wait = wait_exponential(initial, multiplier=multiplier, maximum=cap)
     now, after = wait(RetryState(attempt, 0)), wait(RetryState(attempt + 1, 0))
     assert 0 <= now <= after <= cap or now == after == cap
@@ -56,8 +67,12 @@ def test_exponential_is_capped_and_grows(attempt: int, initial: float, multiplie
 def test_sync_retry_waits_on_the_clock_and_succeeds() -> None:
     clock, seen = FakeClock(), []
     flaky = Flaky(2)
-    call = retry(stop=stop_after_attempt(5), wait=wait_exponential(1), clock=clock,
-                 on_retry=lambda state, delay: seen.append((state.attempt, delay)))(flaky)
+    call = retry(
+        stop=stop_after_attempt(5),
+        wait=wait_exponential(1),
+        clock=clock,
+        on_retry=lambda state, delay: seen.append((state.attempt, delay)),
+    )(flaky)
     assert call() == "ok"
     assert (flaky.calls, clock.sleeps, seen) == (3, [1.0, 2.0], [(1, 1.0), (2, 2.0)])
 

@@ -57,7 +57,11 @@ def test_metadata_is_kept() -> None:
         return a
 
     wrapped = log_execution_time(original)
-    assert (wrapped.__name__, wrapped.__doc__, wrapped.__wrapped__) == ("original", "Docs.", original)
+    assert (wrapped.__name__, wrapped.__doc__, wrapped.__wrapped__) == (
+        "original",
+        "Docs.",
+        original,
+    )
     assert inspect.signature(wrapped) == inspect.signature(original)
 
 

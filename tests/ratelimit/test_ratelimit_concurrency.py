@@ -90,14 +90,18 @@ def _hammer_redis(kind: str, prefix: str, rounds: int, queue: Any) -> None:
 def test_four_processes_real_redis(kind: str, prefix: str) -> None:
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
-    procs = [context.Process(target=_hammer_redis, args=(kind, prefix, 100, queue)) for _ in range(4)]
+    procs = [
+        context.Process(target=_hammer_redis, args=(kind, prefix, 100, queue)) for _ in range(4)
+    ]
     for p in procs:
         p.start()
     totals = [queue.get(timeout=60) for _ in procs]
     for p in procs:
         p.join(timeout=60)
     assert all(p.exitcode == 0 for p in procs)
-    assert sum(totals) == 50  # one window (or no refill) for the whole run: exactly the limit, never more
+    assert (
+        sum(totals) == 50
+    )  # one window (or no refill) for the whole run: exactly the limit, never more
 
 
 def test_eight_threads_share_one_redis_store(redis_backend: str, prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +115,9 @@ def test_eight_threads_share_one_redis_store(redis_backend: str, prefix: str, ma
 
     _threads(hammer)
     assert sum(admitted) == 40 and len(admitted) == 200
-    assert 1 <= len(store._idle) <= 8  # at most one connection per concurrent caller, all back and idle
+    assert (
+        1 <= len(store._idle) <= 8
+    )  # at most one connection per concurrent caller, all back and idle
 
 
 def _child_connection_is_new(store: Any, limiter: Any, inherited: Any, queue: Any) -> None:
@@ -125,7 +131,9 @@ def test_a_forked_child_opens_its_own_connection(prefix: str, make_store) -> Non
     limiter.hit("u")
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
-    child = context.Process(target=_child_connection_is_new, args=(store, limiter, store._idle[0], queue))
+    child = context.Process(
+        target=_child_connection_is_new, args=(store, limiter, store._idle[0], queue)
+    )
     child.start()
     assert queue.get(timeout=60) is True  # never the parent's socket
     child.join(timeout=60)
@@ -139,11 +147,14 @@ def test_other_pools_go_through_the_client(prefix: str) -> None:
     from tarento_lib.ratelimit import RedisStore
 
     server = fakeredis.FakeServer()
-    pool = redis.BlockingConnectionPool(max_connections=2, connection_class=fakeredis.FakeRedisConnection,
-                                        server=server)  # a bounded pool keeps its own rules
+    pool = redis.BlockingConnectionPool(
+        max_connections=2, connection_class=fakeredis.FakeRedisConnection, server=server
+    )  # a bounded pool keeps its own rules
     store = RedisStore(fakeredis.FakeRedis(connection_pool=pool))
     limiter = SlidingLog(2, 60.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
     assert [limiter.hit("u").allowed for _ in range(3)] == [True, True, False]
     assert store._connect is None and store._idle == []
-    bounded = redis.ConnectionPool(max_connections=2, connection_class=fakeredis.FakeRedisConnection, server=server)
+    bounded = redis.ConnectionPool(
+        max_connections=2, connection_class=fakeredis.FakeRedisConnection, server=server
+    )
     assert RedisStore(fakeredis.FakeRedis(connection_pool=bounded))._connect is None

@@ -22,14 +22,21 @@ def test_suites_registered() -> None:
     assert set(SUITES) == {"sliding_window", "token_bucket"}
 
 
-@pytest.mark.parametrize(("candidate", "suite"), [(SlidingLog, "sliding_window"), (TokenBucket, "token_bucket"), (LeakyBucket, "token_bucket")])
+@pytest.mark.parametrize(
+    ("candidate", "suite"),
+    [(SlidingLog, "sliding_window"), (TokenBucket, "token_bucket"), (LeakyBucket, "token_bucket")],
+)
 def test_reference_passes_everything(candidate: Any, suite: str) -> None:
     card = run_suite(candidate, suite)
     assert card.ok, card.render()
 
 
 def test_fixed_window_fails_the_sliding_cases() -> None:
-    assert failed(FixedWindow, "sliding_window") == {"window_slides", "no_boundary_burst", "retry_after_honest"}
+    assert failed(FixedWindow, "sliding_window") == {
+        "window_slides",
+        "no_boundary_burst",
+        "retry_after_honest",
+    }
 
 
 class RecordsDenied:
@@ -60,7 +67,10 @@ class RecordsDenied:
 
 def test_recording_denied_requests_is_caught() -> None:
     assert failed(RecordsDenied, "sliding_window") == {
-        "window_slides", "denied_not_recorded", "retry_after_zero_when_allowed", "retry_after_honest",
+        "window_slides",
+        "denied_not_recorded",
+        "retry_after_zero_when_allowed",
+        "retry_after_honest",
     }
 
 
@@ -100,7 +110,9 @@ class NaiveBucket:
 
 def test_naive_bucket_is_caught() -> None:
     assert failed(NaiveBucket, "token_bucket") == {
-        "cost_over_capacity_rejected", "wait_timeout_zero_tries_once", "rejects_bad_config",
+        "cost_over_capacity_rejected",
+        "wait_timeout_zero_tries_once",
+        "rejects_bad_config",
     }
 
 
@@ -127,7 +139,11 @@ def test_cli_check(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tarento_lib.cli import main
 
     solution = tmp_path / "solution.py"
-    solution.write_text("from tarento_lib.ratelimit import SlidingLog\n\nclass Mine(SlidingLog):\n    pass\n")
+    solution.write_text(
+        "from tarento_lib.ratelimit import SlidingLog\n\nclass Mine(SlidingLog):\n    pass\n"
+    )
     assert main(["check", "q02", str(solution)]) == 0
-    solution.write_text("from tarento_lib.ratelimit import TokenBucket\n\nclass Mine(TokenBucket):\n    pass\n")
+    solution.write_text(
+        "from tarento_lib.ratelimit import TokenBucket\n\nclass Mine(TokenBucket):\n    pass\n"
+    )
     assert main(["check", "q05", str(solution)]) == 0

@@ -8,7 +8,13 @@ import pytest
 
 from tarento_lib.clock import FakeClock
 from tarento_lib.ratelimit import (
-    STRATEGIES, FixedWindow, LeakyBucket, RateLimitExceeded, SlidingLog, SlidingWindowCounter, TokenBucket,
+    STRATEGIES,
+    FixedWindow,
+    LeakyBucket,
+    RateLimitExceeded,
+    SlidingLog,
+    SlidingWindowCounter,
+    TokenBucket,
 )
 
 
@@ -18,7 +24,9 @@ def build(cls, store, clock, prefix, limit=3, period=10.0):  # type: ignore[no-u
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
 def test_burst_of_limit_then_denied(name: str, store, clock, prefix) -> None:  # type: ignore[no-untyped-def]
-    limiter = build(STRATEGIES[name], store, clock, prefix, limit=3, period=1.0 if "bucket" in name else 10.0)
+    limiter = build(
+        STRATEGIES[name], store, clock, prefix, limit=3, period=1.0 if "bucket" in name else 10.0
+    )
     decisions = [limiter.hit("ana") for _ in range(4)]
     assert [d.allowed for d in decisions] == [True, True, True, False]
     assert [d.remaining for d in decisions] == [2, 1, 0, 0]
@@ -28,7 +36,9 @@ def test_burst_of_limit_then_denied(name: str, store, clock, prefix) -> None:  #
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
 def test_waiting_retry_after_is_enough(name: str, store, clock, prefix) -> None:  # type: ignore[no-untyped-def]
-    limiter = build(STRATEGIES[name], store, clock, prefix, limit=3, period=0.7 if "bucket" in name else 7.0)
+    limiter = build(
+        STRATEGIES[name], store, clock, prefix, limit=3, period=0.7 if "bucket" in name else 7.0
+    )
     for step in range(40):
         decision = limiter.hit("ana", cost=1 + step % 2)
         if not decision.allowed:
@@ -157,7 +167,12 @@ def test_headers_round_up(store, prefix) -> None:  # type: ignore[no-untyped-def
     limiter.hit("ana")
     clock.set(9.5)
     denied = limiter.hit("ana")
-    assert denied.headers() == {"RateLimit-Limit": "1", "RateLimit-Remaining": "0", "RateLimit-Reset": "1", "Retry-After": "1"}
+    assert denied.headers() == {
+        "RateLimit-Limit": "1",
+        "RateLimit-Remaining": "0",
+        "RateLimit-Reset": "1",
+        "Retry-After": "1",
+    }
     assert math.isclose(denied.retry_after, 0.7)
 
 

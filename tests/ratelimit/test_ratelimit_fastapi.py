@@ -16,13 +16,17 @@ from tarento_lib.ratelimit import Decision, MemoryStore, RedisStore, SlidingLog,
 from tarento_lib.ratelimit.fastapi import RateLimitDependency, create_demo_app, rate_limit
 
 
-async def _get(app: FastAPI, path: str, n: int, headers: dict[str, str] | None = None) -> list[httpx.Response]:
+async def _get(
+    app: FastAPI, path: str, n: int, headers: dict[str, str] | None = None
+) -> list[httpx.Response]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         return [await client.get(path, headers=headers) for _ in range(n)]
 
 
-def get(app: FastAPI, path: str, n: int, headers: dict[str, str] | None = None) -> list[httpx.Response]:
+def get(
+    app: FastAPI, path: str, n: int, headers: dict[str, str] | None = None
+) -> list[httpx.Response]:
     return asyncio.run(_get(app, path, n, headers))
 
 
@@ -92,7 +96,13 @@ def test_bad_dependency_arguments() -> None:
 
 def test_store_outage_does_not_become_a_500() -> None:
     server = fakeredis.FakeServer()
-    limiter = SlidingLog(1, 10.0, storage=RedisStore(fakeredis.FakeRedis(server=server)), clock=FakeClock(), on_error="deny")
+    limiter = SlidingLog(
+        1,
+        10.0,
+        storage=RedisStore(fakeredis.FakeRedis(server=server)),
+        clock=FakeClock(),
+        on_error="deny",
+    )
     app = create_demo_app(limiter)
     server.connected = False
     (response,) = get(app, "/hello", 1)

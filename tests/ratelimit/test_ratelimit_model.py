@@ -18,7 +18,9 @@ gaps = st.lists(st.integers(min_value=0, max_value=3000), min_size=1, max_size=6
 costs = st.integers(min_value=1, max_value=3)
 
 
-def brute_force_log(times_ms: list[int], costs_: list[int], limit: int, window_ms: int) -> list[bool]:
+def brute_force_log(
+    times_ms: list[int], costs_: list[int], limit: int, window_ms: int
+) -> list[bool]:
     admitted: list[int] = []  # one entry per admitted unit
     out = []
     for t, cost in zip(times_ms, costs_):
@@ -30,8 +32,13 @@ def brute_force_log(times_ms: list[int], costs_: list[int], limit: int, window_m
     return out
 
 
-def brute_force_bucket(times_ms: list[int], costs_: list[int], capacity: int, per_token_ms: int) -> list[bool]:
-    tokens_milli, last = capacity * per_token_ms, times_ms[0]  # tokens scaled by per_token_ms: all integers
+def brute_force_bucket(
+    times_ms: list[int], costs_: list[int], capacity: int, per_token_ms: int
+) -> list[bool]:
+    tokens_milli, last = (
+        capacity * per_token_ms,
+        times_ms[0],
+    )  # tokens scaled by per_token_ms: all integers
     out = []
     for t, cost in zip(times_ms, costs_):
         tokens_milli = min(capacity * per_token_ms, tokens_milli + (t - last))
@@ -67,8 +74,15 @@ def cumulative(gaps_: list[int]) -> list[int]:
 
 
 @settings(max_examples=150, deadline=None)
-@given(gaps=gaps, limit=st.integers(min_value=3, max_value=6), window_ms=st.integers(min_value=1, max_value=8000), data=st.data())
-def test_sliding_log_matches_brute_force(gaps: list[int], limit: int, window_ms: int, data: st.DataObject) -> None:
+@given(
+    gaps=gaps,
+    limit=st.integers(min_value=3, max_value=6),
+    window_ms=st.integers(min_value=1, max_value=8000),
+    data=st.data(),
+)
+def test_sliding_log_matches_brute_force(
+    gaps: list[int], limit: int, window_ms: int, data: st.DataObject
+) -> None:
     times = cumulative(gaps)
     costs_ = data.draw(st.lists(costs, min_size=len(times), max_size=len(times)))
     clock = FakeClock(0.0)
@@ -77,37 +91,75 @@ def test_sliding_log_matches_brute_force(gaps: list[int], limit: int, window_ms:
 
 
 # The two fixtures are stateless (a backend name and a builder), so sharing them across examples is safe.
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(gaps=gaps, limit=st.integers(min_value=3, max_value=6), window_ms=st.integers(min_value=1, max_value=8000), data=st.data())
-def test_sliding_log_on_redis_matches_brute_force(redis_backend: str, make_store, gaps: list[int], limit: int,  # type: ignore[no-untyped-def]
-                                                  window_ms: int, data: st.DataObject) -> None:
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    gaps=gaps,
+    limit=st.integers(min_value=3, max_value=6),
+    window_ms=st.integers(min_value=1, max_value=8000),
+    data=st.data(),
+)
+def test_sliding_log_on_redis_matches_brute_force(
+    redis_backend: str,
+    make_store,
+    gaps: list[int],
+    limit: int,  # type: ignore[no-untyped-def]
+    window_ms: int,
+    data: st.DataObject,
+) -> None:
     times = cumulative(gaps)
     costs_ = data.draw(st.lists(costs, min_size=len(times), max_size=len(times)))
     clock = FakeClock(0.0)
     store = make_store(redis_backend)
-    limiter = SlidingLog(limit, window_ms / 1000, storage=store, clock=clock, prefix=f"t{uuid.uuid4().hex[:12]}")
+    limiter = SlidingLog(
+        limit, window_ms / 1000, storage=store, clock=clock, prefix=f"t{uuid.uuid4().hex[:12]}"
+    )
     try:
-        assert run(limiter, clock, times, costs_) == brute_force_log(times, costs_, limit, window_ms)
+        assert run(limiter, clock, times, costs_) == brute_force_log(
+            times, costs_, limit, window_ms
+        )
         assert len(read_log(store.client.get(limiter._prefix + "k"))) <= limit  # O(limit) per key
     finally:
         limiter.reset("k")
 
 
 @settings(max_examples=150, deadline=None)
-@given(gaps=gaps, capacity=st.integers(min_value=3, max_value=6), per_token_ms=st.sampled_from([125, 250, 500, 1000, 2000]), data=st.data())
-def test_token_bucket_matches_brute_force(gaps: list[int], capacity: int, per_token_ms: int, data: st.DataObject) -> None:
+@given(
+    gaps=gaps,
+    capacity=st.integers(min_value=3, max_value=6),
+    per_token_ms=st.sampled_from([125, 250, 500, 1000, 2000]),
+    data=st.data(),
+)
+def test_token_bucket_matches_brute_force(
+    gaps: list[int], capacity: int, per_token_ms: int, data: st.DataObject
+) -> None:
     times = cumulative(gaps)
     costs_ = data.draw(st.lists(costs, min_size=len(times), max_size=len(times)))
     clock = FakeClock(0.0)
     bucket = TokenBucket(capacity, 1000 / per_token_ms, clock=clock)
-    assert run(bucket, clock, times, costs_) == brute_force_bucket(times, costs_, capacity, per_token_ms)
+    assert run(bucket, clock, times, costs_) == brute_force_bucket(
+        times, costs_, capacity, per_token_ms
+    )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(times=st.lists(st.integers(min_value=0, max_value=20_000), min_size=1, max_size=60),
-       limit=st.integers(min_value=3, max_value=6), window_ms=st.integers(min_value=1, max_value=8000), data=st.data())
-def test_sliding_log_on_redis_with_clocks_out_of_order(redis_backend: str, make_store, times: list[int],  # type: ignore[no-untyped-def]
-                                                       limit: int, window_ms: int, data: st.DataObject) -> None:
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    times=st.lists(st.integers(min_value=0, max_value=20_000), min_size=1, max_size=60),
+    limit=st.integers(min_value=3, max_value=6),
+    window_ms=st.integers(min_value=1, max_value=8000),
+    data=st.data(),
+)
+def test_sliding_log_on_redis_with_clocks_out_of_order(
+    redis_backend: str,
+    make_store,
+    times: list[int],  # type: ignore[no-untyped-def]
+    limit: int,
+    window_ms: int,
+    data: st.DataObject,
+) -> None:
     """Servers whose clocks disagree: each step is exact against the stored log, which stays sorted and short.
 
     (Not the whole-history model above: an admission on a clock that is ahead drops entries that a
@@ -127,18 +179,36 @@ def test_sliding_log_on_redis_with_clocks_out_of_order(redis_backend: str, make_
     server.reset("k")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(gaps=st.lists(st.integers(min_value=0, max_value=400), min_size=1, max_size=120),
-       limit=st.integers(min_value=17, max_value=40), window_ms=st.integers(min_value=1000, max_value=20_000), data=st.data())
-def test_long_sliding_log_on_redis_matches_brute_force(redis_backend: str, make_store, gaps: list[int], limit: int,  # type: ignore[no-untyped-def]
-                                                       window_ms: int, data: st.DataObject) -> None:
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    gaps=st.lists(st.integers(min_value=0, max_value=400), min_size=1, max_size=120),
+    limit=st.integers(min_value=17, max_value=40),
+    window_ms=st.integers(min_value=1000, max_value=20_000),
+    data=st.data(),
+)
+def test_long_sliding_log_on_redis_matches_brute_force(
+    redis_backend: str,
+    make_store,
+    gaps: list[int],
+    limit: int,  # type: ignore[no-untyped-def]
+    window_ms: int,
+    data: st.DataObject,
+) -> None:
     """Logs longer than the script's first read (16 entries), costs that reach past it: the same
     decisions as the memory store, to the last bit of every duration, and as brute force."""
     times = cumulative(gaps)
-    costs_ = data.draw(st.lists(st.integers(min_value=1, max_value=limit), min_size=len(times), max_size=len(times)))
+    costs_ = data.draw(
+        st.lists(
+            st.integers(min_value=1, max_value=limit), min_size=len(times), max_size=len(times)
+        )
+    )
     clock = FakeClock(0.0)
     store = make_store(redis_backend)
-    on_redis = SlidingLog(limit, window_ms / 1000, storage=store, clock=clock, prefix=f"t{uuid.uuid4().hex[:12]}")
+    on_redis = SlidingLog(
+        limit, window_ms / 1000, storage=store, clock=clock, prefix=f"t{uuid.uuid4().hex[:12]}"
+    )
     in_memory = SlidingLog(limit, window_ms / 1000, storage=MemoryStore(), clock=clock)
     try:
         decisions = []
@@ -147,7 +217,10 @@ def test_long_sliding_log_on_redis_matches_brute_force(redis_backend: str, make_
             peeked = on_redis.peek("k", cost=cost)
             assert peeked == in_memory.peek("k", cost=cost)
             decisions.append(on_redis.hit("k", cost=cost))
-            assert decisions[-1] == in_memory.hit("k", cost=cost) and decisions[-1].allowed == peeked.allowed
+            assert (
+                decisions[-1] == in_memory.hit("k", cost=cost)
+                and decisions[-1].allowed == peeked.allowed
+            )
         assert [d.allowed for d in decisions] == brute_force_log(times, costs_, limit, window_ms)
         assert len(read_log(store.client.get(on_redis._prefix + "k"))) <= limit
     finally:

@@ -24,7 +24,11 @@ def test_q2_1_retry_after_is_rounded_up_and_enough(store, prefix) -> None:  # ty
     assert limiter.hit("u").allowed
     clock.set(9.5)
     denied = limiter.hit("u")
-    assert not denied.allowed and denied.retry_after_seconds == 1 and denied.retry_after == pytest.approx(0.7)
+    assert (
+        not denied.allowed
+        and denied.retry_after_seconds == 1
+        and denied.retry_after == pytest.approx(0.7)
+    )
     clock.advance(denied.retry_after_seconds)
     assert limiter.hit("u").allowed
     clock.set(30.4)
@@ -49,7 +53,9 @@ def test_q2_3_elapsed_time_is_monotonic(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr("time.time", wall_clock_forbidden)
     assert limiter.hit("u").allowed and not limiter.hit("u").allowed
-    clock = FakeClock(0.0)  # whatever the wall clock does, one window later the user is allowed again
+    clock = FakeClock(
+        0.0
+    )  # whatever the wall clock does, one window later the user is allowed again
     limiter = SlidingLog(1, 10.0, clock=clock)
     limiter.hit("u")
     clock.advance(10.0)
@@ -86,7 +92,9 @@ def test_q2_5_no_aioredis_anywhere() -> None:
 
 
 def test_q2_6_every_module_imports_cleanly() -> None:
-    names = [m.name for m in pkgutil.walk_packages(ratelimit_pkg.__path__, "tarento_lib.ratelimit.")]
+    names = [
+        m.name for m in pkgutil.walk_packages(ratelimit_pkg.__path__, "tarento_lib.ratelimit.")
+    ]
     assert "tarento_lib.ratelimit.storage.redis" in names
     for name in names:
         importlib.import_module(name)
@@ -112,9 +120,13 @@ def test_q2_8_same_timestamp_requests_are_distinct(store, prefix) -> None:  # ty
         assert read_log(store.client.get(limiter._prefix + "u")) == [42.0, 42.0]
 
 
-def test_q2_8_two_processes_same_timestamp_distinct_members(redis_backend: str, prefix: str, make_store) -> None:
+def test_q2_8_two_processes_same_timestamp_distinct_members(
+    redis_backend: str, prefix: str, make_store
+) -> None:
     first = make_store(redis_backend)
-    second = RedisStore(first.client) if isinstance(first, RedisStore) else None  # a second "instance"
+    second = (
+        RedisStore(first.client) if isinstance(first, RedisStore) else None
+    )  # a second "instance"
     assert second is not None
     a = SlidingLog(3, 5.0, storage=first, clock=FakeClock(7.0), prefix=prefix)
     b = SlidingLog(3, 5.0, storage=second, clock=FakeClock(7.0), prefix=prefix)
@@ -191,7 +203,9 @@ def test_q5_5_one_time_source_for_every_instance(redis_time: FakeClock) -> None:
     server = fakeredis.FakeServer()
     store_a = RedisStore(fakeredis.FakeRedis(server=server), time_source="server")
     store_b = RedisStore(fakeredis.FakeRedis(server=server), time_source="server")
-    a = TokenBucket(5, 1.0, storage=store_a, clock=FakeClock(30.0))  # this instance's clock is 30 s ahead
+    a = TokenBucket(
+        5, 1.0, storage=store_a, clock=FakeClock(30.0)
+    )  # this instance's clock is 30 s ahead
     b = TokenBucket(5, 1.0, storage=store_b, clock=FakeClock(0.0))
     assert a.hit("shared").allowed
     allowed = 0
@@ -206,8 +220,12 @@ def test_q5_5_one_time_source_for_every_instance(redis_time: FakeClock) -> None:
 
 def test_q5_5_client_clock_skew_never_drives_tokens_negative() -> None:
     server = fakeredis.FakeServer()
-    a = TokenBucket(5, 1.0, storage=RedisStore(fakeredis.FakeRedis(server=server)), clock=FakeClock(30.0))
-    b = TokenBucket(5, 1.0, storage=RedisStore(fakeredis.FakeRedis(server=server)), clock=FakeClock(0.0))
+    a = TokenBucket(
+        5, 1.0, storage=RedisStore(fakeredis.FakeRedis(server=server)), clock=FakeClock(30.0)
+    )
+    b = TokenBucket(
+        5, 1.0, storage=RedisStore(fakeredis.FakeRedis(server=server)), clock=FakeClock(0.0)
+    )
     a.hit("shared")
     for _ in range(20):
         b.hit("shared")

@@ -27,7 +27,9 @@ def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store
 
 def test_sliding_log_server_commands(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
     """The EVALSHA plus what its script calls: 2 per refusal or peek, 3 per admission (4 past 16 entries)."""
-    store = make_store("fakeredis")  # counted as fakeredis runs them (a shared real server's INFO would mix in others)
+    store = make_store(
+        "fakeredis"
+    )  # counted as fakeredis runs them (a shared real server's INFO would mix in others)
     limiter = SlidingLog(20, 60.0, storage=store, clock=FakeClock(), prefix=prefix)
     limiter.hit("warm-up")
     with server_commands(store.client) as ran:
@@ -59,7 +61,9 @@ def test_connections_are_reused_and_dropped_after_a_cut(prefix: str, make_store)
     with pytest.raises(KeyboardInterrupt):
         limiter.hit("u")
     assert store._idle == [] and conn._sock is None  # that socket is closed, never reused
-    assert limiter.hit("u").remaining == 0  # 3, the interrupted one (it reached the server), this one: 5 of 5
+    assert (
+        limiter.hit("u").remaining == 0
+    )  # 3, the interrupted one (it reached the server), this one: 5 of 5
 
 
 def test_script_reloaded_after_flush(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
@@ -72,7 +76,9 @@ def test_script_reloaded_after_flush(prefix: str, make_store) -> None:  # type: 
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
-def test_every_admitted_write_expires(name: str, redis_backend: str, prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+def test_every_admitted_write_expires(
+    name: str, redis_backend: str, prefix: str, make_store
+) -> None:  # type: ignore[no-untyped-def]
     store = make_store(redis_backend)
     limiter = STRATEGIES[name](4, 2.0, storage=store, clock=FakeClock(0.5), prefix=prefix)
     limiter.hit("u", cost=2)
@@ -114,7 +120,9 @@ def _outage_limiter(policy: str) -> tuple[SlidingLog, fakeredis.FakeServer]:
 
 
 @pytest.mark.parametrize(("policy", "allowed"), [("allow", True), ("deny", False)])
-def test_outage_follows_policy_and_logs(policy: str, allowed: bool, caplog: pytest.LogCaptureFixture) -> None:
+def test_outage_follows_policy_and_logs(
+    policy: str, allowed: bool, caplog: pytest.LogCaptureFixture
+) -> None:
     limiter, server = _outage_limiter(policy)
     assert limiter.hit("u").allowed
     server.connected = False  # Redis goes away mid-run
@@ -126,7 +134,9 @@ def test_outage_follows_policy_and_logs(policy: str, allowed: bool, caplog: pyte
     assert allowed or decisions[0].retry_after == 10.0
     assert len(caplog.records) == 3 and f"on_error='{policy}'" in caplog.records[0].getMessage()
     server.connected = True
-    assert not limiter.hit("u").allowed  # back to the real state: the first hit is still in the window
+    assert not limiter.hit(
+        "u"
+    ).allowed  # back to the real state: the first hit is still in the window
     assert not limiter.hit("u").fallback
 
 

@@ -8,7 +8,14 @@ import pytest
 
 from tarento_lib.clock import FakeClock
 from tarento_lib.ratelimit import (
-    STRATEGIES, ConfigurationError, Decision, MemoryStore, RedisStore, SlidingLog, TokenBucket, store_from_url,
+    STRATEGIES,
+    ConfigurationError,
+    Decision,
+    MemoryStore,
+    RedisStore,
+    SlidingLog,
+    TokenBucket,
+    store_from_url,
 )
 
 WINDOWED = ["fixed_window", "sliding_log", "sliding_window_counter"]
@@ -16,28 +23,47 @@ BUCKETS = ["token_bucket", "leaky_bucket"]
 
 
 @pytest.mark.parametrize("name", WINDOWED)
-@pytest.mark.parametrize(("limit", "window", "error", "word"), [
-    (0, 10.0, ValueError, "limit"), (-3, 10.0, ValueError, "limit"), (2.5, 10.0, TypeError, "limit"),
-    (True, 10.0, TypeError, "limit"), (3, 0, ValueError, "window"), (3, -1.0, ValueError, "window"),
-    (3, math.inf, ValueError, "window"), (3, math.nan, ValueError, "window"), (3, "10", TypeError, "window"),
-])
+@pytest.mark.parametrize(
+    ("limit", "window", "error", "word"),
+    [
+        (0, 10.0, ValueError, "limit"),
+        (-3, 10.0, ValueError, "limit"),
+        (2.5, 10.0, TypeError, "limit"),
+        (True, 10.0, TypeError, "limit"),
+        (3, 0, ValueError, "window"),
+        (3, -1.0, ValueError, "window"),
+        (3, math.inf, ValueError, "window"),
+        (3, math.nan, ValueError, "window"),
+        (3, "10", TypeError, "window"),
+    ],
+)
 def test_windowed_config(name: str, limit, window, error, word) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=word):
         STRATEGIES[name](limit, window)
 
 
 @pytest.mark.parametrize("name", BUCKETS)
-@pytest.mark.parametrize(("capacity", "rate", "error", "word"), [
-    (0, 1.0, ValueError, "capacity"), (-1, 1.0, ValueError, "capacity"), (10, 0, ValueError, "rate"),
-    (10, -0.5, ValueError, "rate"), (10, math.inf, ValueError, "rate"), (10, None, TypeError, "rate"),
-])
+@pytest.mark.parametrize(
+    ("capacity", "rate", "error", "word"),
+    [
+        (0, 1.0, ValueError, "capacity"),
+        (-1, 1.0, ValueError, "capacity"),
+        (10, 0, ValueError, "rate"),
+        (10, -0.5, ValueError, "rate"),
+        (10, math.inf, ValueError, "rate"),
+        (10, None, TypeError, "rate"),
+    ],
+)
 def test_bucket_config(name: str, capacity, rate, error, word) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=word):
         STRATEGIES[name](capacity, rate)
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
-@pytest.mark.parametrize(("cost", "error"), [(0, ValueError), (-1, ValueError), (6, ValueError), (1.0, TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    ("cost", "error"),
+    [(0, ValueError), (-1, ValueError), (6, ValueError), (1.0, TypeError), (True, TypeError)],
+)
 def test_bad_cost(name: str, cost, error) -> None:  # type: ignore[no-untyped-def]
     limiter = STRATEGIES[name](5, 1.0, clock=FakeClock())
     with pytest.raises(error, match="cost"):
@@ -46,7 +72,9 @@ def test_bad_cost(name: str, cost, error) -> None:  # type: ignore[no-untyped-de
         limiter.peek("ana", cost=cost)
 
 
-@pytest.mark.parametrize(("key", "error"), [("", ValueError), (None, TypeError), (42, TypeError), (b"ana", TypeError)])
+@pytest.mark.parametrize(
+    ("key", "error"), [("", ValueError), (None, TypeError), (42, TypeError), (b"ana", TypeError)]
+)
 def test_bad_key(key, error) -> None:  # type: ignore[no-untyped-def]
     limiter = SlidingLog(5, 1.0, clock=FakeClock())
     for method in (limiter.hit, limiter.peek, limiter.reset):
@@ -70,7 +98,9 @@ def test_bad_policy_and_prefix() -> None:
 def test_store_from_url() -> None:
     assert isinstance(store_from_url("memory://"), MemoryStore)
     assert isinstance(store_from_url("fakeredis://"), RedisStore)
-    assert isinstance(store_from_url("redis://127.0.0.1:1/0"), RedisStore)  # lazy: no connection yet
+    assert isinstance(
+        store_from_url("redis://127.0.0.1:1/0"), RedisStore
+    )  # lazy: no connection yet
     assert store_from_url("fakeredis://", time_source="server").time_source == "server"
     with pytest.raises(ConfigurationError, match="scheme"):
         store_from_url("memcached://localhost")
@@ -98,7 +128,11 @@ def test_store_that_lacks_a_strategy_is_refused_at_construction() -> None:
 
 def test_decision_headers_when_allowed() -> None:
     decision = Decision(True, 10, 7, 0.0, 3.2)
-    assert decision.headers() == {"RateLimit-Limit": "10", "RateLimit-Remaining": "7", "RateLimit-Reset": "4"}
+    assert decision.headers() == {
+        "RateLimit-Limit": "10",
+        "RateLimit-Remaining": "7",
+        "RateLimit-Reset": "4",
+    }
     assert decision.retry_after_seconds == 0
     assert Decision(False, 10, 0, 0.0001, 1.0).retry_after_seconds == 1
 

@@ -31,7 +31,11 @@ def cache() -> InMemoryCache:
 @pytest.fixture
 def patched_suggested(monkeypatch: pytest.MonkeyPatch) -> Any:
     """The suggested module with its two missing names supplied, to isolate its other bugs."""
-    lenient = types.SimpleNamespace(dumps=functools.partial(json.dumps, default=str), loads=json.loads)
+    lenient = types.SimpleNamespace(
+        dumps=functools.partial(json.dumps, default=str), loads=json.loads
+    )
     monkeypatch.setattr(suggested, "json", lenient, raising=False)
-    monkeypatch.setattr(suggested, "logger", logging.getLogger("tests.review.suggested"), raising=False)
+    monkeypatch.setattr(
+        suggested, "logger", logging.getLogger("tests.review.suggested"), raising=False
+    )
     return suggested

@@ -54,9 +54,17 @@ def test_run_virtual_passes_errors_through() -> None:
 
 def test_select_where_order_limit_offset() -> None:
     db = InMemoryUserDB(rows=sample_users(10), latency=0.01)
-    rows = run_virtual(db.query("SELECT id, username FROM users WHERE is_active = true ORDER BY id LIMIT $1 OFFSET $2", 2, 1))
+    rows = run_virtual(
+        db.query(
+            "SELECT id, username FROM users WHERE is_active = true ORDER BY id LIMIT $1 OFFSET $2",
+            2,
+            1,
+        )
+    )
     assert rows == [{"id": 2, "username": "bala"}, {"id": 3, "username": "chitra"}]
-    count = run_virtual(db.query("SELECT COUNT(*) AS total FROM users WHERE username LIKE $1", "asha%"))
+    count = run_virtual(
+        db.query("SELECT COUNT(*) AS total FROM users WHERE username LIKE $1", "asha%")
+    )
     assert count == [{"total": 1}]
     assert [c.params for c in db.calls] == [(2, 1), ("asha%",)]
 
@@ -132,7 +140,11 @@ def test_bug_hunt_catches_a_partial_fix() -> None:
         return {"means": means, "top": best, "overall": overall, "skipped": []}
 
     card = run_suite(half_fixed, "bug_hunt")
-    assert {r.name for r in card.failed} == {"ties_by_name", "rejects_negative_top", "overall_is_mean_of_every_score"}
+    assert {r.name for r in card.failed} == {
+        "ties_by_name",
+        "rejects_negative_top",
+        "overall_is_mean_of_every_score",
+    }
 
 
 def test_fixed_summary_rejects_bad_top() -> None:

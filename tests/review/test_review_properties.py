@@ -32,14 +32,22 @@ def test_gather_takes_the_longest_and_a_loop_the_sum(sleeps: list[float]) -> Non
 
 
 @settings(max_examples=40, deadline=None)
-@given(users=st.integers(0, 60), bound=st.integers(1, 16), failing=st.sets(st.integers(1, 60), max_size=5))
-def test_fixed_batch_is_bounded_complete_and_timed(users: int, bound: int, failing: set[int]) -> None:
+@given(
+    users=st.integers(0, 60),
+    bound=st.integers(1, 16),
+    failing=st.sets(st.integers(1, 60), max_size=5),
+)
+def test_fixed_batch_is_bounded_complete_and_timed(
+    users: int, bound: int, failing: set[int]
+) -> None:
     db = InMemoryUserDB(rows=sample_users(users), latency=0.01)
     for user_id in failing:
         db.fail(user_id, RuntimeError(f"user {user_id}"))
     report = run_virtual(fixed.UserManager(db, max_concurrency=bound).process_users())
     failed = {u for u in failing if u <= users}
     assert set(report.failed) == failed
-    assert sorted(r["user_id"] for r in report.processed) == [u for u in range(1, users + 1) if u not in failed]
+    assert sorted(r["user_id"] for r in report.processed) == [
+        u for u in range(1, users + 1) if u not in failed
+    ]
     assert db.peak_concurrency <= max(bound, 1)
     assert math.isclose(db.elapsed(), 0.01 * (1 + math.ceil(users / bound)), abs_tol=1e-9)

@@ -12,7 +12,9 @@ from tarento_lib.review.vtime import run_virtual
 
 def versions(reason: str, raises: type[BaseException] = AssertionError) -> list:
     return [
-        pytest.param(buggy, marks=pytest.mark.xfail(raises=raises, strict=True, reason=reason), id="buggy"),
+        pytest.param(
+            buggy, marks=pytest.mark.xfail(raises=raises, strict=True, reason=reason), id="buggy"
+        ),
         pytest.param(fixed, id="fixed"),
     ]
 
@@ -23,7 +25,9 @@ def fresh_class_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(buggy.UserManager, "users", [])
 
 
-@pytest.mark.parametrize("module", versions("bug 1: users is a class attribute shared by every instance"))
+@pytest.mark.parametrize(
+    "module", versions("bug 1: users is a class attribute shared by every instance")
+)
 def test_managers_do_not_share_users(module: ModuleType, make_db) -> None:
     first, second = module.UserManager(make_db(3)), module.UserManager(make_db(2))
     run_virtual(first.load_users())
@@ -31,7 +35,9 @@ def test_managers_do_not_share_users(module: ModuleType, make_db) -> None:
     assert len(first.users) == 3
 
 
-@pytest.mark.parametrize("module", versions("bug 2: get_users blanks the password in the database's own rows"))
+@pytest.mark.parametrize(
+    "module", versions("bug 2: get_users blanks the password in the database's own rows")
+)
 def test_get_users_leaves_the_callers_rows_alone(module: ModuleType, make_db) -> None:
     db = make_db(3)
     users = run_virtual(module.UserManager(db).get_users())
@@ -39,7 +45,9 @@ def test_get_users_leaves_the_callers_rows_alone(module: ModuleType, make_db) ->
     assert all("password" not in user for user in users)
 
 
-@pytest.mark.parametrize("module", versions("bug 3: division by zero on an empty list", ZeroDivisionError))
+@pytest.mark.parametrize(
+    "module", versions("bug 3: division by zero on an empty list", ZeroDivisionError)
+)
 def test_stats_of_an_empty_list(module: ModuleType, make_db) -> None:
     stats = module.UserManager(make_db()).calculate_stats([])
     assert stats["total"] == 0

@@ -17,7 +17,11 @@ from tarento_lib.review.vtime import run_virtual
 
 def versions(reason: str, raises: type[BaseException] = AssertionError) -> list:
     return [
-        pytest.param("suggested", marks=pytest.mark.xfail(raises=raises, strict=True, reason=reason), id="suggested"),
+        pytest.param(
+            "suggested",
+            marks=pytest.mark.xfail(raises=raises, strict=True, reason=reason),
+            id="suggested",
+        ),
         pytest.param("fixed", id="fixed"),
     ]
 
@@ -25,7 +29,9 @@ def versions(reason: str, raises: type[BaseException] = AssertionError) -> list:
 def manager(version: str, db: Any, cache: Any = None) -> Any:
     if version == "fixed":
         return fixed.PagedUserManager(db, cache) if cache is not None else fixed.UserManager(db)
-    return suggested.CachedUserManager(db, cache) if cache is not None else suggested.UserManager(db)
+    return (
+        suggested.CachedUserManager(db, cache) if cache is not None else suggested.UserManager(db)
+    )
 
 
 async def page(m: Any, **filters: Any) -> dict[str, Any]:
@@ -43,7 +49,7 @@ async def outcome(coro: Any) -> Any:
     """The coroutine's result, or the exception it raised (so a test can assert on either)."""
     try:
         return await coro
-    except Exception as exc:  # noqa: BLE001 - the test inspects it
+    except Exception as exc:
         return exc
 
 
@@ -57,7 +63,9 @@ def test_partial_failure_returns_the_rest_and_logs(version: str, make_db, caplog
     assert "profile service down" in caplog.text
 
 
-@pytest.mark.parametrize("version", versions("Q10-1 / swallowed errors: failures are merely counted"))
+@pytest.mark.parametrize(
+    "version", versions("Q10-1 / swallowed errors: failures are merely counted")
+)
 def test_each_failure_is_reported_with_its_user(version: str, make_db, patched_suggested) -> None:
     db = make_db(4)
     error = RuntimeError("profile service down")
@@ -75,7 +83,9 @@ def test_cache_miss_and_hit_work(version: str, make_db, cache) -> None:
     assert (cache.misses, cache.hits) == (1, 1)
 
 
-@pytest.mark.parametrize("version", versions("Q10-3: datetime values are not JSON serialisable", TypeError))
+@pytest.mark.parametrize(
+    "version", versions("Q10-3: datetime values are not JSON serialisable", TypeError)
+)
 def test_rows_with_datetimes_are_cached(version: str, make_db, cache, monkeypatch) -> None:
     monkeypatch.setattr(suggested, "json", json, raising=False)
     result = run_virtual(page(manager(version, make_db(3), cache), page=1, page_size=10))
@@ -84,7 +94,9 @@ def test_rows_with_datetimes_are_cached(version: str, make_db, cache, monkeypatc
 
 
 @pytest.mark.parametrize("version", versions("Q10-4: the subclass's get_users returns a dict"))
-def test_subclass_keeps_the_parent_contract(version: str, make_db, cache, patched_suggested) -> None:
+def test_subclass_keeps_the_parent_contract(
+    version: str, make_db, cache, patched_suggested
+) -> None:
     m = manager(version, make_db(4), cache)
     users = run_virtual(m.get_users())
     assert isinstance(users, list)
@@ -101,8 +113,12 @@ def test_subclass_keeps_the_parent_contract(version: str, make_db, cache, patche
         pytest.param({"page": 1.5, "page_size": 10}, id="float-page"),
     ],
 )
-@pytest.mark.parametrize("version", versions("Q10-5: paging arguments are pasted into the SQL unchecked"))
-def test_bad_paging_is_refused_before_any_sql(version: str, filters: dict, make_db, cache, patched_suggested) -> None:
+@pytest.mark.parametrize(
+    "version", versions("Q10-5: paging arguments are pasted into the SQL unchecked")
+)
+def test_bad_paging_is_refused_before_any_sql(
+    version: str, filters: dict, make_db, cache, patched_suggested
+) -> None:
     db = make_db(5)
     got = run_virtual(outcome(page(manager(version, db, cache), **filters)))
     assert isinstance(got, (ValueError, TypeError)) and not isinstance(got, DatabaseError)
@@ -147,11 +163,17 @@ def test_cache_key_covers_every_filter(version: str, make_db, cache, patched_sug
 
 
 def test_page_cache_key_is_stable_and_distinct() -> None:
-    assert fixed.page_cache_key(page=1, name_prefix="a") == fixed.page_cache_key(name_prefix="a", page=1)
-    assert fixed.page_cache_key(page=1, name_prefix="a") != fixed.page_cache_key(page=1, name_prefix=None)
+    assert fixed.page_cache_key(page=1, name_prefix="a") == fixed.page_cache_key(
+        name_prefix="a", page=1
+    )
+    assert fixed.page_cache_key(page=1, name_prefix="a") != fixed.page_cache_key(
+        page=1, name_prefix=None
+    )
 
 
 def test_fixed_page_counts_only_the_filtered_rows(make_db, cache) -> None:
-    result = run_virtual(fixed.PagedUserManager(make_db(12), cache).get_page(page_size=5, include_inactive=True))
+    result = run_virtual(
+        fixed.PagedUserManager(make_db(12), cache).get_page(page_size=5, include_inactive=True)
+    )
     assert (result["total"], result["total_pages"], len(result["users"])) == (12, 3, 5)
     assert all("password" not in user for user in result["users"])

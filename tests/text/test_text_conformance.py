@@ -72,7 +72,10 @@ class LowerOnly(Trie):
 
 
 def test_broken_tries_fail_exactly_their_cases() -> None:
-    assert failed(CountsEveryInsert, "trie") == {"reinsert_counts_once", "random_operations_match_model"}
+    assert failed(CountsEveryInsert, "trie") == {
+        "reinsert_counts_once",
+        "random_operations_match_model",
+    }
     assert failed(PrunedFlagDelete, "trie") == {"delete_shared_prefix"}
     assert failed(DepthCapped, "trie") == {"long_completions"}
     assert failed(RecursiveDelete, "trie") == {"long_word_delete"}
@@ -92,7 +95,11 @@ def full_table(a: str, b: str) -> int:
             if i == 0 or j == 0:
                 table[i][j] = i + j
             else:
-                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + (x[i - 1] != y[j - 1]))
+                table[i][j] = min(
+                    table[i - 1][j] + 1,
+                    table[i][j - 1] + 1,
+                    table[i - 1][j - 1] + (x[i - 1] != y[j - 1]),
+                )
     return table[-1][-1]
 
 
@@ -102,7 +109,11 @@ def strips_format_characters(a: str, b: str) -> int:
 
 
 def no_nfc(a: str, b: str) -> int:
-    return levenshtein(a, b) if unicodedata.is_normalized("NFC", a + b) else levenshtein(a, b, level="codepoint") + 1
+    return (
+        levenshtein(a, b)
+        if unicodedata.is_normalized("NFC", a + b)
+        else levenshtein(a, b, level="codepoint") + 1
+    )
 
 
 def test_broken_levenshteins_fail_exactly_their_cases() -> None:

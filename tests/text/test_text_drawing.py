@@ -6,11 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from tarento_lib.text import Trie  # noqa: E402
-from tarento_lib.text.drawing import draw_trie  # noqa: E402
+from tarento_lib.text import Trie
+from tarento_lib.text.drawing import draw_trie
 
 
 def test_draws_every_node_and_edge() -> None:

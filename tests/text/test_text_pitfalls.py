@@ -23,7 +23,11 @@ from tarento_lib.text import (
     ngram_similarity,
     normalize,
     similarity,
+)
+from tarento_lib.text import (
     trie as trie_module,
+)
+from tarento_lib.text import (
     unicode as unicode_module,
 )
 
@@ -65,7 +69,9 @@ def test_q3_5_top_k_does_not_walk_the_subtree(monkeypatch: pytest.MonkeyPatch) -
         raise AssertionError("autocomplete walked the subtree")
 
     monkeypatch.setattr(Trie, "_records", staticmethod(no_walk))
-    expected = sorted((f"s{i:05d}" for i in range(5_000)), key=lambda w: (-(int(w[1:]) % 97), w))[:5]
+    expected = sorted((f"s{i:05d}" for i in range(5_000)), key=lambda w: (-(int(w[1:]) % 97), w))[
+        :5
+    ]
     assert trie.autocomplete("s", 5) == expected
     # every node remembers at most cache_size completions
     stack = [trie._root]
@@ -82,7 +88,9 @@ def test_q4_1_modules_load_and_their_annotations_resolve() -> None:
             if inspect.isfunction(obj) or inspect.isclass(obj):
                 typing.get_type_hints(obj)  # raises NameError on a missing import
     demo = "from tarento_lib.text import combined; print(round(combined('नमस्ते', 'नमस्कार'), 2))"
-    done = subprocess.run([sys.executable, "-W", "error", "-c", demo], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", demo], capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() and not done.stderr
 
 
@@ -117,13 +125,18 @@ def test_q4_5_every_metric_normalises_and_folds_case_alike(metric) -> None:
 
 
 def test_q4_6_weights_keep_the_result_in_unit_interval() -> None:
-    assert combined("abc", "abc", weights={"levenshtein": 1, "jaccard": 1, "ngram": 1, "cosine": 1}) == 1.0
+    assert (
+        combined("abc", "abc", weights={"levenshtein": 1, "jaccard": 1, "ngram": 1, "cosine": 1})
+        == 1.0
+    )
     assert combined("abc", "abd", weights={"levenshtein": 1.0}) == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match="unknown measures"):
         combined("abc", "abc", weights={"levenshtien": 1.0})
 
 
-def test_q4_7_dp_memory_is_two_rows_and_long_inputs_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_q4_7_dp_memory_is_two_rows_and_long_inputs_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     a, b = "ab" * 80, "ba" * 80
     expected = levenshtein(a, b, level="codepoint")
     levenshtein_dp("warm", "up")

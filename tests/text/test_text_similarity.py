@@ -17,12 +17,14 @@ from tarento_lib.text import (
     levenshtein_similarity,
     ngram_similarity,
     ngrams,
+    similarity,
 )
-from tarento_lib.text import similarity
 
 LEVELS = ["grapheme", "codepoint"]
 # Devanagari consonants, vowel signs, virama, nukta; Tamil; Bengali; ZWJ/ZWNJ; Latin.
-ALPHABET = "कखमस\u093f\u093e\u094d\u093c" + "தம\u0bcd\u0bbf" + "বল\u09be\u09cd" + "\u200c\u200d" + "abA"
+ALPHABET = (
+    "कखमस\u093f\u093e\u094d\u093c" + "தம\u0bcd\u0bbf" + "বল\u09be\u09cd" + "\u200c\u200d" + "abA"
+)
 texts = st.text(alphabet=ALPHABET, max_size=12)
 
 
@@ -55,20 +57,24 @@ def test_every_score_is_in_unit_interval_and_one_on_equal(a: str, b: str, level:
     ("a", "b", "graphemes", "codepoints"),
     [
         ("नमस्ते", "नमस्ते", 0, 0),
-        ("क्षमा", "कमा", 1, 2),            # one akshara (क्ष -> क) but two code points
+        ("क्षमा", "कमा", 1, 2),  # one akshara (क्ष -> क) but two code points
         ("कि", "पि", 1, 1),
         ("नमस्ते", "नमस्कार", 2, 3),
-        ("தமிழ்", "தமிழ", 1, 1),           # Tamil: ழ் vs ழ (pulli)
-        ("বাংলা", "বাঙলা", 2, 1),           # Bengali: বাং is one cluster, বা + ঙ are two
-        ("কি", "কী", 1, 1),                 # Bengali short i vs long i sign
-        ("অবশ্য", "অবশ", 1, 2),            # Bengali conjunct শ্য vs শ
-        ("അവന്\u200d", "അവന്", 1, 1),        # Malayalam chillu (ZWJ) vs "to him"
-        ("क्\u200cष", "क्ष", 2, 1),          # ZWNJ breaks the conjunct: different clusters
+        ("தமிழ்", "தமிழ", 1, 1),  # Tamil: ழ் vs ழ (pulli)
+        ("বাংলা", "বাঙলা", 2, 1),  # Bengali: বাং is one cluster, বা + ঙ are two
+        ("কি", "কী", 1, 1),  # Bengali short i vs long i sign
+        ("অবশ্য", "অবশ", 1, 2),  # Bengali conjunct শ্য vs শ
+        ("അവന്\u200d", "അവന്", 1, 1),  # Malayalam chillu (ZWJ) vs "to him"
+        ("क्\u200cष", "क्ष", 2, 1),  # ZWNJ breaks the conjunct: different clusters
     ],
 )
 def test_known_indic_distances(a: str, b: str, graphemes: int, codepoints: int) -> None:
     assert levenshtein(a, b) == levenshtein_dp(a, b) == graphemes
-    assert levenshtein(a, b, level="codepoint") == levenshtein_dp(a, b, level="codepoint") == codepoints
+    assert (
+        levenshtein(a, b, level="codepoint")
+        == levenshtein_dp(a, b, level="codepoint")
+        == codepoints
+    )
 
 
 def test_dp_keeps_two_rows_and_bounds_its_work(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,7 +104,9 @@ def test_ngrams_are_padded() -> None:
 
 def test_case_folding_is_optional_and_shared_by_every_measure() -> None:
     assert all(score == 1.0 for score in compare("Hello", "hello").values())
-    assert all(score < 1.0 for score in compare("Hello", "hello", fold_case=False).values() if score != 1.0)
+    assert all(
+        score < 1.0 for score in compare("Hello", "hello", fold_case=False).values() if score != 1.0
+    )
     assert levenshtein("Hello", "hello", fold_case=False) == 1
 
 
@@ -116,7 +124,18 @@ def test_weights_are_validated_and_normalised() -> None:
         combined("a", "b", weights={"jaccard": "1"})
 
 
-@pytest.mark.parametrize("measure", [levenshtein, levenshtein_dp, levenshtein_similarity, jaccard, ngram_similarity, cosine, combined])
+@pytest.mark.parametrize(
+    "measure",
+    [
+        levenshtein,
+        levenshtein_dp,
+        levenshtein_similarity,
+        jaccard,
+        ngram_similarity,
+        cosine,
+        combined,
+    ],
+)
 def test_non_str_arguments_raise_type_error(measure) -> None:
     with pytest.raises(TypeError, match="text must be a str"):
         measure("a", 1)

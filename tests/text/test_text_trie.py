@@ -111,7 +111,11 @@ def test_baselines_agree_with_trie() -> None:
     trie, naive, sorted_list = Trie(words), CollectAllTrie(words), SortedWordList(words)
     assert len(naive) == len(sorted_list) == len(trie) == 6
     for prefix in ["", "t", "th", "the", "x"]:
-        assert trie.autocomplete(prefix, 3) == naive.autocomplete(prefix, 3) == sorted_list.autocomplete(prefix, 3)
+        assert (
+            trie.autocomplete(prefix, 3)
+            == naive.autocomplete(prefix, 3)
+            == sorted_list.autocomplete(prefix, 3)
+        )
 
 
 @pytest.mark.parametrize("make", [Trie, CollectAllTrie])
@@ -151,7 +155,12 @@ def test_trie_specific_bad_input() -> None:
 def test_concurrent_readers_agree_with_a_single_reader() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    trie = Trie((f"{a}{b}{c}", (ord(a) * 7 + ord(b) * 3 + ord(c)) % 50) for a in "abc" for b in "abcdef" for c in "xyz")
+    trie = Trie(
+        (f"{a}{b}{c}", (ord(a) * 7 + ord(b) * 3 + ord(c)) % 50)
+        for a in "abc"
+        for b in "abcdef"
+        for c in "xyz"
+    )
     prefixes = ["", "a", "ab", "bc", "cf", "cfz"] * 50
     expected = [trie.autocomplete(p, 5) for p in prefixes]
     with ThreadPoolExecutor(max_workers=4) as pool:

@@ -52,6 +52,9 @@ class TrieModel(RuleBasedStateMachine):
 
 
 TrieModel.TestCase.settings = settings(
-    max_examples=60, stateful_step_count=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=60,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 TestTrieModel = TrieModel.TestCase

@@ -49,7 +49,14 @@ def _ensure_bucket(endpoint: S3Endpoint) -> None:
 BACKENDS = [
     pytest.param("local", id="local"),
     pytest.param("moto", id="moto-s3", marks=pytest.mark.s3),
-    pytest.param("s3", id="real-s3", marks=[pytest.mark.s3, pytest.mark.skipif(not REAL_S3, reason="TARENTO_S3_ENDPOINT/TARENTO_S3_BUCKET not set")]),
+    pytest.param(
+        "s3",
+        id="real-s3",
+        marks=[
+            pytest.mark.s3,
+            pytest.mark.skipif(not REAL_S3, reason="TARENTO_S3_ENDPOINT/TARENTO_S3_BUCKET not set"),
+        ],
+    ),
 ]
 
 
@@ -84,8 +91,13 @@ def make_service(make_storage: Callable[[], Any], tmp_path: Path) -> Callable[..
 
 @pytest.fixture
 def local_service(tmp_path: Path) -> UploadService:
-    return UploadService(LocalStorage(tmp_path / "store"), SQLiteSessionStore(tmp_path / "s.db"), chunk_size=1024, max_size=1 << 20)
+    return UploadService(
+        LocalStorage(tmp_path / "store"),
+        SQLiteSessionStore(tmp_path / "s.db"),
+        chunk_size=1024,
+        max_size=1 << 20,
+    )
 
 
 def chunks_of(data: bytes, size: int) -> list[bytes]:
-    return [data[i:i + size] for i in range(0, len(data), size)]
+    return [data[i : i + size] for i in range(0, len(data), size)]

@@ -25,7 +25,10 @@ def test_chosen_chunk_respects_s3_part_limits(size: int, preferred: int) -> None
 def test_preferred_size_is_kept_when_it_fits() -> None:
     assert choose_chunk_size(200 * MiB, 8 * MiB, min_part_size=5 * MiB, max_parts=10_000) == 8 * MiB
     assert choose_chunk_size(10 * MiB, 1 * MiB, min_part_size=5 * MiB, max_parts=10_000) == 5 * MiB
-    assert choose_chunk_size(100_000 * MiB, 8 * MiB, min_part_size=5 * MiB, max_parts=10_000) == 10 * MiB
+    assert (
+        choose_chunk_size(100_000 * MiB, 8 * MiB, min_part_size=5 * MiB, max_parts=10_000)
+        == 10 * MiB
+    )
 
 
 @pytest.mark.parametrize("bad", [0, -1])
@@ -59,7 +62,13 @@ def test_storage_keys_are_plain_relative_paths(key: str) -> None:
 
 
 def test_storage_from_url_builds_each_backend(tmp_path: Path) -> None:
-    from tarento_lib.uploads import ConfigurationError, LocalStorage, MemoryStorage, S3Storage, storage_from_url
+    from tarento_lib.uploads import (
+        ConfigurationError,
+        LocalStorage,
+        MemoryStorage,
+        S3Storage,
+        storage_from_url,
+    )
 
     assert isinstance(storage_from_url("memory://"), MemoryStorage)
     local = storage_from_url(f"file://{tmp_path}/store")

@@ -21,7 +21,11 @@ class Fixed:
     def initiate(self, filename: str, size: int) -> str:
         if not 1 <= size <= self.max_size:
             raise ValueError("size")
-        if not filename or any(c in "/\\" or ord(c) < 32 for c in filename) or filename in (".", ".."):
+        if (
+            not filename
+            or any(c in "/\\" or ord(c) < 32 for c in filename)
+            or filename in (".", "..")
+        ):
             raise ValueError("filename")
         upload_id = f"u{len(self.uploads)}"
         self.uploads[upload_id] = {"size": size, "chunks": {}, "open": True}
@@ -33,7 +37,9 @@ class Fixed:
     def _count(self, up: dict) -> int:
         return math.ceil(up["size"] / self.chunk_size)
 
-    def put_chunk(self, upload_id: str, index: int, data: bytes, content_md5: str | None = None) -> None:
+    def put_chunk(
+        self, upload_id: str, index: int, data: bytes, content_md5: str | None = None
+    ) -> None:
         up = self._get(upload_id)
         if not up["open"]:
             raise RuntimeError("closed")
@@ -54,12 +60,17 @@ class Fixed:
     def status(self, upload_id: str) -> dict:
         up = self._get(upload_id)
         received = sorted(up["chunks"])
-        return {"received": received, "missing": [i for i in range(self._count(up)) if i not in up["chunks"]]}
+        return {
+            "received": received,
+            "missing": [i for i in range(self._count(up)) if i not in up["chunks"]],
+        }
 
     def complete(self, upload_id: str) -> bytes:
         if self.status(upload_id)["missing"]:
             raise RuntimeError("missing")
-        return b"".join(self._get(upload_id)["chunks"][i] for i in sorted(self._get(upload_id)["chunks"]))
+        return b"".join(
+            self._get(upload_id)["chunks"][i] for i in sorted(self._get(upload_id)["chunks"])
+        )
 
     def abort(self, upload_id: str) -> None:
         self._get(upload_id)["open"] = False
@@ -68,7 +79,9 @@ class Fixed:
 class HexMD5(Fixed):
     """Compares Content-MD5 with the hex digest, as the typical answer does."""
 
-    def put_chunk(self, upload_id: str, index: int, data: bytes, content_md5: str | None = None) -> None:
+    def put_chunk(
+        self, upload_id: str, index: int, data: bytes, content_md5: str | None = None
+    ) -> None:
         if content_md5 is not None and content_md5 != hashlib.md5(data).hexdigest():
             raise ValueError("md5")
         super().put_chunk(upload_id, index, data, None)
@@ -82,7 +95,9 @@ class NoLengthCheck(Fixed):
         self.uploads[upload_id] = {"size": max(size, 1), "chunks": {}, "open": True}
         return upload_id
 
-    def put_chunk(self, upload_id: str, index: int, data: bytes, content_md5: str | None = None) -> None:
+    def put_chunk(
+        self, upload_id: str, index: int, data: bytes, content_md5: str | None = None
+    ) -> None:
         up = self._get(upload_id)
         if not 0 <= index < self._count(up):
             raise ValueError("index")
@@ -92,7 +107,9 @@ class NoLengthCheck(Fixed):
 class LastWriteWins(Fixed):
     """Overwrites a received chunk with whatever comes later."""
 
-    def put_chunk(self, upload_id: str, index: int, data: bytes, content_md5: str | None = None) -> None:
+    def put_chunk(
+        self, upload_id: str, index: int, data: bytes, content_md5: str | None = None
+    ) -> None:
         self._get(upload_id)["chunks"].pop(index, None)
         super().put_chunk(upload_id, index, data, content_md5)
 
@@ -113,8 +130,11 @@ def test_hex_md5_fails_only_the_content_md5_case() -> None:
 
 def test_missing_length_checks_fail_their_cases() -> None:
     assert failed(NoLengthCheck) == {
-        "a chunk of the wrong length is refused", "different bytes for a received chunk are refused",
-        "Content-MD5 is base64 of the digest", "size must be 1..max_size", "a filename never becomes a path",
+        "a chunk of the wrong length is refused",
+        "different bytes for a received chunk are refused",
+        "Content-MD5 is base64 of the digest",
+        "size must be 1..max_size",
+        "a filename never becomes a path",
         "an aborted upload takes no more chunks",
     }
 

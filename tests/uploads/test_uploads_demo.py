@@ -19,8 +19,15 @@ from tarento_lib.uploads.faults import CutConnection
 
 def test_random_files_are_seeded(tmp_path: Path) -> None:
     first = write_random_file(tmp_path / "a", 1000, seed=1)
-    assert write_random_file(tmp_path / "b", 1000, seed=1) == first != write_random_file(tmp_path / "c", 1000, seed=2)
-    assert hashlib.sha256((tmp_path / "a").read_bytes()).hexdigest() == first and (tmp_path / "a").stat().st_size == 1000
+    assert (
+        write_random_file(tmp_path / "b", 1000, seed=1)
+        == first
+        != write_random_file(tmp_path / "c", 1000, seed=2)
+    )
+    assert (
+        hashlib.sha256((tmp_path / "a").read_bytes()).hexdigest() == first
+        and (tmp_path / "a").stat().st_size == 1000
+    )
     with pytest.raises(ValueError, match="size"):
         write_random_file(tmp_path / "d", 0, seed=1)
 
@@ -56,11 +63,13 @@ def test_cut_connection_validates_and_counts() -> None:
 
 def test_cli_grades_an_upload_solution(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     solution = tmp_path / "solution.py"
-    solution.write_text(textwrap.dedent("""
+    solution.write_text(
+        textwrap.dedent("""
         from tarento_lib.uploads.conformance import ReferenceUploads
 
         class Mine(ReferenceUploads):
             pass
-    """))
+    """)
+    )
     assert cli_main(["check", "q09", str(solution), "--name", "Mine"]) == 0
     assert "upload: 12/12 cases pass" in capsys.readouterr().out

@@ -16,10 +16,16 @@ from tarento_lib.uploads.checksums import upload_checksum
 from tarento_lib.uploads.client import UploadInterrupted, upload_file
 from tarento_lib.uploads.faults import CutConnection
 
+
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> UploadService:
     root = tmp_path_factory.mktemp("uploads")
-    return UploadService(LocalStorage(root / "store"), SQLiteSessionStore(root / "s.db"), chunk_size=1024, max_size=1 << 20)
+    return UploadService(
+        LocalStorage(root / "store"),
+        SQLiteSessionStore(root / "s.db"),
+        chunk_size=1024,
+        max_size=1 << 20,
+    )
 
 
 @pytest.fixture
@@ -29,11 +35,13 @@ def http(server: str) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def BASE(server: str) -> str:  # noqa: N802
+def BASE(server: str) -> str:
     return server
 
 
-def flaky_client(server: str, cut_at: set[int], *, after_send: bool = False) -> tuple[httpx.Client, CutConnection]:
+def flaky_client(
+    server: str, cut_at: set[int], *, after_send: bool = False
+) -> tuple[httpx.Client, CutConnection]:
     cut = CutConnection(httpx.HTTPTransport(), cut_at, after_send=after_send)
     return httpx.Client(base_url=server, transport=cut, timeout=30), cut
 
@@ -50,17 +58,20 @@ def error(response: httpx.Response, status: int) -> str:
     return str(response.json()["detail"])
 
 
-@pytest.mark.parametrize("body, status", [
-    ({"filename": "../../etc/passwd", "size": 5}, 400),
-    ({"filename": "/etc/passwd", "size": 5}, 400),
-    ({"filename": "a\u0000b", "size": 5}, 400),
-    ({"filename": "a.bin", "size": 0}, 400),
-    ({"filename": "a.bin", "size": -5}, 400),
-    ({"filename": "a.bin", "size": (1 << 20) + 1}, 413),
-    ({"filename": "a.bin", "size": "lots"}, 422),
-    ({"filename": "a.bin"}, 422),
-    ({"filename": "a.bin", "size": 5, "sha256": "xyz"}, 400),
-])
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        ({"filename": "../../etc/passwd", "size": 5}, 400),
+        ({"filename": "/etc/passwd", "size": 5}, 400),
+        ({"filename": "a\u0000b", "size": 5}, 400),
+        ({"filename": "a.bin", "size": 0}, 400),
+        ({"filename": "a.bin", "size": -5}, 400),
+        ({"filename": "a.bin", "size": (1 << 20) + 1}, 413),
+        ({"filename": "a.bin", "size": "lots"}, 422),
+        ({"filename": "a.bin"}, 422),
+        ({"filename": "a.bin", "size": 5, "sha256": "xyz"}, 400),
+    ],
+)
 def test_bad_initiate_requests_get_4xx_json(http: httpx.Client, body: dict, status: int) -> None:
     error(http.post("/uploads", json=body), status)
 
@@ -74,41 +85,92 @@ def test_bad_chunks_get_4xx_json(http: httpx.Client) -> None:
     error(http.put(f"/uploads/{uid}/chunks/abc", content=good), 422)
     error(http.put(f"/uploads/{uid}/chunks/0", content=good[:-1]), 400)
     error(http.put(f"/uploads/{uid}/chunks/0", content=good + b"x"), 413)
-    error(http.put(f"/uploads/{uid}/chunks/0", content=good, headers={"Content-MD5": content_md5(b"x")}), 400)
-    error(http.put(f"/uploads/{uid}/chunks/0", content=good, headers={"Content-MD5": hashlib.md5(good).hexdigest()}), 400)
+    error(
+        http.put(
+            f"/uploads/{uid}/chunks/0", content=good, headers={"Content-MD5": content_md5(b"x")}
+        ),
+        400,
+    )
+    error(
+        http.put(
+            f"/uploads/{uid}/chunks/0",
+            content=good,
+            headers={"Content-MD5": hashlib.md5(good).hexdigest()},
+        ),
+        400,
+    )
     assert http.get(f"/uploads/{uid}").json()["missing"] == [0, 1, 2]
 
 
 def test_correct_base64_content_md5_is_accepted(http: httpx.Client) -> None:
     uid = initiate(http)["upload_id"]
     data = b"b" * 1024
-    response = http.put(f"/uploads/{uid}/chunks/1", content=data, headers={"Content-MD5": content_md5(data)})
+    response = http.put(
+        f"/uploads/{uid}/chunks/1", content=data, headers={"Content-MD5": content_md5(data)}
+    )
     assert response.status_code == 200 and response.json()["received"] == [1]
-    assert http.put(f"/uploads/{uid}/chunks/1", content=data).status_code == 200  # same bytes again: no-op
+    assert (
+        http.put(f"/uploads/{uid}/chunks/1", content=data).status_code == 200
+    )  # same bytes again: no-op
     error(http.put(f"/uploads/{uid}/chunks/1", content=b"c" * 1024), 409)
 
 
 def test_upload_checksum_header_is_checked_before_a_chunk_counts(http: httpx.Client) -> None:
     uid = initiate(http)["upload_id"]
     data = b"d" * 1024
-    error(http.put(f"/uploads/{uid}/chunks/0", content=data, headers={"Upload-Checksum": upload_checksum("crc32c", b"x")}), 400)
-    error(http.put(f"/uploads/{uid}/chunks/0", content=data, headers={"Upload-Checksum": "crc32c not-base64"}), 400)
-    error(http.put(f"/uploads/{uid}/chunks/0", content=data, headers={"Upload-Checksum": "adler32 AAAAAA=="}), 400)
+    error(
+        http.put(
+            f"/uploads/{uid}/chunks/0",
+            content=data,
+            headers={"Upload-Checksum": upload_checksum("crc32c", b"x")},
+        ),
+        400,
+    )
+    error(
+        http.put(
+            f"/uploads/{uid}/chunks/0",
+            content=data,
+            headers={"Upload-Checksum": "crc32c not-base64"},
+        ),
+        400,
+    )
+    error(
+        http.put(
+            f"/uploads/{uid}/chunks/0",
+            content=data,
+            headers={"Upload-Checksum": "adler32 AAAAAA=="},
+        ),
+        400,
+    )
     assert http.get(f"/uploads/{uid}").json()["missing"] == [0, 1, 2]
     streamed = iter([data[:100], data[100:]])  # a streamed body, as our client sends it
-    response = http.put(f"/uploads/{uid}/chunks/0", content=streamed,
-                        headers={"Upload-Checksum": upload_checksum("crc32c", data), "Content-Length": "1024"})
+    response = http.put(
+        f"/uploads/{uid}/chunks/0",
+        content=streamed,
+        headers={"Upload-Checksum": upload_checksum("crc32c", data), "Content-Length": "1024"},
+    )
     assert response.status_code == 200 and response.json()["received"] == [0]
 
 
-def test_a_body_cut_off_mid_chunk_never_counts_and_frees_the_chunk(BASE: str, http: httpx.Client) -> None:
+def test_a_body_cut_off_mid_chunk_never_counts_and_frees_the_chunk(
+    BASE: str, http: httpx.Client
+) -> None:
     uid = initiate(http)["upload_id"]
     host, port = BASE.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port))) as raw:  # 100 of the 1024 bytes promised, then gone
-        raw.sendall(f"PUT /uploads/{uid}/chunks/0 HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\n\r\n".encode() + b"x" * 100)
+    with socket.create_connection(
+        (host, int(port))
+    ) as raw:  # 100 of the 1024 bytes promised, then gone
+        raw.sendall(
+            f"PUT /uploads/{uid}/chunks/0 HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\n\r\n".encode()
+            + b"x" * 100
+        )
     assert http.get(f"/uploads/{uid}").json()["missing"] == [0, 1, 2]
     data = b"e" * 1024  # the retry waits, if at all, only until the server has seen the cut
-    response = http.put(f"/uploads/{uid}/chunks/0", content=data, headers={"Upload-Checksum": upload_checksum("crc32c", data)})
+    response = http.put(
+        f"/uploads/{uid}/chunks/0",
+        content=data,
+        headers={"Upload-Checksum": upload_checksum("crc32c", data)},
+    )
     assert response.status_code == 200 and response.json()["received"] == [0]
 
 
@@ -142,25 +204,32 @@ def _file(tmp_path: Path, size: int) -> Path:
     return path
 
 
-def test_client_uploads_and_the_server_verifies_the_checksum(BASE: str, http: httpx.Client, service: UploadService, tmp_path: Path) -> None:
+def test_client_uploads_and_the_server_verifies_the_checksum(
+    BASE: str, http: httpx.Client, service: UploadService, tmp_path: Path
+) -> None:
     path = _file(tmp_path, 10_000)
     sent: list[str] = []
-    http.event_hooks["request"] = [lambda request: sent.append(request.headers.get("upload-checksum", ""))]
+    http.event_hooks["request"] = [
+        lambda request: sent.append(request.headers.get("upload-checksum", ""))
+    ]
     report = upload_file(path, BASE, client=http, state_dir=tmp_path / "state", progress=False)
     assert (report.chunks_sent, report.bytes_sent, report.resumed) == (10, 10_000, False)
-    chunks = [path.read_bytes()[i:i + 1024] for i in range(0, 10_000, 1024)]
+    chunks = [path.read_bytes()[i : i + 1024] for i in range(0, 10_000, 1024)]
     assert [h for h in sent if h] == [upload_checksum("crc32c", chunk) for chunk in chunks]
     with service.storage.open(report.key) as handle:
         assert handle.read() == path.read_bytes()
     assert service.session(report.upload_id).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_client_resumes_after_a_cut_connection_sending_only_missing_chunks(BASE: str, http: httpx.Client, service: UploadService,
-                                                                         tmp_path: Path) -> None:
+def test_client_resumes_after_a_cut_connection_sending_only_missing_chunks(
+    BASE: str, http: httpx.Client, service: UploadService, tmp_path: Path
+) -> None:
     path = _file(tmp_path, 10_000)
     flaky, _ = flaky_client(BASE, {4})
     with flaky, pytest.raises(UploadInterrupted) as stopped:
-        upload_file(path, BASE, client=flaky, state_dir=tmp_path / "state", progress=False, max_retries=0)
+        upload_file(
+            path, BASE, client=flaky, state_dir=tmp_path / "state", progress=False, max_retries=0
+        )
     assert service.status(stopped.value.upload_id).received == [0, 1, 2]
     report = upload_file(path, BASE, client=http, state_dir=tmp_path / "state", progress=False)
     assert report.resumed and report.upload_id == stopped.value.upload_id
@@ -170,7 +239,9 @@ def test_client_resumes_after_a_cut_connection_sending_only_missing_chunks(BASE:
 
 
 @pytest.mark.parametrize("after_send, resent", [(False, 0), (True, 0)])
-def test_client_retries_within_one_call(BASE: str, http: httpx.Client, tmp_path: Path, after_send: bool, resent: int) -> None:
+def test_client_retries_within_one_call(
+    BASE: str, http: httpx.Client, tmp_path: Path, after_send: bool, resent: int
+) -> None:
     path = _file(tmp_path, 10_000)
     flaky, cut = flaky_client(BASE, {2, 5}, after_send=after_send)
     with flaky:
@@ -179,7 +250,9 @@ def test_client_retries_within_one_call(BASE: str, http: httpx.Client, tmp_path:
     assert cut.bytes_sent - 10_000 == resent  # a chunk the server got is never sent twice
 
 
-def test_client_starts_over_when_resume_is_off_or_the_upload_was_aborted(BASE: str, http: httpx.Client, tmp_path: Path) -> None:
+def test_client_starts_over_when_resume_is_off_or_the_upload_was_aborted(
+    BASE: str, http: httpx.Client, tmp_path: Path
+) -> None:
     path = _file(tmp_path, 3000)
     flaky, _ = flaky_client(BASE, {2})
     with flaky, pytest.raises(UploadInterrupted) as stop:
@@ -199,11 +272,17 @@ def test_client_rejects_bad_arguments(BASE: str, tmp_path: Path) -> None:
         upload_file(path, BASE, max_retries=-1, progress=False)
 
 
-def test_client_sends_chunks_in_parallel(BASE: str, http: httpx.Client, service: UploadService, tmp_path: Path) -> None:
+def test_client_sends_chunks_in_parallel(
+    BASE: str, http: httpx.Client, service: UploadService, tmp_path: Path
+) -> None:
     path = _file(tmp_path, 20_000)
-    report = upload_file(path, BASE, client=http, state_dir=tmp_path / "state", progress=False, workers=4)
+    report = upload_file(
+        path, BASE, client=http, state_dir=tmp_path / "state", progress=False, workers=4
+    )
     assert (report.chunks_sent, report.bytes_sent) == (20, 20_000)
     with service.storage.open(report.key) as handle:
         assert handle.read() == path.read_bytes()
     with pytest.raises(ValueError, match="workers"):
-        upload_file(path, BASE, client=http, state_dir=tmp_path / "state", progress=False, workers=0)
+        upload_file(
+            path, BASE, client=http, state_dir=tmp_path / "state", progress=False, workers=0
+        )

@@ -16,7 +16,13 @@ import pytest
 
 from tarento_lib.clock import FakeClock
 from tarento_lib.uploads import (
-    LocalStorage, S3Storage, SQLiteSessionStore, UploadClosed, UploadGone, UploadService, content_md5,
+    LocalStorage,
+    S3Storage,
+    SQLiteSessionStore,
+    UploadClosed,
+    UploadGone,
+    UploadService,
+    content_md5,
 )
 from tarento_lib.uploads.api import create_app
 from tarento_lib.uploads.embedded import S3Endpoint, serve_app
@@ -33,8 +39,12 @@ def s3_storage(moto_endpoint: S3Endpoint) -> S3Storage:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    service = UploadService(LocalStorage(tmp_path / "store"), SQLiteSessionStore(tmp_path / "s.db"), chunk_size=1024,
-                            max_size=1 << 20)
+    service = UploadService(
+        LocalStorage(tmp_path / "store"),
+        SQLiteSessionStore(tmp_path / "s.db"),
+        chunk_size=1024,
+        max_size=1 << 20,
+    )
     with serve_app(create_app(service)) as url:
         yield url
 
@@ -47,7 +57,9 @@ def test_q9_1_imports_without_aiofiles_and_initiate_returns_an_id(tmp_path: Path
         service = UploadService(LocalStorage({str(tmp_path)!r}), SQLiteSessionStore())
         print(len(service.initiate("a.txt", 5).upload_id))
     """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "32"
 
 
@@ -69,10 +81,17 @@ def test_q9_2_parts_go_to_s3_with_base64_content_md5(s3_storage: S3Storage) -> N
 
 def test_q9_3_correct_base64_content_md5_accepted_and_wrong_one_400(server: str) -> None:
     uid = httpx.post(f"{server}/uploads", json={"filename": "a", "size": 10}).json()["upload_id"]
-    wrong = httpx.put(f"{server}/uploads/{uid}/chunks/0", content=b"0123456789", headers={"Content-MD5": content_md5(b"x")})
+    wrong = httpx.put(
+        f"{server}/uploads/{uid}/chunks/0",
+        content=b"0123456789",
+        headers={"Content-MD5": content_md5(b"x")},
+    )
     assert wrong.status_code == 400
-    right = httpx.put(f"{server}/uploads/{uid}/chunks/0", content=b"0123456789",
-                      headers={"Content-MD5": content_md5(b"0123456789")})
+    right = httpx.put(
+        f"{server}/uploads/{uid}/chunks/0",
+        content=b"0123456789",
+        headers={"Content-MD5": content_md5(b"0123456789")},
+    )
     assert right.status_code == 200
 
 
@@ -80,7 +99,9 @@ def test_q9_3_correct_base64_content_md5_accepted_and_wrong_one_400(server: str)
 def test_q9_4_wrong_chunk_lengths_are_refused_before_reaching_s3(s3_storage: S3Storage) -> None:
     service = UploadService(s3_storage, SQLiteSessionStore(), chunk_size=1)
     status = service.initiate("a.bin", 10 * 1024 * 1024)
-    assert status.chunk_size == 5 * 1024 * 1024 and status.total_chunks == 2  # raised to S3's minimum part
+    assert (
+        status.chunk_size == 5 * 1024 * 1024 and status.total_chunks == 2
+    )  # raised to S3's minimum part
     for index in (0, 1):
         with pytest.raises(ValueError, match="exactly 5242880 bytes"):
             service.put_chunk(status.upload_id, index, b"x" * 100)
@@ -100,7 +121,9 @@ def test_q9_6_unknown_id_is_404_and_bad_chunk_number_400(server: str) -> None:
 
 
 @pytest.mark.s3
-def test_q9_7_one_long_lived_s3_client(s3_storage: S3Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_q9_7_one_long_lived_s3_client(
+    s3_storage: S3Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import boto3
 
     def no_new_clients(*args: Any, **kwargs: Any) -> Any:
@@ -116,17 +139,25 @@ def test_q9_7_one_long_lived_s3_client(s3_storage: S3Storage, monkeypatch: pytes
 
 
 @pytest.mark.s3
-def test_q9_8_sessions_are_shared_expire_and_abort_their_s3_uploads(s3_storage: S3Storage, tmp_path: Path) -> None:
+def test_q9_8_sessions_are_shared_expire_and_abort_their_s3_uploads(
+    s3_storage: S3Storage, tmp_path: Path
+) -> None:
     clock = FakeClock(start=1_700_000_000.0)
-    worker_a = UploadService(s3_storage, SQLiteSessionStore(tmp_path / "s.db"), chunk_size=1, ttl=86_400, clock=clock)
-    worker_b = UploadService(s3_storage, SQLiteSessionStore(tmp_path / "s.db"), chunk_size=1, ttl=86_400, clock=clock)
+    worker_a = UploadService(
+        s3_storage, SQLiteSessionStore(tmp_path / "s.db"), chunk_size=1, ttl=86_400, clock=clock
+    )
+    worker_b = UploadService(
+        s3_storage, SQLiteSessionStore(tmp_path / "s.db"), chunk_size=1, ttl=86_400, clock=clock
+    )
     uid = worker_a.initiate("a.bin", 10).upload_id
     worker_b.put_chunk(uid, 0, b"0123456789")  # another worker knows the session
     assert worker_a.status(uid).received == [0]
     clock.advance(3 * 86_400)
     with pytest.raises(UploadGone, match="expired"):
         worker_a.put_chunk(uid, 0, b"0123456789")
-    assert s3_storage.client.list_multipart_uploads(Bucket=s3_storage.bucket).get("Uploads", []) == []
+    assert (
+        s3_storage.client.list_multipart_uploads(Bucket=s3_storage.bucket).get("Uploads", []) == []
+    )
 
 
 @pytest.mark.s3
@@ -151,7 +182,9 @@ def test_q9_10_storage_root_is_created_with_its_parents(tmp_path: Path) -> None:
 
 def test_abort_of_an_expired_upload_is_harmless(tmp_path: Path) -> None:
     clock = FakeClock(start=1_700_000_000.0)
-    service = UploadService(LocalStorage(tmp_path), SQLiteSessionStore(), chunk_size=4, ttl=10, clock=clock)
+    service = UploadService(
+        LocalStorage(tmp_path), SQLiteSessionStore(), chunk_size=4, ttl=10, clock=clock
+    )
     uid = service.initiate("a.bin", 10).upload_id
     clock.advance(11)
     assert service.expire_stale() == [uid]

@@ -15,14 +15,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tarento_lib.uploads import (
-    ChecksumMismatch, ChunkConflict, LocalStorage, S3Storage, SQLiteSessionStore, UploadService, content_md5,
+    ChecksumMismatch,
+    ChunkConflict,
+    LocalStorage,
+    S3Storage,
+    SQLiteSessionStore,
+    UploadService,
+    content_md5,
 )
 from tarento_lib.uploads.checksums import digest_of
 from tarento_lib.uploads.embedded import S3Endpoint
 
 OPS = st.lists(
-    st.tuples(st.sampled_from(["put", "put", "put", "bad_md5", "conflict", "crash", "restart", "status"]),
-              st.integers(0, 3)),
+    st.tuples(
+        st.sampled_from(["put", "put", "put", "bad_md5", "conflict", "crash", "restart", "status"]),
+        st.integers(0, 3),
+    ),
     max_size=14,
 )
 
@@ -32,7 +40,7 @@ def _run_program(make: Any, chunks: int, ops: list[tuple[str, int]], seed: int) 
     chunk = max(service.chunk_size, service.storage.min_part_size)
     data = random.Random(seed).randbytes((chunks - 1) * chunk + 1 + seed % chunk)
     uid = service.initiate("f.bin", len(data), sha256=hashlib.sha256(data).hexdigest()).upload_id
-    piece = lambda i: data[i * chunk:(i + 1) * chunk]  # noqa: E731
+    piece = lambda i: data[i * chunk : (i + 1) * chunk]  # noqa: E731
     for op, raw in ops:
         index = raw % chunks
         if op == "put":
@@ -48,8 +56,9 @@ def _run_program(make: Any, chunks: int, ops: list[tuple[str, int]], seed: int) 
                 service.put_chunk(uid, index, flipped)
         elif op == "crash":  # the part reached storage, the process died before recording it
             digest = digest_of(service.storage.part_checksum, piece(index))
-            service.storage.write_part(service.session(uid).storage_ref, index, piece(index), digest,
-                                       offset=index * chunk)
+            service.storage.write_part(
+                service.session(uid).storage_ref, index, piece(index), digest, offset=index * chunk
+            )
         elif op == "restart":
             service = make()
         elif op == "status":
@@ -66,23 +75,36 @@ def _run_program(make: Any, chunks: int, ops: list[tuple[str, int]], seed: int) 
 
 @settings(max_examples=30, deadline=None)
 @given(chunks=st.integers(1, 4), ops=OPS, seed=st.integers(0, 2**16))
-def test_local_storage_always_yields_the_same_bytes(chunks: int, ops: list[tuple[str, int]], seed: int) -> None:
+def test_local_storage_always_yields_the_same_bytes(
+    chunks: int, ops: list[tuple[str, int]], seed: int
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        make = lambda: UploadService(LocalStorage(root / "store"), SQLiteSessionStore(root / "s.db"),  # noqa: E731
-                                     chunk_size=64, max_size=1 << 20)
+        make = lambda: UploadService(
+            LocalStorage(root / "store"),
+            SQLiteSessionStore(root / "s.db"),
+            chunk_size=64,
+            max_size=1 << 20,
+        )
         _run_program(make, chunks, ops, seed)
 
 
 @pytest.mark.s3
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(chunks=st.integers(1, 3), ops=OPS, seed=st.integers(0, 2**16))
-def test_moto_s3_always_yields_the_same_bytes(moto_endpoint: S3Endpoint, chunks: int, ops: list[tuple[str, int]],
-                                              seed: int) -> None:
+def test_moto_s3_always_yields_the_same_bytes(
+    moto_endpoint: S3Endpoint, chunks: int, ops: list[tuple[str, int]], seed: int
+) -> None:
     bucket = f"p-{secrets.token_hex(6)}"
     moto_endpoint.client.create_bucket(Bucket=bucket)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "s.db"
-        make = lambda: UploadService(S3Storage(moto_endpoint.client, bucket), SQLiteSessionStore(db),  # noqa: E731
-                                     chunk_size=64, max_size=1 << 30)
+        make = lambda: UploadService(
+            S3Storage(moto_endpoint.client, bucket),
+            SQLiteSessionStore(db),
+            chunk_size=64,
+            max_size=1 << 30,
+        )
         _run_program(make, chunks, ops, seed)

@@ -10,11 +10,18 @@ from typing import Any
 import pytest
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.uploads.checksums import ALGORITHMS, upload_checksum
 from tarento_lib.uploads import (
-    ChecksumMismatch, ChunkConflict, IncompleteUpload, UploadClosed, UploadGone, UploadNotFound, UploadService,
-    UploadTooLarge, content_md5,
+    ChecksumMismatch,
+    ChunkConflict,
+    IncompleteUpload,
+    UploadClosed,
+    UploadGone,
+    UploadNotFound,
+    UploadService,
+    UploadTooLarge,
+    content_md5,
 )
+from tarento_lib.uploads.checksums import ALGORITHMS, upload_checksum
 
 
 def payload(service: UploadService, chunks: int, seed: int = 0) -> bytes:
@@ -23,10 +30,12 @@ def payload(service: UploadService, chunks: int, seed: int = 0) -> bytes:
     return random.Random(seed).randbytes((chunks - 1) * chunk + chunk // 2 + 1)
 
 
-def send(service: UploadService, upload_id: str, data: bytes, order: list[int] | None = None) -> None:
+def send(
+    service: UploadService, upload_id: str, data: bytes, order: list[int] | None = None
+) -> None:
     status = service.status(upload_id)
     for index in order if order is not None else range(status.total_chunks):
-        piece = data[index * status.chunk_size:(index + 1) * status.chunk_size]
+        piece = data[index * status.chunk_size : (index + 1) * status.chunk_size]
         service.put_chunk(upload_id, index, piece, content_md5(piece))
 
 
@@ -39,7 +48,9 @@ def stored(service: UploadService, key: str | None) -> bytes:
 def test_out_of_order_chunks_assemble_byte_identical(make_service: Any) -> None:
     service = make_service()
     data = payload(service, 3)
-    status = service.initiate("report.pdf", len(data), "application/pdf", hashlib.sha256(data).hexdigest())
+    status = service.initiate(
+        "report.pdf", len(data), "application/pdf", hashlib.sha256(data).hexdigest()
+    )
     assert (status.total_chunks, status.missing, status.received) == (3, [0, 1, 2], [])
     send(service, status.upload_id, data, [2, 0, 1])
     done = service.complete(status.upload_id)
@@ -71,7 +82,7 @@ def test_bad_chunks_are_refused_and_nothing_is_stored(make_service: Any) -> None
     with pytest.raises(ValueError, match="index must be in"):
         service.put_chunk(uid, -1, data[:chunk])
     with pytest.raises(ValueError, match="exactly"):
-        service.put_chunk(uid, 0, data[:chunk - 1])
+        service.put_chunk(uid, 0, data[: chunk - 1])
     with pytest.raises(ValueError, match="exactly"):
         service.put_chunk(uid, 1, data[chunk:] + b"x")
     with pytest.raises(ChecksumMismatch):
@@ -96,7 +107,7 @@ def test_complete_needs_every_chunk_and_is_idempotent(make_service: Any) -> None
     first = service.complete(uid)
     assert service.complete(uid) == first
     with pytest.raises(UploadClosed):
-        service.put_chunk(uid, 0, data[:first.chunk_size])
+        service.put_chunk(uid, 0, data[: first.chunk_size])
     with pytest.raises(UploadClosed):
         service.abort(uid)
 
@@ -110,7 +121,7 @@ def test_abort_deletes_every_part_and_closes_the_session(make_service: Any) -> N
     service.abort(uid)
     assert service.storage.pending() == []
     with pytest.raises(UploadGone):
-        service.put_chunk(uid, 1, data[service.status(uid).chunk_size:])
+        service.put_chunk(uid, 1, data[service.status(uid).chunk_size :])
     with pytest.raises(UploadGone):
         service.complete(uid)
     service.abort(uid)  # aborting twice is harmless
@@ -120,7 +131,9 @@ def test_abort_deletes_every_part_and_closes_the_session(make_service: Any) -> N
 def test_sha256_mismatch_leaves_no_visible_object(make_service: Any) -> None:
     service = make_service()
     data = payload(service, 2)
-    status = service.initiate("a.bin", len(data), sha256=hashlib.sha256(b"not the data").hexdigest())
+    status = service.initiate(
+        "a.bin", len(data), sha256=hashlib.sha256(b"not the data").hexdigest()
+    )
     send(service, status.upload_id, data)
     with pytest.raises(ChecksumMismatch) as error:
         service.complete(status.upload_id)
@@ -147,7 +160,9 @@ def test_status_reconciles_sessions_with_the_parts_storage_holds(make_service: A
     uid = service.initiate("a.bin", len(data)).upload_id
     send(service, uid, data, [0, 1])
     session = service.session(uid)
-    service.sessions.replace_parts(uid, {1: session.parts[1], 2: "0" * 32})  # crash lost 0; 2 was never stored
+    service.sessions.replace_parts(
+        uid, {1: session.parts[1], 2: "0" * 32}
+    )  # crash lost 0; 2 was never stored
     assert service.status(uid).missing == [2]
     send(service, uid, data, [2])
     assert stored(service, service.complete(uid).key) == data
@@ -170,9 +185,27 @@ def test_size_limits_filename_and_checksum_format_are_checked(make_service: Any)
         service.status("no-such-id")
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "..", ".", "a/b", "a\\b", "C:\\x", "a\x00b",
-                                  "line\nbreak", "", "   ", "x" * 256, "\u202egnp.exe"])
-def test_filenames_that_could_become_paths_are_refused(local_service: UploadService, name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "..",
+        ".",
+        "a/b",
+        "a\\b",
+        "C:\\x",
+        "a\x00b",
+        "line\nbreak",
+        "",
+        "   ",
+        "x" * 256,
+        "\u202egnp.exe",
+    ],
+)
+def test_filenames_that_could_become_paths_are_refused(
+    local_service: UploadService, name: str
+) -> None:
     with pytest.raises(ValueError, match="filename"):
         local_service.initiate(name, 10)
 
@@ -199,7 +232,7 @@ def test_expired_sessions_are_refused_and_their_parts_aborted(make_service: Any)
     assert len(service.storage.pending()) == 1  # only the fresh one is left
     clock.advance(1800)
     with pytest.raises(UploadGone, match="expired"):
-        service.put_chunk(fresh, 0, data[:service.status(fresh).chunk_size])
+        service.put_chunk(fresh, 0, data[: service.status(fresh).chunk_size])
     assert service.storage.pending() == []
 
 
@@ -225,7 +258,9 @@ def test_concurrent_chunks_from_many_threads(make_service: Any) -> None:
     assert stored(service, service.complete(uid).key) == data
 
 
-def test_concurrent_different_bytes_for_one_chunk_exactly_one_wins(local_service: UploadService) -> None:
+def test_concurrent_different_bytes_for_one_chunk_exactly_one_wins(
+    local_service: UploadService,
+) -> None:
     uid = local_service.initiate("a.bin", 2048).upload_id
     versions = [bytes([n]) * 1024 for n in range(8)]
     outcomes: list[str] = []
@@ -280,7 +315,9 @@ def test_concurrent_completes_finish_once(make_service: Any) -> None:
     uid = service.initiate("a.bin", len(data)).upload_id
     send(service, uid, data)
     results: list[Any] = []
-    threads = [threading.Thread(target=lambda: results.append(service.complete(uid))) for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: results.append(service.complete(uid))) for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -293,7 +330,7 @@ def test_upload_checksum_of_any_listed_algorithm_is_checked(make_service: Any) -
     service = make_service()
     data = payload(service, 2)
     uid = service.initiate("a.bin", len(data)).upload_id
-    first = data[:service.status(uid).chunk_size]
+    first = data[: service.status(uid).chunk_size]
     for algorithm in ALGORITHMS:
         with pytest.raises(ChecksumMismatch, match="Upload-Checksum of chunk 0"):
             service.put_chunk(uid, 0, first, checksum=upload_checksum(algorithm, first + b"!"))
@@ -302,7 +339,7 @@ def test_upload_checksum_of_any_listed_algorithm_is_checked(make_service: Any) -
         with pytest.raises(ValueError, match="checksum"):
             service.put_chunk(uid, 0, first, checksum=bad)
     service.put_chunk(uid, 0, first, content_md5(first), checksum=upload_checksum("crc32c", first))
-    rest = data[len(first):]
+    rest = data[len(first) :]
     service.put_chunk(uid, 1, rest, checksum=upload_checksum("sha256", rest))
     assert stored(service, service.complete(uid).key) == data
 
@@ -312,21 +349,23 @@ def test_a_chunk_is_received_by_one_request_at_a_time(make_service: Any) -> None
     service.claim_timeout = 0.01  # how long a second request for the same chunk waits before a 409
     data = payload(service, 2)
     uid = service.initiate("a.bin", len(data)).upload_id
-    first = data[:service.status(uid).chunk_size]
+    first = data[: service.status(uid).chunk_size]
     receiver = service.receive_chunk(uid, 0, checksum=upload_checksum("crc32c", first))
     receiver.write(first[:10])
     with pytest.raises(ChunkConflict, match="still being received"):
         service.put_chunk(uid, 0, first)
     receiver.write(first[10:])
     assert receiver.commit().received == [0]
-    assert service.put_chunk(uid, 0, first).received == [0]  # the chunk is free again: same bytes, a no-op
+    assert service.put_chunk(uid, 0, first).received == [
+        0
+    ]  # the chunk is free again: same bytes, a no-op
 
 
 def test_a_discarded_or_short_chunk_never_counts(make_service: Any) -> None:
     service = make_service()
     data = payload(service, 2)
     uid = service.initiate("a.bin", len(data)).upload_id
-    first = data[:service.status(uid).chunk_size]
+    first = data[: service.status(uid).chunk_size]
     receiver = service.receive_chunk(uid, 0)
     receiver.write(b"\0" * 10)
     receiver.discard()  # the client went away mid-body

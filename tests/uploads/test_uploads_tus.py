@@ -20,7 +20,12 @@ TUS = {"Tus-Resumable": "1.0.0"}
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> UploadService:
     root = tmp_path_factory.mktemp("tus")
-    return UploadService(LocalStorage(root / "store"), SQLiteSessionStore(root / "s.db"), chunk_size=4096, max_size=1 << 24)
+    return UploadService(
+        LocalStorage(root / "store"),
+        SQLiteSessionStore(root / "s.db"),
+        chunk_size=4096,
+        max_size=1 << 24,
+    )
 
 
 @pytest.fixture
@@ -38,20 +43,30 @@ def _object(service: UploadService, url: str) -> bytes:
         return handle.read()
 
 
-def test_tuspy_uploads_a_file_with_checksums(server: str, service: UploadService, source: Path) -> None:
+def test_tuspy_uploads_a_file_with_checksums(
+    server: str, service: UploadService, source: Path
+) -> None:
     with open(source, "rb") as stream:  # tuspy leaves a file it opened itself unclosed
         uploader = tus_client.TusClient(f"{server}/files").uploader(
-            file_stream=stream, chunk_size=7000, metadata={"filename": "video.bin"}, upload_checksum=True)
+            file_stream=stream,
+            chunk_size=7000,
+            metadata={"filename": "video.bin"},
+            upload_checksum=True,
+        )
         uploader.upload()
     assert uploader.offset == 50_000
     assert _object(service, uploader.url) == source.read_bytes()
     assert service.status(uploader.url.rsplit("/", 1)[1]).filename == "video.bin"
 
 
-def test_tuspy_resumes_an_interrupted_upload(server: str, service: UploadService, source: Path) -> None:
+def test_tuspy_resumes_an_interrupted_upload(
+    server: str, service: UploadService, source: Path
+) -> None:
     client = tus_client.TusClient(f"{server}/files")
     with open(source, "rb") as stream:
-        first = client.uploader(file_stream=stream, chunk_size=5000, metadata={"filename": "video.bin"})
+        first = client.uploader(
+            file_stream=stream, chunk_size=5000, metadata={"filename": "video.bin"}
+        )
         first.upload(stop_at=22_000)  # the last PATCH is cut short at 22,000 bytes
     assert first.offset == 22_000  # 5 whole chunks of 4096 + a 1,520-byte tail
     with open(source, "rb") as stream:
@@ -65,13 +80,23 @@ def test_options_advertises_version_extensions_and_algorithms(server: str) -> No
     response = httpx.options(f"{server}/files")
     assert response.status_code == 204
     assert response.headers["tus-version"] == "1.0.0"
-    assert set(response.headers["tus-extension"].split(",")) == {"creation", "termination", "checksum"}
+    assert set(response.headers["tus-extension"].split(",")) == {
+        "creation",
+        "termination",
+        "checksum",
+    }
     assert "sha1" in response.headers["tus-checksum-algorithm"]
 
 
 def _create(server: str, length: int = 10_000) -> str:
-    response = httpx.post(f"{server}/files", headers={**TUS, "Upload-Length": str(length),
-                                                      "Upload-Metadata": "filename " + base64.b64encode(b"x.bin").decode()})
+    response = httpx.post(
+        f"{server}/files",
+        headers={
+            **TUS,
+            "Upload-Length": str(length),
+            "Upload-Metadata": "filename " + base64.b64encode(b"x.bin").decode(),
+        },
+    )
     assert response.status_code == 201
     return f"{server}{response.headers['location']}"
 
@@ -87,9 +112,17 @@ def test_protocol_errors(server: str) -> None:
     assert httpx.post(f"{server}/files", headers=TUS).status_code == 400
     assert httpx.post(f"{server}/files", headers={**TUS, "Upload-Length": "-3"}).status_code == 400
     assert httpx.post(f"{server}/files", headers={**TUS, "Upload-Length": "0"}).status_code == 400
-    assert httpx.post(f"{server}/files", headers={**TUS, "Upload-Length": str(1 << 25)}).status_code == 413
-    assert httpx.post(f"{server}/files", headers={**TUS, "Upload-Length": "5",
-                                                  "Upload-Metadata": "filename Li4vZXRj"}).status_code == 400  # '../etc'
+    assert (
+        httpx.post(f"{server}/files", headers={**TUS, "Upload-Length": str(1 << 25)}).status_code
+        == 413
+    )
+    assert (
+        httpx.post(
+            f"{server}/files",
+            headers={**TUS, "Upload-Length": "5", "Upload-Metadata": "filename Li4vZXRj"},
+        ).status_code
+        == 400
+    )  # '../etc'
     assert _patch(url, b"abc", 5).status_code == 409
     assert _patch(url, b"abc", 0, **{"Content-Type": "text/plain"}).status_code == 415
     assert _patch(url, b"abc", 0, **{"Upload-Checksum": "crc32 AAAA"}).status_code == 400
@@ -105,8 +138,12 @@ def test_patches_of_any_size_and_termination(server: str, service: UploadService
     url = _create(server)
     offset = 0
     for size in (1, 4094, 3000, 2000):
-        good_sum = "md5 " + base64.b64encode(hashlib.md5(data[offset:offset + size]).digest()).decode()
-        response = _patch(url, data[offset:offset + size], offset, **{"Upload-Checksum": good_sum})
+        good_sum = (
+            "md5 " + base64.b64encode(hashlib.md5(data[offset : offset + size]).digest()).decode()
+        )
+        response = _patch(
+            url, data[offset : offset + size], offset, **{"Upload-Checksum": good_sum}
+        )
         assert response.status_code == 204
         offset += size
         assert int(response.headers["upload-offset"]) == offset
@@ -117,7 +154,9 @@ def test_patches_of_any_size_and_termination(server: str, service: UploadService
     assert httpx.head(url, headers=TUS).status_code == 410
     assert _patch(url, data[offset:], offset).status_code == 410
     assert service.storage.pending() == [] or all(  # other tests' uploads may still be open
-        service.session(url.rsplit("/", 1)[1]).storage_ref != ref for ref in service.storage.pending())
+        service.session(url.rsplit("/", 1)[1]).storage_ref != ref
+        for ref in service.storage.pending()
+    )
 
 
 def test_tuspy_reports_a_server_refusal(server: str, tmp_path: Path) -> None:
@@ -125,4 +164,6 @@ def test_tuspy_reports_a_server_refusal(server: str, tmp_path: Path) -> None:
     with open(big, "wb") as handle:
         handle.truncate((1 << 24) + 1)
     with open(big, "rb") as stream, pytest.raises(TusCommunicationError):
-        tus_client.TusClient(f"{server}/files").uploader(file_stream=stream, chunk_size=1 << 20).upload()
+        tus_client.TusClient(f"{server}/files").uploader(
+            file_stream=stream, chunk_size=1 << 20
+        ).upload()

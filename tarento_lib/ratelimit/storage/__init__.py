@@ -16,7 +16,7 @@ from tarento_lib.ratelimit.errors import ConfigurationError
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.base import RateLimiter
 
-__all__ = ["Storage", "store_from_url", "redis_from_env", "REDIS_URL_ENV"]
+__all__ = ["REDIS_URL_ENV", "Storage", "redis_from_env", "store_from_url"]
 
 REDIS_URL_ENV = "TARENTO_REDIS_URL"
 
@@ -31,7 +31,9 @@ class Storage(Protocol):
     def supports(self, strategy: str) -> bool:
         """Whether this store can run the named strategy."""
 
-    def decide(self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool) -> Decision:
+    def decide(
+        self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool
+    ) -> Decision:
         """Run ``limiter``'s algorithm on ``key`` atomically; raise ``StorageError`` if unreachable."""
 
     def clear(self, key: str) -> None:
@@ -73,8 +75,12 @@ def store_from_url(url: str, *, time_source: str = "clock") -> Storage:
         if scheme == "fakeredis":
             import fakeredis
 
-            return RedisStore(fakeredis.FakeRedis(server=fakeredis.FakeServer()), time_source=time_source)
+            return RedisStore(
+                fakeredis.FakeRedis(server=fakeredis.FakeServer()), time_source=time_source
+            )
         import redis
 
         return RedisStore(redis.Redis.from_url(url), time_source=time_source)
-    raise ConfigurationError(f"unknown storage URL scheme {scheme or url!r}; use memory://, redis://, rediss://, unix:// or fakeredis://")
+    raise ConfigurationError(
+        f"unknown storage URL scheme {scheme or url!r}; use memory://, redis://, rediss://, unix:// or fakeredis://"
+    )

@@ -29,7 +29,11 @@ class MemoryStore:
     blocking = False
 
     def __init__(self, *, sweep_every: float = 10.0) -> None:
-        if isinstance(sweep_every, bool) or not isinstance(sweep_every, (int, float)) or not sweep_every > 0:
+        if (
+            isinstance(sweep_every, bool)
+            or not isinstance(sweep_every, (int, float))
+            or not sweep_every > 0
+        ):
             raise ValueError(f"sweep_every must be a number of seconds > 0, got {sweep_every!r}")
         self._data: dict[str, tuple[Any, float]] = {}
         self._lock = threading.Lock()
@@ -40,13 +44,16 @@ class MemoryStore:
     def supports(self, strategy: str) -> bool:
         return True  # every strategy's Python step runs here
 
-    def decide(self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool) -> Decision:
+    def decide(
+        self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool
+    ) -> Decision:
         data, lock = self._data, self._lock
         lock.acquire()  # (acquire/release: measurably cheaper than `with` on this per-request path)
         try:
             entry = data.get(key)
             decision, new_state, ttl = limiter.step(
-                entry[0] if entry is not None and entry[1] > now else None, now, cost, consume)
+                entry[0] if entry is not None and entry[1] > now else None, now, cost, consume
+            )
             if new_state is not None:  # only a write grows the store, so only a write may sweep
                 data[key] = (new_state, now + ttl)
                 if now >= self._next_sweep or len(data) >= self._sweep_at:

@@ -31,7 +31,7 @@ from tarento_lib.ratelimit.storage.scripts import SCRIPTS
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.base import RateLimiter
 
-__all__ = ["RedisStore", "TIME_SOURCES"]
+__all__ = ["TIME_SOURCES", "RedisStore"]
 
 TIME_SOURCES = ("clock", "server")
 _ONE = (b"1", "1")  # a client built with decode_responses=True answers str
@@ -44,9 +44,13 @@ class RedisStore:
 
     def __init__(self, client: Any, *, time_source: str = "clock") -> None:
         if time_source not in TIME_SOURCES:
-            raise ConfigurationError(f"time_source must be one of {TIME_SOURCES}, got {time_source!r}")
+            raise ConfigurationError(
+                f"time_source must be one of {TIME_SOURCES}, got {time_source!r}"
+            )
         if not callable(getattr(client, "evalsha", None)):
-            raise TypeError(f"client must be a redis.Redis-like client, got {type(client).__name__}")
+            raise TypeError(
+                f"client must be a redis.Redis-like client, got {type(client).__name__}"
+            )
         self.client = client
         self.time_source = time_source
         self._server_time = time_source == "server"
@@ -58,10 +62,14 @@ class RedisStore:
     def supports(self, strategy: str) -> bool:
         return strategy in SCRIPTS
 
-    def decide(self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool) -> Decision:
+    def decide(
+        self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool
+    ) -> Decision:
         args = ("" if self._server_time else now, cost, 1 if consume else 0, *limiter.script_args())
         allowed, remaining, retry, reset = self._run(limiter.name, key, args).split()
-        return new_decision((allowed in _ONE, limiter.limit, int(remaining), float(retry), float(reset), False))
+        return new_decision(
+            (allowed in _ONE, limiter.limit, int(remaining), float(retry), float(reset), False)
+        )
 
     def clear(self, key: str) -> None:
         try:
@@ -96,7 +104,9 @@ class RedisStore:
         except ResponseError:  # the server answered (NOSCRIPT included): the connection is clean
             idle.append(conn)
             raise
-        except BaseException:  # cut mid-exchange (error, timeout, interrupt): never reuse this socket
+        except (
+            BaseException
+        ):  # cut mid-exchange (error, timeout, interrupt): never reuse this socket
             conn.disconnect()
             raise
         idle.append(conn)

@@ -12,7 +12,7 @@ keys disappear by themselves.
 
 from __future__ import annotations
 
-__all__ = ["SCRIPTS", "LOG_HEADER", "LOG_FIELD", "read_log"]
+__all__ = ["LOG_FIELD", "LOG_HEADER", "SCRIPTS", "read_log"]
 
 #: The layout of a sliding log stored in Redis (see ``_SLIDING_LOG``): a header of LOG_HEADER bytes
 #: (``'%12d'`` entries, ``'%24.17g'`` newest time), then one LOG_FIELD-byte time per admitted unit.
@@ -25,7 +25,7 @@ def read_log(raw: bytes | str | None) -> list[float]:
         return []
     text = raw.decode() if isinstance(raw, bytes) else raw
     count, newest = int(text[:12]), float(text[12:LOG_HEADER])
-    times = [float(text[i:i + LOG_FIELD]) for i in range(LOG_HEADER, len(text), LOG_FIELD)]
+    times = [float(text[i : i + LOG_FIELD]) for i in range(LOG_HEADER, len(text), LOG_FIELD)]
     if len(times) != count or newest != max(times):
         raise ValueError("not a sliding-log value")
     return times

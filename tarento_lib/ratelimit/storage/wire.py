@@ -63,7 +63,10 @@ def server_commands(client: Any) -> Iterator[Counter[str]]:
 
 
 def _commandstats(client: Any) -> dict[str, int]:
-    return {name.removeprefix("cmdstat_"): int(stats["calls"]) for name, stats in client.info("commandstats").items()}
+    return {
+        name.removeprefix("cmdstat_"): int(stats["calls"])
+        for name, stats in client.info("commandstats").items()
+    }
 
 
 def _is_fake(client: Any) -> bool:
@@ -72,7 +75,9 @@ def _is_fake(client: Any) -> bool:
 
 @contextmanager
 def _watch_fake(counts: Counter[str]) -> Iterator[None]:
-    from fakeredis._socket import BaseFakeSocket  # where fakeredis runs every command, scripts' ones too
+    from fakeredis._socket import (
+        BaseFakeSocket,
+    )  # where fakeredis runs every command, scripts' ones too
 
     original = BaseFakeSocket._run_command
 

@@ -6,4 +6,12 @@ from tarento_lib.uploads.storage.memory import MemoryStorage
 from tarento_lib.uploads.storage.s3 import S3Storage
 from tarento_lib.uploads.storage.urls import storage_from_url
 
-__all__ = ["Storage", "LocalStorage", "MemoryStorage", "S3Storage", "choose_chunk_size", "content_md5", "storage_from_url"]
+__all__ = [
+    "LocalStorage",
+    "MemoryStorage",
+    "S3Storage",
+    "Storage",
+    "choose_chunk_size",
+    "content_md5",
+    "storage_from_url",
+]

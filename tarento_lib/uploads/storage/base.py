@@ -15,7 +15,16 @@ import math
 from typing import BinaryIO, Protocol, runtime_checkable
 
 __all__ = [
-    "Storage", "PartWriter", "BufferedPart", "MiB", "choose_chunk_size", "content_md5", "decode_content_md5", "encode_ref", "decode_ref", "validate_key",
+    "BufferedPart",
+    "MiB",
+    "PartWriter",
+    "Storage",
+    "choose_chunk_size",
+    "content_md5",
+    "decode_content_md5",
+    "decode_ref",
+    "encode_ref",
+    "validate_key",
 ]
 
 MiB = 1024 * 1024
@@ -94,7 +103,12 @@ def choose_chunk_size(size: int, preferred: int, *, min_part_size: int, max_part
     It is at least ``min_part_size`` and large enough that the file needs at most ``max_parts``
     chunks (rounded up to a whole MiB when it has to grow for that reason).
     """
-    for name, value in (("size", size), ("preferred", preferred), ("min_part_size", min_part_size), ("max_parts", max_parts)):
+    for name, value in (
+        ("size", size),
+        ("preferred", preferred),
+        ("min_part_size", min_part_size),
+        ("max_parts", max_parts),
+    ):
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{name} must be an int, got {type(value).__name__}")
         if value < 1:

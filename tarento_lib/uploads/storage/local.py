@@ -123,12 +123,16 @@ class LocalStorage:
 
     def finish(self, ref: str, parts: dict[int, str], *, sha256: str | None) -> None:
         stage = self._stage(ref)
-        missing = [i for i, digest in parts.items() if not (stage / f"part-{i:06d}.{digest}").exists()]
+        missing = [
+            i for i, digest in parts.items() if not (stage / f"part-{i:06d}.{digest}").exists()
+        ]
         if missing:
             raise StorageError(f"parts {missing} are missing from the staging directory")
         target = self._object_path((stage / "key").read_text(encoding="utf-8"))
         if sha256 is not None and (digest := self._sha256(stage / "data")) != sha256:
-            raise ChecksumMismatch(f"SHA-256 of the assembled file is {digest}, expected {sha256}", scope="file")
+            raise ChecksumMismatch(
+                f"SHA-256 of the assembled file is {digest}, expected {sha256}", scope="file"
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(stage / "data", target)
         shutil.rmtree(stage, ignore_errors=True)

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 from tarento_lib.uploads.errors import ChecksumMismatch, StorageError
 from tarento_lib.uploads.storage.base import BufferedPart, MiB, decode_ref, encode_ref, validate_key
 
-__all__ = ["S3Storage", "STAGING_PREFIX"]
+__all__ = ["STAGING_PREFIX", "S3Storage"]
 
 STAGING_PREFIX = ".staging/"
 _BLOCK = MiB
@@ -36,14 +36,22 @@ class S3Storage:
     max_parts = 10_000
     part_checksum = "md5"  # S3's part ETag is the part's MD5, and S3 checks it against Content-MD5
 
-    def __init__(self, client: Any, bucket: str, *, prefix: str = "", min_part_size: int = 5 * MiB) -> None:
+    def __init__(
+        self, client: Any, bucket: str, *, prefix: str = "", min_part_size: int = 5 * MiB
+    ) -> None:
         if not hasattr(client, "create_multipart_upload"):
             raise TypeError("client must be a boto3 S3 client")
         if not isinstance(bucket, str) or not bucket:
             raise ValueError(f"bucket must be a non-empty str, got {bucket!r}")
         if prefix and (not prefix.endswith("/") or prefix.startswith("/")):
-            raise ValueError(f"prefix must be empty or like 'a/b/' (relative, ending in '/'), got {prefix!r}")
-        if isinstance(min_part_size, bool) or not isinstance(min_part_size, int) or min_part_size < 1:
+            raise ValueError(
+                f"prefix must be empty or like 'a/b/' (relative, ending in '/'), got {prefix!r}"
+            )
+        if (
+            isinstance(min_part_size, bool)
+            or not isinstance(min_part_size, int)
+            or min_part_size < 1
+        ):
             raise ValueError(f"min_part_size must be an int >= 1, got {min_part_size!r}")
         self.client, self.bucket, self.prefix = client, bucket, prefix
         self.min_part_size = min_part_size
@@ -69,7 +77,11 @@ class S3Storage:
     def write_part(self, ref: str, index: int, data: bytes, digest: bytes, *, offset: int) -> None:
         key, _, upload_id = self._parse(ref)
         self._call(
-            "upload_part", Key=key, UploadId=upload_id, PartNumber=index + 1, Body=data,
+            "upload_part",
+            Key=key,
+            UploadId=upload_id,
+            PartNumber=index + 1,
+            Body=data,
             ContentMD5=base64.b64encode(digest).decode("ascii"),
         )
 
@@ -94,9 +106,16 @@ class S3Storage:
         key, target, upload_id = self._parse(ref)
         held = {p["PartNumber"] - 1: p["ETag"] for p in self._parts(key, upload_id)}
         if any(held.get(i, "").strip('"') != md5 for i, md5 in parts.items()):
-            raise StorageError("S3 holds different parts than the session recorded; re-send the missing ones")
+            raise StorageError(
+                "S3 holds different parts than the session recorded; re-send the missing ones"
+            )
         listing = [{"PartNumber": i + 1, "ETag": held[i]} for i in sorted(parts)]
-        self._call("complete_multipart_upload", Key=key, UploadId=upload_id, MultipartUpload={"Parts": listing})
+        self._call(
+            "complete_multipart_upload",
+            Key=key,
+            UploadId=upload_id,
+            MultipartUpload={"Parts": listing},
+        )
         if key != target:
             self._verify_and_promote(key, target, sha256)
 
@@ -104,7 +123,9 @@ class S3Storage:
         try:
             digest = self._sha256(staged)
             if sha256 is not None and digest != sha256:
-                raise ChecksumMismatch(f"SHA-256 of the assembled file is {digest}, expected {sha256}", scope="file")
+                raise ChecksumMismatch(
+                    f"SHA-256 of the assembled file is {digest}, expected {sha256}", scope="file"
+                )
             self.client.copy({"Bucket": self.bucket, "Key": staged}, self.bucket, target)
         finally:
             self._call("delete_object", Key=staged)
@@ -127,7 +148,8 @@ class S3Storage:
     def pending(self) -> list[str]:
         reply = self._call("list_multipart_uploads", Prefix=self.prefix)
         return [
-            encode_ref(key=u["Key"], target=u["Key"], upload_id=u["UploadId"]) for u in reply.get("Uploads", [])
+            encode_ref(key=u["Key"], target=u["Key"], upload_id=u["UploadId"])
+            for u in reply.get("Uploads", [])
         ]
 
     def open(self, key: str) -> BinaryIO:

@@ -26,14 +26,24 @@ def storage_from_url(url: str) -> Storage:
         return MemoryStorage()
     if parts.scheme == "file":
         if parts.netloc not in ("", "localhost") or not parts.path:
-            raise ConfigurationError(f"a file URL needs an absolute path, like file:///srv/uploads; got {url!r}")
+            raise ConfigurationError(
+                f"a file URL needs an absolute path, like file:///srv/uploads; got {url!r}"
+            )
         return LocalStorage(unquote(parts.path))
     if parts.scheme == "s3":
         if not parts.netloc:
-            raise ConfigurationError(f"an s3 URL names a bucket, like s3://my-bucket/prefix/; got {url!r}")
+            raise ConfigurationError(
+                f"an s3 URL names a bucket, like s3://my-bucket/prefix/; got {url!r}"
+            )
         from tarento_lib.uploads.embedded import s3_client
 
         endpoint = parse_qs(parts.query).get("endpoint", [None])[0]
         prefix = parts.path.lstrip("/")
-        return S3Storage(s3_client(endpoint), parts.netloc, prefix=prefix if not prefix or prefix.endswith("/") else prefix + "/")
-    raise ConfigurationError(f"unknown storage scheme {parts.scheme!r} in {url!r}; use file://, s3:// or memory://")
+        return S3Storage(
+            s3_client(endpoint),
+            parts.netloc,
+            prefix=prefix if not prefix or prefix.endswith("/") else prefix + "/",
+        )
+    raise ConfigurationError(
+        f"unknown storage scheme {parts.scheme!r} in {url!r}; use file://, s3:// or memory://"
+    )
