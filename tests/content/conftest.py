@@ -6,7 +6,6 @@ sharing one database never see each other's rows.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -17,18 +16,11 @@ import pytest_asyncio
 from fastapi import FastAPI
 
 from tarento_lib.content import create_app
+from tests.backends import DATABASE_BACKENDS, DATABASE_URL, POSTGRES
 
-PG_URL = os.environ.get("TARENTO_DATABASE_URL")
-needs_pg = pytest.mark.skipif(not PG_URL, reason="TARENTO_DATABASE_URL not set")
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, needs_pg]),
-]
-RACE_BACKENDS = [
-    pytest.param("sqlite-file", id="sqlite-file"),
-    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, needs_pg]),
-]
+BACKENDS = DATABASE_BACKENDS
+# Races need a database shared by several connections: a SQLite file, not the in-memory one.
+RACE_BACKENDS = [pytest.param("sqlite-file", id="sqlite-file"), POSTGRES]
 
 
 class TickingClock:
@@ -48,7 +40,7 @@ def make_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     if backend == "sqlite-file":
         path = tmp_path_factory.mktemp("content") / "content.db"
         return create_app(f"sqlite+aiosqlite:///{path}", now=TickingClock())
-    return create_app(PG_URL, schema=f"t_{uuid.uuid4().hex[:16]}", now=TickingClock())
+    return create_app(DATABASE_URL, schema=f"t_{uuid.uuid4().hex[:16]}", now=TickingClock())
 
 
 async def close_app(app: FastAPI) -> None:

@@ -24,15 +24,13 @@ from tarento_lib.db import (
     stop_after_attempt,
     wait_exponential,
 )
+from tests.backends import DATABASE_REPLICA_URLS, DATABASE_URL, PG_CTL, needs_postgres
 
-PG_CTL = os.environ.get("TARENTO_PG_CTL", "")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not (PG_CTL and os.environ.get("TARENTO_DATABASE_URL")),
-        reason="TARENTO_PG_CTL / TARENTO_DATABASE_URL not set",
-    ),
+    needs_postgres,
+    pytest.mark.skipif(not PG_CTL, reason="TARENTO_PG_CTL not set"),
     pytest.mark.skipif(
         bool(os.environ.get("PYTEST_XDIST_WORKER")),
         reason="stops the shared PostgreSQL: run without xdist",
@@ -57,9 +55,9 @@ async def test_an_outage_fails_fast_with_a_clear_error_and_the_manager_recovers_
 ):
     clock, table = FakeClock(), f"t_outage_{uuid.uuid4().hex[:10]}"
     policy = RetryPolicy(stop=stop_after_attempt(4), wait=wait_exponential(0.5, maximum=4))
-    replicas = [u for u in os.environ.get("TARENTO_DATABASE_REPLICA_URLS", "").split(",") if u]
+    replicas = DATABASE_REPLICA_URLS
     manager = ConnectionManager(
-        os.environ["TARENTO_DATABASE_URL"],
+        DATABASE_URL,
         replicas,
         clock=clock,
         retry=policy,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,23 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tarento_lib.patterns.demo import Base
 from tarento_lib.patterns.engine import create_engine, session_factory
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgres",
-        id="postgres",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(
-                not os.environ.get("TARENTO_DATABASE_URL"), reason="TARENTO_DATABASE_URL not set"
-            ),
-        ],
-    ),
-]
+from tests.backends import DATABASE_BACKENDS, DATABASE_URL
 
 
-@pytest_asyncio.fixture(params=BACKENDS)
+@pytest_asyncio.fixture(params=DATABASE_BACKENDS)
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """A fresh database per test: a SQLite file, or a private schema on the real PostgreSQL."""
     if request.param == "sqlite":
@@ -41,12 +27,10 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         await built.dispose()
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(os.environ["TARENTO_DATABASE_URL"])
+    admin = create_engine(DATABASE_URL)
     async with admin.begin() as conn:
         await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    built = create_engine(os.environ["TARENTO_DATABASE_URL"]).execution_options(
-        schema_translate_map={None: schema}
-    )
+    built = create_engine(DATABASE_URL).execution_options(schema_translate_map={None: schema})
     async with built.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     yield built

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 from typing import Any
 
@@ -12,8 +11,7 @@ import pytest
 from tarento_lib.clock import FakeClock
 from tarento_lib.ratelimit import MemoryStore, SlidingLog, TokenBucket
 from tarento_lib.ratelimit.simulate import max_in_window
-
-REDIS_URL = os.environ.get("TARENTO_REDIS_URL")
+from tests.backends import REDIS_URL, needs_redis
 
 
 class RecordingLog(SlidingLog):
@@ -85,7 +83,7 @@ def _hammer_redis(kind: str, prefix: str, rounds: int, queue: Any) -> None:
 
 
 @pytest.mark.redis
-@pytest.mark.skipif(not REDIS_URL, reason="TARENTO_REDIS_URL not set")
+@needs_redis
 @pytest.mark.parametrize("kind", ["log", "bucket"])
 def test_four_processes_real_redis(kind: str, prefix: str) -> None:
     context = multiprocessing.get_context("fork")

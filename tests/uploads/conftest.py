@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,8 +13,7 @@ from botocore.exceptions import ClientError
 from tarento_lib.uploads import LocalStorage, S3Storage, SQLiteSessionStore, UploadService
 from tarento_lib.uploads.api import create_app
 from tarento_lib.uploads.embedded import S3Endpoint, moto_s3, s3_from_env, serve_app
-
-REAL_S3 = bool(os.environ.get("TARENTO_S3_ENDPOINT") and os.environ.get("TARENTO_S3_BUCKET"))
+from tests.backends import S3_BACKENDS
 
 
 @pytest.fixture(scope="session")
@@ -46,21 +44,7 @@ def _ensure_bucket(endpoint: S3Endpoint) -> None:
         endpoint.client.create_bucket(Bucket=endpoint.bucket)
 
 
-BACKENDS = [
-    pytest.param("local", id="local"),
-    pytest.param("moto", id="moto-s3", marks=pytest.mark.s3),
-    pytest.param(
-        "s3",
-        id="real-s3",
-        marks=[
-            pytest.mark.s3,
-            pytest.mark.skipif(not REAL_S3, reason="TARENTO_S3_ENDPOINT/TARENTO_S3_BUCKET not set"),
-        ],
-    ),
-]
-
-
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=S3_BACKENDS)
 def make_storage(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], Any]:
     """A factory of storages that all see the same data (as a restarted server would)."""
     if request.param == "local":
