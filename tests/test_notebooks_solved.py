@@ -23,8 +23,6 @@ from nbclient.exceptions import CellExecutionError
 from tarento_lib.questions import question
 from tests.model_answers import answer_module, answer_name
 
-pytestmark = pytest.mark.slow
-
 TAG = "exercise-stub"
 
 # Notebooks whose model answer exists; each lesson issue adds its own.
@@ -157,6 +155,7 @@ def assert_every_card_green(notebook: nbformat.NotebookNode) -> None:
         assert card["passed"] == card["total"] != "0", card[0]
 
 
+@pytest.mark.slow  # a kernel
 def test_a_cell_asserting_the_stub_fails_is_caught(tmp_path: Path) -> None:
     stub = nbformat.v4.new_code_cell("class MyCache:\n    pass", metadata={"tags": [TAG]})
     notebook = nbformat.v4.new_notebook(
@@ -175,6 +174,7 @@ def test_a_cell_asserting_the_stub_fails_is_caught(tmp_path: Path) -> None:
     assert_every_card_green(notebook)  # the grader itself saw the answer pass
 
 
+@pytest.mark.slow  # a kernel runs the whole notebook
 @pytest.mark.parametrize("number", solved_params())
 def test_run_all_is_green_when_the_exercise_is_solved(number: str) -> None:
     entry = question(number)
