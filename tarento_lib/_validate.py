@@ -26,6 +26,7 @@ __all__ = [
     "require_bool",
     "require_callable",
     "require_choice",
+    "require_instance",
     "require_int",
     "require_number",
     "require_str",
@@ -112,6 +113,17 @@ def require_choice(value: T, name: str, choices: Collection[T]) -> T:
     if value not in choices:
         allowed = ", ".join(repr(choice) for choice in choices)
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
+
+
+def require_instance(value: Any, name: str, kinds: type[T] | tuple[type[T], ...]) -> T:
+    """``value`` if it is an instance of ``kinds`` (a class or a tuple of classes)."""
+    if not isinstance(value, kinds):
+        names = " or ".join(
+            kind.__name__ for kind in (kinds if isinstance(kinds, tuple) else (kinds,))
+        )
+        article = "an" if names[0].lower() in "aeiou" else "a"
+        raise TypeError(f"{name} must be {article} {names}, got {_kind(value)}")
     return value
 
 
