@@ -119,11 +119,10 @@ def require_choice(value: T, name: str, choices: Collection[T]) -> T:
 def require_instance(value: Any, name: str, kinds: type[T] | tuple[type[T], ...]) -> T:
     """``value`` if it is an instance of ``kinds`` (a class or a tuple of classes)."""
     if not isinstance(value, kinds):
-        names = " or ".join(
-            kind.__name__ for kind in (kinds if isinstance(kinds, tuple) else (kinds,))
-        )
-        article = "an" if names[0].lower() in "aeiou" else "a"
-        raise TypeError(f"{name} must be {article} {names}, got {_kind(value)}")
+        names = [kind.__name__ for kind in (kinds if isinstance(kinds, tuple) else (kinds,))]
+        allowed = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        article = "an" if allowed[0].lower() in "aeiou" else "a"
+        raise TypeError(f"{name} must be {article} {allowed}, got {_kind(value)}")
     return value
 
 
