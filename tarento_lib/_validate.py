@@ -77,18 +77,21 @@ def require_number(
     maximum: float | None = None,
     min_inclusive: bool = True,
     max_inclusive: bool = True,
+    finite: bool = True,
 ) -> float:
     """``value`` as a finite ``float`` (an ``int`` or ``float``, not a ``bool``) within the range.
 
     ``min_inclusive=False`` makes the lower bound strict (``> 0`` for a period or a rate).
+    ``finite=False`` also accepts an infinity (an end time that never comes); NaN never passes.
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {_kind(value)}")
     too_low = minimum is not None and (value < minimum or (not min_inclusive and value == minimum))
     too_high = maximum is not None and (value > maximum or (not max_inclusive and value == maximum))
-    if not math.isfinite(value) or too_low or too_high:
+    if too_low or too_high or math.isnan(value) or (finite and math.isinf(value)):
         allowed = _range(minimum, maximum, min_inclusive=min_inclusive, max_inclusive=max_inclusive)
-        raise ValueError(f"{name} must be a finite number{allowed}, got {value!r}")
+        kind = "a finite number" if finite else "a number"
+        raise ValueError(f"{name} must be {kind}{allowed}, got {value!r}")
     return float(value)
 
 
