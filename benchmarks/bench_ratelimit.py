@@ -79,7 +79,7 @@ def compare(
         ours_rates.append(rate(lambda k: ours.hit(k), keys, n))
         theirs = make_theirs()
         theirs_rates.append(rate(lambda k: theirs.hit(ITEM, k), keys, n))
-    ratio = statistics.median(a / b for a, b in zip(ours_rates, theirs_rates))
+    ratio = statistics.median(a / b for a, b in zip(ours_rates, theirs_rates, strict=True))
     return statistics.median(ours_rates), statistics.median(theirs_rates), ratio
 
 

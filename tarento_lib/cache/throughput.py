@@ -31,7 +31,7 @@ def replay(cache: Any, keys: Sequence[int], is_put: Sequence[bool]) -> float:
     get = cache.get
     put = cache.put if hasattr(cache, "put") else cache.__setitem__
     start = time.perf_counter()
-    for key, write in zip(keys, is_put):
+    for key, write in zip(keys, is_put, strict=True):
         if write:
             put(key, key)
         else:

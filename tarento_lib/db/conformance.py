@@ -26,6 +26,7 @@ from tarento_lib.db.retry import (
 )
 from tarento_lib.db.retrying import Attempt, retry_call
 from tarento_lib.lab.grading import Case, Steps, Suite
+import itertools
 
 __all__ = ["CAP", "DEADLINE", "MAX_ATTEMPTS", "SUITES", "reference_policy"]
 
@@ -89,7 +90,7 @@ def _returns_seconds(policy: Any, steps: Steps) -> None:
 
 def _doubles(policy: Any, steps: Steps) -> None:
     waits = [_ask(policy, steps, attempt, jitter=0.5) for attempt in (1, 2, 3, 4)]
-    for before, after in zip(waits, waits[1:]):
+    for before, after in itertools.pairwise(waits):
         steps.expect_true(
             before is not None and after is not None and before > 0,
             "attempts 1-4 must all be retried",

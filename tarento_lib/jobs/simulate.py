@@ -129,7 +129,7 @@ def latency_by_priority(
             workers, max_size=len(arrivals) + 1, keep_finished=len(arrivals)
         ) as queue:
             ids = []
-            for when, priority in zip(arrivals, priorities):
+            for when, priority in zip(arrivals, priorities, strict=True):
                 await asyncio.sleep(max(0.0, when - loop.time()))
                 ids.append(await queue.enqueue(asyncio.sleep, service, priority=priority))
         for job_id in ids:

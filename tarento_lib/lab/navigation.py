@@ -116,7 +116,7 @@ def _apply(path: Path, header: str, footer: str) -> tuple[nbformat.NotebookNode,
         else:
             cell["id"] = f"nav-{kind}"
     notebook.cells = [top, *cells, bottom]
-    for cell, kind in zip(notebook.cells, slide_types(notebook.cells)):
+    for cell, kind in zip(notebook.cells, slide_types(notebook.cells), strict=True):
         cell.metadata["slideshow"] = {"slide_type": kind}
         if cell.cell_type == "code" and "NBVAL_RAISES_EXCEPTION" in cell.source:
             tags = cell.metadata.setdefault("tags", [])

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from tarento_lib.clock import FakeClock
 from tarento_lib.ratelimit.base import RateLimiter
 from tarento_lib.ratelimit.decision import EPSILON, Decision
+import itertools
 
 __all__ = ["Outcome", "leaky_departures", "max_in_window", "per_second", "simulate"]
 
@@ -37,7 +38,7 @@ def simulate(
     clock = limiter.clock
     if not isinstance(clock, FakeClock):
         raise TypeError(f"simulate needs a limiter on a FakeClock, got {type(clock).__name__}")
-    if any(b < a for a, b in zip(arrivals, arrivals[1:])):
+    if any(b < a for a, b in itertools.pairwise(arrivals)):
         raise ValueError("arrivals must be in ascending order")
     start = clock.now()
     outcomes = []

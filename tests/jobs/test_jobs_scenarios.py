@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tarento_lib.jobs import TERMINAL, ExponentialBackoff, JobQueue, QueueClosedError, run_virtual
+import itertools
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def test_workers_run_one_attempt_at_a_time_and_runs_repeat_exactly(scenario: dic
     for _, worker, start, end, _ in first["spans"]:
         by_worker.setdefault(worker, []).append((start, end))
     for spans in by_worker.values():
-        for (_, end), (start, _) in zip(spans, spans[1:]):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             assert end <= start
 
 

@@ -23,7 +23,7 @@ def brute_force_log(
 ) -> list[bool]:
     admitted: list[int] = []  # one entry per admitted unit
     out = []
-    for t, cost in zip(times_ms, costs_):
+    for t, cost in zip(times_ms, costs_, strict=True):
         in_window = sum(1 for a in admitted if t - a < window_ms)
         ok = in_window + cost <= limit
         if ok:
@@ -40,7 +40,7 @@ def brute_force_bucket(
         times_ms[0],
     )  # tokens scaled by per_token_ms: all integers
     out = []
-    for t, cost in zip(times_ms, costs_):
+    for t, cost in zip(times_ms, costs_, strict=True):
         tokens_milli = min(capacity * per_token_ms, tokens_milli + (t - last))
         last = t
         ok = tokens_milli >= cost * per_token_ms
@@ -52,7 +52,7 @@ def brute_force_bucket(
 
 def run(limiter, clock: FakeClock, times_ms: list[int], costs_: list[int]) -> list[bool]:  # type: ignore[no-untyped-def]
     out = []
-    for t, cost in zip(times_ms, costs_):
+    for t, cost in zip(times_ms, costs_, strict=True):
         move_to(clock, t)
         out.append(limiter.hit("k", cost=cost).allowed)
     return out
@@ -167,7 +167,7 @@ def test_sliding_log_on_redis_with_clocks_out_of_order(
     """
     costs_ = data.draw(st.lists(costs, min_size=len(times), max_size=len(times)))
     store, prefix, window = make_store(redis_backend), f"t{uuid.uuid4().hex[:12]}", window_ms / 1000
-    for t, cost in zip(times, costs_):  # each request handled by a "server" whose clock reads t
+    for t, cost in zip(times, costs_, strict=True):  # each request handled by a "server" whose clock reads t
         server = SlidingLog(limit, window, storage=store, clock=FakeClock(t / 1000), prefix=prefix)
         before = read_log(store.client.get(server._prefix + "k"))
         live = [a for a in before if a > t / 1000 - window + EPSILON]
@@ -212,7 +212,7 @@ def test_long_sliding_log_on_redis_matches_brute_force(
     in_memory = SlidingLog(limit, window_ms / 1000, storage=MemoryStore(), clock=clock)
     try:
         decisions = []
-        for t, cost in zip(times, costs_):
+        for t, cost in zip(times, costs_, strict=True):
             move_to(clock, t)
             peeked = on_redis.peek("k", cost=cost)
             assert peeked == in_memory.peek("k", cost=cost)
