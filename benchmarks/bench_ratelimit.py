@@ -172,11 +172,11 @@ class WriteCounter:
             counter.writes += 1
             original(conn, command, check_health)
 
-        Connection.send_packed_command = counting  # type: ignore[method-assign]
+        Connection.send_packed_command = counting
         return self
 
     def __exit__(self, *exc: object) -> None:
-        Connection.send_packed_command = self._original  # type: ignore[method-assign]
+        Connection.send_packed_command = self._original
 
 
 def command_calls(client: redis.Redis) -> int:

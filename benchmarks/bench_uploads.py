@@ -104,7 +104,7 @@ def start_server(root: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the upload server did not start")
 
 
-def timed(func) -> float:  # type: ignore[no-untyped-def]
+def timed(func) -> float:
     start = time.perf_counter()
     func()
     return time.perf_counter() - start

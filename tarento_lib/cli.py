@@ -81,7 +81,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"{path.name}: {status} ({seconds:.1f} s)", file=sys.stderr, flush=True)
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
     return 1 if failed else 0
 
 

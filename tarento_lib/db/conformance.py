@@ -11,6 +11,7 @@ The policy the reader writes (see the q07 notebook, "your turn"):
 from __future__ import annotations
 
 import inspect
+import itertools
 import random
 from typing import Any
 
@@ -26,7 +27,6 @@ from tarento_lib.db.retry import (
 )
 from tarento_lib.db.retrying import Attempt, retry_call
 from tarento_lib.lab.grading import Case, Steps, Suite
-import itertools
 
 __all__ = ["CAP", "DEADLINE", "MAX_ATTEMPTS", "SUITES", "reference_policy"]
 

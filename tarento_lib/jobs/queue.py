@@ -428,7 +428,7 @@ class JobQueue:
                 self._finish(job, _FAILED, error=exc, when=end)
 
     def _cancelled_while_running(self, job: Job, end: float) -> None:
-        asyncio.current_task().uncancel()  # type: ignore[union-attr]  # cancel()'s request, handled here
+        asyncio.current_task().uncancel()  # cancel()'s request, handled here
         job.history += ((job.worker, job.last_start, end, "cancelled"),)
 
     async def _call(self, job: Job) -> Any:

@@ -134,7 +134,7 @@ def latency_by_priority(
                 ids.append(await queue.enqueue(asyncio.sleep, service, priority=priority))
         for job_id in ids:
             info = queue.info(job_id)
-            waits[info.priority].append(info.started_at - info.enqueued_at)  # type: ignore[operator]
+            waits[info.priority].append(info.started_at - info.enqueued_at)
         return {p: statistics.fmean(w) if w else 0.0 for p, w in waits.items()}
 
     return run_virtual(main)

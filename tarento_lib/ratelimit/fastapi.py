@@ -72,7 +72,7 @@ def rate_limit(
     limiter: RateLimiter, *, key_func: KeyFunc = client_ip, cost: int = 1, per_route: bool = False
 ) -> Decision:
     """``Depends(...)`` marker for a route parameter: ``decision: Decision = rate_limit(limiter)``."""
-    return Depends(RateLimitDependency(limiter, key_func=key_func, cost=cost, per_route=per_route))  # type: ignore[no-any-return]
+    return Depends(RateLimitDependency(limiter, key_func=key_func, cost=cost, per_route=per_route))
 
 
 def create_demo_app(limiter: RateLimiter, *, key_func: KeyFunc = api_key_or_ip) -> FastAPI:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,7 +11,6 @@ from dataclasses import dataclass
 from tarento_lib.clock import FakeClock
 from tarento_lib.ratelimit.base import RateLimiter
 from tarento_lib.ratelimit.decision import EPSILON, Decision
-import itertools
 
 __all__ = ["Outcome", "leaky_departures", "max_in_window", "per_second", "simulate"]
 

@@ -78,7 +78,7 @@ class CachedUserManager(UserManager):
         super().__init__(db)
         self.cache = cache
 
-    async def get_users(  # type: ignore[override]
+    async def get_users(
         self,
         include_inactive: bool = False,
         page: int = 1,

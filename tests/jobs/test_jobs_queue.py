@@ -39,7 +39,7 @@ def now() -> float:
 
 async def blocked_queue(workers: int = 1, **options: object) -> tuple[JobQueue, asyncio.Event]:
     """A started queue whose workers are all busy until the returned event is set."""
-    queue = JobQueue(workers, **options)  # type: ignore[arg-type]
+    queue = JobQueue(workers, **options)
     await queue.start()
     gate = asyncio.Event()
     for _ in range(workers):
@@ -437,7 +437,7 @@ def test_constructor_rejects_bad_arguments(
     kwargs: dict[str, object], error: type[Exception], match: str
 ) -> None:
     with pytest.raises(error, match=match):
-        JobQueue(**kwargs)  # type: ignore[arg-type]
+        JobQueue(**kwargs)
 
 
 @pytest.mark.parametrize(
@@ -459,7 +459,7 @@ def test_enqueue_rejects_bad_arguments(
     async def main() -> int:
         queue = JobQueue(1)
         with pytest.raises(error, match=match):
-            await queue.enqueue(noop, **kwargs)  # type: ignore[arg-type]
+            await queue.enqueue(noop, **kwargs)
         return len(queue)
 
     assert run_virtual(main) == 0
@@ -469,12 +469,12 @@ def test_unknown_ids_and_non_callables() -> None:
     async def main() -> None:
         queue = JobQueue(1)
         with pytest.raises(TypeError, match="callable"):
-            await queue.enqueue("not a function")  # type: ignore[arg-type]
+            await queue.enqueue("not a function")
         for call in (
             lambda: queue.status("job-404"),
             lambda: queue.cancel("job-404"),
             lambda: queue.info(None),
-        ):  # type: ignore[arg-type]
+        ):
             with pytest.raises(KeyError, match="unknown job id"):
                 call()
         with pytest.raises(KeyError):
@@ -524,7 +524,7 @@ def test_times_and_spans_of_a_retried_job() -> None:
             await queue.result(job)
             await queue.result(blocker)
             times = [*pending, (queue.info(job).started_at, queue.info(job).finished_at)]
-            return times, [tuple(span) for span in queue.timeline()]  # type: ignore[misc]
+            return times, [tuple(span) for span in queue.timeline()]
 
     times, spans = run_virtual(main)
     assert times == [

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tarento_lib.jobs import TERMINAL, ExponentialBackoff, JobQueue, QueueClosedError, run_virtual
-import itertools
 
 
 @dataclass(frozen=True)

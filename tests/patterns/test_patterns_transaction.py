@@ -95,5 +95,5 @@ async def test_depth_is_restored_so_the_next_block_commits(sessions) -> None:
 
 async def test_rejects_a_non_session() -> None:
     with pytest.raises(TypeError, match="AsyncSession"):
-        async with transaction(object()):  # type: ignore[arg-type]
+        async with transaction(object()):
             pass

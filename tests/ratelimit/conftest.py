@@ -22,7 +22,7 @@ BACKENDS = [
 ]
 
 
-def real_redis_client():  # type: ignore[no-untyped-def]
+def real_redis_client():
     import redis
 
     assert REDIS_URL
@@ -33,8 +33,8 @@ def make_store(backend: str, **options: object) -> MemoryStore | RedisStore:
     if backend == "memory":
         return MemoryStore()
     if backend == "fakeredis":
-        return RedisStore(fakeredis.FakeRedis(server=fakeredis.FakeServer()), **options)  # type: ignore[arg-type]
-    return RedisStore(real_redis_client(), **options)  # type: ignore[arg-type]
+        return RedisStore(fakeredis.FakeRedis(server=fakeredis.FakeServer()), **options)
+    return RedisStore(real_redis_client(), **options)
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def store(backend: str) -> MemoryStore | RedisStore:
 
 
 @pytest.fixture(name="make_store")
-def make_store_fixture():  # type: ignore[no-untyped-def]
+def make_store_fixture():
     """The store builder itself, for tests that need two stores of one backend."""
     return make_store
 

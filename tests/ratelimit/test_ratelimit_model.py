@@ -50,7 +50,7 @@ def brute_force_bucket(
     return out
 
 
-def run(limiter, clock: FakeClock, times_ms: list[int], costs_: list[int]) -> list[bool]:  # type: ignore[no-untyped-def]
+def run(limiter, clock: FakeClock, times_ms: list[int], costs_: list[int]) -> list[bool]:
     out = []
     for t, cost in zip(times_ms, costs_, strict=True):
         move_to(clock, t)
@@ -104,7 +104,7 @@ def test_sliding_log_on_redis_matches_brute_force(
     redis_backend: str,
     make_store,
     gaps: list[int],
-    limit: int,  # type: ignore[no-untyped-def]
+    limit: int,
     window_ms: int,
     data: st.DataObject,
 ) -> None:
@@ -155,7 +155,7 @@ def test_token_bucket_matches_brute_force(
 def test_sliding_log_on_redis_with_clocks_out_of_order(
     redis_backend: str,
     make_store,
-    times: list[int],  # type: ignore[no-untyped-def]
+    times: list[int],
     limit: int,
     window_ms: int,
     data: st.DataObject,
@@ -167,7 +167,9 @@ def test_sliding_log_on_redis_with_clocks_out_of_order(
     """
     costs_ = data.draw(st.lists(costs, min_size=len(times), max_size=len(times)))
     store, prefix, window = make_store(redis_backend), f"t{uuid.uuid4().hex[:12]}", window_ms / 1000
-    for t, cost in zip(times, costs_, strict=True):  # each request handled by a "server" whose clock reads t
+    for t, cost in zip(
+        times, costs_, strict=True
+    ):  # each request handled by a "server" whose clock reads t
         server = SlidingLog(limit, window, storage=store, clock=FakeClock(t / 1000), prefix=prefix)
         before = read_log(store.client.get(server._prefix + "k"))
         live = [a for a in before if a > t / 1000 - window + EPSILON]
@@ -192,7 +194,7 @@ def test_long_sliding_log_on_redis_matches_brute_force(
     redis_backend: str,
     make_store,
     gaps: list[int],
-    limit: int,  # type: ignore[no-untyped-def]
+    limit: int,
     window_ms: int,
     data: st.DataObject,
 ) -> None:
