@@ -92,7 +92,8 @@ def verdict(target: str, met: bool, figure: str) -> None:
 
 def memory_section(n: int, rounds: int) -> None:
     print(
-        f"\n== in memory: {LIMIT} per {WINDOW:g} s, {n} decisions per round, {rounds} interleaved rounds"
+        f"\n== in memory: {LIMIT} per {WINDOW:g} s, {n} decisions per round, {rounds} interleaved "
+        "rounds"
     )
     print(f"{'strategy':42s} {'keys':>6s} {'ours/s':>11s} {'limits/s':>11s} {'ratio':>7s}")
     for label, (ours_cls, theirs_cls) in PAIRS.items():
@@ -202,11 +203,13 @@ def redis_section(url: str, n: int, rounds: int) -> None:
     client = redis.Redis.from_url(url)
     prefix = f"bench{os.getpid()}"
     print(
-        f"\n== on Redis ({client.info('server')['redis_version']}): {LIMIT} per {WINDOW:g} s, {n} decisions per round, "
+        f"\n== on Redis ({client.info('server')['redis_version']}): {LIMIT} per {WINDOW:g} s, {n} "
+        "decisions per round, "
         f"{rounds} interleaved rounds"
     )
     print(
-        f"{'strategy':42s} {'keys':>6s} {'trips/dec':>9s} {'cmds/dec':>9s} {'ours/s':>9s} {'limits/s':>9s} {'ratio':>6s}"
+        f"{'strategy':42s} {'keys':>6s} {'trips/dec':>9s} {'cmds/dec':>9s} {'ours/s':>9s} "
+        f"{'limits/s':>9s} {'ratio':>6s}"
     )
     for label, (ours_cls, theirs_cls) in PAIRS.items():
         for n_keys in (1, 1000):
@@ -231,7 +234,8 @@ def redis_section(url: str, n: int, rounds: int) -> None:
             )
             ours_rate, theirs_rate, ratio = compare(make_ours, make_theirs, keys, n, rounds)
             print(
-                f"{label:42s} {n_keys:>6d} {trips:>9.2f} {cmds:>9.2f} {ours_rate:>9,.0f} {theirs_rate:>9,.0f} {ratio:>5.2f}x"
+                f"{label:42s} {n_keys:>6d} {trips:>9.2f} {cmds:>9.2f} {ours_rate:>9,.0f} "
+                f"{theirs_rate:>9,.0f} {ratio:>5.2f}x"
             )
             print(f"{'   (limits)':42s} {'':>6s} {their_trips:>9.2f} {their_cmds:>9.2f}")
             if ours_cls is SlidingLog:

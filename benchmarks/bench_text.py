@@ -132,7 +132,8 @@ def pick_prefixes(
 def bench_autocomplete(quick: bool) -> dict[str, bool]:
     english = load_vocabulary("en", 50_000)
     print(
-        f"== top-{K} autocomplete, {len(english):,} English words (median CPU µs per query; ratio = peer / ours)"
+        f"== top-{K} autocomplete, {len(english):,} English words (median CPU µs per query; ratio "
+        "= peer / ours)"
     )
     builders: dict[str, Callable[[], Any]] = {
         "top-k Trie (ours)": lambda: Trie(english),
@@ -205,16 +206,20 @@ def hindi_text(words: list[str], length: int, rng: random.Random) -> str:
 
 def bench_levenshtein(quick: bool) -> dict[str, bool]:
     print(
-        "\n== grapheme-level Levenshtein on Hindi text (median CPU time per call; ratio = DP / fast path)"
+        "\n== grapheme-level Levenshtein on Hindi text (median CPU time per call; ratio = DP / "
+        "fast path)"
     )
     print(
-        "   end to end: levenshtein(a, b) vs levenshtein_dp(a, b); both prepare the texts the same way"
+        "   end to end: levenshtein(a, b) vs levenshtein_dp(a, b); both prepare the texts the same "
+        "way"
     )
     print(
-        "   (NFC, ignorables, casefold, graphemes: prepared_graphemes) and differ only in the distance."
+        "   (NFC, ignorables, casefold, graphemes: prepared_graphemes) and differ only in the "
+        "distance."
     )
     print(
-        "   kernel only: the distance on the prepared grapheme lists, rapidfuzz vs two_row_distance."
+        "   kernel only: the distance on the prepared grapheme lists, rapidfuzz vs "
+        "two_row_distance."
     )
     rng = random.Random(5)
     words = [w for w, _ in load_vocabulary("hi", 5_000)]
@@ -247,7 +252,8 @@ def bench_levenshtein(quick: bool) -> dict[str, bool]:
         }
         row = interleaved(cases, rounds, size)
         print(
-            f"  {size:5} code points ({len(x)}x{len(y)} graphemes; route taken: {routes[0]}/{routes[1]})"
+            f"  {size:5} code points ({len(x)}x{len(y)} graphemes; route taken: "
+            f"{routes[0]}/{routes[1]})"
         )
         for label, fast, dp in (
             ("end to end", "fast", "dp"),
@@ -255,13 +261,15 @@ def bench_levenshtein(quick: bool) -> dict[str, bool]:
         ):
             ratio = row[dp] / row[fast]
             print(
-                f"      {label:11}: fast {row[fast] * 1e6:8.1f} µs, DP {row[dp] * 1e3:8.2f} ms, {ratio:7.0f}x"
+                f"      {label:11}: fast {row[fast] * 1e6:8.1f} µs, DP {row[dp] * 1e3:8.2f} ms, "
+                f"{ratio:7.0f}x"
             )
             if label == "end to end":
                 verdicts[f"{size:,} chars: end to end >= {target}x"] = ratio >= target
         ratio = row["dp"] / row["general"]
         print(
-            f"      general route (fold + regex \\X + rapidfuzz, for reference): {row['general'] * 1e6:8.1f} µs, {ratio:5.0f}x"
+            "      general route (fold + regex \\X + rapidfuzz, for reference): "
+            f"{row['general'] * 1e6:8.1f} µs, {ratio:5.0f}x"
         )
     return verdicts
 

@@ -9,7 +9,8 @@ Measured in one run, rounds interleaved, medians reported:
   * for scale, not as baselines: a read()+write() copy in 8 MiB blocks, and the ceiling of any
     upload over loopback here, a bare socket (no HTTP, no checksum) from ``socket.sendfile`` into
     a Python ``recv_into`` + ``pwrite`` loop in another process;
-  * peak memory of the server process (VmHWM over the whole run) above its size before the first upload;
+  * peak memory of the server process (VmHWM over the whole run) above its size before the first
+    upload;
   * bytes sent again after an interrupted upload is resumed.
 
     python benchmarks/bench_uploads.py            # 200 MiB, 3 rounds
@@ -46,7 +47,8 @@ PIECE = 1024 * 1024  # as our client streams a chunk
 
 
 def server_options() -> dict[str, str]:
-    """uvicorn's fastest installed parts (what its "auto" picks too), named so the report can say so."""
+    """uvicorn's fastest installed parts (what its "auto" picks too), named so the report can say
+    so."""
     have = lambda name: importlib.util.find_spec(name) is not None  # noqa: E731
     return {
         "http": "httptools" if have("httptools") else "h11",
@@ -120,7 +122,8 @@ def tus_upload(path: Path, url: str) -> None:
 
 
 def bare_puts(source: Path, url: str) -> None:
-    """The same bytes in the same chunks, streamed as our client does, to an endpoint that only reads the body."""
+    """The same bytes in the same chunks, streamed as our client does, to an endpoint that only
+    reads the body."""
     with open(source, "rb") as handle, httpx.Client(timeout=120) as client:
         while data := handle.read(CHUNK):
             pieces = [data[at : at + PIECE] for at in range(0, len(data), PIECE)]
@@ -138,7 +141,8 @@ def read_write_copy(source: Path, target: Path) -> None:
 
 
 def socket_sink(target: str, port_file: str) -> None:
-    """Child process: accept one loopback connection and write what arrives to ``target`` (recv_into + pwrite)."""
+    """Child process: accept one loopback connection and write what arrives to ``target`` (recv_into
+    + pwrite)."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         Path(port_file).write_text(str(listener.getsockname()[1]))
         connection, _ = listener.accept()
@@ -330,24 +334,29 @@ def main() -> int:
     )
     print(f"  server CPU per round:            {server_cpu:8.2f} s     (3 uploads + bare PUTs)")
     print(
-        f"  JSON-API server peak above idle: {(peak - idle) / MiB:8.1f} MiB   = {(peak - idle) / CHUNK:.2f} chunks (target <= 3)"
+        f"  JSON-API server peak above idle: {(peak - idle) / MiB:8.1f} MiB   = "
+        f"{(peak - idle) / CHUNK:.2f} chunks (target <= 3)"
     )
     print(
-        f"  bytes re-sent after 2 cuts:      {wire - file_size:8d}       (file {file_size} bytes, on the wire {wire})"
+        f"  bytes re-sent after 2 cuts:      {wire - file_size:8d}       (file {file_size} bytes, "
+        f"on the wire {wire})"
     )
     print(
         f"  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
     )
     verdict = lambda ok: "MET" if ok else "MISSED"  # noqa: E731
     print(
-        f"target throughput >= 0.5x the copy: {verdict(ratio('upload') >= 0.5)} ({ratio('upload'):.2f}x; "
+        f"target throughput >= 0.5x the copy: {verdict(ratio('upload') >= 0.5)} "
+        f"({ratio('upload'):.2f}x; "
         f"the bare-socket ceiling here is {ratio('socket'):.2f}x)"
     )
     print(
-        f"target server peak <= 3 chunks above idle: {verdict(peak - idle <= 3 * CHUNK)} ({(peak - idle) / CHUNK:.2f} chunks)"
+        f"target server peak <= 3 chunks above idle: {verdict(peak - idle <= 3 * CHUNK)} "
+        f"({(peak - idle) / CHUNK:.2f} chunks)"
     )
     print(
-        f"target only missing chunks re-sent after a cut: {verdict(wire == file_size)} ({wire - file_size} bytes re-sent)"
+        f"target only missing chunks re-sent after a cut: {verdict(wire == file_size)} "
+        f"({wire - file_size} bytes re-sent)"
     )
     return 0
 

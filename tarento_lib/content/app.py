@@ -30,7 +30,8 @@ def create_app(
     read_cache_ttl: float = 0.0,
     clock: Clock | None = None,
 ) -> FastAPI:
-    """A new content API on ``database_url`` (default: ``$TARENTO_DATABASE_URL``, else SQLite in memory).
+    """A new content API on ``database_url`` (default: ``$TARENTO_DATABASE_URL``, else SQLite in
+    memory).
 
     Nothing connects until the first request; tables are created then (or at startup
     under a server that runs the lifespan). ``now`` makes timestamps deterministic.

@@ -73,7 +73,8 @@ def snippet(text: str, query: str, width: int = 80) -> str:
 
 @functools.cache
 def _one() -> Select[tuple[Content]]:
-    """Built once, with the key as a bound parameter: building a statement per request costs tens of µs."""
+    """Built once, with the key as a bound parameter: building a statement per request costs tens of
+    µs."""
     return (
         select(Content)
         .where(Content.content_key == bindparam("content_key"), Content.deleted_at.is_(None))
@@ -219,7 +220,8 @@ async def upsert_translation(
     data: TranslationUpdate,
     now: datetime,
 ) -> tuple[Translation, bool] | None:
-    """Create or replace one translation; ``(translation, created)``, or ``None`` if no such content."""
+    """Create or replace one translation; ``(translation, created)``, or ``None`` if no such
+    content."""
     content_id = await _live_id(session, content_key)
     if content_id is None:
         return None

@@ -72,7 +72,8 @@ def decide(
 
 
 def _retryable(policy: Policy, error: BaseException) -> bool:
-    """False when the policy's own predicate refuses ``error``: then it propagates unchanged (as in tenacity)."""
+    """False when the policy's own predicate refuses ``error``: then it propagates unchanged (as in
+    tenacity)."""
     predicate = getattr(policy, "retry", None)
     return not callable(predicate) or bool(predicate(error))
 

@@ -58,7 +58,8 @@ def _since(start: Timing) -> Timing:
 
 
 def _timed(main: Callable[[], Awaitable[Timing]]) -> Timing:
-    """Run the async ``main`` on a fresh loop after a full collection (each variant starts from a clean heap)."""
+    """Run the async ``main`` on a fresh loop after a full collection (each variant starts from a
+    clean heap)."""
     gc.collect()
     return run_fresh(main)
 

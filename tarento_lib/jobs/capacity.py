@@ -17,7 +17,8 @@ __all__ = ["Capacity"]
 
 
 class Capacity:
-    """``free`` slots out of ``max_size``; ``on_full`` is ``"raise"`` or ``"wait"`` (up to ``wait_timeout`` s)."""
+    """``free`` slots out of ``max_size``; ``on_full`` is ``"raise"`` or ``"wait"`` (up to
+    ``wait_timeout`` s)."""
 
     def __init__(self, max_size: int, on_full: str, wait_timeout: float | None) -> None:
         self.max_size = max_size

@@ -24,7 +24,8 @@ __all__ = [
 
 
 class JobStatus(enum.StrEnum):
-    """A job's state. ``completed``, ``failed`` and ``cancelled`` are terminal: a job ends in exactly one."""
+    """A job's state. ``completed``, ``failed`` and ``cancelled`` are terminal: a job ends in
+    exactly one."""
 
     PENDING = "pending"  # in the queue, waiting for a worker
     RETRYING = "retrying"  # an attempt failed; waiting out its backoff, holding no worker

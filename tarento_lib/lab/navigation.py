@@ -71,7 +71,8 @@ def footer_source(index: int, every: list[Page]) -> str:
     if page.question is not None:
         lines.insert(
             1,
-            f"<small>Grade a solution file from a terminal: `tarento-lab check {page.question.number} my_solution.py`.</small>\n",
+            "<small>Grade a solution file from a terminal: `tarento-lab check "
+            f"{page.question.number} my_solution.py`.</small>\n",
         )
     return "\n".join(lines)
 

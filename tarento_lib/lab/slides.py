@@ -1,4 +1,5 @@
-"""Export a notebook as a self-contained reveal.js slide deck (stored outputs, no kernel, no network).
+"""Export a notebook as a self-contained reveal.js slide deck (stored outputs, no kernel, no
+network).
 
 nbconvert's ``SlidesExporter`` renders the cells by their ``slideshow`` metadata (written by
 ``tarento-lab nav``) but loads reveal.js, require.js and jQuery from CDNs. This module inlines

@@ -149,7 +149,8 @@ SUITES: dict[str, Suite] = {
             Case(
                 "sync_stays_sync",
                 _quiet(_sync_stays_sync),
-                "Check inspect.iscoroutinefunction(func) and return a plain wrapper for plain functions.",
+                "Check inspect.iscoroutinefunction(func) and return a plain wrapper for plain "
+                "functions.",
             ),
             Case(
                 "async_stays_async",

@@ -1,4 +1,5 @@
-"""FastAPI integration: a dependency that answers 429 with ``Retry-After`` and ``RateLimit-*`` headers.
+"""FastAPI integration: a dependency that answers 429 with ``Retry-After`` and ``RateLimit-*``
+headers.
 
 Allowed responses carry the same ``RateLimit-*`` headers. The event loop never waits on Redis:
 a store that does network I/O (``storage.blocking``) is called in Starlette's threadpool; the

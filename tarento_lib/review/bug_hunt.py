@@ -3,8 +3,8 @@
 The contract of ``summarise_scores(rows, top=3)``: ``rows`` are dicts with a ``name`` and a
 ``score`` (a number or a numeric string; a missing or empty score means "skip this row").
 It returns ``{"means": {name: mean score}, "top": [the `top` best names, best first, ties by name],
-"overall": mean of every counted score (None when there is none), "skipped": [names of skipped rows]}``,
-leaves ``rows`` untouched and remembers nothing between calls. ``top`` is an ``int >= 0``.
+"overall": mean of every counted score (None when there is none), "skipped": [names of skipped
+rows]}``, leaves ``rows`` untouched and remembers nothing between calls. ``top`` is an ``int >= 0``.
 """
 
 from __future__ import annotations

@@ -37,7 +37,8 @@ class UploadInterrupted(RuntimeError):
 
     def __init__(self, upload_id: str, cause: Exception) -> None:
         super().__init__(
-            f"upload {upload_id} interrupted ({type(cause).__name__}: {cause}); call again to resume"
+            f"upload {upload_id} interrupted ({type(cause).__name__}: {cause}); call again to "
+            "resume"
         )
         self.upload_id = upload_id
 
@@ -263,7 +264,8 @@ class _Upload:
 
     @staticmethod
     def _read(descriptor: int, status: dict[str, Any], index: int) -> tuple[list[bytes], str]:
-        """Chunk ``index`` (``pread``: safe from several threads) in pieces, and its ``Upload-Checksum``.
+        """Chunk ``index`` (``pread``: safe from several threads) in pieces, and its
+        ``Upload-Checksum``.
 
         It is read once, in pieces of ``_PIECE`` bytes that are hashed and then streamed as the
         body: httpx sends each piece as it is, where one 8 MiB ``bytes`` body would be copied

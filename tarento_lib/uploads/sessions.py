@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS tails (
 
 @dataclass(frozen=True)
 class UploadSession:
-    """One upload: its promise and the chunks received so far (index -> hex digest, the storage's ``part_checksum``)."""
+    """One upload: its promise and the chunks received so far (index -> hex digest, the storage's
+    ``part_checksum``)."""
 
     upload_id: str
     filename: str
@@ -174,7 +175,8 @@ class SQLiteSessionStore:
     def open_sessions(self, created_before: float) -> list[str]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT upload_id FROM uploads WHERE state = ? AND created_at < ? ORDER BY created_at",
+                "SELECT upload_id FROM uploads WHERE state = ? AND created_at < ? ORDER BY "
+                "created_at",
                 (OPEN, created_before),
             ).fetchall()
         return [row[0] for row in rows]

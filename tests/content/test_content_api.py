@@ -462,7 +462,10 @@ async def test_ten_kb_of_devanagari_round_trips(client: httpx.AsyncClient) -> No
 
 
 async def test_lone_surrogate_in_raw_json_is_422(client: httpx.AsyncClient) -> None:
-    raw = b'{"content_key": "s", "translations": [{"language": "en", "title": "\\ud800", "body": "b"}]}'
+    raw = (
+        b'{"content_key": "s", "translations": [{"language": "en", "title": "\\ud800", "body": '
+        b'"b"}]}'
+    )
     response = await client.post(
         "/contents", content=raw, headers={"content-type": "application/json"}
     )

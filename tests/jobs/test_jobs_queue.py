@@ -1,4 +1,5 @@
-"""JobQueue behaviour on virtual time: ordering, retries, timeouts, cancellation, shutdown, capacity."""
+"""JobQueue behaviour on virtual time: ordering, retries, timeouts, cancellation, shutdown,
+capacity."""
 
 from __future__ import annotations
 
@@ -531,7 +532,8 @@ def test_times_and_spans_of_a_retried_job() -> None:
         (None, None),
         (0.0, 5.0),
     ]  # started at its first attempt, finished after its second
-    # the failed attempt, its 3 s backoff, then the successful one (on w1 again: the worker idle longest is woken first)
+    # the failed attempt, its 3 s backoff, then the successful one (on w1 again: the worker idle
+    # longest is woken first)
     assert spans == [
         ("job-1", "w0", 0.0, 2.0, "ok"),
         ("job-2", "w1", 0.0, 1.0, "error"),

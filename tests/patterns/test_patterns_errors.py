@@ -131,7 +131,8 @@ def test_modules_define_everything_they_use() -> None:
 def test_undefined_names_sees_inside_functions_and_classes(tmp_path: Path) -> None:
     path = tmp_path / "snippet_for_lint.py"
     path.write_text(
-        "import os\ndef f():\n    return os.sep, Optional, len\nclass C:\n    def g(self):\n        return Dict\n"
+        "import os\ndef f():\n    return os.sep, Optional, len\nclass C:\n    def g(self):\n       "
+        " return Dict\n"
     )
     spec = importlib.util.spec_from_file_location("snippet_for_lint", path)
     module = importlib.util.module_from_spec(spec)

@@ -1,5 +1,5 @@
-"""Hypothesis: on random arrival sequences the sliding log admits exactly what a brute-force model admits
-(memory, fakeredis, and the real Redis when ``TARENTO_REDIS_URL`` is set)."""
+"""Hypothesis: on random arrival sequences the sliding log admits exactly what a brute-force model
+admits (memory, fakeredis, and the real Redis when ``TARENTO_REDIS_URL`` is set)."""
 
 from __future__ import annotations
 
@@ -59,8 +59,8 @@ def run(limiter, clock: FakeClock, times_ms: list[int], costs_: list[int]) -> li
 
 
 def move_to(clock: FakeClock, t_ms: int) -> None:
-    """Set the clock to ``t_ms``; a repeated time leaves it alone (set() adds a difference, and float
-    rounding may already have put it one ulp past that time)."""
+    """Set the clock to ``t_ms``; a repeated time leaves it alone (set() adds a difference, and
+    float rounding may already have put it one ulp past that time)."""
     if t_ms / 1000 > clock.now():
         clock.set(t_ms / 1000)
 
@@ -90,7 +90,8 @@ def test_sliding_log_matches_brute_force(
     assert run(limiter, clock, times, costs_) == brute_force_log(times, costs_, limit, window_ms)
 
 
-# The two fixtures are stateless (a backend name and a builder), so sharing them across examples is safe.
+# The two fixtures are stateless (a backend name and a builder), so sharing them across examples is
+# safe.
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -160,7 +161,8 @@ def test_sliding_log_on_redis_with_clocks_out_of_order(
     window_ms: int,
     data: st.DataObject,
 ) -> None:
-    """Servers whose clocks disagree: each step is exact against the stored log, which stays sorted and short.
+    """Servers whose clocks disagree: each step is exact against the stored log, which stays sorted
+    and short.
 
     (Not the whole-history model above: an admission on a clock that is ahead drops entries that a
     clock behind it would still count, as any trimmed log must.)

@@ -82,5 +82,6 @@ def store_from_url(url: str, *, time_source: str = "clock") -> Storage:
 
         return RedisStore(redis.Redis.from_url(url), time_source=time_source)
     raise ConfigurationError(
-        f"unknown storage URL scheme {scheme or url!r}; use memory://, redis://, rediss://, unix:// or fakeredis://"
+        f"unknown storage URL scheme {scheme or url!r}; use memory://, redis://, rediss://, "
+        "unix:// or fakeredis://"
     )

@@ -4,10 +4,10 @@ Calling convention: ``KEYS[1]`` is the key; ``ARGV`` is ``now`` (``''`` = use th
 ``TIME``), ``cost``, ``consume`` (``'1'``/``'0'``), then the strategy's parameters.
 Each script answers one string, ``"allowed remaining retry_after reset_after"`` (the durations as
 ``%.17g``, so they round-trip exactly; a Lua number would reach the client truncated to an integer,
-and one string costs the server less than a four-element array). Only an admitted request writes, and
-every write sets an expiry (when the state is back to fresh, plus one second of slack, because
-Redis counts expiry in its own real time while ``now`` may come from another clock), so idle
-keys disappear by themselves.
+and one string costs the server less than a four-element array). Only an admitted request writes,
+and every write sets an expiry (when the state is back to fresh, plus one second of slack, because
+Redis counts expiry in its own real time while ``now`` may come from another clock), so idle keys
+disappear by themselves.
 """
 
 from __future__ import annotations
