@@ -236,7 +236,8 @@ def peak_rss(pid: int) -> int:
 
 
 def measure_resend(source: Path, url: str, work: Path) -> tuple[int, int]:
-    """Bytes on the wire for an upload cut twice (once before, once after the server got the chunk)."""
+    """Bytes on the wire for an upload cut twice (once before, once after the server got the
+    chunk)."""
     state = work / "resume-state"
     sent = 0
     for cut_at, after_send in ((4, False), (3, True)):

@@ -40,7 +40,8 @@ _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 def resolve_url(database_url: str | None) -> str:
-    """``database_url``, else ``$TARENTO_DATABASE_URL``, else in-memory SQLite; async drivers only."""
+    """``database_url``, else ``$TARENTO_DATABASE_URL``, else in-memory SQLite; async drivers
+    only."""
     raw = database_url or os.environ.get(ENV_VAR) or DEFAULT_URL
     try:
         url = make_url(raw)

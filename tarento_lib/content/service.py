@@ -83,7 +83,8 @@ def _one() -> Select[tuple[Content]]:
 
 
 async def get_content(session: AsyncSession, *, content_key: str) -> Content | None:
-    """The live content with this key and all its translations (one statement, a join), or ``None``."""
+    """The live content with this key and all its translations (one statement, a join), or
+    ``None``."""
     result = await session.execute(_one(), {"content_key": content_key})
     return result.unique().scalar_one_or_none()
 
@@ -198,7 +199,8 @@ async def _live_id(session: AsyncSession, content_key: str) -> int | None:
 def _bump(
     content_id: int, language: LanguageCode, values: dict[str, object], now: datetime
 ) -> ReturningUpdate[tuple[Translation]]:
-    """One atomic UPDATE ... RETURNING: concurrent edits each add 1 to the revision, none is lost."""
+    """One atomic UPDATE ... RETURNING: concurrent edits each add 1 to the revision, none is
+    lost."""
     return (
         update(Translation)
         .where(Translation.content_id == content_id, Translation.language == language)

@@ -24,7 +24,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Attempt:
-    """One try: when it ran, how it ended, and the pause chosen after it (``None``: no more tries)."""
+    """One try: when it ran, how it ended, and the pause chosen after it (``None``: no more
+    tries)."""
 
     number: int
     start: float

@@ -30,7 +30,8 @@ class Capacity:
         )  # producers waiting for a slot (wait mode)
 
     async def wait(self, check_open: Callable[[], None]) -> None:
-        """Return once a slot is free, or raise QueueFullError (``check_open`` may raise on stop)."""
+        """Return once a slot is free, or raise QueueFullError (``check_open`` may raise on
+        stop)."""
         if self._on_full == "raise":
             raise QueueFullError(self.max_size)
         loop = asyncio.get_running_loop()

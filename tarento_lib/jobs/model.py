@@ -191,7 +191,8 @@ class JobInfo:
 
 @dataclass(frozen=True, slots=True)
 class ExponentialBackoff:
-    """Delay before retry number ``n`` (1-based): ``base * factor**(n-1)``, capped at ``max_delay``."""
+    """Delay before retry number ``n`` (1-based): ``base * factor**(n-1)``, capped at
+    ``max_delay``."""
 
     base: float = 1.0
     factor: float = 2.0
@@ -215,7 +216,8 @@ class ExponentialBackoff:
 
 
 def is_async_callable(func: Callable[..., Any]) -> bool:
-    """True for coroutine functions, partials of them, and objects with an ``async def __call__``."""
+    """True for coroutine functions, partials of them, and objects with an ``async def
+    __call__``."""
     if type(func) is types.FunctionType:  # fast path: read the code flag directly
         return bool(func.__code__.co_flags & inspect.CO_COROUTINE)
     while isinstance(func, functools.partial):

@@ -309,7 +309,8 @@ class JobQueue:
         }
 
     def timeline(self) -> list[Attempt]:
-        """Every recorded attempt of the jobs still remembered, by start time: one span per attempt."""
+        """Every recorded attempt of the jobs still remembered, by start time: one span per
+        attempt."""
         spans = (Attempt(job.id, *span) for job in self._jobs.values() for span in job.spans())
         return sorted(spans, key=lambda a: (a.start, a.worker))
 

@@ -47,7 +47,8 @@ def make_worker(
     max_jobs: int = 4,
     burst: bool = True,
 ) -> Any:
-    """An in-process arq worker for ``functions``; ``burst`` makes it stop when the queue is empty."""
+    """An in-process arq worker for ``functions``; ``burst`` makes it stop when the queue is
+    empty."""
     from arq.worker import Worker
 
     return Worker(

@@ -30,7 +30,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class TimelineRun:
-    """What :func:`timeline_run` saw: every attempt (a span per worker) and each job's final record."""
+    """What :func:`timeline_run` saw: every attempt (a span per worker) and each job's final
+    record."""
 
     spans: list[Attempt]
     jobs: list[JobInfo]
@@ -93,7 +94,8 @@ class CpuModel:
 def throughput(
     workers: int, *, kind: str, n_jobs: int = 80, seconds: float = 0.1, cores: int = 4
 ) -> float:
-    """Jobs per (virtual) second for ``kind`` = ``"io"``, ``"cpu-threads"`` or ``"cpu-processes"``."""
+    """Jobs per (virtual) second for ``kind`` = ``"io"``, ``"cpu-threads"`` or
+    ``"cpu-processes"``."""
     if kind not in ("io", "cpu-threads", "cpu-processes"):
         raise ValueError(f"kind must be 'io', 'cpu-threads' or 'cpu-processes', got {kind!r}")
 
@@ -142,7 +144,8 @@ def latency_by_priority(
 
 
 def cpu_burn(size: int = 300_000) -> int:
-    """Pure-Python arithmetic that holds the interpreter the whole time (module level: picklable)."""
+    """Pure-Python arithmetic that holds the interpreter the whole time (module level:
+    picklable)."""
     total = 0
     for i in range(size):
         total += i * i % 7

@@ -36,7 +36,8 @@ class Decision(NamedTuple):
         return 0 if self.allowed else max(1, math.ceil(self.retry_after - EPSILON))
 
     def headers(self) -> dict[str, str]:
-        """``RateLimit-*`` headers (IETF draft) for this decision, plus ``Retry-After`` when denied."""
+        """``RateLimit-*`` headers (IETF draft) for this decision, plus ``Retry-After`` when
+        denied."""
         headers = {
             "RateLimit-Limit": str(self.limit),
             "RateLimit-Remaining": str(self.remaining),

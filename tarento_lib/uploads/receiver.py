@@ -89,7 +89,8 @@ class ChunkReceiver:
             self.received += len(piece)
 
     def commit(self) -> UploadStatus:
-        """Check length and checksums; make the chunk count (or compare it with the one on record)."""
+        """Check length and checksums; make the chunk count (or compare it with the one on
+        record)."""
         with self._lock:
             try:
                 if self.received != self.expected:

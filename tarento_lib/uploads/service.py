@@ -296,7 +296,8 @@ class UploadService:
     def session(
         self, upload_id: str, *, open_only: bool = False, parts: bool = True
     ) -> UploadSession:
-        """The raw session (for protocol adapters such as tus); ``open_only`` refuses finished ones."""
+        """The raw session (for protocol adapters such as tus); ``open_only`` refuses finished
+        ones."""
         return (
             self._open_session(upload_id, parts=parts)
             if open_only
@@ -304,7 +305,8 @@ class UploadService:
         )
 
     def expire_stale(self) -> list[str]:
-        """Abort every open upload older than ``ttl`` (their storage parts too); return their ids."""
+        """Abort every open upload older than ``ttl`` (their storage parts too); return their
+        ids."""
         cutoff = self.clock.now() - self.ttl
         expired = self.sessions.open_sessions(created_before=cutoff)
         for upload_id in expired:

@@ -1,4 +1,5 @@
-"""Fixtures of the db tests: database URLs for the embedded default (SQLite files) and PostgreSQL."""
+"""Fixtures of the db tests: database URLs for the embedded default (SQLite files) and
+PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Redis store specifics: one round trip, NOSCRIPT reload, expiring keys, and the on_error policy."""
+"""Redis store specifics: one round trip, NOSCRIPT reload, expiring keys, and the on_error
+policy."""
 
 from __future__ import annotations
 

@@ -36,7 +36,8 @@ class Storage(Protocol):
 
     min_part_size: int  # every part but the last must be at least this long
     max_parts: int
-    part_checksum: str  # the algorithm (see ``checksums``) whose digests write_part takes and list_parts reports
+    # the algorithm (see ``checksums``) whose digests write_part takes and list_parts reports
+    part_checksum: str
 
     def begin(self, key: str, *, content_type: str, verify: bool) -> str:
         """Start an upload that will become object ``key``; return its ``ref``."""
