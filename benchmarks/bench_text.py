@@ -28,6 +28,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +206,11 @@ def hindi_text(words: list[str], length: int, rng: random.Random) -> str:
     return " ".join(chosen)[:length]
 
 
+def general_route(a: str, b: str) -> int:
+    """The same preparation without the fast route: fold + regex \\X."""
+    return RapidLevenshtein.distance(_GRAPHEME.findall(fold(a)), _GRAPHEME.findall(fold(b)))
+
+
 def bench_levenshtein(quick: bool) -> dict[str, bool]:
     print(
         "\n== grapheme-level Levenshtein on Hindi text (median CPU time per call; ratio = DP / "
@@ -240,16 +246,12 @@ def bench_levenshtein(quick: bool) -> dict[str, bool]:
             == two_row_distance(x, y)
         )
         routes = ["fast" if risk(text) is None else "general" for text in (a, b)]
-
-        def general_route() -> int:  # the same preparation without the fast route: fold + regex \X
-            return RapidLevenshtein.distance(_GRAPHEME.findall(fold(a)), _GRAPHEME.findall(fold(b)))
-
         cases = {
-            "fast": lambda: levenshtein(a, b),
-            "dp": lambda: levenshtein_dp(a, b),
-            "general": general_route,
-            "fast kernel": lambda: RapidLevenshtein.distance(x, y),
-            "dp kernel": lambda: two_row_distance(x, y),
+            "fast": partial(levenshtein, a, b),
+            "dp": partial(levenshtein_dp, a, b),
+            "general": partial(general_route, a, b),
+            "fast kernel": partial(RapidLevenshtein.distance, x, y),
+            "dp kernel": partial(two_row_distance, x, y),
         }
         row = interleaved(cases, rounds, size)
         print(

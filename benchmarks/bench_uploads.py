@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -49,7 +50,10 @@ PIECE = 1024 * 1024  # as our client streams a chunk
 def server_options() -> dict[str, str]:
     """uvicorn's fastest installed parts (what its "auto" picks too), named so the report can say
     so."""
-    have = lambda name: importlib.util.find_spec(name) is not None  # noqa: E731
+
+    def have(name: str) -> bool:
+        return importlib.util.find_spec(name) is not None
+
     return {
         "http": "httptools" if have("httptools") else "h11",
         "loop": "uvloop" if have("uvloop") else "asyncio",
@@ -198,9 +202,9 @@ def measure_throughput(source: Path, url: str, work: Path, rounds: int) -> dict[
     state = work / "state"
     for round_no in range(rounds):
         copy_target = work / f"copy-{round_no}.bin"
-        times["copy"].append(timed(lambda: shutil.copyfile(source, copy_target)))
+        times["copy"].append(timed(partial(shutil.copyfile, source, copy_target)))
         copy_target.unlink()
-        times["rw copy"].append(timed(lambda: read_write_copy(source, copy_target)))
+        times["rw copy"].append(timed(partial(read_write_copy, source, copy_target)))
         copy_target.unlink()
         times["socket"].append(bare_socket(source, work))
         times["upload"].append(
@@ -313,10 +317,13 @@ def main() -> int:
             child.wait(timeout=10)
     med = {k: statistics.median(v) for k, v in times.items()}
     copy_s, mib = med["copy"], size / MiB
-    ratio = lambda key: copy_s / med[key]  # noqa: E731
-    line = lambda label, key, note="": print(
-        f"  {label:33s}{mib / med[key]:8.0f} MiB/s   = {ratio(key):.2f}x the copy{note}"
-    )
+
+    def ratio(key: str) -> float:
+        return copy_s / med[key]
+
+    def line(label: str, key: str, note: str = "") -> None:
+        print(f"  {label:33s}{mib / med[key]:8.0f} MiB/s   = {ratio(key):.2f}x the copy{note}")
+
     options = server_options()
     print(
         f"file: {mib:.0f} MiB, chunks of {CHUNK // MiB} MiB, {rounds} interleaved rounds, medians; "
@@ -345,7 +352,10 @@ def main() -> int:
     print(
         f"  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
     )
-    verdict = lambda ok: "MET" if ok else "MISSED"  # noqa: E731
+
+    def verdict(ok: bool) -> str:
+        return "MET" if ok else "MISSED"
+
     print(
         f"target throughput >= 0.5x the copy: {verdict(ratio('upload') >= 0.5)} "
         f"({ratio('upload'):.2f}x; "

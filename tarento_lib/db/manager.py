@@ -117,7 +117,10 @@ class ConnectionManager:
         parsed = [
             (name, role, check_url(url)) for name, role, url in urls
         ]  # every URL checked before any engine
-        breaker = lambda: CircuitBreaker(failure_threshold, reset_timeout, clock=self.clock)  # noqa: E731
+
+        def breaker() -> CircuitBreaker:
+            return CircuitBreaker(failure_threshold, reset_timeout, clock=self.clock)
+
         self.nodes: tuple[Node, ...] = tuple(
             Node(
                 name,

@@ -238,9 +238,10 @@ class _Upload:
             if self.workers == 1:
                 self._send_in_order(descriptor, status, bar)
             else:
-                send = lambda index: self._put(
-                    status, index, self._read(descriptor, status, index), bar
-                )
+
+                def send(index: int) -> None:
+                    self._put(status, index, self._read(descriptor, status, index), bar)
+
                 with ThreadPoolExecutor(self.workers, thread_name_prefix="upload") as pool:
                     list(pool.map(send, status["missing"]))
         finally:
