@@ -306,7 +306,7 @@ def measure_backend(
         assert created.status_code == 201, created.text
         targets = {label: ENDPOINTS[label][1] for label in labels}
         rounds: dict[str, list[dict[str, float]]] = {label: [] for label in targets}
-        for label, path in targets.items():  # warm-up
+        for path in targets.values():  # warm-up
             load(args.client, port, path, 1, args.concurrency, process.pid)
         for _ in range(args.rounds):
             for label, path in targets.items():

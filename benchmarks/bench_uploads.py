@@ -37,6 +37,8 @@ from fastapi import Request
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import contextlib
+
 from tarento_lib.uploads import MiB
 from tarento_lib.uploads.client import UploadInterrupted, upload_file
 from tarento_lib.uploads.demo import write_random_file
@@ -246,19 +248,19 @@ def measure_resend(source: Path, url: str, work: Path) -> tuple[int, int]:
     sent = 0
     for cut_at, after_send in ((4, False), (3, True)):
         cut = CutConnection(httpx.HTTPTransport(), {cut_at}, after_send=after_send)
-        with httpx.Client(transport=cut, timeout=120) as flaky:
-            try:
-                upload_file(
-                    source,
-                    url,
-                    state_dir=state,
-                    client=flaky,
-                    progress=False,
-                    max_retries=0,
-                    verify=False,
-                )
-            except UploadInterrupted:
-                pass
+        with (
+            httpx.Client(transport=cut, timeout=120) as flaky,
+            contextlib.suppress(UploadInterrupted),
+        ):
+            upload_file(
+                source,
+                url,
+                state_dir=state,
+                client=flaky,
+                progress=False,
+                max_retries=0,
+                verify=False,
+            )
         sent += cut.bytes_sent
     final = CutConnection(httpx.HTTPTransport(), set())
     with httpx.Client(transport=final, timeout=120) as client:

@@ -10,14 +10,14 @@ cool-down.
 from __future__ import annotations
 
 import threading
-from enum import Enum
+from enum import StrEnum
 
 from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
 
 __all__ = ["BreakerState", "CircuitBreaker"]
 
 
-class BreakerState(str, Enum):
+class BreakerState(StrEnum):
     CLOSED = "closed"
     OPEN = "open"
     HALF_OPEN = "half_open"

@@ -7,6 +7,7 @@ same picture every run.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import math
 import random
@@ -36,12 +37,10 @@ def retry_timeline(
             raise ConnectionRefusedError("server is down")
         return "connected"
 
-    try:
+    with contextlib.suppress(RetryError):  # giving up is part of the picture
         retry_call(
             connect, policy, clock=clock, rng=random.Random(seed), record=record, what="connect"
         )
-    except RetryError:
-        pass  # giving up is part of the picture
     return record
 
 

@@ -222,6 +222,6 @@ def is_async_callable(func: Callable[..., Any]) -> bool:
         return bool(func.__code__.co_flags & inspect.CO_COROUTINE)
     while isinstance(func, functools.partial):
         func = func.func
-    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
-        getattr(func, "__call__", None)
+    return inspect.iscoroutinefunction(func) or (
+        callable(func) and inspect.iscoroutinefunction(func.__call__)
     )

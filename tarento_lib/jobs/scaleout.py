@@ -9,6 +9,7 @@ with a context dict first; :func:`arq_function` adapts a plain job function to t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -83,10 +84,9 @@ def embedded_redis() -> Iterator[Any]:
     try:
         yield RedisSettings(unix_socket_path=server.socket_file)
     finally:
-        try:
-            server.shutdown(nosave=True)  # the server closes the connection as it exits
-        except redis.RedisError:
-            pass
+        # the server closes the connection as it exits
+        with contextlib.suppress(redis.RedisError):
+            server.shutdown(nosave=True)
 
 
 async def run_on_arq(

@@ -15,7 +15,7 @@ from typing import Any
 
 
 class UserManager:
-    users: list[dict[str, Any]] = []  # BUG 1: one list, shared by every instance
+    users: list[dict[str, Any]] = []  # noqa: RUF012 - BUG 1: one list, shared by every instance
 
     def __init__(self, db: Any) -> None:
         self.db = db

@@ -93,7 +93,7 @@ async def _spool(
 ) -> BinaryIO:
     """The PATCH body in a spooled temp file (in memory up to one chunk); checked if a checksum
     came."""
-    spool = tempfile.SpooledTemporaryFile(max_size=chunk)
+    spool = tempfile.SpooledTemporaryFile(max_size=chunk)  # noqa: SIM115 - returned open, to the caller
     hasher = ALGORITHMS[checksum[0]]() if checksum else None
     try:
         try:

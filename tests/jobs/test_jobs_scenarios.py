@@ -4,6 +4,7 @@ state."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from dataclasses import dataclass
 
@@ -91,7 +92,7 @@ def play(scenario: dict) -> dict:
         async def produce() -> None:
             for i, spec in sorted(enumerate(scenario["jobs"]), key=lambda p: p[1].at):
                 await asyncio.sleep(spec.at - loop.time())
-                try:
+                with contextlib.suppress(QueueClosedError):
                     ids[i] = await queue.enqueue(
                         job,
                         i,
@@ -100,8 +101,6 @@ def play(scenario: dict) -> dict:
                         max_retries=spec.max_retries,
                         timeout=spec.timeout,
                     )
-                except QueueClosedError:
-                    pass
 
         def cancel(i: int) -> None:
             if i in ids and queue.cancel(ids[i]):

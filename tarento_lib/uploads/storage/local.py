@@ -11,6 +11,7 @@ one step, or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -147,10 +148,8 @@ class LocalStorage:
         return hasher.hexdigest()
 
     def abort(self, ref: str) -> None:
-        try:
+        with contextlib.suppress(StorageError):
             shutil.rmtree(self._stage(ref))
-        except StorageError:
-            pass
 
     def pending(self) -> list[str]:
         return sorted(encode_ref(token=p.name) for p in self._staging.iterdir() if p.is_dir())
