@@ -261,8 +261,8 @@ async def _load_python(port: int, path: str, seconds: float, concurrency: int) -
 def load(
     client: str, port: int, path: str, seconds: float, concurrency: int, server_pid: int
 ) -> dict[str, float]:
-    """One round: throughput and latency, plus CPU µs per request of the server, the client and the
-    rest."""
+    """One round: throughput and latency, plus CPU µs per
+    request of the server, the client and the rest."""
     server0, busy0, client0 = process_cpu(server_pid), machine_busy(), os.times()
     if client == "wrk":
         result = load_wrk(port, path, seconds, concurrency)

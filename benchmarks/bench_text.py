@@ -54,8 +54,8 @@ K = 10
 
 
 class MarisaTopK:
-    """marisa-trie for the keys, a list for the frequencies (indexed by key id), a heap for
-    top-k."""
+    """marisa-trie for the keys, a list for the frequencies
+    (indexed by key id), a heap for top-k."""
 
     def __init__(self, words: list[tuple[str, float]]) -> None:
         self.trie = marisa_trie.Trie([word for word, _ in words])

@@ -50,8 +50,8 @@ PIECE = 1024 * 1024  # as our client streams a chunk
 
 
 def server_options() -> dict[str, str]:
-    """uvicorn's fastest installed parts (what its "auto" picks too), named so the report can say
-    so."""
+    """uvicorn's fastest installed parts
+    (what its "auto" picks too), named so the report can say so."""
 
     def have(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
@@ -128,8 +128,8 @@ def tus_upload(path: Path, url: str) -> None:
 
 
 def bare_puts(source: Path, url: str) -> None:
-    """The same bytes in the same chunks, streamed as our client does, to an endpoint that only
-    reads the body."""
+    """The same bytes in the same chunks, streamed as our client does,
+    to an endpoint that only reads the body."""
     with open(source, "rb") as handle, httpx.Client(timeout=120) as client:
         while data := handle.read(CHUNK):
             pieces = [data[at : at + PIECE] for at in range(0, len(data), PIECE)]
@@ -147,8 +147,8 @@ def read_write_copy(source: Path, target: Path) -> None:
 
 
 def socket_sink(target: str, port_file: str) -> None:
-    """Child process: accept one loopback connection and write what arrives to ``target`` (recv_into
-    + pwrite)."""
+    """Child process: accept one loopback connection and write
+    what arrives to ``target`` (recv_into + pwrite)."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         Path(port_file).write_text(str(listener.getsockname()[1]))
         connection, _ = listener.accept()
@@ -242,8 +242,8 @@ def peak_rss(pid: int) -> int:
 
 
 def measure_resend(source: Path, url: str, work: Path) -> tuple[int, int]:
-    """Bytes on the wire for an upload cut twice (once before, once after the server got the
-    chunk)."""
+    """Bytes on the wire for an upload cut twice
+    (once before, once after the server got the chunk)."""
     state = work / "resume-state"
     sent = 0
     for cut_at, after_send in ((4, False), (3, True)):

@@ -63,8 +63,8 @@ def validate_ttl(ttl: object, name: str = "ttl") -> float | None:
 
 
 def new_counter() -> itertools.count:
-    """A counter whose increment, ``next(counter)``, is one C call: no lock needed, no update
-    lost."""
+    """A counter whose increment, ``next(counter)``,
+    is one C call: no lock needed, no update lost."""
     return itertools.count()
 
 
@@ -106,8 +106,8 @@ class MappingMixin(MutableMapping):
         self._hit, self._miss = self._hits.__next__, self._misses.__next__
 
     def items(self) -> list[tuple[Any, Any]]:
-        """A snapshot, least to most recently used; reading it changes no recency and no
-        statistics."""
+        """A snapshot, least to most recently used;
+        reading it changes no recency and no statistics."""
         return self._snapshot()
 
     def values(self) -> list[Any]:

@@ -82,8 +82,8 @@ def compare_caches(
 
 
 def lock_styles(n: int = 200_000, rounds: int = 5) -> dict[str, float]:
-    """Nanoseconds per operation of one dict update taken three ways: no lock, ``with``, bound
-    methods."""
+    """Nanoseconds per operation of one dict update taken three ways:
+    no lock, ``with``, bound methods."""
     lock, data = threading.Lock(), {0: 0}
     acquire, release = lock.acquire, lock.release
 

@@ -72,8 +72,8 @@ def reference_languages_endpoint(app: FastAPI) -> None:
 
 
 def _drive(candidate: Callable[[FastAPI], Any], steps: Steps, script: Callable[..., Any]) -> Any:
-    """Build a fresh in-memory app, let the candidate add its route, then run ``script(client,
-    app)``."""
+    """Build a fresh in-memory app, let the candidate
+    add its route, then run ``script(client, app)``."""
     app = create_app("sqlite+aiosqlite://")
     steps.note("app = create_app(); add_languages_endpoint(app)")
     candidate(app)

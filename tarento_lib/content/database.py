@@ -40,8 +40,8 @@ _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 def resolve_url(database_url: str | None) -> str:
-    """``database_url``, else ``$TARENTO_DATABASE_URL``, else in-memory SQLite; async drivers
-    only."""
+    """``database_url``, else ``$TARENTO_DATABASE_URL``,
+    else in-memory SQLite; async drivers only."""
     raw = database_url or os.environ.get(ENV_VAR) or DEFAULT_URL
     try:
         url = make_url(raw)
@@ -206,8 +206,8 @@ class Database:
         return rows[0] if rows else None
 
     async def _reader(self) -> ReadConnections:
-        """The connections of :meth:`fetch_first` on PostgreSQL: same server and credentials as the
-        engine."""
+        """The connections of :meth:`fetch_first` on PostgreSQL:
+        same server and credentials as the engine."""
         async with self._lock:
             if self._read_pool is None:
                 import asyncpg  # the PostgreSQL driver, already required by the engine
@@ -383,8 +383,8 @@ class ReadConnections:
 
 
 def _compile(statement: Select[Any], dialect: Any) -> tuple[str, tuple[str, ...], dict[str, Any]]:
-    """The SQL text of ``statement`` for ``dialect``, its positional parameter names, and their
-    defaults."""
+    """The SQL text of ``statement`` for ``dialect``,
+    its positional parameter names, and their defaults."""
     compiled = statement.compile(dialect=dialect)
     defaults = {
         name: (value.value if isinstance(value, enum.Enum) else value)

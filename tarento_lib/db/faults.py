@@ -38,8 +38,8 @@ class Faults:
         self.injected = 0  # how many attempts were failed on purpose
 
     def fail_with_probability(self, probability: float, *, seed: int | None = None) -> None:
-        """Fail each attempt with ``probability`` (0 to 1), drawn from a generator seeded with
-        ``seed``."""
+        """Fail each attempt with ``probability`` (0 to 1),
+        drawn from a generator seeded with ``seed``."""
         if (
             isinstance(probability, bool)
             or not isinstance(probability, (int, float))

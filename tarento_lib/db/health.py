@@ -37,8 +37,8 @@ class NodeHealth:
 
 @dataclass(frozen=True)
 class HealthReport:
-    """Every node's health; ``status`` is healthy, degraded (a replica is down) or down (the primary
-    is)."""
+    """Every node's health; ``status`` is healthy, degraded
+    (a replica is down) or down (the primary is)."""
 
     nodes: tuple[NodeHealth, ...]
 
@@ -61,8 +61,8 @@ class HealthReport:
 
 
 async def probe(node: Node, clock: Clock, timeout: float) -> NodeHealth:
-    """``SELECT 1`` on ``node`` (through its injected faults), timed on ``clock``; feeds its
-    breaker."""
+    """``SELECT 1`` on ``node`` (through its injected faults),
+    timed on ``clock``; feeds its breaker."""
     start = clock.now()
     try:
         node.faults.check()

@@ -45,8 +45,8 @@ __all__ = ["ConnectEvent", "ConnectionManager", "default_retry_policy"]
 
 
 def default_retry_policy() -> RetryPolicy:
-    """3 attempts within 10 s, exponential backoff from 0.5 s with full jitter, transient errors
-    only."""
+    """3 attempts within 10 s, exponential backoff from
+    0.5 s with full jitter, transient errors only."""
     return RetryPolicy(
         stop=stop_after_attempt(3) | stop_after_delay(10),
         wait=wait_full_jitter(initial=0.5, maximum=5),
@@ -228,8 +228,8 @@ class ConnectionManager:
             ) from error.last_error
 
     async def _connect_once(self, read_only: bool) -> tuple[Node, AsyncSession]:
-        """One attempt: try each candidate node in turn (failover); raise the last error if none
-        answers."""
+        """One attempt: try each candidate node in turn
+        (failover); raise the last error if none answers."""
         errors: list[Exception] = []
         for node in self._candidates(read_only):
             if not node.breaker.allow():
@@ -268,8 +268,8 @@ class ConnectionManager:
     # --- health and lifecycle ------------------------------------------------------------------
 
     async def health(self) -> HealthReport:
-        """Ping every node (``SELECT 1``) and report each one's state and latency; feeds the
-        breakers."""
+        """Ping every node (``SELECT 1``) and report each
+        one's state and latency; feeds the breakers."""
         self._last_health = self.clock.now()
         results = await asyncio.gather(
             *(probe(node, self.clock, self.connect_timeout) for node in self.nodes)

@@ -296,8 +296,8 @@ TRANSIENT_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 
 
 def _sqlstate(error: BaseException) -> str | None:
-    """The SQLSTATE a driver attached to ``error`` (asyncpg: ``sqlstate``, through SQLAlchemy:
-    ``orig``)."""
+    """The SQLSTATE a driver attached to ``error`` (asyncpg:
+    ``sqlstate``, through SQLAlchemy: ``orig``)."""
     driver_error = getattr(error, "orig", None)
     for candidate in (error, driver_error, getattr(driver_error, "__cause__", None)):
         code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)

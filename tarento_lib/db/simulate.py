@@ -25,8 +25,8 @@ __all__ = ["HerdResult", "bucket_counts", "reconnect_herd", "retry_timeline", "t
 def retry_timeline(
     policy: Policy, *, outage: float, attempt_cost: float = 0.05, seed: int = 0
 ) -> list[Attempt]:
-    """The attempts of one client that starts connecting at t=0 to a server down until
-    ``outage``."""
+    """The attempts of one client that starts connecting
+    at t=0 to a server down until ``outage``."""
     outage = validate_seconds("outage", outage)
     attempt_cost = validate_seconds("attempt_cost", attempt_cost)
     clock, record = FakeClock(), []
@@ -45,8 +45,8 @@ def retry_timeline(
 
 
 def timeline_spans(lane: str, attempts: Sequence[Attempt]) -> list[tuple[str, float, float, str]]:
-    """``(lane, start, end, kind)`` spans for :func:`tarento_lib.lab.timeline`: attempts and
-    waits."""
+    """``(lane, start, end, kind)`` spans
+    for :func:`tarento_lib.lab.timeline`: attempts and waits."""
     spans = []
     for attempt in attempts:
         spans.append(
@@ -59,8 +59,8 @@ def timeline_spans(lane: str, attempts: Sequence[Attempt]) -> list[tuple[str, fl
 
 @dataclass
 class HerdResult:
-    """Every attempt time of every client, and when each client got connected (``None``: gave
-    up)."""
+    """Every attempt time of every client,
+    and when each client got connected (``None``: gave up)."""
 
     attempts: list[float] = field(default_factory=list)
     connected: list[float | None] = field(default_factory=list)

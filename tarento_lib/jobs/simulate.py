@@ -30,8 +30,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class TimelineRun:
-    """What :func:`timeline_run` saw: every attempt (a span per worker) and each job's final
-    record."""
+    """What :func:`timeline_run` saw: every attempt
+    (a span per worker) and each job's final record."""
 
     spans: list[Attempt]
     jobs: list[JobInfo]
@@ -94,8 +94,8 @@ class CpuModel:
 def throughput(
     workers: int, *, kind: str, n_jobs: int = 80, seconds: float = 0.1, cores: int = 4
 ) -> float:
-    """Jobs per (virtual) second for ``kind`` = ``"io"``, ``"cpu-threads"`` or
-    ``"cpu-processes"``."""
+    """Jobs per (virtual) second for ``kind`` = ``"io"``,
+    ``"cpu-threads"`` or ``"cpu-processes"``."""
     if kind not in ("io", "cpu-threads", "cpu-processes"):
         raise ValueError(f"kind must be 'io', 'cpu-threads' or 'cpu-processes', got {kind!r}")
 
@@ -118,8 +118,8 @@ def latency_by_priority(
     duration: float = 600.0,
     seed: int = 8,
 ) -> dict[int, float]:
-    """Mean wait (enqueue to start) per priority, for Poisson arrivals at ``load`` x the pool's
-    capacity."""
+    """Mean wait (enqueue to start) per priority,
+    for Poisson arrivals at ``load`` x the pool's capacity."""
     rate = load * workers / service
     arrivals = poisson_arrivals(rate=rate, duration=duration, seed=seed)
     rng = random.Random(seed)
@@ -144,8 +144,8 @@ def latency_by_priority(
 
 
 def cpu_burn(size: int = 300_000) -> int:
-    """Pure-Python arithmetic that holds the interpreter the whole time (module level:
-    picklable)."""
+    """Pure-Python arithmetic that holds the interpreter
+    the whole time (module level: picklable)."""
     total = 0
     for i in range(size):
         total += i * i % 7
@@ -153,8 +153,8 @@ def cpu_burn(size: int = 300_000) -> int:
 
 
 def real_cpu_rate(workers: int, *, pool: str, n_jobs: int = 8, size: int = 300_000) -> float:
-    """Measured jobs/s of :func:`cpu_burn` through a JobQueue on the real clock, in a thread or
-    process pool."""
+    """Measured jobs/s of :func:`cpu_burn` through a JobQueue
+    on the real clock, in a thread or process pool."""
     import multiprocessing
     import time
     from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor

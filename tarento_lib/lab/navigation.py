@@ -78,8 +78,8 @@ def footer_source(index: int, every: list[Page]) -> str:
 
 
 def slide_types(cells: list[nbformat.NotebookNode]) -> list[str]:
-    """reveal.js roles: a slide per ``#``/``##`` heading, a sub-slide per ``###`` heading or once a
-    slide holds three cells, asserts as fragments, and navigation cells skipped."""
+    """reveal.js roles: a slide per ``#``/``##`` heading, a sub-slide per ``###`` heading
+    or once a slide holds three cells, asserts as fragments, and navigation cells skipped."""
     kinds: list[str] = []
     since_break = 0
     for cell in cells:

@@ -45,8 +45,8 @@ Reveal.initialize({{controls: true, progress: true, history: true, slideNumber: 
 
 
 def export_slides(notebook: Path, out_dir: Path) -> Path:
-    """Write ``<out_dir>/<name>.slides.html`` from the notebook's stored outputs; return its
-    path."""
+    """Write ``<out_dir>/<name>.slides.html`` from
+    the notebook's stored outputs; return its path."""
     from nbconvert import SlidesExporter
 
     exporter = SlidesExporter(reveal_url_prefix=_PREFIX, reveal_theme=_THEME)

@@ -30,8 +30,8 @@ class _Collect(logging.Handler):
 
 @contextmanager
 def _captured() -> Iterator[list[logging.LogRecord]]:
-    """Collect (and keep to ourselves) every record reaching the root logger, level opened to
-    DEBUG."""
+    """Collect (and keep to ourselves) every record
+    reaching the root logger, level opened to DEBUG."""
     root, handler = logging.getLogger(), _Collect()
     old_level, old_handlers = root.level, root.handlers[:]
     root.handlers = [handler]

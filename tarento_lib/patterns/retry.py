@@ -125,8 +125,8 @@ def wait_exponential(
 
 
 def wait_random(low: float, high: float, *, rng: random.Random | None = None) -> Wait:
-    """A uniform random extra delay in ``[low, high]`` (jitter); pass a seeded ``rng`` to replay
-    it."""
+    """A uniform random extra delay in ``[low, high]``
+    (jitter); pass a seeded ``rng`` to replay it."""
     lo, hi = validate_seconds("low", low), validate_seconds("high", high)
     if hi < lo:
         raise ValueError(f"high must be >= low, got low={low}, high={high}")

@@ -72,8 +72,8 @@ class RateLimitDependency:
 def rate_limit(
     limiter: RateLimiter, *, key_func: KeyFunc = client_ip, cost: int = 1, per_route: bool = False
 ) -> Decision:
-    """``Depends(...)`` marker for a route parameter: ``decision: Decision =
-    rate_limit(limiter)``."""
+    """``Depends(...)`` marker for a route parameter:
+    ``decision: Decision = rate_limit(limiter)``."""
     return Depends(RateLimitDependency(limiter, key_func=key_func, cost=cost, per_route=per_route))
 
 

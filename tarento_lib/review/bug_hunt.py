@@ -30,8 +30,8 @@ def buggy_summarise_scores(rows, top=3, skipped=[]):  # noqa: B006 (the lesson)
 
 
 def summarise_scores(rows: list[dict[str, Any]], top: int = 3) -> dict[str, Any]:
-    """Mean score per candidate, the best ``top`` candidates and the overall mean (see the
-    module)."""
+    """Mean score per candidate, the best ``top``
+    candidates and the overall mean (see the module)."""
     if isinstance(top, bool) or not isinstance(top, int):
         raise TypeError(f"top must be an int, got {type(top).__name__}")
     if top < 0:

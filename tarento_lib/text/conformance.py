@@ -1,5 +1,5 @@
-"""Exercise suites: ``"trie"`` grades an autocomplete trie class, ``"levenshtein"`` an edit-distance
-function."""
+"""Exercise suites: ``"trie"`` grades an autocomplete trie class,
+``"levenshtein"`` an edit-distance function."""
 
 from __future__ import annotations
 

@@ -250,8 +250,8 @@ class _Upload:
                 bar.close()
 
     def _send_in_order(self, descriptor: int, status: dict[str, Any], bar: Any) -> None:
-        """One chunk on the wire at a time, the next one read and hashed meanwhile (two in
-        memory)."""
+        """One chunk on the wire at a time,
+        the next one read and hashed meanwhile (two in memory)."""
         missing = status["missing"]
         with ThreadPoolExecutor(1, thread_name_prefix="upload-read") as reader:
             upcoming = (

@@ -49,8 +49,8 @@ class TimeSource(Protocol):
 
 
 class WallClock:
-    """Seconds since the epoch: session ages must survive a restart, so a monotonic clock will not
-    do."""
+    """Seconds since the epoch: session ages must survive a restart,
+    so a monotonic clock will not do."""
 
     def now(self) -> float:
         return time.time()
@@ -263,8 +263,8 @@ class UploadService:
         return self._status(session)
 
     def complete(self, upload_id: str) -> UploadStatus:
-        """Join every chunk into the object (idempotent once done); checks the SHA-256 if one was
-        given."""
+        """Join every chunk into the object (idempotent once done);
+        checks the SHA-256 if one was given."""
         with self._chunk_lock(
             upload_id, -1
         ):  # two completes at once: the second waits, then sees it done
@@ -296,8 +296,8 @@ class UploadService:
     def session(
         self, upload_id: str, *, open_only: bool = False, parts: bool = True
     ) -> UploadSession:
-        """The raw session (for protocol adapters such as tus); ``open_only`` refuses finished
-        ones."""
+        """The raw session (for protocol adapters such as tus);
+        ``open_only`` refuses finished ones."""
         return (
             self._open_session(upload_id, parts=parts)
             if open_only
@@ -305,8 +305,8 @@ class UploadService:
         )
 
     def expire_stale(self) -> list[str]:
-        """Abort every open upload older than ``ttl`` (their storage parts too); return their
-        ids."""
+        """Abort every open upload older than ``ttl``
+        (their storage parts too); return their ids."""
         cutoff = self.clock.now() - self.ttl
         expired = self.sessions.open_sessions(created_before=cutoff)
         for upload_id in expired:

@@ -39,8 +39,8 @@ CREATE TABLE IF NOT EXISTS tails (
 
 @dataclass(frozen=True)
 class UploadSession:
-    """One upload: its promise and the chunks received so far (index -> hex digest, the storage's
-    ``part_checksum``)."""
+    """One upload: its promise and the chunks received so far
+    (index -> hex digest, the storage's ``part_checksum``)."""
 
     upload_id: str
     filename: str
@@ -127,8 +127,8 @@ class SQLiteSessionStore:
             )
 
     def get(self, upload_id: str, *, parts: bool = True) -> UploadSession:
-        """The session (with its parts unless ``parts=False``); ``UploadNotFound`` if there is
-        none."""
+        """The session (with its parts unless ``parts=False``);
+        ``UploadNotFound`` if there is none."""
         with self._lock:
             row = self._db.execute(
                 "SELECT * FROM uploads WHERE upload_id = ?", (upload_id,)

@@ -44,8 +44,8 @@ def free_port() -> int:
 def lab_server(
     notebooks: list[Path], workdir: Path, *, startup_timeout: float = 90
 ) -> Iterator[LabServer]:
-    """Copies of ``notebooks`` served by ``jupyter lab`` on 127.0.0.1 with a token; always shut
-    down."""
+    """Copies of ``notebooks`` served by ``jupyter lab``
+    on 127.0.0.1 with a token; always shut down."""
     root = workdir / "lab"
     root.mkdir()
     for path in notebooks:

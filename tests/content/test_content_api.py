@@ -185,8 +185,8 @@ async def test_editor_view_includes_drafts(client: httpx.AsyncClient) -> None:
 async def test_public_body_is_what_the_response_model_would_write(
     client: httpx.AsyncClient,
 ) -> None:
-    """The route builds the body without Pydantic; LocalizedContent would write the very same
-    bytes."""
+    """The route builds the body without Pydantic;
+    LocalizedContent would write the very same bytes."""
     from tarento_lib.content.schemas import LocalizedContent
 
     body = {

@@ -1,5 +1,5 @@
-"""The optional read cache: hits skip the database, writes invalidate, other writers wait for the
-TTL."""
+"""The optional read cache: hits skip the database,
+writes invalidate, other writers wait for the TTL."""
 
 from __future__ import annotations
 

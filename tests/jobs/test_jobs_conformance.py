@@ -1,5 +1,5 @@
-"""The job_queue grading suite: the reference passes every case, broken queues fail the right
-ones."""
+"""The job_queue grading suite: the reference passes every case,
+broken queues fail the right ones."""
 
 from __future__ import annotations
 

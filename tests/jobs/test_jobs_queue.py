@@ -1,5 +1,5 @@
-"""JobQueue behaviour on virtual time: ordering, retries, timeouts, cancellation, shutdown,
-capacity."""
+"""JobQueue behaviour on virtual time: ordering,
+retries, timeouts, cancellation, shutdown, capacity."""
 
 from __future__ import annotations
 

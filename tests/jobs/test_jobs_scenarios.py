@@ -1,5 +1,5 @@
-"""Hypothesis over scripted scenarios on virtual time: every job ends in exactly one terminal
-state."""
+"""Hypothesis over scripted scenarios on virtual time:
+every job ends in exactly one terminal state."""
 
 from __future__ import annotations
 

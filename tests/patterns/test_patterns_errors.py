@@ -118,8 +118,8 @@ def test_install_needs_a_fastapi_app() -> None:
 
 
 def test_modules_define_everything_they_use() -> None:
-    """PITFALLS BP-1 / Q10-1 / Q10-2: no undefined global anywhere, except the two kept on
-    purpose."""
+    """PITFALLS BP-1 / Q10-1 / Q10-2: no undefined global anywhere,
+    except the two kept on purpose."""
     modules = [
         importlib.import_module(f"tarento_lib.{pkg}.{path.stem}")
         for pkg in ("patterns", "review")

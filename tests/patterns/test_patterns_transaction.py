@@ -1,5 +1,5 @@
-"""transaction(): commit on success, rollback on any error (cancellation included), savepoints
-nest."""
+"""transaction(): commit on success, rollback on any error
+(cancellation included), savepoints nest."""
 
 from __future__ import annotations
 

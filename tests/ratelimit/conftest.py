@@ -39,8 +39,8 @@ def make_store(backend: str, **options: object) -> MemoryStore | RedisStore:
 
 @pytest.fixture
 def prefix() -> Iterator[str]:
-    """A key prefix no other test (or xdist worker) uses; real-Redis keys under it are deleted
-    after."""
+    """A key prefix no other test (or xdist worker)
+    uses; real-Redis keys under it are deleted after."""
     value = f"t{uuid.uuid4().hex[:12]}"
     yield value
     if REDIS_URL:

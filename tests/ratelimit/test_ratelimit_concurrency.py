@@ -1,5 +1,5 @@
-"""Many callers on one key never get more than the limit: 8 threads (memory), 4 processes (real
-Redis)."""
+"""Many callers on one key never get more than the limit:
+8 threads (memory), 4 processes (real Redis)."""
 
 from __future__ import annotations
 
@@ -106,8 +106,8 @@ def test_four_processes_real_redis(kind: str, prefix: str) -> None:
 
 
 def test_eight_threads_share_one_redis_store(redis_backend: str, prefix: str, make_store) -> None:
-    """The store's idle connections are handed out one caller at a time: 8 threads, exactly the
-    limit."""
+    """The store's idle connections are handed out one
+    caller at a time: 8 threads, exactly the limit."""
     store = make_store(redis_backend)
     limiter = SlidingLog(40, 600.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
     admitted: list[bool] = []

@@ -1,5 +1,5 @@
-"""The grader suites: the reference passes every case; broken candidates fail exactly the right
-ones."""
+"""The grader suites: the reference passes every case;
+broken candidates fail exactly the right ones."""
 
 from __future__ import annotations
 

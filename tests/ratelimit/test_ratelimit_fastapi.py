@@ -1,5 +1,5 @@
-"""The FastAPI dependency: 429 + Retry-After, RateLimit-* headers, Redis calls off the event
-loop."""
+"""The FastAPI dependency: 429 + Retry-After,
+RateLimit-* headers, Redis calls off the event loop."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Hypothesis: on random arrival sequences the sliding log admits exactly what a brute-force model
-admits (memory, fakeredis, and the real Redis when ``TARENTO_REDIS_URL`` is set)."""
+"""Hypothesis: on random arrival sequences the sliding log admits exactly what a brute-force
+model admits (memory, fakeredis, and the real Redis when ``TARENTO_REDIS_URL`` is set)."""
 
 from __future__ import annotations
 
@@ -59,8 +59,8 @@ def run(limiter, clock: FakeClock, times_ms: list[int], costs_: list[int]) -> li
 
 
 def move_to(clock: FakeClock, t_ms: int) -> None:
-    """Set the clock to ``t_ms``; a repeated time leaves it alone (set() adds a difference, and
-    float rounding may already have put it one ulp past that time)."""
+    """Set the clock to ``t_ms``; a repeated time leaves it alone (set() adds a difference,
+    and float rounding may already have put it one ulp past that time)."""
     if t_ms / 1000 > clock.now():
         clock.set(t_ms / 1000)
 

@@ -160,8 +160,8 @@ def test_q5_3_zero_rate_rejected() -> None:
 
 
 class SettableClock:
-    """A clock an experiment can move anywhere, even backwards (a real monotonic clock never
-    does)."""
+    """A clock an experiment can move anywhere,
+    even backwards (a real monotonic clock never does)."""
 
     def __init__(self, now: float) -> None:
         self.value = now

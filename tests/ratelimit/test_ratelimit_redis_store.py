@@ -1,5 +1,5 @@
-"""Redis store specifics: one round trip, NOSCRIPT reload, expiring keys, and the on_error
-policy."""
+"""Redis store specifics: one round trip, NOSCRIPT reload,
+expiring keys, and the on_error policy."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store
 
 
 def test_sliding_log_server_commands(prefix: str, make_store) -> None:
-    """The EVALSHA plus what its script calls: 2 per refusal or peek, 3 per admission (4 past 16
-    entries)."""
+    """The EVALSHA plus what its script calls:
+    2 per refusal or peek, 3 per admission (4 past 16 entries)."""
     store = make_store(
         "fakeredis"
     )  # counted as fakeredis runs them (a shared real server's INFO would mix in others)

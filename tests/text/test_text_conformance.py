@@ -1,5 +1,5 @@
-"""The exercise suites: the reference passes every case; broken candidates fail exactly the cases
-they should."""
+"""The exercise suites: the reference passes every case;
+broken candidates fail exactly the cases they should."""
 
 from __future__ import annotations
 

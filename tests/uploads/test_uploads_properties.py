@@ -1,5 +1,5 @@
-"""Hypothesis: any order of chunks, duplicates, bad digests, crashes and restarts still gives a
-byte-identical object, on local storage and on moto's S3 server."""
+"""Hypothesis: any order of chunks, duplicates, bad digests, crashes and restarts
+still gives a byte-identical object, on local storage and on moto's S3 server."""
 
 from __future__ import annotations
 

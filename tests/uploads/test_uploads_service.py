@@ -25,8 +25,8 @@ from tarento_lib.uploads.checksums import ALGORITHMS, upload_checksum
 
 
 def payload(service: UploadService, chunks: int, seed: int = 0) -> bytes:
-    """Bytes that need exactly ``chunks`` chunks on this service's storage (the last one half
-    full)."""
+    """Bytes that need exactly ``chunks`` chunks on
+    this service's storage (the last one half full)."""
     chunk = max(service.chunk_size, service.storage.min_part_size)
     return random.Random(seed).randbytes((chunks - 1) * chunk + chunk // 2 + 1)
 

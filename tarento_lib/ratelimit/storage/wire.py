@@ -27,8 +27,8 @@ def _name(command: Any) -> str:
 
 @contextmanager
 def client_commands(*, with_args: bool = False) -> Iterator[list[Any]]:
-    """What every redis-py connection sends while the block runs: command names (upper case), or
-    with ``with_args=True`` each command's whole argument tuple as the caller passed it."""
+    """What every redis-py connection sends while the block runs: command names (upper case),
+    or with ``with_args=True`` each command's whole argument tuple as the caller passed it."""
     sent: list[Any] = []
     original = AbstractConnection.send_command
 
