@@ -12,11 +12,13 @@ __all__ = [
 
 
 class ConfigurationError(ValueError):
-    """A database URL or option the manager cannot work with (unknown driver, in-memory SQLite, ...)."""
+    """A database URL or option the manager cannot work with
+    (unknown driver, in-memory SQLite, ...)."""
 
 
 class RetryError(Exception):
-    """A retry policy gave up; ``last_error`` is the error of the final attempt (also ``__cause__``)."""
+    """A retry policy gave up; ``last_error`` is
+    the error of the final attempt (also ``__cause__``)."""
 
     def __init__(
         self, message: str, *, attempts: int, elapsed: float, last_error: BaseException | None

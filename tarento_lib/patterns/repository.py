@@ -63,7 +63,8 @@ class Repository(Generic[T]):
         return found
 
     async def add(self, obj: T) -> T:
-        """Stage ``obj`` and flush, so its generated key is known; a duplicate is :class:`Conflict`."""
+        """Stage ``obj`` and flush, so its generated key is known;
+        a duplicate is :class:`Conflict`."""
         self.session.add(require_instance(obj, "obj", self.model))
         try:
             await self.session.flush()

@@ -38,7 +38,8 @@ def log_execution_time(
     level: int = logging.INFO,
     timer: Callable[[], float] = time.perf_counter,
 ) -> Any:
-    """Log how long each call of ``func`` took (``@log_execution_time`` or ``@log_execution_time(level=...)``)."""
+    """Log how long each call of ``func`` took
+    (``@log_execution_time`` or ``@log_execution_time(level=...)``)."""
     require_callable(timer, "timer")
     require_int(level, "level")
     log = logger or _DEFAULT_LOGGER

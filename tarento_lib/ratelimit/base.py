@@ -1,4 +1,5 @@
-"""The decision API every strategy shares: ``hit``, ``peek``, ``reset``, ``wait`` and the error policy."""
+"""The decision API every strategy shares: ``hit``,
+``peek``, ``reset``, ``wait`` and the error policy."""
 
 from __future__ import annotations
 
@@ -79,7 +80,8 @@ class RateLimiter(ABC):
 
     # --- the decision API -----------------------------------------------------------
     def hit(self, key: str, cost: int = 1) -> Decision:
-        """Try to admit one request of ``cost`` units for ``key``; a denied request consumes nothing."""
+        """Try to admit one request of ``cost`` units for ``key``;
+        a denied request consumes nothing."""
         if type(cost) is not int or cost != 1:  # the hot path: the same steps as _decide, inlined
             self._check_cost(cost)
         if type(key) is not str or not key:
@@ -170,4 +172,7 @@ class RateLimiter(ABC):
         return key
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._signature().replace('/', ', ')}, storage={type(self.storage).__name__})"
+        return (
+            f"{type(self).__name__}({self._signature().replace('/', ', ')}, "
+            f"storage={type(self.storage).__name__})"
+        )

@@ -28,7 +28,8 @@ def _global_loads(code: types.CodeType) -> Iterator[str]:
 
 
 def undefined_names(module: types.ModuleType) -> list[str]:
-    """Sorted names that ``module``'s code reads as globals but neither it nor ``builtins`` defines."""
+    """Sorted names that ``module``'s code reads as
+    globals but neither it nor ``builtins`` defines."""
     require_instance(module, "module", types.ModuleType)
     compiled = compile(inspect.getsource(module), module.__name__, "exec")
     defined = vars(module)

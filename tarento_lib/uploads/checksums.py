@@ -67,7 +67,8 @@ def upload_checksum(algorithm: str, data: bytes) -> str:
 
 
 def parse_upload_checksum(value: str) -> tuple[str, bytes]:
-    """``"crc32c 4waSgw=="`` -> ``("crc32c", b"\\xe3\\x06\\x92\\x83")``; ``ValueError`` if malformed."""
+    """``"crc32c 4waSgw=="`` -> ``("crc32c",
+    b"\\xe3\\x06\\x92\\x83")``; ``ValueError`` if malformed."""
     algorithm, _, encoded = require_str(value, "checksum").strip().partition(" ")
     size = len(digest_of(algorithm, b""))  # also refuses an unknown algorithm
     try:

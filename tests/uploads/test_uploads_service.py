@@ -25,7 +25,8 @@ from tarento_lib.uploads.checksums import ALGORITHMS, upload_checksum
 
 
 def payload(service: UploadService, chunks: int, seed: int = 0) -> bytes:
-    """Bytes that need exactly ``chunks`` chunks on this service's storage (the last one half full)."""
+    """Bytes that need exactly ``chunks`` chunks on
+    this service's storage (the last one half full)."""
     chunk = max(service.chunk_size, service.storage.min_part_size)
     return random.Random(seed).randbytes((chunks - 1) * chunk + chunk // 2 + 1)
 
@@ -214,8 +215,8 @@ def test_unicode_filenames_stay_inside_the_storage_root(local_service: UploadSer
     status = local_service.initiate("हिन्दी रिपोर्ट.txt", 3)
     local_service.put_chunk(status.upload_id, 0, b"abc")
     key = local_service.complete(status.upload_id).key
-    path = (local_service.storage.root / "objects" / key).resolve()  # type: ignore[attr-defined]
-    assert path.is_file() and path.is_relative_to(local_service.storage.root)  # type: ignore[attr-defined]
+    path = (local_service.storage.root / "objects" / key).resolve()
+    assert path.is_file() and path.is_relative_to(local_service.storage.root)
 
 
 def test_expired_sessions_are_refused_and_their_parts_aborted(make_service: Any) -> None:
@@ -294,11 +295,11 @@ def test_constructor_arguments_are_validated(tmp_path: Any) -> None:
     with pytest.raises(ValueError, match="ttl"):
         UploadService(storage, sessions, ttl=-1)
     with pytest.raises(TypeError, match="storage"):
-        UploadService(object(), sessions)  # type: ignore[arg-type]
+        UploadService(object(), sessions)
     with pytest.raises(TypeError, match="sessions"):
-        UploadService(storage, {})  # type: ignore[arg-type]
+        UploadService(storage, {})
     with pytest.raises(TypeError, match="clock"):
-        UploadService(storage, sessions, clock=42)  # type: ignore[arg-type]
+        UploadService(storage, sessions, clock=42)
 
 
 def test_a_client_may_ask_for_smaller_chunks_within_the_storage_limits(make_service: Any) -> None:
