@@ -5,15 +5,17 @@ name, what is allowed, and what was given::
 
     TypeError: capacity must be an int, got str
     ValueError: capacity must be an int >= 1, got 0
-    ValueError: jitter must be a number in [0, 1), got 1.5
+    ValueError: jitter must be a finite number in [0, 1), got 1.5
 
 Each check returns the value it accepted, so a constructor reads
-``self.capacity = require_int(capacity, "capacity", minimum=1)``.
+``self.capacity = require_int(capacity, "capacity", minimum=1)``; an argument that may be
+``None`` reads ``None if ttl is None else require_number(ttl, "ttl", ...)``.
 
 Why a small module and not pydantic's ``validate_call(strict=True)``: these checks run in
 constructors that sit on hot paths (a cache's ``__init__`` is cheap, a validated call is not),
 the messages must name the range in words a reader of a notebook understands, and the rules
-(``bool`` is not an ``int``; numbers are finite) are the same few everywhere.
+(``bool`` is not an ``int``; numbers are finite unless a call says otherwise) are the same
+few everywhere.
 """
 
 from __future__ import annotations
