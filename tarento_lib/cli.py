@@ -14,6 +14,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from tarento_lib import config
+
 __all__ = ["find_notebooks", "load_candidate", "main", "notebooks_dir"]
 
 
@@ -146,11 +148,9 @@ def _cmd_slides(args: argparse.Namespace) -> int:
 
 def _environment(real: bool) -> dict[str, str]:
     """The lab's environment: the real-service URLs only with ``--real``, so study sessions stay embedded."""
-    from tarento_lib.lab.catalog import SERVICE_VARIABLES
-
     env = os.environ.copy()
     if not real:
-        for variable in SERVICE_VARIABLES:
+        for variable in config.SERVICE_VARIABLES:
             env.pop(variable, None)
     return env
 

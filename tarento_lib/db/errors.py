@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tarento_lib.config import ConfigurationError
+
 __all__ = [
     "CircuitOpenError",
     "ConfigurationError",
@@ -9,10 +11,6 @@ __all__ = [
     "InjectedFault",
     "RetryError",
 ]
-
-
-class ConfigurationError(ValueError):
-    """A database URL or option the manager cannot work with (unknown driver, in-memory SQLite, ...)."""
 
 
 class RetryError(Exception):
