@@ -98,7 +98,7 @@ def test_similarity_values() -> None:
 def test_ngrams_are_padded() -> None:
     assert ngrams(["a"], 2) == {("\x02", "a"): 1, ("a", "\x03"): 1}
     assert sum(ngrams([], 3).values()) == 2
-    with pytest.raises(ValueError, match="n must be >= 1"):
+    with pytest.raises(ValueError, match="n must be an int >= 1"):
         ngrams("ab", 0)
 
 
@@ -148,5 +148,5 @@ def test_non_str_arguments_raise_type_error(measure) -> None:
 def test_ngram_bad_arguments() -> None:
     with pytest.raises(ValueError, match="method"):
         ngram_similarity("a", "b", method="overlap")
-    with pytest.raises(ValueError, match="n must be >= 1"):
+    with pytest.raises(ValueError, match="n must be an int >= 1"):
         cosine("a", "b", n=0)
