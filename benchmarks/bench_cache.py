@@ -35,7 +35,8 @@ def main() -> None:
     ops = compare_caches(n, rounds=rounds)
     baseline = ops["cachetools.LRUCache"]
     print(
-        f"{n:,} ops, Zipf(1.1) over 100k keys, 80% get / 20% put, capacity 10,000; median of {rounds} interleaved rounds"
+        f"{n:,} ops, Zipf(1.1) over 100k keys, 80% get / 20% put, capacity 10,000; median of "
+        f"{rounds} interleaved rounds"
     )
     print(f"{'contender':22} {'ops/s':>12} {'vs cachetools':>14}  note")
     for name, rate in ops.items():

@@ -1,4 +1,5 @@
-"""No-op async jobs per second: tarento_lib's JobQueue vs a bare asyncio.PriorityQueue (and a polling loop).
+"""No-op async jobs per second: tarento_lib's JobQueue vs a bare asyncio.PriorityQueue (and a
+polling loop).
 
     python benchmarks/bench_jobs.py            # 20,000 jobs x 7 interleaved rounds
     python benchmarks/bench_jobs.py --quick    # 5,000 jobs x 3 rounds

@@ -1,9 +1,10 @@
 """The backends every contract test runs on, and the markers that skip a real service when unset.
 
-One table per kind of service, as ``pytest.param`` lists: the embedded default always runs; the
-real service runs when the environment names it (``.ci/run`` does) and is skipped with a reason
-otherwise. Each real-service parameter also carries its marker (``redis``, ``postgres``, ``s3``),
-so ``pytest -m "not redis"`` deselects it. A single test that needs a service uses the marker and
+One table per kind of service, as ``pytest.param`` lists: the embedded default always runs;
+the real service runs when its ``TARENTO_*`` variable is set (``.ci/run`` sets them;
+``tarento_lib.config`` names and reads them) and is skipped with a reason otherwise. Each
+real-service parameter also carries its marker (``redis``, ``postgres``, ``s3``), so
+``pytest -m "not redis"`` deselects it. A single test that needs a service uses the marker and
 the ``needs_*`` skip together::
 
     @pytest.mark.redis
@@ -13,36 +14,23 @@ the ``needs_*`` skip together::
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-__all__ = [
-    "DATABASE_BACKENDS",
-    "DATABASE_REPLICA_URLS",
-    "DATABASE_URL",
-    "PG_CTL",
-    "POSTGRES",
-    "REAL_S3",
-    "REDIS_BACKENDS",
-    "REDIS_URL",
-    "S3_BACKENDS",
-    "needs_postgres",
-    "needs_redis",
-    "needs_s3",
-]
+from tarento_lib import config
 
-REDIS_URL = os.environ.get("TARENTO_REDIS_URL", "")
-DATABASE_URL = os.environ.get("TARENTO_DATABASE_URL", "")
-DATABASE_REPLICA_URLS = [
-    url.strip() for url in os.environ.get("TARENTO_DATABASE_REPLICA_URLS", "").split(",") if url
-]
-PG_CTL = os.environ.get("TARENTO_PG_CTL", "")  # a command that stops/starts the real server
-REAL_S3 = bool(os.environ.get("TARENTO_S3_ENDPOINT") and os.environ.get("TARENTO_S3_BUCKET"))
+_SET = config.settings()  # read once, at collection: which real services this run has
+REDIS_URL = _SET.redis_url or ""
+DATABASE_URL = _SET.database_url or ""
+DATABASE_REPLICA_URLS = list(_SET.database_replica_urls)
+PG_CTL = _SET.pg_ctl or ""  # a command prefix that stops and starts the real server
+REAL_S3 = _SET.real_s3
 
-needs_redis = pytest.mark.skipif(not REDIS_URL, reason="TARENTO_REDIS_URL not set")
-needs_postgres = pytest.mark.skipif(not DATABASE_URL, reason="TARENTO_DATABASE_URL not set")
-needs_s3 = pytest.mark.skipif(not REAL_S3, reason="TARENTO_S3_ENDPOINT/TARENTO_S3_BUCKET not set")
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason=f"{config.REDIS_URL} not set")
+needs_postgres = pytest.mark.skipif(not DATABASE_URL, reason=f"{config.DATABASE_URL} not set")
+needs_pg_ctl = pytest.mark.skipif(not PG_CTL, reason=f"{config.PG_CTL} not set")
+needs_s3 = pytest.mark.skipif(
+    not REAL_S3, reason=f"{config.S3_ENDPOINT}/{config.S3_BUCKET} not set"
+)
 
 # Redis-like stores: fakeredis (with Lua through lupa) always, the real server when set.
 REDIS_BACKENDS = [

@@ -24,13 +24,19 @@ from tarento_lib.db import (
     stop_after_attempt,
     wait_exponential,
 )
-from tests.backends import DATABASE_REPLICA_URLS, DATABASE_URL, PG_CTL, needs_postgres
+from tests.backends import (
+    DATABASE_REPLICA_URLS,
+    DATABASE_URL,
+    PG_CTL,
+    needs_pg_ctl,
+    needs_postgres,
+)
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.slow,
     needs_postgres,
-    pytest.mark.skipif(not PG_CTL, reason="TARENTO_PG_CTL not set"),
+    needs_pg_ctl,
     pytest.mark.skipif(
         bool(os.environ.get("PYTEST_XDIST_WORKER")),
         reason="stops the shared PostgreSQL: run without xdist",
@@ -76,7 +82,7 @@ async def test_an_outage_fails_fast_with_a_clear_error_and_the_manager_recovers_
         try:
             for read_only in (False, True):
                 with pytest.raises(
-                    DatabaseUnavailable, match="database unavailable: .* failed after 4 attempts"
+                    DatabaseUnavailable, match=r"database unavailable: .* failed after 4 attempts"
                 ) as caught:
                     async with manager.session(read_only=read_only):
                         pytest.fail("the block must not run during the outage")
