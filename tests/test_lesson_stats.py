@@ -17,6 +17,7 @@ from tarento_lib.lab import get_suite
 from tarento_lib.lab.stats import (
     BUDGETS,
     SECTIONS,
+    Cell,
     budget_problems,
     format_table,
     is_assert_only,
@@ -161,7 +162,7 @@ def test_visible_assert_only_cells_are_counted(tmp_path: Path) -> None:
         new_code("x = 1\nassert x"),  # does more than assert
         new_code("%xmode Minimal"),  # a magic, not Python
     ]
-    assert [is_assert_only(cell) for cell in cells] == [True, True, False, False]
+    assert [is_assert_only(Cell.from_dict(c)) for c in cells] == [True, True, False, False]
     stats = notebook_stats(write(tmp_path / "q94.ipynb", cells), count_cases=False)
     assert stats.visible_asserts == 1
     assert "1 assert-only cell(s) with visible input" in budget_problems(stats)

@@ -14,8 +14,8 @@ a ``##`` heading. For each notebook this module measures:
 * assert-only code cells whose input is visible (they belong hidden, under nbval only).
 
 A notebook without the eight headings is "not in lesson shape": all of it counts as sections
-1-7, and sections 1-4 and the appendix are not measured. The module reads notebooks as JSON
-through ``nbformat`` and imports the grader only to count cases.
+1-7, and sections 1-4 and the appendix are not measured. The module reads notebooks as plain
+JSON and imports the grader only to count cases.
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
+from tarento_lib.lab.cells import Cell, read_cells
 
 __all__ = [
     "BUDGETS",
     "SECTIONS",
+    "Cell",
     "NotebookStats",
     "budget_problems",
     "format_table",
@@ -109,7 +110,7 @@ def _section_of(title: str) -> int | None:
     return None
 
 
-def _blocks(cell: nbformat.NotebookNode) -> Iterator[tuple[int | None, str]]:
+def _blocks(cell: Cell) -> Iterator[tuple[int | None, str]]:
     """A markdown cell cut at its ``##`` section headings: (section opened or None, text)."""
     opened: int | None = None
     lines: list[str] = []
@@ -136,37 +137,25 @@ def prose_words(markdown: str) -> int:
     return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
 
 
-def _hidden(cell: nbformat.NotebookNode) -> bool:
-    return bool(cell.metadata.get("jupyter", {}).get("source_hidden"))
-
-
 def _nonblank(text: str) -> int:
     return sum(1 for line in text.splitlines() if line.strip())
 
 
-def _output_text(output: nbformat.NotebookNode) -> str:
-    if output.output_type == "stream":
-        return str(output.get("text", ""))
-    if output.output_type == "error":
-        return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output.get("traceback", [])))
-    return str(output.get("data", {}).get("text/plain", ""))
-
-
-def shown_source_lines(cell: nbformat.NotebookNode) -> int:
+def shown_source_lines(cell: Cell) -> int:
     """Lines of library source that ``show_source(...)`` printed into the cell's outputs."""
     if "show_source(" not in cell.source:
         return 0
     lines = 0
-    for output in cell.get("outputs", []):
-        if output.output_type in ("execute_result", "display_data"):
-            text = _output_text(output)
+    for output in cell.outputs:
+        if output.kind in ("execute_result", "display_data"):
+            text = output.text
             lines += _nonblank(text) - (1 if text.startswith("# ") else 0)  # minus the title
     return max(lines, 0)
 
 
-def code_lines(cell: nbformat.NotebookNode) -> int:
+def code_lines(cell: Cell) -> int:
     """Lines of code a reader reads in this cell: its visible input and the source it shows."""
-    shown = 0 if _hidden(cell) else _nonblank(cell.source)
+    shown = 0 if cell.hidden else _nonblank(cell.source)
     return shown + shown_source_lines(cell)
 
 
@@ -185,35 +174,39 @@ def _rendered(text: str, *, keep_blank: bool) -> int:
     )
 
 
-def cell_slide_lines(cell: nbformat.NotebookNode) -> int:
+def cell_slide_lines(cell: Cell) -> int:
     """Lines a cell takes on a slide: its source (unless hidden) and its stored outputs."""
-    if cell.cell_type == "markdown":
+    if cell.kind == "markdown":
         return _rendered(cell.source, keep_blank=False)
-    if cell.cell_type != "code":
+    if cell.kind != "code":
         return 0
-    lines = 0 if _hidden(cell) else _rendered(cell.source, keep_blank=True)
-    for output in cell.get("outputs", []):
-        if any(kind.startswith("image/") for kind in output.get("data", {})):
-            lines += IMAGE_LINES
-        else:
-            lines += _rendered(_output_text(output), keep_blank=False)
+    lines = 0 if cell.hidden else _rendered(cell.source, keep_blank=True)
+    for output in cell.outputs:
+        lines += IMAGE_LINES if output.image else _rendered(output.text, keep_blank=False)
     return lines
 
 
-def _slide_roles(cells: list[nbformat.NotebookNode]) -> list[str]:
+def _slide_roles(cells: list[Cell]) -> list[str]:
+    """Each cell's reveal.js role as stored by ``tarento-lab nav``, or as it would store it."""
     stored = [cell.metadata.get("slideshow", {}).get("slide_type") for cell in cells]
     if all(stored):
         return [str(kind) for kind in stored]
-    from tarento_lib.lab.navigation import slide_types  # what `tarento-lab nav` would write
+    import nbformat
 
-    return slide_types(cells)
+    from tarento_lib.lab.navigation import slide_types
+
+    nodes = [
+        nbformat.from_dict({"cell_type": c.kind, "source": c.source, "metadata": c.metadata})
+        for c in cells
+    ]
+    return slide_types(nodes)
 
 
-def slide_lengths(cells: list[nbformat.NotebookNode]) -> list[int]:
+def slide_lengths(cells: list[Cell]) -> list[int]:
     """Rendered lines of every screen of the exported deck, in order."""
     screens: list[int] = []
     for cell, role in zip(cells, _slide_roles(cells), strict=True):
-        if role == "skip" or (cell.cell_type == "code" and _hidden(cell) and is_assert_only(cell)):
+        if role == "skip" or (cell.hidden and is_assert_only(cell)):
             continue
         if role in ("slide", "subslide") or not screens:
             screens.append(0)
@@ -221,9 +214,9 @@ def slide_lengths(cells: list[nbformat.NotebookNode]) -> list[int]:
     return screens
 
 
-def is_assert_only(cell: nbformat.NotebookNode) -> bool:
+def is_assert_only(cell: Cell) -> bool:
     """A code cell that holds nothing but ``assert`` statements (comments aside)."""
-    if cell.cell_type != "code" or not cell.source.strip():
+    if cell.kind != "code" or not cell.source.strip():
         return False
     try:
         body = ast.parse(cell.source).body
@@ -246,29 +239,29 @@ def _case_count(path: Path) -> int | None:
     return None
 
 
-def _reading(cells: Iterable[nbformat.NotebookNode]) -> dict[int, tuple[int, int]]:
+def _reading(cells: Iterable[Cell]) -> dict[int, tuple[int, int]]:
     """(words, code lines) per section number; 0 holds what comes before section 1."""
     per: dict[int, tuple[int, int]] = {}
     section = 0
     for cell in cells:
         if cell.metadata.get("tarento_nav"):  # generated links, not reading
             continue
-        if cell.cell_type == "markdown":
+        if cell.kind == "markdown":
             for opened, text in _blocks(cell):
                 section = opened if opened is not None else section
                 words, lines = per.get(section, (0, 0))
                 per[section] = (words + prose_words(text), lines)
-        elif cell.cell_type == "code":
+        elif cell.kind == "code":
             words, lines = per.get(section, (0, 0))
             per[section] = (words, lines + code_lines(cell))
     return per
 
 
-def _sections_found(cells: Iterable[nbformat.NotebookNode]) -> list[int]:
+def _sections_found(cells: Iterable[Cell]) -> list[int]:
     return [
         opened
         for cell in cells
-        if cell.cell_type == "markdown"
+        if cell.kind == "markdown"
         for opened, _ in _blocks(cell)
         if opened is not None
     ]
@@ -276,8 +269,7 @@ def _sections_found(cells: Iterable[nbformat.NotebookNode]) -> list[int]:
 
 def notebook_stats(path: Path, *, count_cases: bool = True) -> NotebookStats:
     """Measure one notebook; ``count_cases=False`` skips asking the grader for the case count."""
-    notebook = nbformat.read(path, as_version=4)
-    cells = list(notebook.cells)
+    cells = read_cells(path)
     found = _sections_found(cells)
     in_shape = found == list(range(1, APPENDIX + 1))
     per = _reading(cells)
@@ -304,7 +296,7 @@ def notebook_stats(path: Path, *, count_cases: bool = True) -> NotebookStats:
     screens = slide_lengths(cells)
     stats.slides_over = sum(1 for lines in screens if lines > SLIDE_LINES)
     stats.longest_slide = max(screens, default=0)
-    stats.visible_asserts = sum(1 for c in cells if is_assert_only(c) and not _hidden(c))
+    stats.visible_asserts = sum(1 for c in cells if is_assert_only(c) and not c.hidden)
     if count_cases:
         stats.cases = _case_count(path)
     return stats
