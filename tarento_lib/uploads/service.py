@@ -146,6 +146,8 @@ class UploadService:
     ) -> UploadStatus:
         """Open an upload session and return its (all-missing) status.
 
+        An empty file (``size=0``) has no chunks: it can be completed at once.
+
         ``chunk_size`` lets a client ask for smaller chunks than the service's (a slow link);
         the storage may still raise it to its minimum part size.
         """
@@ -157,8 +159,8 @@ class UploadService:
         )
         if isinstance(size, bool) or not isinstance(size, int):
             raise TypeError(f"size must be an int, got {type(size).__name__}")
-        if size < 1:
-            raise ValueError(f"size must be >= 1 byte, got {size}")
+        if size < 0:
+            raise ValueError(f"size must be >= 0 bytes, got {size}")
         if size > self.max_size:
             raise UploadTooLarge(f"size must be at most max_size={self.max_size} bytes, got {size}")
         if not isinstance(content_type, str) or not content_type or len(content_type) > 255:
