@@ -103,11 +103,9 @@ class OffsetConflict(Exception):
 async def _spool(
     request: Request, limit: int, checksum: tuple[str, bytes] | None, chunk: int
 ) -> BinaryIO:
-    """The PATCH body in a spooled temp file (in memory up to a chunk), checked if a checksum came.
-
-    The caller closes the file it gets; on any failure here it is closed before the error leaves.
-    """
-    spool = tempfile.SpooledTemporaryFile(max_size=chunk)  # noqa: SIM115 (returned open)
+    """The PATCH body in a spooled temp file
+    (in memory up to one chunk); checked if a checksum came."""
+    spool = tempfile.SpooledTemporaryFile(max_size=chunk)  # noqa: SIM115 - returned open, to the caller
     hasher = ALGORITHMS[checksum[0]]() if checksum else None
     try:
         try:
