@@ -7,6 +7,7 @@ it, so the offset survives a server restart. When the last byte arrives, the upl
 completed. With ``Upload-Checksum`` the whole PATCH body is checked before any of it is kept.
 The write is conditional on the offset: it is checked again under the upload's lock when the
 body has arrived, so of two PATCHes for one offset the later gets 409 and no byte lands twice.
+(The lock is per process: behind several worker processes, send an upload's PATCHes to one.)
 Numbers in headers are ASCII digits only; every malformed header is a 400. An empty upload
 (``Upload-Length: 0``) is complete as soon as it is created.
 """
