@@ -119,7 +119,7 @@ def test_q9_5_an_empty_file_has_no_chunks_and_completes_a_negative_size_is_refus
     done = httpx.post(f"{server}/uploads/{empty['upload_id']}/complete").json()
     assert done["state"] == "completed"
     response = httpx.post(f"{server}/uploads", json={"filename": "a", "size": -5})
-    assert response.status_code == 400 and "size must be >= 0" in response.text
+    assert response.status_code == 400 and "size must be an int >= 0" in response.text
 
 
 def test_q9_6_unknown_id_is_404_and_bad_chunk_number_400(server: str) -> None:

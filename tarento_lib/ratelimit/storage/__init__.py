@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from tarento_lib._validate import require_str
 from tarento_lib.config import settings
 from tarento_lib.ratelimit.decision import Decision
 from tarento_lib.ratelimit.errors import ConfigurationError
@@ -62,8 +63,7 @@ def store_from_url(url: str, *, time_source: str = "clock") -> Storage:
     ``time_source`` (Redis only): ``"clock"`` uses the limiter's injected clock, ``"server"``
     the Redis server's ``TIME`` (the one clock every app instance agrees on).
     """
-    if not isinstance(url, str):
-        raise TypeError(f"url must be a str, got {type(url).__name__}")
+    require_str(url, "url")
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme == "memory":
         from tarento_lib.ratelimit.storage.memory import MemoryStore

@@ -14,7 +14,7 @@ import json
 import math
 from typing import BinaryIO, Protocol, runtime_checkable
 
-from tarento_lib._validate import require_int
+from tarento_lib._validate import require_int, require_str
 
 __all__ = [
     "BufferedPart",
@@ -131,8 +131,7 @@ def content_md5(data: bytes) -> str:
 def decode_content_md5(value: str) -> bytes:
     """The 16-byte digest a ``Content-MD5`` value carries;
     ``ValueError`` unless it is base64 of 16 bytes."""
-    if not isinstance(value, str):
-        raise TypeError(f"content_md5 must be a str, got {type(value).__name__}")
+    require_str(value, "content_md5")
     try:
         digest = base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError):
