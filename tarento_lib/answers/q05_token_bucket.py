@@ -109,8 +109,9 @@ class TokenBucket:
         return True
 
 
-# KEYS[1] = the bucket's hash; ARGV = capacity, rate, cost. The server's clock is the only clock,
-# so elapsed time is never negative. Returns {1, 0} when admitted, else {0, seconds to wait}.
+# KEYS[1] = the bucket's hash; ARGV = capacity, rate, cost. Every host reads the one clock of
+# the server, and elapsed time is clamped at 0 in case that clock is set back. Returns {1, '0'}
+# when admitted, else {0, seconds to wait} (a string: Lua numbers come back as integers).
 TOKEN_BUCKET_LUA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
