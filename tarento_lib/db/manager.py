@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
+from tarento_lib.config import DATABASE_URL, parse_database_url, settings
 from tarento_lib.db.breaker import CircuitBreaker
 from tarento_lib.db.errors import (
     CircuitOpenError,
@@ -31,7 +32,7 @@ from tarento_lib.db.errors import (
 )
 from tarento_lib.db.faults import Faults
 from tarento_lib.db.health import HealthReport, probe
-from tarento_lib.db.nodes import Node, PoolOptions, check_url, make_engine, urls_from_env
+from tarento_lib.db.nodes import Node, PoolOptions, make_engine
 from tarento_lib.db.retry import (
     Policy,
     RetryPolicy,
@@ -115,7 +116,7 @@ class ConnectionManager:
             for i, url in enumerate(_replica_list(replica_urls), start=1)
         ]
         parsed = [
-            (name, role, check_url(url)) for name, role, url in urls
+            (name, role, parse_database_url(url)) for name, role, url in urls
         ]  # every URL checked before any engine
 
         def breaker() -> CircuitBreaker:
@@ -142,10 +143,10 @@ class ConnectionManager:
         cls, environ: Mapping[str, str] | None = None, **options: Any
     ) -> ConnectionManager:
         """A manager for ``TARENTO_DATABASE_URL`` and ``TARENTO_DATABASE_REPLICA_URLS``."""
-        urls = urls_from_env(dict(environ) if environ is not None else None)
-        if urls is None:
-            raise ConfigurationError("TARENTO_DATABASE_URL is not set")
-        return cls(urls[0], urls[1], **options)
+        env = settings(environ)
+        if env.database_url is None:
+            raise ConfigurationError(f"{DATABASE_URL} is not set")
+        return cls(env.database_url, env.database_replica_urls, **options)
 
     # --- nodes -------------------------------------------------------------------------------
 

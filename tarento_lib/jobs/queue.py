@@ -47,7 +47,7 @@ from tarento_lib.jobs.model import (
     is_async_callable,
     new_job,
 )
-from tarento_lib.jobs.virtual import LoopClock
+from tarento_lib.virtual_time import LoopClock
 
 __all__ = ["MAX_PRIORITY", "MIN_PRIORITY", "JobQueue"]
 

@@ -1,7 +1,7 @@
 """Seeded experiments on virtual time for the notebook: timelines, throughput, latency per priority.
 
 Every function here builds its own :class:`JobQueue`, drives it on
-:func:`~tarento_lib.jobs.virtual.run_virtual`, and returns plain numbers, so a plot
+:func:`~tarento_lib.virtual_time.run_virtual`, and returns plain numbers, so a plot
 of the result is the same on every run and any cell can be re-run.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from tarento_lib.jobs.model import Attempt, ExponentialBackoff, JobInfo
 from tarento_lib.jobs.queue import JobQueue
-from tarento_lib.jobs.virtual import run_fresh, run_virtual
+from tarento_lib.virtual_time import run_fresh, run_virtual
 from tarento_lib.workloads import poisson_arrivals
 
 __all__ = [

@@ -8,7 +8,7 @@ queries ran at once, and exactly what SQL was sent.
 
 Like a driver's row cache or an ORM identity map, ``SELECT *`` hands out the stored row
 objects themselves: a caller that mutates them changes what every later caller sees.
-Run it under :func:`tarento_lib.review.vtime.run_virtual` and the latency costs no real time.
+Run it under :func:`tarento_lib.virtual_time.run_virtual` and the latency costs no real time.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from tarento_lib.jobs import (
     JobStatus,
     QueueClosedError,
     QueueFullError,
-    run_virtual,
 )
+from tarento_lib.virtual_time import run_virtual
 
 
 async def sleep_and_log(log: list[str], name: str, seconds: float = 1.0) -> str:

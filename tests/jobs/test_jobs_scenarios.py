@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tarento_lib.jobs import TERMINAL, ExponentialBackoff, JobQueue, QueueClosedError, run_virtual
+from tarento_lib.jobs import TERMINAL, ExponentialBackoff, JobQueue, QueueClosedError
+from tarento_lib.virtual_time import run_virtual
 
 
 @dataclass(frozen=True)

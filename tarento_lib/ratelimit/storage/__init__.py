@@ -7,18 +7,16 @@ an in-process fakeredis (with Lua) otherwise, so the notebooks need nothing star
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from tarento_lib.config import settings
 from tarento_lib.ratelimit.decision import Decision
 from tarento_lib.ratelimit.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.base import RateLimiter
 
-__all__ = ["REDIS_URL_ENV", "Storage", "redis_from_env", "store_from_url"]
-
-REDIS_URL_ENV = "TARENTO_REDIS_URL"
+__all__ = ["Storage", "redis_from_env", "store_from_url"]
 
 
 @runtime_checkable
@@ -48,7 +46,7 @@ def redis_from_env(*, server: Any = None) -> Any:
     ``server`` (a ``fakeredis.FakeServer``) picks which fake server to talk to; clients built
     with the same one share data, like two app instances sharing one Redis.
     """
-    url = os.environ.get(REDIS_URL_ENV)
+    url = settings().redis_url
     if url:
         import redis
 
