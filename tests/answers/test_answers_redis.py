@@ -11,7 +11,6 @@ its own time: the tests that need to move it run on fakeredis only.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -26,8 +25,9 @@ from redis.asyncio import Redis
 
 from tarento_lib.answers.q02_sliding_window import RedisSlidingWindowLimiter, rate_limited
 from tarento_lib.answers.q05_token_bucket import RedisTokenBucket
+from tarento_lib.config import settings
 
-REDIS_URL = os.environ.get("TARENTO_REDIS_URL")
+REDIS_URL = settings().redis_url
 
 BACKENDS = [
     pytest.param("fakeredis", id="fakeredis"),
