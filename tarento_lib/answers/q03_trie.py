@@ -72,7 +72,8 @@ class Trie:
 
     def delete(self, word: str) -> bool:
         """Remove ``word``; True if it was stored. Nodes left with no word below are pruned."""
-        path, node = [], self._root
+        path: list[tuple[TrieNode, str]] = []  # (parent, character) down to the word's node
+        node = self._root
         for char in _key(word):
             if (child := node.children.get(char)) is None:
                 return False
@@ -95,7 +96,8 @@ class Trie:
         if k < 1:
             raise ValueError(f"k must be an int >= 1, got {k!r}")
         start = self._find(prefix)
-        found, stack = [], [start] if start is not None else []
+        stack = [start] if start is not None else []
+        found: list[tuple[float, str]] = []  # (-frequency, word): the smallest are the best
         while stack:  # depth-first, with a list as the stack
             node = stack.pop()
             if node.word is not None:
