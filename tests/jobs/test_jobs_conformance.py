@@ -7,7 +7,7 @@ from collections import deque
 
 from tarento_lib.jobs import JobQueue, JobStatus
 from tarento_lib.jobs.conformance import SUITES
-from tarento_lib.lab.grading import get_suite, run_suite
+from tarento_lib.grading import get_suite, run_suite
 
 ALL = {case.name for case in SUITES["job_queue"].cases}
 
