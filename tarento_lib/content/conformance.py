@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from fastapi import FastAPI, HTTPException
 from sqlalchemy import event
 
@@ -22,6 +21,9 @@ from tarento_lib.content.dependencies import SessionDep
 from tarento_lib.content.languages import LANGUAGES, LanguageCode
 from tarento_lib.content.schemas import Status
 from tarento_lib.grading import Case, Steps, Suite, between
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["ROUTE", "SUITES", "reference_languages_endpoint"]
 
@@ -76,6 +78,8 @@ def _drive(candidate: Callable[[FastAPI], Any], steps: Steps, script: Callable[.
     app = create_app("sqlite+aiosqlite://")
     steps.note("app = create_app(); add_languages_endpoint(app)")
     candidate(app)
+
+    import httpx  # here, not at import: httpx's own CLI module loads pygments
 
     async def main() -> Any:
         transport = httpx.ASGITransport(app=app)

@@ -76,7 +76,7 @@ def _short(word: str) -> str:
 def _quiet(steps: Steps, obj: Any, method: str, *args: Any) -> Any:
     """Like ``steps.call``, but long words are shown by their length, not spelled out."""
     result = getattr(obj, method)(*args)
-    shown_result = [_short(w) for w in result] if isinstance(result, list) else repr(result)
+    shown_result = [_short(w) for w in result] if isinstance(result, list) else show(result)
     shown_args = ", ".join(_short(a) if isinstance(a, str) else repr(a) for a in args)
     steps.note(f"{method}({shown_args}) -> {shown_result}")
     return result
