@@ -1,4 +1,4 @@
-"""The content_api grading suite: the reference passes, broken candidates fail exactly their cases."""
+"""The content_api suite: the reference passes, broken candidates fail exactly their cases."""
 
 # No ``from __future__ import annotations`` here: the candidates below are sent to the grader's
 # process by value, and FastAPI must find the names their route annotations use.

@@ -84,7 +84,9 @@ def test_scorecard_replays_the_operations(capsys: pytest.CaptureFixture[str]) ->
     assert out.startswith("lru: 6/10 cases pass")
     assert "✗ get makes a key most recently used" in out
     assert "put('c', 3) -> None" in out
-    assert "=> 'a' was just read, so 'b' should have been evicted instead: expected 1, got None" in out
+    assert (
+        "=> 'a' was just read, so 'b' should have been evicted instead: expected 1, got None" in out
+    )
     assert "hint: a hit must move the key" in out
     assert "cache = cls(0): expected ValueError, but it returned NoRecencyCache" in out
     assert "0x" not in out
@@ -176,7 +178,11 @@ def _one_get(cls: Any, steps: Steps) -> None:
 
 
 LOOP_SUITE = Suite(
-    "one_get", "one get", (Case("get returns what put stored", _one_get),), "class", lambda: LRUCache
+    "one_get",
+    "one get",
+    (Case("get returns what put stored", _one_get),),
+    "class",
+    lambda: LRUCache,
 )
 
 

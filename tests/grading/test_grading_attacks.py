@@ -20,7 +20,7 @@ from tarento_lib import cli
 from tarento_lib.cache import LRUCache
 from tarento_lib.grading import run_suite
 
-FIFO = '''
+FIFO = """
 class MyLRUCache:
     def __init__(self, capacity):
         self.capacity, self.data = capacity, {}
@@ -35,7 +35,7 @@ class MyLRUCache:
 
     def __len__(self):
         return len(self.data)
-'''
+"""
 
 
 def grade_file(tmp_path: Path, source: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

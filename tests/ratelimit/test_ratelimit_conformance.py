@@ -1,4 +1,4 @@
-"""The grader suites: the reference passes every case; broken candidates fail exactly the right ones."""
+"""The limiter suites: the reference passes every case; broken candidates fail the right ones."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The exercise suites: the reference passes every case; broken candidates fail exactly the cases they should."""
+"""The text suites: the reference passes every case; broken candidates fail the right ones."""
 
 from __future__ import annotations
 
@@ -80,7 +80,10 @@ def test_broken_tries_fail_exactly_their_cases() -> None:
     assert failed(DepthCapped, "trie") == {"long words are suggested"}
     assert failed(RecursiveDelete, "trie") == {"a 10,000-character word can be deleted"}
     assert failed(LowerOnly, "trie") == {"case and Unicode forms are folded"}
-    assert failed(CollectAllTrie, "trie") >= {"finds inserted words and prefixes", "delete keeps words that share a prefix"}
+    assert failed(CollectAllTrie, "trie") >= {
+        "finds inserted words and prefixes",
+        "delete keeps words that share a prefix",
+    }
 
 
 def codepoint_levenshtein(a: str, b: str) -> int:
@@ -117,7 +120,10 @@ def no_nfc(a: str, b: str) -> int:
 
 
 def test_broken_levenshteins_fail_exactly_their_cases() -> None:
-    assert failed(codepoint_levenshtein, "levenshtein") == {"counts grapheme clusters, not code points", "zero-width joiners are kept"}
+    assert failed(codepoint_levenshtein, "levenshtein") == {
+        "counts grapheme clusters, not code points",
+        "zero-width joiners are kept",
+    }
     assert failed(full_table, "levenshtein") == {"uses two rows of memory"}
     assert failed(strips_format_characters, "levenshtein") == {"zero-width joiners are kept"}
     assert failed(no_nfc, "levenshtein") == {"canonically equal texts are equal"}
