@@ -17,6 +17,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+import cloudpickle
+
 from tarento_lib.grading.cases import CaseFailure, Steps, Suite
 from tarento_lib.grading.channel import write_frame
 from tarento_lib.grading.values import describe_exception, loads
@@ -98,8 +100,6 @@ def _serve(channel: int, request: dict[str, Any], output: OutputBuffer) -> None:
         if request["file"] is not None:
             candidate = _load_file(*request["file"])
         else:
-            import cloudpickle
-
             candidate = cloudpickle.loads(request["candidate"])
     except BaseException as exc:
         where = (
@@ -125,8 +125,6 @@ def main() -> None:
     try:
         path, payload = loads(raw)
         sys.path[:] = path
-        import cloudpickle
-
         request = cloudpickle.loads(payload)
         _serve(channel, request, output)
     except BaseException as exc:

@@ -12,7 +12,9 @@ child can fail cases but never pass one.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -31,6 +33,7 @@ from tarento_lib.grading.values import decode, describe_exception, dumps, show
 __all__ = ["check", "check_file", "run_suite"]
 
 STARTUP_SECONDS = 120.0  # the child imports the suite's library before any candidate code runs
+LOAD_SECONDS = 30.0  # at least this long to import a solution file (it may import a library)
 MAX_STEPS_SHOWN = 40
 _ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -131,22 +134,63 @@ def _judge(suite: Suite, expected: list[Observation] | str, message: Any) -> Cas
     return result(None)
 
 
+def _spawn() -> subprocess.Popen[bytes]:
+    """A fresh child: it imports the grader, then waits for its request on stdin."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([_ROOT, *sys.path])}
+    return subprocess.Popen(
+        [sys.executable, "-m", "tarento_lib.grading.child"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,  # a Ctrl-C in the terminal reaches the grader, not the child
+    )
+
+
+_SPARE: list[subprocess.Popen[bytes]] = []  # one started child, kept for the next grading
+_SPARE_LOCK = threading.Lock()
+
+
+def _started_child(use_spare: bool) -> subprocess.Popen[bytes]:
+    """The spare child if it is still waiting (it has run nothing yet), else a new one."""
+    with _SPARE_LOCK:
+        spare = _SPARE.pop() if _SPARE else None
+    if spare is not None and use_spare and spare.poll() is None:
+        return spare
+    if spare is not None:
+        _end(spare)
+    return _spawn()
+
+
+def _keep_a_spare() -> None:
+    """Start the next grading's child now, so a notebook's next ``check`` starts at once.
+
+    It has loaded no candidate: every grading still gets a process nobody has touched. When
+    this process ends, the spare reads the end of its input and ends too.
+    """
+    with _SPARE_LOCK:
+        if not _SPARE:
+            _SPARE.append(_spawn())
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    """End a child and anything it started (its own process group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            pipe.close()
+
+
 class _Child:
     """One child process running cases ``start..`` of a suite on the candidate."""
 
-    def __init__(self, request: dict[str, Any], start: int) -> None:
+    def __init__(self, request: dict[str, Any], start: int, *, use_spare: bool) -> None:
         import cloudpickle
 
         payload = dumps((list(sys.path), cloudpickle.dumps({**request, "start": start})))
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([_ROOT, *sys.path])}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tarento_lib.grading.child"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,  # a Ctrl-C in the terminal reaches the grader, not the child
-        )
+        self.process = _started_child(use_spare)
         assert self.process.stdin is not None and self.process.stdout is not None
         self.reader = FrameReader(self.process.stdout.fileno())
         try:
@@ -164,27 +208,33 @@ class _Child:
         return f"signal {-code}" if code < 0 else f"exit status {code}"
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        assert self.process.stdout is not None
-        self.process.stdout.close()
+        _end(self.process)
 
 
-def _grade(suite: Suite, request: dict[str, Any], timeout: float) -> Scorecard:
+def _grade(suite: Suite, request: dict[str, Any], timeout: float, *, spare: bool) -> Scorecard:
     card = Scorecard(suite.name)
     reference: list[_Reference] = []
-    worker = threading.Thread(target=lambda: reference.append(_reference(suite)), daemon=True)
+
+    def run_reference() -> None:
+        try:
+            reference.append(_reference(suite))
+        except Exception as exc:  # reported on every case: the grader, not the candidate, broke
+            error = f"grader error: the reference could not run ({describe_exception(exc)})"
+            reference.append(_Reference([error] * len(suite.cases)))
+
+    worker = threading.Thread(target=run_reference, daemon=True)
     worker.start()  # the reference runs here while the child starts
     results: list[CaseResult] = []
     while len(results) < len(suite.cases) and not card.problem:
-        child = _Child(request, len(results))
+        child = _Child(request, len(results), use_spare=spare)
         try:
             card.problem = _run_child(child, suite, timeout, worker, reference, results)
         finally:
             child.kill()
     results += [CaseResult(case.name, False) for case in suite.cases[len(results) :]]
     card.results = results
+    if spare:
+        _keep_a_spare()
     return card
 
 
@@ -198,7 +248,7 @@ def _run_child(
 ) -> str:
     """Collect results from one child into ``results``; return a problem that stops grading."""
     what = "your code"
-    for expected, seconds in (("ready", STARTUP_SECONDS), ("loaded", timeout)):
+    for expected, seconds in (("ready", STARTUP_SECONDS), ("loaded", max(timeout, LOAD_SECONDS))):
         message = child.read(seconds)
         if message is TIMEOUT:
             return f"loading {what} did not finish within {seconds:g} s"
@@ -265,7 +315,7 @@ def run_suite(candidate: Any, suite: str | Suite, *, timeout: float = 10.0) -> S
         )
         return card
     request = {"suite": _request_suite(chosen), "candidate": shipped, "file": None}
-    return _grade(chosen, request, timeout)
+    return _grade(chosen, request, timeout, spare=True)
 
 
 def check(candidate: Any, suite: str | Suite, *, timeout: float = 10.0) -> Scorecard:
@@ -291,4 +341,4 @@ def check_file(
             raise LookupError(f"expected one {chosen.kind} in {path}, found {listed}")
         name = found[0]
     request = {"suite": _request_suite(chosen), "candidate": None, "file": (str(path), name)}
-    return _grade(chosen, request, timeout)
+    return _grade(chosen, request, timeout, spare=False)
