@@ -200,7 +200,11 @@ class _Child:
             pass
 
     def read(self, seconds: float) -> Any:
-        return self.reader.read(time.monotonic() + seconds)
+        """The next message; ``TIMEOUT``, ``EOF``, or ``_Tampered`` for bytes that are no frame."""
+        try:
+            return self.reader.read(time.monotonic() + seconds)
+        except ValueError as exc:
+            return _Tampered(str(exc))
 
     def ended(self) -> str:
         """How the child ended: its exit status or the signal that ended it."""
@@ -254,6 +258,8 @@ def _run_child(
             return f"loading {what} did not finish within {seconds:g} s"
         if message is EOF:
             return f"the grader's process ended while loading {what} ({child.ended()})"
+        if isinstance(message, _Tampered):
+            return f"the grader's channel was tampered with while loading {what}: {message}"
         if type(message) is tuple and message[:1] in (("load_error",), ("broken",)):
             return str(message[1])
         if message != (expected,):
@@ -271,6 +277,8 @@ def _run_child(
             return ""
         worker.join()
         try:
+            if isinstance(message, _Tampered):
+                raise message
             if type(message) is not tuple or message[:2] != ("case", index) or len(message) != 7:
                 raise _Tampered("an unexpected message")
             results.append(_judge(suite, reference[0].observations[index], message))

@@ -222,3 +222,19 @@ def test_exit_status_is_0_only_when_every_case_passed(
     good = "from tarento_lib.cache import LRUCache\n\nclass MyLRUCache(LRUCache):\n    pass\n"
     assert grade_file(tmp_path, good, capsys)[0] == 0
     assert grade_file(tmp_path, FIFO, capsys)[0] == 1
+
+
+def test_bytes_written_to_the_grader_s_pipe_fail_the_case() -> None:
+    class Scribbles(LRUCache):
+        def get(self, key: Any, default: Any = None) -> Any:
+            import contextlib
+            import os
+
+            for fd in range(3, 30):
+                with contextlib.suppress(OSError):
+                    os.write(fd, b"\xff\xff\xff\xffnot a frame")
+            return super().get(key, default)
+
+    card = run_suite(Scribbles, "lru")
+    assert "stores and returns a value" in failed(card)
+    assert "the grader's channel was tampered with" in card.render()
