@@ -171,7 +171,10 @@ def _case_statements(candidate: Any, steps: Steps) -> None:
         await _seed(client, steps)
         statements: list[str] = []
         engine = app.state.database.engine.sync_engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
+
+        def listener(*args: Any) -> None:  # (conn, cursor, statement, ...)
+            statements.append(args[2])
+
         event.listen(engine, "before_cursor_execute", listener)
         try:
             response = await _get(client, steps, "/contents/faq.refund/languages")

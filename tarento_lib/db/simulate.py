@@ -7,13 +7,15 @@ same picture every run.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tarento_lib.clock import FakeClock, validate_seconds
+from tarento_lib._validate import require_int, require_number
+from tarento_lib.clock import FakeClock
 from tarento_lib.db.errors import RetryError
 from tarento_lib.db.retry import Policy
 from tarento_lib.db.retrying import Attempt, decide, retry_call
@@ -24,9 +26,10 @@ __all__ = ["HerdResult", "bucket_counts", "reconnect_herd", "retry_timeline", "t
 def retry_timeline(
     policy: Policy, *, outage: float, attempt_cost: float = 0.05, seed: int = 0
 ) -> list[Attempt]:
-    """The attempts of one client that starts connecting at t=0 to a server down until ``outage``."""
-    outage = validate_seconds("outage", outage)
-    attempt_cost = validate_seconds("attempt_cost", attempt_cost)
+    """The attempts of one client that starts connecting
+    at t=0 to a server down until ``outage``."""
+    outage = require_number(outage, "outage", minimum=0)
+    attempt_cost = require_number(attempt_cost, "attempt_cost", minimum=0)
     clock, record = FakeClock(), []
 
     def connect() -> str:
@@ -35,17 +38,16 @@ def retry_timeline(
             raise ConnectionRefusedError("server is down")
         return "connected"
 
-    try:
+    with contextlib.suppress(RetryError):  # giving up is part of the picture
         retry_call(
             connect, policy, clock=clock, rng=random.Random(seed), record=record, what="connect"
         )
-    except RetryError:
-        pass  # giving up is part of the picture
     return record
 
 
 def timeline_spans(lane: str, attempts: Sequence[Attempt]) -> list[tuple[str, float, float, str]]:
-    """``(lane, start, end, kind)`` spans for :func:`tarento_lib.lab.timeline`: attempts and waits."""
+    """``(lane, start, end, kind)`` spans
+    for :func:`tarento_lib.lab.timeline`: attempts and waits."""
     spans = []
     for attempt in attempts:
         spans.append(
@@ -58,7 +60,8 @@ def timeline_spans(lane: str, attempts: Sequence[Attempt]) -> list[tuple[str, fl
 
 @dataclass
 class HerdResult:
-    """Every attempt time of every client, and when each client got connected (``None``: gave up)."""
+    """Every attempt time of every client,
+    and when each client got connected (``None``: gave up)."""
 
     attempts: list[float] = field(default_factory=list)
     connected: list[float | None] = field(default_factory=list)
@@ -71,15 +74,6 @@ class HerdResult:
     def all_connected_at(self) -> float | None:
         """When the last client got its connection (``None`` if any gave up)."""
         return None if self.gave_up else max(t for t in self.connected if t is not None)
-
-
-def _check_herd(clients: int, capacity: int | None) -> None:
-    if isinstance(clients, bool) or not isinstance(clients, int) or not 1 <= clients <= 100_000:
-        raise ValueError(f"clients must be an int in [1, 100000], got {clients!r}")
-    if capacity is not None and (
-        isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1
-    ):
-        raise ValueError(f"capacity must be None or an int >= 1, got {capacity!r}")
 
 
 def reconnect_herd(
@@ -98,12 +92,14 @@ def reconnect_herd(
     unlimited); the rest are refused and retry under ``policy``. A discrete-event simulation on a
     :class:`FakeClock`, attempts processed in time order (ties by client number).
     """
-    _check_herd(clients, capacity)
+    require_int(clients, "clients", minimum=1, maximum=100_000)
+    if capacity is not None:
+        require_int(capacity, "capacity", minimum=1)
     outage, horizon = (
-        validate_seconds("outage", outage),
-        validate_seconds("horizon", horizon, allow_zero=False),
+        require_number(outage, "outage", minimum=0),
+        require_number(horizon, "horizon", minimum=0, min_inclusive=False),
     )
-    bucket = validate_seconds("bucket", bucket, allow_zero=False)
+    bucket = require_number(bucket, "bucket", minimum=0, min_inclusive=False)
     clock, rng, result = FakeClock(), random.Random(seed), HerdResult(connected=[None] * clients)
     accepted: dict[int, int] = {}
     queue = [
@@ -129,8 +125,8 @@ def reconnect_herd(
 
 def bucket_counts(times: Sequence[float], *, width: float, until: float) -> list[int]:
     """How many of ``times`` fall in each bucket ``[k*width, (k+1)*width)`` up to ``until``."""
-    width = validate_seconds("width", width, allow_zero=False)
-    counts = [0] * max(1, math.ceil(validate_seconds("until", until) / width))
+    width = require_number(width, "width", minimum=0, min_inclusive=False)
+    counts = [0] * max(1, math.ceil(require_number(until, "until", minimum=0) / width))
     for t in times:
         k = int(t // width)
         if 0 <= k < len(counts):

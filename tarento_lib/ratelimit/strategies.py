@@ -12,8 +12,9 @@ from collections import deque
 from math import floor
 from typing import Any
 
+from tarento_lib._validate import require_int, require_number
 from tarento_lib.clock import Clock
-from tarento_lib.ratelimit.base import RateLimiter, check_count, check_period
+from tarento_lib.ratelimit.base import RateLimiter
 from tarento_lib.ratelimit.decision import EPSILON, Decision, new_decision
 from tarento_lib.ratelimit.storage import Storage
 
@@ -42,9 +43,9 @@ class _Windowed(RateLimiter):
         on_error: str = "allow",
         prefix: str = "rl",
     ) -> None:
-        self.window = check_period("window", window)
+        self.window = require_number(window, "window", minimum=0, min_inclusive=False)
         super().__init__(
-            check_count("limit", limit),
+            require_int(limit, "limit", minimum=1),
             storage=storage,
             clock=clock,
             on_error=on_error,
@@ -62,8 +63,8 @@ class _Windowed(RateLimiter):
 
 
 class FixedWindow(_Windowed):
-    """A counter per calendar window ``[k*window, (k+1)*window)``. O(1) memory, but up to twice the
-    limit can pass within one window length around a boundary."""
+    """A counter per calendar window ``[k*window, (k+1)*window)``. O(1) memory,
+    but up to twice the limit can pass within one window length around a boundary."""
 
     name = "fixed_window"
 
@@ -81,8 +82,8 @@ class FixedWindow(_Windowed):
 
 
 class SlidingLog(_Windowed):
-    """Exact: keeps the time of every admitted unit from the last ``window`` seconds (O(limit) memory).
-    A unit admitted at ``t`` stops counting at ``t + window``."""
+    """Exact: keeps the time of every admitted unit from the last ``window`` seconds
+    (O(limit) memory). A unit admitted at ``t`` stops counting at ``t + window``."""
 
     name = "sliding_log"
 
@@ -109,7 +110,8 @@ class SlidingLog(_Windowed):
 
 class SlidingWindowCounter(_Windowed):
     """Approximate, O(1) memory: this window's count plus the previous window's count weighted by
-    how much of it still overlaps the sliding window (assumes the previous window's requests were even)."""
+    how much of it still overlaps the sliding window (assumes the previous window's requests were
+    even)."""
 
     name = "sliding_window_counter"
 
@@ -157,8 +159,8 @@ class _Bucket(RateLimiter):
         on_error: str = "allow",
         prefix: str = "rl",
     ) -> None:
-        self.capacity = check_count("capacity", capacity)
-        self.rate = check_period("rate", rate)
+        self.capacity = require_int(capacity, "capacity", minimum=1)
+        self.rate = require_number(rate, "rate", minimum=0, min_inclusive=False)
         super().__init__(
             self.capacity, storage=storage, clock=clock, on_error=on_error, prefix=prefix
         )
@@ -174,8 +176,8 @@ class _Bucket(RateLimiter):
 
 
 class TokenBucket(_Bucket):
-    """Starts full; each request takes ``cost`` tokens; tokens come back at ``rate`` per second up to
-    ``capacity``. Allows a burst of ``capacity``, then ``rate`` per second on average."""
+    """Starts full; each request takes ``cost`` tokens; tokens come back at ``rate`` per second
+    up to ``capacity``. Allows a burst of ``capacity``, then ``rate`` per second on average."""
 
     name = "token_bucket"
 
@@ -220,8 +222,8 @@ class TokenBucket(_Bucket):
 
 
 class LeakyBucket(_Bucket):
-    """A bucket of ``capacity`` that drains at a constant ``rate``; a request is admitted only if it
-    fits. Read as a queue, admitted work leaves at ``rate`` per second: the output is smooth."""
+    """A bucket of ``capacity`` that drains at a constant ``rate``; a request is admitted only if
+    it fits. Read as a queue, admitted work leaves at ``rate`` per second: the output is smooth."""
 
     name = "leaky_bucket"
 

@@ -24,7 +24,7 @@ from bisect import bisect
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
-from tarento_lib.text._checks import require_frequency, require_int, require_str
+from tarento_lib._validate import require_int, require_number, require_str
 from tarento_lib.text.unicode import fold
 
 __all__ = ["Trie"]
@@ -115,7 +115,8 @@ class Trie:
         return abs(node.entry[0])
 
     def autocomplete(self, prefix: str, k: int = 10) -> list[str]:
-        """Up to ``k`` stored words starting with ``prefix``: most frequent first, ties alphabetically."""
+        """Up to ``k`` stored words starting with ``prefix``:
+        most frequent first, ties alphabetically."""
         key = _key(prefix, "prefix")
         require_int(k, "k", minimum=1)
         node = self._find(key)
@@ -156,9 +157,10 @@ class Trie:
         return path
 
     def insert(self, word: str, frequency: float = 1) -> None:
-        """Store ``word``; if it is already stored (after folding), replace its frequency and spelling."""
+        """Store ``word``; if it is already stored
+        (after folding), replace its frequency and spelling."""
         key = _key(word, "word")
-        require_frequency(frequency)
+        require_number(frequency, "frequency", minimum=0)
         if not key:
             raise ValueError("word must be a non-empty string")
         if key == word:

@@ -24,6 +24,8 @@ from typing import Any
 import crc32c
 import httpx
 
+from tarento_lib._validate import require_int
+
 __all__ = ["UploadInterrupted", "UploadReport", "file_sha256", "upload_file"]
 
 _BLOCK = 1024 * 1024
@@ -37,7 +39,8 @@ class UploadInterrupted(RuntimeError):
 
     def __init__(self, upload_id: str, cause: Exception) -> None:
         super().__init__(
-            f"upload {upload_id} interrupted ({type(cause).__name__}: {cause}); call again to resume"
+            f"upload {upload_id} interrupted ({type(cause).__name__}: {cause}); call again to "
+            "resume"
         )
         self.upload_id = upload_id
 
@@ -136,10 +139,8 @@ def upload_file(
     source = Path(path)
     if not source.is_file():
         raise ValueError("path must name an existing regular file")
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 16:
-        raise ValueError(f"workers must be an int in 1..16, got {workers!r}")
+    require_int(max_retries, "max_retries", minimum=0)
+    require_int(workers, "workers", minimum=1, maximum=16)
     base = base_url.rstrip("/")
     store = _ResumeStore(
         Path(state_dir)
@@ -237,9 +238,10 @@ class _Upload:
             if self.workers == 1:
                 self._send_in_order(descriptor, status, bar)
             else:
-                send = lambda index: self._put(
-                    status, index, self._read(descriptor, status, index), bar
-                )
+
+                def send(index: int) -> None:
+                    self._put(status, index, self._read(descriptor, status, index), bar)
+
                 with ThreadPoolExecutor(self.workers, thread_name_prefix="upload") as pool:
                     list(pool.map(send, status["missing"]))
         finally:
@@ -248,7 +250,8 @@ class _Upload:
                 bar.close()
 
     def _send_in_order(self, descriptor: int, status: dict[str, Any], bar: Any) -> None:
-        """One chunk on the wire at a time, the next one read and hashed meanwhile (two in memory)."""
+        """One chunk on the wire at a time,
+        the next one read and hashed meanwhile (two in memory)."""
         missing = status["missing"]
         with ThreadPoolExecutor(1, thread_name_prefix="upload-read") as reader:
             upcoming = (
@@ -263,7 +266,8 @@ class _Upload:
 
     @staticmethod
     def _read(descriptor: int, status: dict[str, Any], index: int) -> tuple[list[bytes], str]:
-        """Chunk ``index`` (``pread``: safe from several threads) in pieces, and its ``Upload-Checksum``.
+        """Chunk ``index`` (``pread``: safe from several threads) in pieces, and its
+        ``Upload-Checksum``.
 
         It is read once, in pieces of ``_PIECE`` bytes that are hashed and then streamed as the
         body: httpx sends each piece as it is, where one 8 MiB ``bytes`` body would be copied

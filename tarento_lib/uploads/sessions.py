@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tarento_lib._validate import require_instance
 from tarento_lib.uploads.errors import UploadNotFound
 
 __all__ = ["ABORTED", "COMPLETED", "EXPIRED", "OPEN", "SQLiteSessionStore", "UploadSession"]
@@ -28,7 +29,8 @@ CREATE TABLE IF NOT EXISTS uploads (
 );
 CREATE TABLE IF NOT EXISTS parts (
     upload_id TEXT NOT NULL REFERENCES uploads(upload_id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL, md5 TEXT NOT NULL, PRIMARY KEY (upload_id, idx)  -- md5: hex digest, storage.part_checksum
+    -- md5: the hex digest of the storage's part_checksum algorithm
+    idx INTEGER NOT NULL, md5 TEXT NOT NULL, PRIMARY KEY (upload_id, idx)
 );
 CREATE TABLE IF NOT EXISTS tails (
     upload_id TEXT PRIMARY KEY REFERENCES uploads(upload_id) ON DELETE CASCADE, data BLOB NOT NULL
@@ -38,7 +40,8 @@ CREATE TABLE IF NOT EXISTS tails (
 
 @dataclass(frozen=True)
 class UploadSession:
-    """One upload: its promise and the chunks received so far (index -> hex digest, the storage's ``part_checksum``)."""
+    """One upload: its promise and the chunks received so far
+    (index -> hex digest, the storage's ``part_checksum``)."""
 
     upload_id: str
     filename: str
@@ -80,9 +83,7 @@ class SQLiteSessionStore:
     """Sessions in one SQLite file (``":memory:"`` for a throwaway store). Thread-safe."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
-        if not isinstance(path, (str, Path)):
-            raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
-        self.path = str(path)
+        self.path = str(require_instance(path, "path", (str, Path)))
         self._lock = threading.RLock()
         self._db = sqlite3.connect(
             self.path, check_same_thread=False, isolation_level=None, timeout=30
@@ -125,7 +126,8 @@ class SQLiteSessionStore:
             )
 
     def get(self, upload_id: str, *, parts: bool = True) -> UploadSession:
-        """The session (with its parts unless ``parts=False``); ``UploadNotFound`` if there is none."""
+        """The session (with its parts unless ``parts=False``);
+        ``UploadNotFound`` if there is none."""
         with self._lock:
             row = self._db.execute(
                 "SELECT * FROM uploads WHERE upload_id = ?", (upload_id,)
@@ -174,7 +176,8 @@ class SQLiteSessionStore:
     def open_sessions(self, created_before: float) -> list[str]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT upload_id FROM uploads WHERE state = ? AND created_at < ? ORDER BY created_at",
+                "SELECT upload_id FROM uploads WHERE state = ? AND created_at < ? ORDER BY "
+                "created_at",
                 (OPEN, created_before),
             ).fetchall()
         return [row[0] for row in rows]

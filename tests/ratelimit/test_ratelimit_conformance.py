@@ -135,7 +135,7 @@ def test_stub_fails_every_behaviour_case(suite: str) -> None:
     assert failed(Stub, suite) == {case.name for case in SUITES[suite].cases}
 
 
-def test_cli_check(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_check(tmp_path) -> None:
     from tarento_lib.cli import main
 
     solution = tmp_path / "solution.py"

@@ -107,7 +107,9 @@ def full_table(a: str, b: str) -> int:
 
 
 def strips_format_characters(a: str, b: str) -> int:
-    strip = lambda s: "".join(ch for ch in s if unicodedata.category(ch) != "Cf")  # noqa: E731
+    def strip(s: str) -> str:
+        return "".join(ch for ch in s if unicodedata.category(ch) != "Cf")
+
     return levenshtein(strip(a), strip(b))
 
 

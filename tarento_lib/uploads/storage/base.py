@@ -14,6 +14,8 @@ import json
 import math
 from typing import BinaryIO, Protocol, runtime_checkable
 
+from tarento_lib._validate import require_int, require_str
+
 __all__ = [
     "BufferedPart",
     "MiB",
@@ -36,16 +38,19 @@ class Storage(Protocol):
 
     min_part_size: int  # every part but the last must be at least this long
     max_parts: int
-    part_checksum: str  # the algorithm (see ``checksums``) whose digests write_part takes and list_parts reports
+    # the algorithm (see ``checksums``) whose digests write_part takes and list_parts reports
+    part_checksum: str
 
     def begin(self, key: str, *, content_type: str, verify: bool) -> str:
         """Start an upload that will become object ``key``; return its ``ref``."""
 
     def write_part(self, ref: str, index: int, data: bytes, digest: bytes, *, offset: int) -> None:
-        """Store part ``index`` (0-based, ``offset`` bytes into the file) whose ``part_checksum`` is ``digest``."""
+        """Store part ``index`` (0-based, ``offset`` bytes into the file)
+        whose ``part_checksum`` is ``digest``."""
 
     def open_part(self, ref: str, index: int, *, offset: int, length: int) -> PartWriter:
-        """A writer that takes part ``index`` piece by piece (``length`` bytes in all) as it arrives."""
+        """A writer that takes part ``index`` piece by piece
+        (``length`` bytes in all) as it arrives."""
 
     def list_parts(self, ref: str) -> dict[int, str]:
         """The parts the backend holds: index -> hex digest (``part_checksum``)."""
@@ -70,7 +75,8 @@ class Storage(Protocol):
 
 
 class PartWriter(Protocol):
-    """One part on its way in: ``write`` pieces in order, then ``commit`` (it counts as held) or ``discard``."""
+    """One part on its way in: ``write`` pieces in order,
+    then ``commit`` (it counts as held) or ``discard``."""
 
     def write(self, piece: bytes) -> None: ...
 
@@ -80,7 +86,8 @@ class PartWriter(Protocol):
 
 
 class BufferedPart:
-    """For backends that take a part whole (S3's UploadPart): pieces are gathered once, stored on commit."""
+    """For backends that take a part whole (S3's UploadPart):
+    pieces are gathered once, stored on commit."""
 
     def __init__(self, storage: Storage, ref: str, index: int, *, offset: int, length: int) -> None:
         self.storage, self.ref, self.index, self.offset = storage, ref, index, offset
@@ -101,18 +108,13 @@ def choose_chunk_size(size: int, preferred: int, *, min_part_size: int, max_part
     """The chunk size for a ``size``-byte file: ``preferred``, raised to the backend's limits.
 
     It is at least ``min_part_size`` and large enough that the file needs at most ``max_parts``
-    chunks (rounded up to a whole MiB when it has to grow for that reason).
+    chunks (rounded up to a whole MiB when it has to grow for that reason). An empty file
+    (``size=0``) has no chunks at all.
     """
-    for name, value in (
-        ("size", size),
-        ("preferred", preferred),
-        ("min_part_size", min_part_size),
-        ("max_parts", max_parts),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < 1:
-            raise ValueError(f"{name} must be >= 1, got {value}")
+    require_int(size, "size", minimum=0)
+    require_int(preferred, "preferred", minimum=1)
+    require_int(min_part_size, "min_part_size", minimum=1)
+    require_int(max_parts, "max_parts", minimum=1)
     chunk = max(preferred, min_part_size)
     if math.ceil(size / chunk) > max_parts:
         chunk = math.ceil(math.ceil(size / max_parts) / MiB) * MiB
@@ -127,16 +129,17 @@ def content_md5(data: bytes) -> str:
 
 
 def decode_content_md5(value: str) -> bytes:
-    """The 16-byte digest a ``Content-MD5`` value carries; ``ValueError`` unless it is base64 of 16 bytes."""
-    if not isinstance(value, str):
-        raise TypeError(f"content_md5 must be a str, got {type(value).__name__}")
+    """The 16-byte digest a ``Content-MD5`` value carries;
+    ``ValueError`` unless it is base64 of 16 bytes."""
+    require_str(value, "content_md5")
     try:
         digest = base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError):
         digest = b""
     if len(digest) != 16:
         raise ValueError(
-            f"content_md5 must be the base64 of a 16-byte MD5 digest (24 characters, RFC 1864), got {value!r}"
+            "content_md5 must be the base64 of a 16-byte MD5 digest (24 characters, RFC 1864), "
+            f"got {value!r}"
         )
     return digest
 

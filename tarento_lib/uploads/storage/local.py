@@ -4,12 +4,14 @@ Layout under ``root``: ``.staging/<token>/`` holds one unfinished upload: its ta
 ``key``, the bytes in ``data`` (each part written at its own offset, so parts may arrive in any
 order and nothing is copied twice), and an empty marker ``part-<index>.<crc32c>`` per part, made
 only after that part's bytes are written. ``open_part`` writes a part's pieces straight to their
-offset as they come off the socket, so a chunk is never held in memory. ``finish`` streams ``data`` once to check the SHA-256
-and then renames it into ``objects/<key>``: the object appears whole, in one step, or not at all.
+offset as they come off the socket, so a chunk is never held in memory. ``finish`` streams ``data``
+once to check the SHA-256 and then renames it into ``objects/<key>``: the object appears whole, in
+one step, or not at all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -18,6 +20,7 @@ import shutil
 from pathlib import Path
 from typing import BinaryIO
 
+from tarento_lib._validate import require_instance
 from tarento_lib.uploads.errors import ChecksumMismatch, StorageError
 from tarento_lib.uploads.storage.base import decode_ref, encode_ref, validate_key
 
@@ -67,9 +70,7 @@ class LocalStorage:
     part_checksum = "crc32c"  # MD5 (~0.7 GB/s) would cost more than the disk write itself
 
     def __init__(self, root: str | os.PathLike[str], *, fsync: bool = False) -> None:
-        if not isinstance(root, (str, os.PathLike)):
-            raise TypeError(f"root must be a path, got {type(root).__name__}")
-        self.root = Path(root).resolve()
+        self.root = Path(require_instance(root, "root", (str, os.PathLike))).resolve()
         self.fsync = fsync
         self._staging = self.root / ".staging"
         self._objects = self.root / "objects"
@@ -146,10 +147,8 @@ class LocalStorage:
         return hasher.hexdigest()
 
     def abort(self, ref: str) -> None:
-        try:
+        with contextlib.suppress(StorageError):
             shutil.rmtree(self._stage(ref))
-        except StorageError:
-            pass
 
     def pending(self) -> list[str]:
         return sorted(encode_ref(token=p.name) for p in self._staging.iterdir() if p.is_dir())
