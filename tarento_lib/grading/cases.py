@@ -137,7 +137,16 @@ class Steps:
         return result
 
     def expect(self, got: Any, what: str, rule: Rule = SAME) -> None:
-        """Record ``got``; the grader judges it (by default: the same as the reference's)."""
+        """Record ``got``; the grader judges it (by default: the same as the reference's).
+
+        There is no "expected" argument: the expected value is what the reference returns
+        when the grader runs the same case, where the candidate cannot see or change it.
+        """
+        if not isinstance(rule, Rule):
+            raise TypeError(
+                f"expect(got, what, rule): rule must be a Rule, got {type(rule).__name__}; "
+                "the expected value comes from the reference"
+            )
         self.observations.append(Observation(what, encode(got), rule))
 
     def expect_true(self, condition: Any, what: str) -> None:

@@ -165,9 +165,9 @@ def size_limits(cls: Any, steps: Steps) -> None:
     steps.note(f"uploads = {cls.__name__}(chunk_size={CHUNK}, max_size=100)")
     empty = steps.call(uploads, "initiate", "empty.txt", 0)
     steps.expect(
-        sorted(steps.call(uploads, "status", empty)["missing"]), [], "missing chunks of 0 bytes"
+        sorted(steps.call(uploads, "status", empty)["missing"]), "missing chunks of 0 bytes"
     )
-    steps.expect(steps.call(uploads, "complete", empty), b"", "the assembled empty file")
+    steps.expect(steps.call(uploads, "complete", empty), "the assembled empty file")
     steps.expect_raises(
         ValueError, lambda: uploads.initiate("minus.txt", -1), "initiate('minus.txt', -1)"
     )

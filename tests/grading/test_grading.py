@@ -189,3 +189,8 @@ LOOP_SUITE = Suite(
 class LoopsInC(LRUCache):
     def get(self, key: Any, default: Any = None) -> Any:
         return sum(itertools.repeat(1))  # one C call: holds the GIL, never checks for signals
+
+
+def test_a_case_cannot_state_the_expected_value() -> None:
+    with pytest.raises(TypeError, match="the expected value comes from the reference"):
+        Steps().expect(1, 1, "get('a')")
