@@ -6,7 +6,7 @@
 [True, True, False]
 """
 
-from tarento_lib.ratelimit.base import ON_ERROR_POLICIES, RateLimiter
+from tarento_lib.ratelimit.base import MAX_LIMIT, ON_ERROR_POLICIES, RateLimiter
 from tarento_lib.ratelimit.decision import Decision
 from tarento_lib.ratelimit.errors import ConfigurationError, RateLimitExceeded, StorageError
 from tarento_lib.ratelimit.storage import Storage, redis_from_env, store_from_url
@@ -22,6 +22,7 @@ from tarento_lib.ratelimit.strategies import (
 )
 
 __all__ = [
+    "MAX_LIMIT",
     "ON_ERROR_POLICIES",
     "STRATEGIES",
     "ConfigurationError",

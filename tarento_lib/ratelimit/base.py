@@ -1,4 +1,4 @@
-"""The decision API every strategy shares: ``hit``, ``peek``, ``reset``, ``wait`` and the error policy."""
+"""The decision API every strategy shares: ``hit``, ``peek``, ``reset``, ``wait``, error policy."""
 
 from __future__ import annotations
 
@@ -15,11 +15,16 @@ from tarento_lib.ratelimit.errors import ConfigurationError, RateLimitExceeded, 
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.storage import Storage
 
-__all__ = ["ON_ERROR_POLICIES", "RateLimiter", "check_count", "check_period"]
+__all__ = ["MAX_LIMIT", "ON_ERROR_POLICIES", "RateLimiter", "check_count", "check_period"]
 
 logger = logging.getLogger("tarento_lib.ratelimit")
 
 ON_ERROR_POLICIES = ("allow", "deny", "raise")
+
+#: The largest limit (or capacity) a limiter accepts: 2**53 - 1. Redis's Lua counts in doubles,
+#: which hold every integer up to 2**53 but not 2**53 + 1, so ``count + cost > limit`` is exact
+#: only up to here (and the memory store's float strategies share the arithmetic).
+MAX_LIMIT = 2**53 - 1
 
 
 def check_count(name: str, value: object, *, maximum: int | None = None) -> int:
@@ -33,7 +38,7 @@ def check_count(name: str, value: object, *, maximum: int | None = None) -> int:
 
 
 def check_period(name: str, value: object) -> float:
-    """``value`` as a finite float > 0 (seconds or a rate), or a TypeError/ValueError naming ``name``."""
+    """``value`` as a finite float > 0 (seconds or a rate), else TypeError/ValueError naming it."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     number = float(value)
@@ -100,7 +105,7 @@ class RateLimiter(ABC):
 
     # --- the decision API -----------------------------------------------------------
     def hit(self, key: str, cost: int = 1) -> Decision:
-        """Try to admit one request of ``cost`` units for ``key``; a denied request consumes nothing."""
+        """Try to admit one request of ``cost`` units for ``key``; a refusal consumes nothing."""
         if type(cost) is not int or cost != 1:  # the hot path: the same steps as _decide, inlined
             self._check_cost(cost)
         if type(key) is not str or not key:
@@ -192,4 +197,5 @@ class RateLimiter(ABC):
         return key
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._signature().replace('/', ', ')}, storage={type(self.storage).__name__})"
+        parameters = self._signature().replace("/", ", ")
+        return f"{type(self).__name__}({parameters}, storage={type(self.storage).__name__})"

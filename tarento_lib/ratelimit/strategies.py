@@ -12,8 +12,9 @@ from collections import deque
 from math import floor
 from typing import Any
 
+from tarento_lib._validate import require_int
 from tarento_lib.clock import Clock
-from tarento_lib.ratelimit.base import RateLimiter, check_count, check_period
+from tarento_lib.ratelimit.base import MAX_LIMIT, RateLimiter, check_period
 from tarento_lib.ratelimit.decision import EPSILON, Decision, new_decision
 from tarento_lib.ratelimit.storage import Storage
 
@@ -27,6 +28,20 @@ __all__ = [
 ]
 
 Step = tuple[Decision, Any, float]
+
+
+def window_index(now: float, window: float) -> int:
+    """The ``k`` with ``k * window <= now < (k + 1) * window``, both products rounded as floats.
+
+    ``floor(now / window)`` alone can be one off: at ``now = 3 * 0.7`` it gives 2, whose window
+    ends at ``now`` itself. The Lua scripts make the same correction.
+    """
+    index = floor(now / window)
+    if (index + 1) * window <= now:
+        return index + 1
+    if index * window > now:
+        return index - 1
+    return index
 
 
 class _Windowed(RateLimiter):
@@ -44,7 +59,7 @@ class _Windowed(RateLimiter):
     ) -> None:
         self.window = check_period("window", window)
         super().__init__(
-            check_count("limit", limit),
+            require_int(limit, "limit", minimum=1, maximum=MAX_LIMIT),
             storage=storage,
             clock=clock,
             on_error=on_error,
@@ -69,7 +84,7 @@ class FixedWindow(_Windowed):
 
     def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
         limit, window = self.limit, self.window
-        index = floor(now / window)
+        index = window_index(now, window)
         count = state[1] if state is not None and state[0] == index else 0
         reset = (index + 1) * window - now
         if count + cost > limit:
@@ -81,8 +96,8 @@ class FixedWindow(_Windowed):
 
 
 class SlidingLog(_Windowed):
-    """Exact: keeps the time of every admitted unit from the last ``window`` seconds (O(limit) memory).
-    A unit admitted at ``t`` stops counting at ``t + window``."""
+    """Exact: keeps the time of every admitted unit from the last ``window`` seconds
+    (O(limit) memory). A unit admitted at ``t`` stops counting at ``t + window``."""
 
     name = "sliding_log"
 
@@ -109,13 +124,14 @@ class SlidingLog(_Windowed):
 
 class SlidingWindowCounter(_Windowed):
     """Approximate, O(1) memory: this window's count plus the previous window's count weighted by
-    how much of it still overlaps the sliding window (assumes the previous window's requests were even)."""
+    how much of it still overlaps the sliding window (assumes the previous window's requests
+    were even)."""
 
     name = "sliding_window_counter"
 
     def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
         limit, window = self.limit, self.window
-        index = floor(now / window)
+        index = window_index(now, window)
         prev = curr = 0
         if state is not None:
             if state[0] == index:
@@ -157,7 +173,7 @@ class _Bucket(RateLimiter):
         on_error: str = "allow",
         prefix: str = "rl",
     ) -> None:
-        self.capacity = check_count("capacity", capacity)
+        self.capacity = require_int(capacity, "capacity", minimum=1, maximum=MAX_LIMIT)
         self.rate = check_period("rate", rate)
         super().__init__(
             self.capacity, storage=storage, clock=clock, on_error=on_error, prefix=prefix
@@ -174,8 +190,8 @@ class _Bucket(RateLimiter):
 
 
 class TokenBucket(_Bucket):
-    """Starts full; each request takes ``cost`` tokens; tokens come back at ``rate`` per second up to
-    ``capacity``. Allows a burst of ``capacity``, then ``rate`` per second on average."""
+    """Starts full; each request takes ``cost`` tokens; tokens come back at ``rate`` per second up
+    to ``capacity``. Allows a burst of ``capacity``, then ``rate`` per second on average."""
 
     name = "token_bucket"
 
