@@ -1,10 +1,13 @@
-"""Many callers on one key never get more than the limit: 8 threads (memory), 4 processes (real Redis)."""
+"""Many callers on one key never get more than the limit: 8 threads, 4 processes (real Redis)."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import threading
+import time
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,6 +15,8 @@ import pytest
 from tarento_lib.clock import FakeClock
 from tarento_lib.ratelimit import MemoryStore, SlidingLog, TokenBucket
 from tarento_lib.ratelimit.simulate import max_in_window
+from tarento_lib.ratelimit.storage.scripts import read_log
+from tarento_lib.ratelimit.storage.wire import client_commands
 
 REDIS_URL = os.environ.get("TARENTO_REDIS_URL")
 
@@ -27,6 +32,19 @@ class RecordingLog(SlidingLog):
         decision, new_state, ttl = super().step(state, now, cost, consume)
         if consume and decision.allowed:
             self.admitted.append(now)
+        return decision, new_state, ttl
+
+
+class RealTimeLog(SlidingLog):
+    """Inside the store's lock: the time the decision used, the real time, and the answer."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.decisions: list[tuple[float, float, bool]] = []
+
+    def step(self, state: Any, now: float, cost: int, consume: bool) -> Any:
+        decision, new_state, ttl = super().step(state, now, cost, consume)
+        self.decisions.append((now, time.monotonic(), decision.allowed))
         return decision, new_state, ttl
 
 
@@ -57,6 +75,74 @@ def test_eight_threads_sliding_log_memory() -> None:
     assert limiter.admitted == sorted(limiter.admitted)
     assert max_in_window(limiter.admitted, 1.0) == 10
     assert len(limiter.admitted) >= 10 * 3  # 4 s of fake time: several windows were filled
+
+
+def test_eight_threads_sliding_log_exact_in_real_time_memory() -> None:
+    """The real clock is read inside the store's lock, so every decision sees the time it runs at.
+
+    A time read before the lock goes stale while another thread decides: written into the log
+    out of order, it lets one request too many into a real window (51-52 of 50 on every run).
+    """
+    limit, window = 30, 0.25
+    limiter = RealTimeLog(limit, window, storage=MemoryStore())  # the default, real clock
+    end = time.monotonic() + 4 * window
+
+    def hammer() -> None:
+        while time.monotonic() < end:
+            limiter.hit("shared")
+
+    _threads(hammer)
+    decisions = limiter.decisions  # in the order the lock let them in
+    stale = [i for i in range(1, len(decisions)) if decisions[i][0] < decisions[i - 1][1]]
+    assert stale == []  # no decision used a time from before the previous one had finished
+    admitted = [now for now, _, allowed in decisions if allowed]
+    assert max_in_window(admitted, window) == limit
+    assert len(admitted) >= 3 * limit  # the run spanned several windows
+
+
+def test_eight_threads_sliding_log_exact_in_real_time_redis(
+    redis_backend: str, prefix: str, make_store: Callable[..., Any]
+) -> None:
+    """Without a clock a Redis-backed limiter takes the server's ``TIME`` inside its script.
+
+    Each admission's time is the newest entry of the log it wrote; every thread reads the log
+    right after its own admission, so together they see every admitted instant.
+    """
+    limit, window = 20, 0.25
+    store = make_store(redis_backend)
+    limiter = SlidingLog(limit, window, storage=store, prefix=prefix)
+    key = limiter._prefix + "shared"
+    seen: Counter[float] = Counter()
+    seen_lock = threading.Lock()
+    admissions = 0
+    end = time.monotonic() + 4 * window
+
+    def hammer() -> None:
+        nonlocal admissions, seen
+        while time.monotonic() < end:
+            if limiter.hit("shared").allowed:
+                logged = Counter(read_log(store.client.get(key)))
+                with seen_lock:
+                    admissions += 1
+                    seen |= logged  # the most copies of each instant any one log held
+
+    _threads(hammer)
+    instants = sorted(seen.elements())
+    assert len(instants) == admissions >= 3 * limit
+    assert max_in_window(instants, window) == limit
+
+
+def test_redis_store_reads_the_server_clock_unless_given_one(
+    prefix: str, make_store: Callable[..., Any]
+) -> None:
+    store = make_store("fakeredis")
+    default = SlidingLog(5, 1.0, storage=store, prefix=prefix)
+    given = SlidingLog(5, 1.0, storage=store, clock=FakeClock(7.5), prefix=prefix)
+    with client_commands(with_args=True) as sent:
+        default.hit("u")
+        given.hit("u")
+    nows = [command[4] for command in sent if command[0] == "EVALSHA"]
+    assert nows == ["", 7.5]  # '' asks the script for the server's TIME
 
 
 def test_eight_threads_token_bucket_memory() -> None:
@@ -105,7 +191,7 @@ def test_four_processes_real_redis(kind: str, prefix: str) -> None:
 
 
 def test_eight_threads_share_one_redis_store(redis_backend: str, prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
-    """The store's idle connections are handed out one caller at a time: 8 threads, exactly the limit."""
+    """The store's idle connections go to one caller at a time: 8 threads, exactly the limit."""
     store = make_store(redis_backend)
     limiter = SlidingLog(40, 600.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
     admitted: list[bool] = []
