@@ -12,7 +12,7 @@ import asyncio
 import math
 import threading
 import time
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 __all__ = ["Clock", "FakeClock", "MonotonicClock", "validate_seconds"]
 
@@ -83,6 +83,14 @@ class FakeClock:
     def now(self) -> float:
         return self._now
 
+    def __getstate__(self) -> dict[str, object]:
+        """A copy or a pickle keeps the time and the recorded sleeps, not the lock."""
+        return {"now": self._now, "sleeps": list(self.sleeps)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._now, self.sleeps = state["now"], state["sleeps"]
+        self._lock = threading.Lock()
+
     def advance(self, seconds: float) -> float:
         """Move time forward by ``seconds`` (>= 0) and return the new time."""
         step = validate_seconds("seconds", seconds)
@@ -91,7 +99,7 @@ class FakeClock:
             return self._now
 
     def set(self, when: float) -> None:
-        """Jump to an absolute time that is not earlier than now (monotonic clocks never go back)."""
+        """Jump to an absolute time not earlier than now (monotonic clocks never go back)."""
         if when < self._now:
             raise ValueError(f"a monotonic clock cannot go back: {when} < now {self._now}")
         self.advance(when - self._now)

@@ -62,9 +62,9 @@ def validate_ttl(ttl: object, name: str = "ttl") -> float | None:
     return float(ttl)
 
 
-def new_counter() -> itertools.count:  # type: ignore[type-arg]
-    """A counter whose increment, ``next(counter)``, is one C call: no lock needed, no update lost."""
-    return itertools.count()
+def new_counter(start: int = 0) -> itertools.count:  # type: ignore[type-arg]
+    """A counter whose increment, ``next(counter)``, is one C call: no lock, no update lost."""
+    return itertools.count(start)
 
 
 def counter_value(counter: itertools.count) -> int:  # type: ignore[type-arg]
@@ -82,6 +82,9 @@ class MappingMixin(MutableMapping):  # type: ignore[type-arg]
 
     Subclasses provide ``get``, ``put``, ``delete``, ``__len__``, ``__contains__`` and
     ``_snapshot()`` (the live ``(key, value)`` pairs from least to most recently used).
+    As with ``dict`` and ``cachetools.Cache``, a miss in ``c[k]`` (and only there: not in
+    ``get``, ``pop`` or ``setdefault``) calls ``__missing__(k)``, which raises ``KeyError``
+    unless a subclass defines it, for instance to compute and store the value.
     """
 
     _MISSING: Any = object()
@@ -89,8 +92,11 @@ class MappingMixin(MutableMapping):  # type: ignore[type-arg]
     def __getitem__(self, key: Any) -> Any:
         value = self.get(key, self._MISSING)  # type: ignore[attr-defined]
         if value is self._MISSING:
-            raise KeyError(key)
+            return self.__missing__(key)
         return value
+
+    def __missing__(self, key: Any) -> Any:
+        raise KeyError(key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         self.put(key, value)  # type: ignore[attr-defined]
@@ -99,13 +105,13 @@ class MappingMixin(MutableMapping):  # type: ignore[type-arg]
         if not self.delete(key):  # type: ignore[attr-defined]
             raise KeyError(key)
 
-    def _new_counters(self) -> None:
-        """Fresh hit and miss counters, their increments bound once (they run on every lookup)."""
-        self._hits, self._misses = new_counter(), new_counter()
+    def _new_counters(self, hits: int = 0, misses: int = 0) -> None:
+        """Hit and miss counters, their increments bound once (they run on every lookup)."""
+        self._hits, self._misses = new_counter(hits), new_counter(misses)
         self._hit, self._miss = self._hits.__next__, self._misses.__next__
 
     def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
-        """A snapshot, least to most recently used; reading it changes no recency and no statistics."""
+        """A snapshot, least to most recently used; reading it changes no recency, no statistics."""
         return self._snapshot()  # type: ignore[attr-defined,no-any-return]
 
     def values(self) -> list[Any]:  # type: ignore[override]
