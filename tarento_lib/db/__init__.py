@@ -1,4 +1,5 @@
-"""Database connections that survive outages: pooling, retry with backoff and jitter, breakers, failover.
+"""Database connections that survive outages: pooling, retry with backoff and jitter, breakers,
+failover.
 
 Nothing is connected or built at import time; a :class:`ConnectionManager` creates its engines
 when constructed and connects on the first session.
@@ -15,7 +16,7 @@ from tarento_lib.db.errors import (
 from tarento_lib.db.faults import Faults
 from tarento_lib.db.health import HealthReport, NodeHealth, health_router
 from tarento_lib.db.manager import ConnectEvent, ConnectionManager, default_retry_policy
-from tarento_lib.db.nodes import PoolOptions, check_url, urls_from_env
+from tarento_lib.db.nodes import PoolOptions
 from tarento_lib.db.retry import (
     RetryPolicy,
     RetryState,
@@ -54,7 +55,6 @@ __all__ = [
     "StopPolicy",
     "WaitPolicy",
     "aretry_call",
-    "check_url",
     "default_retry_policy",
     "health_router",
     "is_transient",
@@ -63,7 +63,6 @@ __all__ = [
     "stop_after_attempt",
     "stop_after_delay",
     "stop_never",
-    "urls_from_env",
     "wait_exponential",
     "wait_fixed",
     "wait_full_jitter",

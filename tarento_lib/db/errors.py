@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tarento_lib.config import ConfigurationError
+
 __all__ = [
     "CircuitOpenError",
     "ConfigurationError",
@@ -11,12 +13,8 @@ __all__ = [
 ]
 
 
-class ConfigurationError(ValueError):
-    """A database URL or option the manager cannot work with (unknown driver, in-memory SQLite, ...)."""
-
-
 class RetryError(Exception):
-    """A retry policy gave up; ``last_error`` is the error of the final attempt (also ``__cause__``)."""
+    """A retry policy gave up; ``last_error`` is the final attempt's error (also ``__cause__``)."""
 
     def __init__(
         self, message: str, *, attempts: int, elapsed: float, last_error: BaseException | None

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
+from tarento_lib.config import DATABASE_URL, parse_database_url, settings
 from tarento_lib.db.breaker import CircuitBreaker
 from tarento_lib.db.errors import (
     CircuitOpenError,
@@ -31,7 +32,7 @@ from tarento_lib.db.errors import (
 )
 from tarento_lib.db.faults import Faults
 from tarento_lib.db.health import HealthReport, probe
-from tarento_lib.db.nodes import Node, PoolOptions, check_url, make_engine, urls_from_env
+from tarento_lib.db.nodes import Node, PoolOptions, make_engine
 from tarento_lib.db.retry import (
     Policy,
     RetryPolicy,
@@ -45,7 +46,8 @@ __all__ = ["ConnectEvent", "ConnectionManager", "default_retry_policy"]
 
 
 def default_retry_policy() -> RetryPolicy:
-    """3 attempts within 10 s, exponential backoff from 0.5 s with full jitter, transient errors only."""
+    """3 attempts within 10 s, exponential backoff from
+    0.5 s with full jitter, transient errors only."""
     return RetryPolicy(
         stop=stop_after_attempt(3) | stop_after_delay(10),
         wait=wait_full_jitter(initial=0.5, maximum=5),
@@ -67,7 +69,8 @@ def _replica_list(replica_urls: Iterable[str] | None) -> list[str]:
         return []
     if isinstance(replica_urls, (str, bytes)):
         raise TypeError(
-            "replica_urls must be a list of URLs, not one string (it would be read letter by letter)"
+            "replica_urls must be a list of URLs, not one string (it would be read letter by "
+            "letter)"
         )
     return list(replica_urls)
 
@@ -113,9 +116,12 @@ class ConnectionManager:
             for i, url in enumerate(_replica_list(replica_urls), start=1)
         ]
         parsed = [
-            (name, role, check_url(url)) for name, role, url in urls
+            (name, role, parse_database_url(url)) for name, role, url in urls
         ]  # every URL checked before any engine
-        breaker = lambda: CircuitBreaker(failure_threshold, reset_timeout, clock=self.clock)  # noqa: E731
+
+        def breaker() -> CircuitBreaker:
+            return CircuitBreaker(failure_threshold, reset_timeout, clock=self.clock)
+
         self.nodes: tuple[Node, ...] = tuple(
             Node(
                 name,
@@ -137,10 +143,10 @@ class ConnectionManager:
         cls, environ: Mapping[str, str] | None = None, **options: Any
     ) -> ConnectionManager:
         """A manager for ``TARENTO_DATABASE_URL`` and ``TARENTO_DATABASE_REPLICA_URLS``."""
-        urls = urls_from_env(dict(environ) if environ is not None else None)
-        if urls is None:
-            raise ConfigurationError("TARENTO_DATABASE_URL is not set")
-        return cls(urls[0], urls[1], **options)
+        env = settings(environ)
+        if env.database_url is None:
+            raise ConfigurationError(f"{DATABASE_URL} is not set")
+        return cls(env.database_url, env.database_replica_urls, **options)
 
     # --- nodes -------------------------------------------------------------------------------
 
@@ -223,7 +229,8 @@ class ConnectionManager:
             ) from error.last_error
 
     async def _connect_once(self, read_only: bool) -> tuple[Node, AsyncSession]:
-        """One attempt: try each candidate node in turn (failover); raise the last error if none answers."""
+        """One attempt: try each candidate node in turn
+        (failover); raise the last error if none answers."""
         errors: list[Exception] = []
         for node in self._candidates(read_only):
             if not node.breaker.allow():
@@ -262,7 +269,8 @@ class ConnectionManager:
     # --- health and lifecycle ------------------------------------------------------------------
 
     async def health(self) -> HealthReport:
-        """Ping every node (``SELECT 1``) and report each one's state and latency; feeds the breakers."""
+        """Ping every node (``SELECT 1``) and report each
+        one's state and latency; feeds the breakers."""
         self._last_health = self.clock.now()
         results = await asyncio.gather(
             *(probe(node, self.clock, self.connect_timeout) for node in self.nodes)

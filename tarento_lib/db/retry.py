@@ -234,7 +234,10 @@ class wait_exponential(WaitPolicy):
         return self.ceiling(state.attempt)
 
     def __repr__(self) -> str:
-        return f"wait_exponential(initial={self.initial:g}, base={self.base:g}, maximum={self.maximum:g})"
+        return (
+            f"wait_exponential(initial={self.initial:g}, base={self.base:g}, "
+            f"maximum={self.maximum:g})"
+        )
 
 
 class wait_random(WaitPolicy):
@@ -293,7 +296,8 @@ TRANSIENT_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 
 
 def _sqlstate(error: BaseException) -> str | None:
-    """The SQLSTATE a driver attached to ``error`` (asyncpg: ``sqlstate``, through SQLAlchemy: ``orig``)."""
+    """The SQLSTATE a driver attached to ``error`` (asyncpg:
+    ``sqlstate``, through SQLAlchemy: ``orig``)."""
     driver_error = getattr(error, "orig", None)
     for candidate in (error, driver_error, getattr(driver_error, "__cause__", None)):
         code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)

@@ -24,7 +24,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Attempt:
-    """One try: when it ran, how it ended, and the pause chosen after it (``None``: no more tries)."""
+    """One try: when it ran, how it ended,
+    and the pause chosen after it (``None``: no more tries)."""
 
     number: int
     start: float
@@ -72,7 +73,8 @@ def decide(
 
 
 def _retryable(policy: Policy, error: BaseException) -> bool:
-    """False when the policy's own predicate refuses ``error``: then it propagates unchanged (as in tenacity)."""
+    """False when the policy's own predicate refuses ``error``:
+    then it propagates unchanged (as in tenacity)."""
     predicate = getattr(policy, "retry", None)
     return not callable(predicate) or bool(predicate(error))
 

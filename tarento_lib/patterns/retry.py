@@ -1,7 +1,8 @@
 """A ``retry`` decorator built from small composable policies (the shape tenacity made familiar).
 
 * stop policies answer "give up now?": ``stop_after_attempt(5) | stop_after_delay(30)``;
-* wait policies answer "how long before the next try?": ``wait_exponential(0.1) + wait_random(0, 0.1, rng)``;
+* wait policies answer "how long before the next try?": ``wait_exponential(0.1) + wait_random(0,
+  0.1, rng)``;
 * ``retry_if(ConnectionError, TimeoutError)`` answers "is this error worth another try?".
 
 Each policy is a pure function of a :class:`RetryState`, so it can be tested and plotted alone.
@@ -124,7 +125,8 @@ def wait_exponential(
 
 
 def wait_random(low: float, high: float, *, rng: random.Random | None = None) -> Wait:
-    """A uniform random extra delay in ``[low, high]`` (jitter); pass a seeded ``rng`` to replay it."""
+    """A uniform random extra delay in ``[low, high]``
+    (jitter); pass a seeded ``rng`` to replay it."""
     lo, hi = validate_seconds("low", low), validate_seconds("high", high)
     if hi < lo:
         raise ValueError(f"high must be >= low, got low={low}, high={high}")

@@ -1,4 +1,5 @@
-"""The decision API every strategy shares: ``hit``, ``peek``, ``reset``, ``wait``, error policy."""
+"""The decision API every strategy shares: ``hit``,
+``peek``, ``reset``, ``wait`` and the error policy."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def check_count(name: str, value: object, *, maximum: int | None = None) -> int:
 
 
 def check_period(name: str, value: object) -> float:
-    """``value`` as a finite float > 0 (seconds or a rate), else TypeError/ValueError naming it."""
+    """``value`` as a finite float > 0 (seconds or a rate),
+    or a TypeError/ValueError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     number = float(value)
@@ -121,7 +123,8 @@ class RateLimiter(ABC):
 
     # --- the decision API -----------------------------------------------------------
     def hit(self, key: str, cost: int = 1) -> Decision:
-        """Try to admit one request of ``cost`` units for ``key``; a refusal consumes nothing."""
+        """Try to admit one request of ``cost`` units for ``key``;
+        a denied request consumes nothing."""
         if type(cost) is not int or cost != 1:  # the hot path: the same steps as _decide, inlined
             self._check_cost(cost)
         if type(key) is not str or not key:
@@ -238,5 +241,7 @@ class RateLimiter(ABC):
         return key
 
     def __repr__(self) -> str:
-        parameters = self._signature().replace("/", ", ")
-        return f"{type(self).__name__}({parameters}, storage={type(self.storage).__name__})"
+        return (
+            f"{type(self).__name__}({self._signature().replace('/', ', ')}, "
+            f"storage={type(self.storage).__name__})"
+        )

@@ -8,7 +8,7 @@ queries ran at once, and exactly what SQL was sent.
 
 Like a driver's row cache or an ORM identity map, ``SELECT *`` hands out the stored row
 objects themselves: a caller that mutates them changes what every later caller sees.
-Run it under :func:`tarento_lib.review.vtime.run_virtual` and the latency costs no real time.
+Run it under :func:`tarento_lib.virtual_time.run_virtual` and the latency costs no real time.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ _COUNT = re.compile(r"^COUNT\(\*\)(?:\s+AS\s+(?P<alias>\w+))?$", re.IGNORECASE)
 
 
 class DatabaseError(Exception):
-    """The stand-in refused a statement (a syntax error or a bad LIMIT/OFFSET, as PostgreSQL would)."""
+    """The stand-in refused a statement
+    (a syntax error or a bad LIMIT/OFFSET, as PostgreSQL would)."""
 
 
 @dataclass(frozen=True)

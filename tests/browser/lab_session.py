@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-CHROMIUM = Path(os.environ.get("TARENTO_CHROMIUM", "/usr/bin/chromium"))
+from tarento_lib.config import settings
+
+CHROMIUM = Path(settings().chromium or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -44,12 +46,14 @@ def free_port() -> int:
 def lab_server(
     notebooks: list[Path], workdir: Path, *, startup_timeout: float = 90
 ) -> Iterator[LabServer]:
-    """Copies of ``notebooks`` served by ``jupyter lab`` on 127.0.0.1 with a token; always shut down."""
+    """Copies of ``notebooks`` served by ``jupyter lab``
+    on 127.0.0.1 with a token; always shut down."""
     root = workdir / "lab"
     root.mkdir()
     for path in notebooks:
         shutil.copy(path, root / path.name)
-    # Render every cell (JupyterLab 4 only renders the visible ones by default), so the test can see them all.
+    # Render every cell (JupyterLab 4 only renders the visible ones by default), so the test can see
+    # them all.
     tracker = (
         workdir / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     )

@@ -1,8 +1,8 @@
-"""Fixtures of the db tests: database URLs for the embedded default (SQLite files) and PostgreSQL."""
+"""Fixtures of the db tests: database URLs for the embedded default
+(SQLite files) and PostgreSQL."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import text
 
 from tarento_lib.clock import FakeClock
+from tarento_lib.config import settings
 from tarento_lib.db import ConnectionManager
 
-PG_URL = os.environ.get("TARENTO_DATABASE_URL", "")
-PG_REPLICAS = [u for u in os.environ.get("TARENTO_DATABASE_REPLICA_URLS", "").split(",") if u]
+PG_URL = settings().database_url or ""
+PG_REPLICAS = list(settings().database_replica_urls)
 needs_pg = pytest.mark.skipif(not PG_URL, reason="TARENTO_DATABASE_URL not set")
 
 BACKENDS = [
@@ -48,7 +49,8 @@ def table() -> str:
 
 @pytest.fixture
 def make_manager(db_urls: list[str], table: str) -> Callable[..., Any]:
-    """``async with make_manager(replicas=2, **options) as m``: a manager with ``table`` on every node."""
+    """``async with make_manager(replicas=2, **options)
+    as m``: a manager with ``table`` on every node."""
 
     @asynccontextmanager
     async def build(replicas: int = 2, **options: Any) -> AsyncIterator[ConnectionManager]:

@@ -225,7 +225,7 @@ def test_a_policy_returning_nonsense_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="must return seconds >= 0 or None"):
         retry_call(flaky(1, clock)[0], lambda s: -1, clock=clock)
     with pytest.raises(TypeError, match="policy must be callable"):
-        retry_call(lambda: 1, "3 times")  # type: ignore[arg-type]
+        retry_call(lambda: 1, "3 times")
 
 
 @pytest.mark.asyncio
@@ -270,9 +270,9 @@ async def test_cancellation_is_never_retried() -> None:
         (lambda: wait_exponential(1, base=1), ValueError, r"base must be a number in \(1, 10\]"),
         (lambda: wait_exponential(1, maximum=0), ValueError, "maximum must be a finite number > 0"),
         (lambda: wait_random(3, 1), ValueError, "high must be >= low"),
-        (lambda: RetryPolicy(stop=3), TypeError, "stop must be a StopPolicy"),  # type: ignore[arg-type]
-        (lambda: RetryPolicy(wait=1.0), TypeError, "wait must be a WaitPolicy"),  # type: ignore[arg-type]
-        (lambda: RetryPolicy(retry=None), TypeError, "retry must be a predicate"),  # type: ignore[arg-type]
+        (lambda: RetryPolicy(stop=3), TypeError, "stop must be a StopPolicy"),
+        (lambda: RetryPolicy(wait=1.0), TypeError, "wait must be a WaitPolicy"),
+        (lambda: RetryPolicy(retry=None), TypeError, "retry must be a predicate"),
         (lambda: retry_if_exception_type(), TypeError, "one or more exception classes"),
         (lambda: stop_after_attempt(2) | 3, TypeError, "must be a StopPolicy"),
         (lambda: RetryState(attempt=0), ValueError, "attempt must be >= 1"),

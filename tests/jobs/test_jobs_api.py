@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tarento_lib.jobs import run_virtual
 from tarento_lib.jobs.api import create_app, create_router
+from tarento_lib.virtual_time import run_virtual
 
 
 async def add(a: int, b: int) -> int:
@@ -158,6 +158,6 @@ async def test_failed_and_unserialisable_results_are_reported_not_500(
 
 
 def test_route_order_puts_stats_first() -> None:
-    router = create_router(lambda request: None, TASKS)  # type: ignore[arg-type,return-value]
+    router = create_router(lambda request: None, TASKS)
     paths = [route.path for route in router.routes]
     assert paths.index("/jobs/stats") < paths.index("/jobs/{job_id}")

@@ -147,6 +147,6 @@ def test_bad_policy_arguments(build, message: str) -> None:
 
 def test_bad_decorator_arguments() -> None:
     with pytest.raises(TypeError, match="Exception subclasses"):
-        retry_if(BaseException)  # type: ignore[arg-type]
+        retry_if(BaseException)
     with pytest.raises(TypeError, match="decorates a function"):
-        retry()(3)  # type: ignore[arg-type]
+        retry()(3)

@@ -12,18 +12,16 @@ blocked for as long as it stays frozen. The URL overrides either timeout, as red
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from tarento_lib.config import settings
 from tarento_lib.ratelimit.decision import Decision
 from tarento_lib.ratelimit.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.base import RateLimiter
 
-__all__ = ["REDIS_TIMEOUT", "REDIS_URL_ENV", "Storage", "redis_from_env", "store_from_url"]
-
-REDIS_URL_ENV = "TARENTO_REDIS_URL"
+__all__ = ["REDIS_TIMEOUT", "Storage", "redis_from_env", "store_from_url"]
 
 #: Seconds a Redis client built here waits to connect, and for each reply (a decision is one
 #: round trip of well under a millisecond, so this only ever fires on an outage).
@@ -32,7 +30,8 @@ REDIS_TIMEOUT = 1.0
 
 @runtime_checkable
 class Storage(Protocol):
-    """What a limiter needs from a backend: one atomic decision per call, a way to forget a key."""
+    """What a limiter needs from a backend:
+    one atomic decision per call, and a way to forget a key."""
 
     #: True when :meth:`decide` does network I/O (async callers should run it in a thread).
     blocking: bool
@@ -55,7 +54,7 @@ def redis_from_env(*, server: Any = None) -> Any:
     ``server`` (a ``fakeredis.FakeServer``) picks which fake server to talk to; clients built
     with the same one share data, like two app instances sharing one Redis.
     """
-    url = os.environ.get(REDIS_URL_ENV)
+    url = settings().redis_url
     if url:
         return _redis_client(url)
     import fakeredis
@@ -88,8 +87,8 @@ def store_from_url(url: str, *, time_source: str = "auto") -> Storage:
             )
         return RedisStore(_redis_client(url), time_source=time_source)
     raise ConfigurationError(
-        f"unknown storage URL scheme {scheme or url!r}; "
-        "use memory://, redis://, rediss://, unix:// or fakeredis://"
+        f"unknown storage URL scheme {scheme or url!r}; use memory://, redis://, rediss://, "
+        "unix:// or fakeredis://"
     )
 
 

@@ -2,13 +2,13 @@
 
 Calling convention: ``KEYS[1]`` is the key; ``ARGV`` is ``now`` (``''`` = use the server's
 ``TIME``), ``cost``, ``consume`` (``'1'``/``'0'``), then the strategy's parameters.
-Each script answers one string, ``"allowed remaining retry_after reset_after"`` (the durations
-as ``%.17g``, so they round-trip exactly; a Lua number would reach the client truncated to an
-integer, and one string costs the server less than a four-element array). Counts are written with
-``%d`` (Lua's ``tostring`` keeps only 14 digits). Only an admitted request writes, and every write
-sets an expiry (when the state is back to fresh, plus one second of slack, because
-Redis counts expiry in its own real time while ``now`` may come from another clock), so idle
-keys disappear by themselves.
+Each script answers one string, ``"allowed remaining retry_after reset_after"`` (the durations as
+``%.17g``, so they round-trip exactly; a Lua number would reach the client truncated to an integer,
+and one string costs the server less than a four-element array). Counts are written with ``%d``
+(Lua's ``tostring`` keeps only 14 digits). Only an admitted request writes,
+and every write sets an expiry (when the state is back to fresh, plus one second of slack, because
+Redis counts expiry in its own real time while ``now`` may come from another clock), so idle keys
+disappear by themselves.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ local function after(t, lo)  -- the first index >= lo whose entry is > t (n + 1 
   return lo
 end
 local edge, live = now - window + EPS, 1  -- entries live..n are still in the window
--- (search only when the oldest has left)
+-- search only when the oldest has left
 if n > 0 and at(1) <= edge then rest(); live = after(edge, 2) end
 local count = n - live + 1
 if count + cost > limit then  -- wait for the entry that must leave first; reset when the newest has
@@ -159,8 +159,11 @@ if used + cost > limit + EPS then
 end
 if not consume then
   local reset = 0
-  if curr > 0 then reset = start + 2 * window - now
-  elseif prev > 0 then reset = start + window - now end
+  if curr > 0 then
+    reset = start + 2 * window - now
+  elseif prev > 0 then
+    reset = start + window - now
+  end
   return reply(1, math.max(0, math.floor(limit - used + EPS)), 0, reset)
 end
 curr = curr + cost
@@ -200,8 +203,8 @@ if raw then
   last = now
 end
 if level + cost > capacity + EPS then
-  local room = math.max(0, math.floor(capacity - level + EPS))
-  return reply(0, room, (level + cost - capacity) / rate, level / rate)
+  local remaining = math.max(0, math.floor(capacity - level + EPS))
+  return reply(0, remaining, (level + cost - capacity) / rate, level / rate)
 end
 if not consume then return reply(1, math.floor(capacity - level + EPS), 0, level / rate) end
 level = level + cost
