@@ -101,22 +101,20 @@ def test_eight_threads_sliding_log_exact_in_real_time_memory() -> None:
     assert len(admitted) >= 3 * limit  # the run spanned several windows
 
 
-def test_eight_threads_sliding_log_exact_in_real_time_redis(
-    redis_backend: str, prefix: str, make_store: Callable[..., Any]
-) -> None:
-    """Without a clock a Redis-backed limiter takes the server's ``TIME`` inside its script.
+def _admitted_instants(
+    limiter: SlidingLog, store: Any, seconds: float, threads: int
+) -> tuple[int, Counter[float]]:
+    """Hammer one key from ``threads`` threads; return the admissions and their server instants.
 
     Each admission's time is the newest entry of the log it wrote; every thread reads the log
-    right after its own admission, so together they see every admitted instant.
+    right after its own admission, so together they see every admitted instant (counted with
+    the most copies any one log held: two admissions can share a microsecond).
     """
-    limit, window = 20, 0.25
-    store = make_store(redis_backend)
-    limiter = SlidingLog(limit, window, storage=store, prefix=prefix)
     key = limiter._prefix + "shared"
     seen: Counter[float] = Counter()
     seen_lock = threading.Lock()
     admissions = 0
-    end = time.monotonic() + 4 * window
+    end = time.monotonic() + seconds
 
     def hammer() -> None:
         nonlocal admissions, seen
@@ -125,11 +123,56 @@ def test_eight_threads_sliding_log_exact_in_real_time_redis(
                 logged = Counter(read_log(store.client.get(key)))
                 with seen_lock:
                     admissions += 1
-                    seen |= logged  # the most copies of each instant any one log held
+                    seen |= logged
 
-    _threads(hammer)
+    _threads(hammer, threads)
+    return admissions, seen
+
+
+def test_eight_threads_sliding_log_exact_in_real_time_redis(
+    redis_backend: str, prefix: str, make_store: Callable[..., Any]
+) -> None:
+    """Without a clock a Redis-backed limiter takes the server's ``TIME`` inside its script."""
+    limit, window = 20, 0.25
+    store = make_store(redis_backend)
+    limiter = SlidingLog(limit, window, storage=store, prefix=prefix)
+    admissions, seen = _admitted_instants(limiter, store, 4 * window, 8)
     instants = sorted(seen.elements())
     assert len(instants) == admissions >= 3 * limit
+    assert max_in_window(instants, window) == limit
+
+
+def _hammer_real_redis_log(prefix: str, limit: int, window: float, queue: Any) -> None:
+    from tarento_lib.ratelimit import store_from_url
+
+    store = store_from_url(REDIS_URL)  # the defaults: server TIME for a limiter without a clock
+    limiter = SlidingLog(limit, window, storage=store, prefix=prefix)
+    queue.put(_admitted_instants(limiter, store, 4 * window, 2))
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not REDIS_URL, reason="TARENTO_REDIS_URL not set")
+def test_four_processes_two_threads_sliding_log_exact_in_real_time(prefix: str) -> None:
+    """4 processes x 2 threads on a real Redis, default settings: no real window over the limit
+    (with each process's own clock read before the round trip: 51 of 50)."""
+    limit, window = 30, 0.5
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    procs = [
+        context.Process(target=_hammer_real_redis_log, args=(prefix, limit, window, queue))
+        for _ in range(4)
+    ]
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert all(p.exitcode == 0 for p in procs)
+    seen: Counter[float] = Counter()
+    for _, logged in results:
+        seen |= logged
+    instants = sorted(seen.elements())
+    assert len(instants) == sum(admissions for admissions, _ in results) >= 3 * limit
     assert max_in_window(instants, window) == limit
 
 
