@@ -98,7 +98,7 @@ def test_eight_threads_sliding_log_exact_in_real_time_memory() -> None:
     assert stale == []  # no decision used a time from before the previous one had finished
     admitted = [now for now, _, allowed in decisions if allowed]
     assert max_in_window(admitted, window) == limit
-    assert len(admitted) >= 3 * limit  # the run spanned several windows
+    assert len(admitted) >= 2 * limit  # entries left the window during the run
 
 
 def _admitted_instants(
@@ -133,12 +133,12 @@ def test_eight_threads_sliding_log_exact_in_real_time_redis(
     redis_backend: str, prefix: str, make_store: Callable[..., Any]
 ) -> None:
     """Without a clock a Redis-backed limiter takes the server's ``TIME`` inside its script."""
-    limit, window = 20, 0.25
+    limit, window = 20, 0.5
     store = make_store(redis_backend)
     limiter = SlidingLog(limit, window, storage=store, prefix=prefix)
-    admissions, seen = _admitted_instants(limiter, store, 4 * window, 8)
+    admissions, seen = _admitted_instants(limiter, store, 3 * window, 8)
     instants = sorted(seen.elements())
-    assert len(instants) == admissions >= 3 * limit
+    assert len(instants) == admissions >= 2 * limit
     assert max_in_window(instants, window) == limit
 
 
@@ -147,7 +147,7 @@ def _hammer_real_redis_log(prefix: str, limit: int, window: float, queue: Any) -
 
     store = store_from_url(REDIS_URL)  # the defaults: server TIME for a limiter without a clock
     limiter = SlidingLog(limit, window, storage=store, prefix=prefix)
-    queue.put(_admitted_instants(limiter, store, 4 * window, 2))
+    queue.put(_admitted_instants(limiter, store, 3 * window, 2))
 
 
 @pytest.mark.redis
@@ -172,7 +172,7 @@ def test_four_processes_two_threads_sliding_log_exact_in_real_time(prefix: str) 
     for _, logged in results:
         seen |= logged
     instants = sorted(seen.elements())
-    assert len(instants) == sum(admissions for admissions, _ in results) >= 3 * limit
+    assert len(instants) == sum(admissions for admissions, _ in results) >= 2 * limit
     assert max_in_window(instants, window) == limit
 
 
