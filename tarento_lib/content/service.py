@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.dml import ReturningUpdate
 
+from tarento_lib._validate import require_int
 from tarento_lib.content.errors import DuplicateContentError
 from tarento_lib.content.languages import LanguageCode
 from tarento_lib.content.models import Content, Translation
@@ -50,8 +51,7 @@ def escape_like(text: str, escape: str = "\\") -> str:
 
 def summarize(text: str, limit: int = 160) -> str:
     """At most ``limit`` grapheme clusters, cut at a word if possible; "…" only when cut."""
-    if limit < 1:
-        raise ValueError(f"limit must be >= 1, got {limit}")
+    require_int(limit, "limit", minimum=1)
     cut = first_graphemes(text, limit)  # one call into C (or the regex engine), not one per cluster
     if len(cut) == len(text):  # at most ``limit`` clusters in all
         return text

@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
+from tarento_lib._validate import require_bool, require_number
+from tarento_lib.clock import Clock, MonotonicClock
 from tarento_lib.config import DATABASE_URL, parse_database_url, settings
 from tarento_lib.db.breaker import CircuitBreaker
 from tarento_lib.db.errors import (
@@ -102,13 +103,13 @@ class ConnectionManager:
         if not callable(self.retry):
             raise TypeError(f"retry must be a policy (state -> seconds | None), got {retry!r}")
         self.clock = clock or MonotonicClock()
-        self.connect_timeout = validate_seconds(
-            "connect_timeout", connect_timeout, allow_zero=False
+        self.connect_timeout = require_number(
+            connect_timeout, "connect_timeout", minimum=0, min_inclusive=False
         )
         self.health_interval = (
             None
             if health_interval is None
-            else validate_seconds("health_interval", health_interval, allow_zero=False)
+            else require_number(health_interval, "health_interval", minimum=0, min_inclusive=False)
         )
         urls = [("primary", "primary", primary_url)]
         urls += [
@@ -183,8 +184,7 @@ class ConnectionManager:
         Commit inside the block to keep writes; whatever is not committed is rolled back.
         ``session.info["node"]`` names the node that served it.
         """
-        if not isinstance(read_only, bool):
-            raise TypeError(f"read_only must be a bool, got {type(read_only).__name__}")
+        require_bool(read_only, "read_only")
         await self._refresh_health_if_due()
         node, session = await self._acquire(read_only)
         try:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tarento_lib._validate import require_bool, require_int, require_number
 from tarento_lib.config import async_engine
 from tarento_lib.db.breaker import CircuitBreaker
 from tarento_lib.db.faults import Faults
@@ -28,20 +29,11 @@ class PoolOptions:
     pre_ping: bool = True
 
     def __post_init__(self) -> None:
-        for name, low in (("size", 1), ("overflow", 0)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ValueError(f"pool {name} must be an int >= {low}, got {value!r}")
-        for name in ("timeout", "recycle"):
-            value = getattr(self, name)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, (int, float))
-                or not 0 < value < float("inf")
-            ):
-                raise ValueError(f"pool {name} must be a number of seconds > 0, got {value!r}")
-        if not isinstance(self.pre_ping, bool):
-            raise TypeError(f"pool pre_ping must be a bool, got {type(self.pre_ping).__name__}")
+        require_int(self.size, "pool size", minimum=1)
+        require_int(self.overflow, "pool overflow", minimum=0)
+        require_number(self.timeout, "pool timeout", minimum=0, min_inclusive=False)
+        require_number(self.recycle, "pool recycle", minimum=0, min_inclusive=False)
+        require_bool(self.pre_ping, "pool pre_ping")
 
 
 def make_engine(url: URL, pool: PoolOptions, **engine_options: Any) -> AsyncEngine:

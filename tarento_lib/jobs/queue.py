@@ -33,8 +33,8 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any, Literal
 
-from tarento_lib._validate import require_int
-from tarento_lib.clock import Clock, validate_seconds
+from tarento_lib._validate import require_callable, require_choice, require_int, require_number
+from tarento_lib.clock import Clock
 from tarento_lib.jobs.capacity import Capacity
 from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClosedError
 from tarento_lib.jobs.model import (
@@ -86,12 +86,11 @@ class JobQueue:
     ) -> None:
         self.workers = require_int(workers, "workers", minimum=1, maximum=10_000)
         self.max_size = require_int(max_size, "max_size", minimum=1)
-        if on_full not in ("raise", "wait"):
-            raise ValueError(f"on_full must be 'raise' or 'wait', got {on_full!r}")
+        require_choice(on_full, "on_full", ("raise", "wait"))
         self._enqueue_timeout = (
             None
             if enqueue_timeout is None
-            else validate_seconds("enqueue_timeout", enqueue_timeout)
+            else require_number(enqueue_timeout, "enqueue_timeout", minimum=0)
         )
         if backoff is not None and not callable(backoff):
             raise TypeError(
@@ -161,7 +160,7 @@ class JobQueue:
         if graceful and was_started:
             try:
                 async with asyncio.timeout(
-                    None if timeout is None else validate_seconds("timeout", timeout)
+                    None if timeout is None else require_number(timeout, "timeout", minimum=0)
                 ):
                     await self._until_idle()
             except TimeoutError:
@@ -204,8 +203,7 @@ class JobQueue:
         if (
             func is not self._last_func
         ):  # most producers enqueue the same few functions over and over
-            if not callable(func):
-                raise TypeError(f"func must be callable, got {type(func).__name__}")
+            require_callable(func, "func")
             self._last_func, self._last_is_async = func, is_async_callable(func)
         is_async = self._last_is_async
         if type(priority) is not int or not MIN_PRIORITY <= priority <= MAX_PRIORITY:
@@ -213,7 +211,7 @@ class JobQueue:
         if type(max_retries) is not int or max_retries < 0:
             require_int(max_retries, "max_retries", minimum=0)
         if timeout is not None:
-            timeout = validate_seconds("timeout", timeout, allow_zero=False)
+            timeout = require_number(timeout, "timeout", minimum=0, min_inclusive=False)
         if self._closed:
             self._check_open()
         capacity = self._capacity
@@ -461,7 +459,7 @@ class JobQueue:
         self._retries += 1
         job.status = _RETRYING
         self._retrying += 1
-        delay = validate_seconds("backoff delay", self._backoff(job.attempts))
+        delay = require_number(self._backoff(job.attempts), "backoff delay", minimum=0)
         job.retry_handle = asyncio.get_running_loop().call_later(delay, self._requeue, job)
 
     def _requeue(self, job: Job) -> None:

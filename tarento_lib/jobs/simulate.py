@@ -12,6 +12,7 @@ import random
 import statistics
 from dataclasses import dataclass
 
+from tarento_lib._validate import require_choice
 from tarento_lib.jobs.model import Attempt, ExponentialBackoff, JobInfo
 from tarento_lib.jobs.queue import JobQueue
 from tarento_lib.virtual_time import run_fresh, run_virtual
@@ -96,8 +97,7 @@ def throughput(
 ) -> float:
     """Jobs per (virtual) second for ``kind`` = ``"io"``,
     ``"cpu-threads"`` or ``"cpu-processes"``."""
-    if kind not in ("io", "cpu-threads", "cpu-processes"):
-        raise ValueError(f"kind must be 'io', 'cpu-threads' or 'cpu-processes', got {kind!r}")
+    require_choice(kind, "kind", ("io", "cpu-threads", "cpu-processes"))
 
     async def main() -> float:
         cpu = CpuModel(1 if kind == "cpu-threads" else min(cores, workers))
@@ -159,8 +159,7 @@ def real_cpu_rate(workers: int, *, pool: str, n_jobs: int = 8, size: int = 300_0
     import time
     from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
-    if pool not in ("threads", "processes"):
-        raise ValueError(f"pool must be 'threads' or 'processes', got {pool!r}")
+    require_choice(pool, "pool", ("threads", "processes"))
     executor: Executor = (
         ThreadPoolExecutor(workers)
         if pool == "threads"

@@ -12,9 +12,9 @@ from collections import deque
 from math import floor
 from typing import Any
 
-from tarento_lib._validate import require_int
+from tarento_lib._validate import require_int, require_number
 from tarento_lib.clock import Clock
-from tarento_lib.ratelimit.base import MAX_LIMIT, RateLimiter, check_period
+from tarento_lib.ratelimit.base import MAX_LIMIT, RateLimiter
 from tarento_lib.ratelimit.decision import EPSILON, Decision, new_decision
 from tarento_lib.ratelimit.storage import Storage
 
@@ -57,7 +57,7 @@ class _Windowed(RateLimiter):
         on_error: str = "allow",
         prefix: str = "rl",
     ) -> None:
-        self.window = check_period("window", window)
+        self.window = require_number(window, "window", minimum=0, min_inclusive=False)
         super().__init__(
             require_int(limit, "limit", minimum=1, maximum=MAX_LIMIT),
             storage=storage,
@@ -174,7 +174,7 @@ class _Bucket(RateLimiter):
         prefix: str = "rl",
     ) -> None:
         self.capacity = require_int(capacity, "capacity", minimum=1, maximum=MAX_LIMIT)
-        self.rate = check_period("rate", rate)
+        self.rate = require_number(rate, "rate", minimum=0, min_inclusive=False)
         super().__init__(
             self.capacity, storage=storage, clock=clock, on_error=on_error, prefix=prefix
         )

@@ -50,17 +50,19 @@ def test_every_url_is_checked_before_any_engine_is_built(tmp_path: Path) -> None
     [
         ({"pool_size": 0}, ValueError, "pool size must be an int >= 1"),
         ({"max_overflow": -1}, ValueError, "pool overflow must be an int >= 0"),
-        ({"pool_timeout": 0}, ValueError, "pool timeout must be a number of seconds > 0"),
+        ({"pool_timeout": 0}, ValueError, "pool timeout must be a finite number > 0, got 0"),
         (
             {"pool_recycle": float("inf")},
             ValueError,
-            "pool recycle must be a number of seconds > 0",
+            "pool recycle must be a finite number > 0, got inf",
         ),
+        ({"pool_size": 2.5}, TypeError, "pool size must be an int, got float"),
+        ({"pool_timeout": "30"}, TypeError, "pool timeout must be a number, got str"),
         ({"pool_pre_ping": "yes"}, TypeError, "pool pre_ping must be a bool"),
         ({"retry": 3}, TypeError, "retry must be a policy"),
         ({"connect_timeout": 0}, ValueError, "connect_timeout must be a finite number > 0"),
         ({"health_interval": -5}, ValueError, "health_interval must be a finite number > 0"),
-        ({"failure_threshold": 0}, ValueError, "failure_threshold must be >= 1"),
+        ({"failure_threshold": 0}, ValueError, "failure_threshold must be an int >= 1, got 0"),
     ],
 )
 def test_bad_options(tmp_path: Path, options: dict, error: type[Exception], message: str) -> None:

@@ -51,9 +51,16 @@ def test_bad_statements_are_refused(sql: str, message: str) -> None:
         run_virtual(db.query(sql, 1))
 
 
-@pytest.mark.parametrize("latency", [-1, "fast", True])
-def test_bad_latency(latency: object) -> None:
-    with pytest.raises(ValueError, match="latency"):
+@pytest.mark.parametrize(
+    ("latency", "error", "message"),
+    [
+        (-1, ValueError, "latency must be a finite number >= 0, got -1"),
+        ("fast", TypeError, "latency must be a number, got str"),
+        (True, TypeError, "latency must be a number, got bool"),
+    ],
+)
+def test_bad_latency(latency: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
         InMemoryUserDB(latency=latency)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from tarento_lib._validate import require_str
 from tarento_lib.config import settings
 from tarento_lib.ratelimit.decision import Decision
 from tarento_lib.ratelimit.errors import ConfigurationError
@@ -69,8 +70,7 @@ def store_from_url(url: str, *, time_source: str = "auto") -> Storage:
     every app instance agrees on) for limiters built without a clock and the injected clock
     otherwise; ``"server"`` always ``TIME``; ``"clock"`` always the limiter's clock.
     """
-    if not isinstance(url, str):
-        raise TypeError(f"url must be a str, got {type(url).__name__}")
+    require_str(url, "url")
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme == "memory":
         from tarento_lib.ratelimit.storage.memory import MemoryStore

@@ -13,6 +13,7 @@ import base64
 import hashlib
 from typing import Any, BinaryIO
 
+from tarento_lib._validate import require_int, require_str
 from tarento_lib.uploads.errors import ChecksumMismatch, StorageError
 from tarento_lib.uploads.storage.base import BufferedPart, MiB, decode_ref, encode_ref, validate_key
 
@@ -41,20 +42,13 @@ class S3Storage:
     ) -> None:
         if not hasattr(client, "create_multipart_upload"):
             raise TypeError("client must be a boto3 S3 client")
-        if not isinstance(bucket, str) or not bucket:
-            raise ValueError(f"bucket must be a non-empty str, got {bucket!r}")
+        require_str(bucket, "bucket", non_empty=True)
         if prefix and (not prefix.endswith("/") or prefix.startswith("/")):
             raise ValueError(
                 f"prefix must be empty or like 'a/b/' (relative, ending in '/'), got {prefix!r}"
             )
-        if (
-            isinstance(min_part_size, bool)
-            or not isinstance(min_part_size, int)
-            or min_part_size < 1
-        ):
-            raise ValueError(f"min_part_size must be an int >= 1, got {min_part_size!r}")
         self.client, self.bucket, self.prefix = client, bucket, prefix
-        self.min_part_size = min_part_size
+        self.min_part_size = require_int(min_part_size, "min_part_size", minimum=1)
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
         try:
