@@ -5,10 +5,10 @@ Calling convention: ``KEYS[1]`` is the key; ``ARGV`` is ``now`` (``''`` = use th
 Each script answers one string, ``"allowed remaining retry_after reset_after"`` (the durations as
 ``%.17g``, so they round-trip exactly; a Lua number would reach the client truncated to an integer,
 and one string costs the server less than a four-element array). Counts are written with ``%d``
-(Lua's ``tostring`` keeps only 14 digits). Only an admitted request writes,
-and every write sets an expiry (when the state is back to fresh, plus one second of slack, because
-Redis counts expiry in its own real time while ``now`` may come from another clock), so idle keys
-disappear by themselves.
+(Lua's ``tostring`` keeps only 14 digits). Only an admitted request writes, and every write sets
+an expiry (when the state is back to fresh, plus one second of slack, because Redis counts expiry
+in its own real time while ``now`` may come from another clock), so idle keys disappear by
+themselves.
 """
 
 from __future__ import annotations
