@@ -12,7 +12,9 @@ child can fail cases but never pass one.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import os
 import signal
 import subprocess
@@ -171,6 +173,19 @@ def _keep_a_spare() -> None:
     with _SPARE_LOCK:
         if not _SPARE:
             _SPARE.append(_spawn())
+            _drop_spare_at_exit()
+
+
+@functools.cache
+def _drop_spare_at_exit() -> None:
+    atexit.register(_drop_spare)
+
+
+def _drop_spare() -> None:
+    """At exit: end the spare child and close its pipes."""
+    with _SPARE_LOCK:
+        while _SPARE:
+            _end(_SPARE.pop())
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:
