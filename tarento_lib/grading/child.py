@@ -52,10 +52,28 @@ class OutputBuffer(io.TextIOBase):
 
 
 def defined_names(path: Path, kind: str) -> list[str]:
-    """The classes (or functions) a file defines at its top level, read without running it."""
+    """The classes (or functions) a file defines at its top level, read without running it.
+
+    A file whose ``__all__`` lists exactly one of them offers that one: a module may define
+    helpers beside the answer it exports.
+    """
     wanted = ast.ClassDef if kind == "class" else (ast.FunctionDef, ast.AsyncFunctionDef)
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return [node.name for node in tree.body if isinstance(node, wanted)]
+    defined = [node.name for node in tree.body if isinstance(node, wanted)]
+    exported = [name for name in _exported(tree) if name in defined]
+    return exported if len(exported) == 1 else defined
+
+
+def _exported(tree: ast.Module) -> list[str]:
+    """The names a literal top-level ``__all__ = [...]`` lists (none when there is no such list)."""
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+            and isinstance(node.value, (ast.List, ast.Tuple))
+        ):
+            return [e.value for e in node.value.elts if isinstance(e, ast.Constant)]
+    return []
 
 
 def _load_file(path: str, name: str) -> Any:
