@@ -130,6 +130,8 @@ class UploadService:
     ) -> UploadStatus:
         """Open an upload session and return its (all-missing) status.
 
+        An empty file (``size=0``) has no chunks: it can be completed at once.
+
         ``chunk_size`` lets a client ask for smaller chunks than the service's (a slow link);
         the storage may still raise it to its minimum part size.
         """
@@ -139,7 +141,7 @@ class UploadService:
             if chunk_size is None
             else require_int(chunk_size, "chunk_size", minimum=1, maximum=self.chunk_size)
         )
-        require_int(size, "size", minimum=1)
+        require_int(size, "size", minimum=0)
         if size > self.max_size:
             raise UploadTooLarge(f"size must be at most max_size={self.max_size} bytes, got {size}")
         if not isinstance(content_type, str) or not content_type or len(content_type) > 255:

@@ -171,8 +171,8 @@ def test_status_reconciles_sessions_with_the_parts_storage_holds(make_service: A
 
 def test_size_limits_filename_and_checksum_format_are_checked(make_service: Any) -> None:
     service = make_service(max_size=1000)
-    for size in (0, -5):
-        with pytest.raises(ValueError, match="size must be an int >= 1"):
+    for size in (-1, -5):
+        with pytest.raises(ValueError, match="size must be an int >= 0"):
             service.initiate("a.bin", size)
     with pytest.raises(UploadTooLarge, match="max_size=1000"):
         service.initiate("a.bin", 1001)
@@ -379,3 +379,13 @@ def test_a_discarded_or_short_chunk_never_counts(make_service: Any) -> None:
     assert service.status(uid).missing == [0, 1]
     send(service, uid, data)
     assert stored(service, service.complete(uid).key) == data
+
+
+@pytest.mark.parametrize("sha256", [None, hashlib.sha256(b"").hexdigest()], ids=["plain", "sha256"])
+def test_an_empty_file_has_no_chunks_and_completes(make_service: Any, sha256: str | None) -> None:
+    service = make_service()
+    status = service.initiate("empty.txt", 0, sha256=sha256)
+    assert (status.total_chunks, status.missing, status.received_bytes) == (0, [], 0)
+    with pytest.raises(ValueError, match="index"):
+        service.put_chunk(status.upload_id, 0, b"")
+    assert stored(service, service.complete(status.upload_id).key) == b""

@@ -108,15 +108,13 @@ def choose_chunk_size(size: int, preferred: int, *, min_part_size: int, max_part
     """The chunk size for a ``size``-byte file: ``preferred``, raised to the backend's limits.
 
     It is at least ``min_part_size`` and large enough that the file needs at most ``max_parts``
-    chunks (rounded up to a whole MiB when it has to grow for that reason).
+    chunks (rounded up to a whole MiB when it has to grow for that reason). An empty file
+    (``size=0``) has no chunks at all.
     """
-    for name, value in (
-        ("size", size),
-        ("preferred", preferred),
-        ("min_part_size", min_part_size),
-        ("max_parts", max_parts),
-    ):
-        require_int(value, name, minimum=1)
+    require_int(size, "size", minimum=0)
+    require_int(preferred, "preferred", minimum=1)
+    require_int(min_part_size, "min_part_size", minimum=1)
+    require_int(max_parts, "max_parts", minimum=1)
     chunk = max(preferred, min_part_size)
     if math.ceil(size / chunk) > max_parts:
         chunk = math.ceil(math.ceil(size / max_parts) / MiB) * MiB
