@@ -16,6 +16,7 @@ import httpx
 from fastapi import FastAPI, HTTPException
 from sqlalchemy import event
 
+from tarento_lib.auth import TokenAuthority
 from tarento_lib.content import service
 from tarento_lib.content.app import create_app
 from tarento_lib.content.dependencies import SessionDep
@@ -74,13 +75,16 @@ def reference_languages_endpoint(app: FastAPI) -> None:
 def _drive(candidate: Callable[[FastAPI], Any], steps: Steps, script: Callable[..., Any]) -> Any:
     """Build a fresh in-memory app, let the candidate
     add its route, then run ``script(client, app)``."""
-    app = create_app("sqlite+aiosqlite://")
+    app = create_app("sqlite+aiosqlite://", auth=TokenAuthority.development(), production=False)
     steps.note("app = create_app(); add_languages_endpoint(app)")
     candidate(app)
+    seeder = {"Authorization": f"Bearer {app.state.token_authority.issue_for('admin')}"}
 
     async def main() -> Any:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://lab") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://lab", headers=seeder
+        ) as client:
             try:
                 return await script(client, app)
             finally:
