@@ -26,6 +26,7 @@ from tarento_lib.auth.tokens import (
     InvalidTokenError,
     Role,
     TokenAuthority,
+    resolve_authority,
 )
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "get_authority",
     "install_authority",
     "require_role",
+    "resolve_authority",
 ]

@@ -27,7 +27,13 @@ from typing import Any
 import jwt
 
 from tarento_lib import config
-from tarento_lib._validate import require_callable, require_number, require_str
+from tarento_lib._validate import (
+    require_bool,
+    require_callable,
+    require_instance,
+    require_number,
+    require_str,
+)
 
 __all__ = [
     "ALGORITHM",
@@ -41,6 +47,7 @@ __all__ = [
     "InvalidTokenError",
     "Role",
     "TokenAuthority",
+    "resolve_authority",
 ]
 
 ALGORITHM = "HS256"
@@ -237,3 +244,28 @@ class TokenAuthority:
     def __repr__(self) -> str:
         kind = "development" if self.is_development else "configured"
         return f"TokenAuthority({kind} secret, audience={self.audience!r})"
+
+
+def resolve_authority(
+    auth: TokenAuthority | None = None,
+    *,
+    production: bool | None = None,
+    now: Callable[[], datetime] = _utcnow,
+) -> TokenAuthority:
+    """The authority an app factory installs: ``auth``, else the one the settings describe.
+
+    ``production`` (default: whether ``TARENTO_ENV`` is ``production``) refuses an authority
+    with the development secret, whoever built it.
+    """
+    authority = (
+        TokenAuthority.from_settings(now=now)
+        if auth is None
+        else require_instance(auth, "auth", TokenAuthority)
+    )
+    if (
+        config.settings().production
+        if production is None
+        else require_bool(production, "production")
+    ):
+        authority.refuse_development_credentials()
+    return authority

@@ -11,9 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from tarento_lib import config
-from tarento_lib._validate import require_bool, require_instance
-from tarento_lib.auth import TokenAuthority, install_authority
+from tarento_lib.auth import TokenAuthority, install_authority, resolve_authority
 from tarento_lib.clock import Clock
 from tarento_lib.content.cache import ReadCache
 from tarento_lib.content.database import Database
@@ -50,18 +48,7 @@ def create_app(
     would accept development credentials.
     """
     now = now or _utcnow
-    authority = (
-        TokenAuthority.from_settings(now=now)
-        if auth is None
-        else require_instance(auth, "auth", TokenAuthority)
-    )
-    in_production = (
-        config.settings().production
-        if production is None
-        else require_bool(production, "production")
-    )
-    if in_production:
-        authority.refuse_development_credentials()
+    authority = resolve_authority(auth, production=production, now=now)
     database = Database(database_url, schema=schema, now=now)
     read_cache = ReadCache(read_cache_ttl, clock=clock) if read_cache_ttl else None
 
