@@ -167,3 +167,29 @@ def test_development_is_the_default_and_works_offline() -> None:
     authority = create_app("sqlite+aiosqlite://").state.token_authority
     assert authority.is_development
     assert authority.verify(authority.issue_for("editor")).subject == "dev-editor"
+
+
+def test_the_cli_mints_a_token_the_api_accepts(capsys: pytest.CaptureFixture[str]) -> None:
+    from tarento_lib.cli import main
+
+    assert main(["token", "--role", "reviewer"]) == 0
+    out, err = capsys.readouterr()
+    identity = TokenAuthority.development().verify(out.strip())
+    assert identity == Identity("dev-reviewer", frozenset({Role.REVIEWER}))
+    assert "development key" in err
+
+
+def test_the_cli_signs_with_the_configured_secret(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tarento_lib.cli import main
+
+    monkeypatch.setenv(config.ENVIRONMENT, "production")
+    with pytest.raises(SystemExit, match=config.AUTH_SECRET):
+        main(["token"])
+    monkeypatch.setenv(config.AUTH_SECRET, SECRET)
+    assert main(["token", "--role", "admin", "--subject", "asha", "--lifetime", "60"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert TokenAuthority(SECRET).verify(token) == Identity("asha", frozenset({Role.ADMIN}))
+    with pytest.raises(SystemExit, match="--role"):
+        main(["token", "--role", "root"])
