@@ -87,7 +87,6 @@ def require_role(role: Role) -> SecurityParam:
             )
         return identity
 
-    holding_role.__name__ = f"require_{role}"
     return Security(holding_role)
 
 
