@@ -160,7 +160,11 @@ class TranslationUpdate(BaseModel):
     body: Body
     meta_description: Meta | None = None
     keywords: list[Keyword] = Field(default_factory=list, max_length=20)
-    status: Status | None = Field(None, description="omit to keep the current status (new: draft)")
+    status: Status | None = Field(
+        None,
+        description="omit for a draft (an admin's edit keeps the current status); "
+        "published only for an admin, as nobody else publishes their own text",
+    )
 
 
 class TranslationIn(TranslationUpdate):
