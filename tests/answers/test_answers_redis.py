@@ -1,11 +1,10 @@
 """The Redis halves of the Q2 and Q5 interview answers, on fakeredis and on a real server.
 
 Each answer decides in one Lua script that reads the server's ``TIME``. fakeredis runs in this
-process and reads ``time.time()`` for two things: ``TIME`` (its server-commands module) and key
-expiry (its socket module). The ``server_clock`` fixture gives those two modules one clock the
-test moves by hand, so windows slide and buckets refill without waiting, while the process's
-own clock (what a host would read) stays apart. A real server (``TARENTO_REDIS_URL``) keeps
-its own time: the tests that need to move it run on fakeredis only.
+process and reads the wall clock for ``TIME`` and for key expiry, so the ``server_clock``
+fixture moves the wall clock with time-machine (``tick=False``: it stands still until the test
+moves it), and windows slide and buckets refill without waiting. A real server
+(``TARENTO_REDIS_URL``) keeps its own time: the tests that need to move it run on fakeredis only.
 """
 
 from __future__ import annotations
@@ -13,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import fakeredis
 import httpx
 import pytest
 import pytest_asyncio
-from fakeredis.commands_mixins import server_mixin
+import time_machine
 from fastapi import Depends, FastAPI
 from redis.asyncio import Redis
 
@@ -41,23 +40,28 @@ BACKENDS = [
     ),
 ]
 
+REAL_SERVER = BACKENDS[1:]
+
 
 class ServerClock:
-    """The time fakeredis's ``TIME`` reports, in seconds since the epoch, moved by the test."""
+    """The wall clock of this process, which fakeredis reads for ``TIME``, moved by the test."""
 
-    def __init__(self, now: float) -> None:
-        self.now = now
+    def __init__(self, traveller: time_machine.Coordinates) -> None:
+        self._traveller = traveller
 
-    def time(self) -> float:
-        return self.now
+    @property
+    def now(self) -> float:
+        return time.time()
+
+    @now.setter
+    def now(self, value: float) -> None:
+        self._traveller.move_to(value)
 
 
 @pytest.fixture
-def server_clock(monkeypatch: pytest.MonkeyPatch) -> ServerClock:
-    clock = ServerClock(1_700_000_000.0)
-    monkeypatch.setattr(server_mixin, "time", clock)  # TIME
-    monkeypatch.setattr("fakeredis._socket._base.time", clock)  # when keys expire
-    return clock
+def server_clock() -> Iterator[ServerClock]:
+    with time_machine.travel(1_700_000_000.0, tick=False) as traveller:
+        yield ServerClock(traveller)
 
 
 class Server:
@@ -148,6 +152,9 @@ async def test_sliding_log_follows_the_server_clock(
     assert await limiter.hit("ana") == (False, 0.5)  # the slot taken at 20 frees at 30
 
 
+# fakeredis runs in this process and reads its clock: only a real server has a clock apart
+# from the host's.
+@pytest.mark.parametrize("server", REAL_SERVER, indirect=True)
 @pytest.mark.asyncio
 async def test_sliding_log_hosts_with_different_clocks_agree(
     server: Server, monkeypatch: pytest.MonkeyPatch
@@ -231,6 +238,9 @@ async def test_token_bucket_refills_on_the_server_clock(
     assert (await bucket.hit("ana"))[0]
 
 
+# fakeredis runs in this process and reads its clock: only a real server has a clock apart
+# from the host's.
+@pytest.mark.parametrize("server", REAL_SERVER, indirect=True)
 @pytest.mark.asyncio
 async def test_token_bucket_hosts_with_different_clocks_agree(
     server: Server, monkeypatch: pytest.MonkeyPatch
