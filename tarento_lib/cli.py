@@ -121,6 +121,19 @@ def _cmd_nav(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_stats(args: argparse.Namespace) -> int:
+    import json
+
+    from tarento_lib.lab.stats import format_table, notebook_stats
+
+    rows = [notebook_stats(path) for path in find_notebooks(args.notebooks)]
+    if args.json:
+        print(json.dumps([row.as_dict() for row in rows], indent=2))
+    else:
+        print(format_table(rows))
+    return 0
+
+
 def _cmd_slides(args: argparse.Namespace) -> int:
     from tarento_lib.lab.slides import export_slides
 
@@ -220,6 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("solution", help="path to a .py file defining your class or function")
     grade.add_argument("--name", help="which class or function in the file to grade")
     grade.set_defaults(func=_cmd_check)
+    stats = commands.add_parser(
+        "stats",
+        help="reading minutes, exercise cases, long slides and visible asserts per notebook",
+    )
+    stats.add_argument("notebooks", nargs="*", help="qNN prefixes (default: every notebook)")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stats.set_defaults(func=_cmd_stats)
     slides = commands.add_parser(
         "slides", help="export notebooks as self-contained reveal.js slides"
     )

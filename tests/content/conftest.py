@@ -15,20 +15,12 @@ import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 
-from tarento_lib.config import settings
 from tarento_lib.content import create_app
+from tests.backends import DATABASE_BACKENDS, DATABASE_URL, POSTGRES
 
-PG_URL = settings().database_url
-needs_pg = pytest.mark.skipif(not PG_URL, reason="TARENTO_DATABASE_URL not set")
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, needs_pg]),
-]
-RACE_BACKENDS = [
-    pytest.param("sqlite-file", id="sqlite-file"),
-    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, needs_pg]),
-]
+BACKENDS = DATABASE_BACKENDS
+# Races need a database shared by several connections: a SQLite file, not the in-memory one.
+RACE_BACKENDS = [pytest.param("sqlite-file", id="sqlite-file"), POSTGRES]
 
 
 class TickingClock:
@@ -48,7 +40,7 @@ def make_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     if backend == "sqlite-file":
         path = tmp_path_factory.mktemp("content") / "content.db"
         return create_app(f"sqlite+aiosqlite:///{path}", now=TickingClock())
-    return create_app(PG_URL, schema=f"t_{uuid.uuid4().hex[:16]}", now=TickingClock())
+    return create_app(DATABASE_URL, schema=f"t_{uuid.uuid4().hex[:16]}", now=TickingClock())
 
 
 async def close_app(app: FastAPI) -> None:
