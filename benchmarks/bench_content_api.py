@@ -40,6 +40,7 @@ from _report import print_load, print_target
 from fastapi import Request, Response
 from sqlalchemy import literal_column, select
 
+from tarento_lib.auth import Role, TokenAuthority
 from tarento_lib.config import settings
 from tarento_lib.content import create_app, routes, service
 
@@ -300,8 +301,14 @@ def measure_backend(
     labels: tuple[str, ...],
 ) -> dict[str, dict]:
     process, port = start_server(database_url, schema, ttl)
+    admin = TokenAuthority.from_settings().issue(
+        "bench-admin", [Role.ADMIN]
+    )  # same key as the server
+    headers = {"Authorization": f"Bearer {admin}"}
     try:
-        created = httpx.post(f"http://127.0.0.1:{port}/contents", json=SEED, timeout=10)
+        created = httpx.post(
+            f"http://127.0.0.1:{port}/contents", json=SEED, headers=headers, timeout=10
+        )
         assert created.status_code == 201, created.text
         targets = {label: ENDPOINTS[label][1] for label in labels}
         rounds: dict[str, list[dict[str, float]]] = {label: [] for label in targets}
@@ -313,7 +320,7 @@ def measure_backend(
                     load(args.client, port, path, args.seconds, args.concurrency, process.pid)
                 )
         if schema:
-            httpx.delete(f"http://127.0.0.1:{port}/contents/{KEY}", timeout=10)
+            httpx.delete(f"http://127.0.0.1:{port}/contents/{KEY}", headers=headers, timeout=10)
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -1,4 +1,5 @@
-"""``tarento-lab``: open the lab, run notebooks headless, grade an exercise from a terminal."""
+"""``tarento-lab``: open the lab, run notebooks headless, grade an exercise from a terminal,
+mint a bearer token for the content and job APIs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tarento_lib import config
+from tarento_lib._validate import require_choice
 
 __all__ = ["find_notebooks", "lab_command", "main", "notebooks_dir"]
 
@@ -141,6 +143,29 @@ def _cmd_slides(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_token(args: argparse.Namespace) -> int:
+    from tarento_lib.auth import AuthConfigurationError, Role, TokenAuthority
+
+    try:
+        authority = TokenAuthority.from_settings()
+        role = require_choice(args.role, "--role", [role.value for role in Role])
+    except (config.ConfigurationError, ValueError) as error:
+        raise SystemExit(f"tarento-lab: {error}") from None
+    subject = args.subject or f"dev-{role}"
+    try:
+        token = authority.issue(subject, [role], lifetime=args.lifetime)
+    except (AuthConfigurationError, TypeError, ValueError) as error:
+        raise SystemExit(f"tarento-lab: {error}") from None
+    if authority.is_development:
+        print(
+            f"tarento-lab: signed with the public development key ({config.AUTH_SECRET} unset): "
+            "accepted only by apps that run in development",
+            file=sys.stderr,
+        )
+    print(token)
+    return 0
+
+
 def _environment(real: bool) -> dict[str, str]:
     """The lab's environment: real-service URLs only with ``--real``;
     study sessions stay embedded.
@@ -221,6 +246,19 @@ def build_parser() -> argparse.ArgumentParser:
     slides.add_argument("notebooks", nargs="*", help="qNN prefixes (default: every notebook)")
     slides.add_argument("--out", default="slides", help="output folder (default: ./slides)")
     slides.set_defaults(func=_cmd_slides)
+    token = commands.add_parser(
+        "token",
+        help="print a bearer token for the content and job APIs (signed with the "
+        f"{config.AUTH_SECRET} key, else the development key)",
+    )
+    token.add_argument(
+        "--role", default="editor", help="reader, editor, reviewer or admin (default: editor)"
+    )
+    token.add_argument("--subject", help="who the caller is (default: dev-<role>)")
+    token.add_argument(
+        "--lifetime", type=float, default=3600.0, help="seconds it stays valid (default: 3600)"
+    )
+    token.set_defaults(func=_cmd_token)
     nav = commands.add_parser("nav", help="regenerate every notebook's header and footer cells")
     nav.add_argument(
         "--check", action="store_true", help="only list stale notebooks (exit 1 if any)"

@@ -67,8 +67,21 @@ async def race_app(
     await close_app(application)
 
 
-def client_for(application: FastAPI) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://test")
+def bearer(application: FastAPI, role: str) -> dict[str, str]:
+    """The ``Authorization`` header of one of the development identities (``admin``, ...)."""
+    return {"Authorization": f"Bearer {application.state.token_authority.issue_for(role)}"}
+
+
+def client_for(application: FastAPI, role: str | None = "admin") -> httpx.AsyncClient:
+    """A client of ``application`` that sends ``role``'s token (``None``: no token at all).
+
+    The admin by default: the tests of what the API does are not about who may do it (those are
+    in ``test_content_auth.py``), and an admin may also publish text it wrote.
+    """
+    headers = bearer(application, role) if role else {}
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=application), base_url="http://test", headers=headers
+    )
 
 
 @pytest_asyncio.fixture
