@@ -15,17 +15,18 @@ import random
 from typing import Any
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.db.errors import RetryError
-from tarento_lib.db.retry import (
+from tarento_lib.lab.grading import Case, Steps, Suite
+from tarento_lib.retry import (
+    Attempt,
+    RetryError,
     RetryPolicy,
     RetryState,
+    retry_call,
     retry_if_exception_type,
     stop_after_attempt,
     stop_after_delay,
     wait_full_jitter,
 )
-from tarento_lib.db.retrying import Attempt, retry_call
-from tarento_lib.lab.grading import Case, Steps, Suite
 
 __all__ = ["CAP", "DEADLINE", "MAX_ATTEMPTS", "SUITES", "reference_policy"]
 

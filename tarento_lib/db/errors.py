@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
+from tarento_lib.retry import RetryError
+
 __all__ = [
     "CircuitOpenError",
     "ConfigurationError",
     "DatabaseUnavailable",
     "InjectedFault",
-    "RetryError",
 ]
 
 
 class ConfigurationError(ValueError):
     """A database URL or option the manager cannot work with (unknown driver, in-memory SQLite, ...)."""
-
-
-class RetryError(Exception):
-    """A retry policy gave up; ``last_error`` is the error of the final attempt (also ``__cause__``)."""
-
-    def __init__(
-        self, message: str, *, attempts: int, elapsed: float, last_error: BaseException | None
-    ) -> None:
-        super().__init__(message)
-        self.attempts = attempts
-        self.elapsed = elapsed
-        self.last_error = last_error
 
 
 class DatabaseUnavailable(RetryError):

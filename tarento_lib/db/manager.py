@@ -23,33 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
 from tarento_lib.db.breaker import CircuitBreaker
-from tarento_lib.db.errors import (
-    CircuitOpenError,
-    ConfigurationError,
-    DatabaseUnavailable,
-    RetryError,
-)
+from tarento_lib.db.errors import CircuitOpenError, ConfigurationError, DatabaseUnavailable
 from tarento_lib.db.faults import Faults
 from tarento_lib.db.health import HealthReport, probe
 from tarento_lib.db.nodes import Node, PoolOptions, check_url, make_engine, urls_from_env
-from tarento_lib.db.retry import (
-    Policy,
-    RetryPolicy,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_full_jitter,
-)
-from tarento_lib.db.retrying import Attempt, aretry_call
+from tarento_lib.db.retry import default_retry_policy
+from tarento_lib.retry import Attempt, Policy, RetryError, aretry_call
 
-__all__ = ["ConnectEvent", "ConnectionManager", "default_retry_policy"]
-
-
-def default_retry_policy() -> RetryPolicy:
-    """3 attempts within 10 s, exponential backoff from 0.5 s with full jitter, transient errors only."""
-    return RetryPolicy(
-        stop=stop_after_attempt(3) | stop_after_delay(10),
-        wait=wait_full_jitter(initial=0.5, maximum=5),
-    )
+__all__ = ["ConnectEvent", "ConnectionManager"]
 
 
 @dataclass(frozen=True)

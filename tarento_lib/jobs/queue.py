@@ -26,6 +26,7 @@ import asyncio
 import functools
 import inspect
 import itertools
+import random
 import time
 import types
 from collections import deque
@@ -33,14 +34,13 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any, Literal
 
-from tarento_lib._validate import require_int
+from tarento_lib._validate import require_callable, require_int
 from tarento_lib.clock import Clock, validate_seconds
 from tarento_lib.jobs.capacity import Capacity
 from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClosedError
 from tarento_lib.jobs.model import (
     TERMINAL,
     Attempt,
-    ExponentialBackoff,
     Job,
     JobInfo,
     JobStatus,
@@ -48,6 +48,7 @@ from tarento_lib.jobs.model import (
     new_job,
 )
 from tarento_lib.jobs.virtual import LoopClock
+from tarento_lib.retry import RetryState, WaitPolicy, wait_exponential
 
 __all__ = ["MAX_PRIORITY", "MIN_PRIORITY", "JobQueue"]
 
@@ -80,7 +81,8 @@ class JobQueue:
         clock: Clock | None = None,
         on_full: Literal["raise", "wait"] = "raise",
         enqueue_timeout: float | None = None,
-        backoff: Callable[[int], float] | None = None,
+        backoff: WaitPolicy | Callable[[RetryState], float] | None = None,
+        rng: random.Random | None = None,
         executor: Executor | None = None,
         keep_finished: int = 10_000,
     ) -> None:
@@ -93,11 +95,14 @@ class JobQueue:
             if enqueue_timeout is None
             else validate_seconds("enqueue_timeout", enqueue_timeout)
         )
-        if backoff is not None and not callable(backoff):
-            raise TypeError(
-                "backoff must be a callable taking the retry number and returning seconds"
-            )
-        self._backoff = backoff or ExponentialBackoff()
+        self._backoff = (
+            wait_exponential(1.0, base=2.0, maximum=60.0)
+            if backoff is None
+            else require_callable(backoff, "backoff")
+        )
+        if rng is not None and not isinstance(rng, random.Random):
+            raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
+        self._rng = rng or random.Random()
         self._clock: Clock = clock if clock is not None else LoopClock()
         self._now: Callable[[], float] = (
             self._clock.now
@@ -450,7 +455,8 @@ class JobQueue:
         self._retries += 1
         job.status = _RETRYING
         self._retrying += 1
-        delay = validate_seconds("backoff delay", self._backoff(job.attempts))
+        state = RetryState(job.attempts, self._now() - job.started_at, error, self._rng.random())
+        delay = validate_seconds("backoff delay", self._backoff(state))
         job.retry_handle = asyncio.get_running_loop().call_later(delay, self._requeue, job)
 
     def _requeue(self, job: Job) -> None:

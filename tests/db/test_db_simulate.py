@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tarento_lib.db import (
+from tarento_lib.db.simulate import bucket_counts, reconnect_herd, retry_timeline, timeline_spans
+from tarento_lib.retry import (
     RetryPolicy,
     stop_after_attempt,
     stop_after_delay,
@@ -12,7 +13,6 @@ from tarento_lib.db import (
     wait_fixed,
     wait_full_jitter,
 )
-from tarento_lib.db.simulate import bucket_counts, reconnect_herd, retry_timeline, timeline_spans
 
 NO_JITTER = RetryPolicy(stop=stop_after_delay(300), wait=wait_exponential(1, maximum=30))
 JITTER = RetryPolicy(stop=stop_after_delay(300), wait=wait_full_jitter(1, maximum=30))
