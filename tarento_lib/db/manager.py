@@ -54,7 +54,12 @@ def _replica_list(replica_urls: Iterable[str] | None) -> list[str]:
 
 
 class ConnectionManager:
-    """Pooled connections to one primary and any number of read replicas (none is fine)."""
+    """Pooled connections to one primary and any number of read replicas (none is fine).
+
+    ``retry`` is any :mod:`tarento_lib.retry` policy; the default, :func:`default_retry_policy`,
+    retries transient errors only. A policy of your own retries what its ``retry`` predicate
+    accepts: pass ``retry=is_transient`` to keep that rule.
+    """
 
     def __init__(
         self,
