@@ -17,16 +17,6 @@ from tarento_lib._validate import require_bool, require_callable, require_str
 from tarento_lib.clock import Clock, MonotonicClock
 from tarento_lib.retry.policies import Policy, RetryPolicy, RetryState, decide
 
-__all__ = [
-    "Attempt",
-    "OnRetry",
-    "RetryError",
-    "RetryOptions",
-    "Retrying",
-    "aretry_call",
-    "retry_call",
-]
-
 T = TypeVar("T")
 
 

@@ -13,24 +13,6 @@ from dataclasses import dataclass
 
 from tarento_lib._validate import require_callable, require_int, require_number
 
-__all__ = [
-    "Policy",
-    "RetryPolicy",
-    "RetryState",
-    "StopPolicy",
-    "WaitPolicy",
-    "decide",
-    "retry_if_exception_type",
-    "stop_after_attempt",
-    "stop_after_delay",
-    "stop_never",
-    "wait_exponential",
-    "wait_fixed",
-    "wait_full_jitter",
-    "wait_none",
-    "wait_random",
-]
-
 
 @dataclass(frozen=True)
 class RetryState:
