@@ -77,7 +77,8 @@ class Retrying:
         reraise: bool = False,
     ) -> None:
         self.policy = require_callable(policy, "policy")
-        if clock is not None and not isinstance(clock, Clock):
+        # duck-typed: isinstance(clock, Clock) on a runtime Protocol costs ~10 us a call
+        if clock is not None and not callable(getattr(clock, "now", None)):
             raise TypeError(
                 f"clock must be a Clock such as FakeClock(), got {type(clock).__name__}"
             )
