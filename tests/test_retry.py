@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -380,3 +382,19 @@ def test_cancellation_is_never_retried() -> None:
 def test_bad_arguments_name_the_argument_and_the_allowed_range(build, error, message) -> None:
     with pytest.raises(error, match=message):
         build()
+
+
+def test_the_core_stands_on_the_ground_floor() -> None:
+    code = "import sys, tarento_lib.retry; print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    ours = {name for name in loaded if name.startswith("tarento_lib.")}
+    assert ours == {
+        "tarento_lib._validate",
+        "tarento_lib.clock",
+        "tarento_lib.retry",
+        "tarento_lib.retry.loops",
+        "tarento_lib.retry.policies",
+    }
+    assert not {"sqlalchemy", "numpy", "matplotlib"} & {name.split(".")[0] for name in loaded}
