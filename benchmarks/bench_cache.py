@@ -34,7 +34,8 @@ def main() -> None:
     ops = compare_caches(n, rounds=rounds)
     baseline = ops["cachetools.LRUCache"]
     print(
-        f"{n:,} ops, Zipf(1.1) over 100k keys, 80% get / 20% put, capacity 10,000; median of {rounds} interleaved rounds"
+        f"{n:,} ops, Zipf(1.1) over 100k keys, 80% get / 20% put, capacity 10,000; median of "
+        f"{rounds} interleaved rounds"
     )
     print(f"{'contender':22} {'ops/s':>12} {'vs cachetools':>14}  note")
     for name, rate in ops.items():
@@ -48,7 +49,8 @@ def main() -> None:
     ]
     for name, target in verdicts:
         print(
-            f"target {target}: {'MET' if ops[name] >= baseline else 'MISSED'} ({ops[name] / baseline:.2f}x)"
+            f"target {target}: {'MET' if ops[name] >= baseline else 'MISSED'} "
+            f"({ops[name] / baseline:.2f}x)"
         )
     print("\nwhat a lock costs around one dict update (ns/op):")
     for style, ns in lock_styles().items():

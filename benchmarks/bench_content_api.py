@@ -261,7 +261,8 @@ async def _load_python(port: int, path: str, seconds: float, concurrency: int) -
 def load(
     client: str, port: int, path: str, seconds: float, concurrency: int, server_pid: int
 ) -> dict[str, float]:
-    """One round: throughput and latency, plus CPU µs per request of the server, the client and the rest."""
+    """One round: throughput and latency, plus CPU µs per
+    request of the server, the client and the rest."""
     server0, busy0, client0 = process_cpu(server_pid), machine_busy(), os.times()
     if client == "wrk":
         result = load_wrk(port, path, seconds, concurrency)
@@ -305,7 +306,7 @@ def measure_backend(
         assert created.status_code == 201, created.text
         targets = {label: ENDPOINTS[label][1] for label in labels}
         rounds: dict[str, list[dict[str, float]]] = {label: [] for label in targets}
-        for label, path in targets.items():  # warm-up
+        for path in targets.values():  # warm-up
             load(args.client, port, path, 1, args.concurrency, process.pid)
         for _ in range(args.rounds):
             for label, path in targets.items():
@@ -368,20 +369,24 @@ def main() -> None:
                 "TARENTO_DATABASE_URL not set: PostgreSQL skipped (the target is about PostgreSQL)"
             )
         print(
-            f"server: uvicorn, 1 worker, loop={LOOP}, http={HTTP} (both endpoints in the same process)"
+            f"server: uvicorn, 1 worker, loop={LOOP}, http={HTTP} (both endpoints in the same "
+            "process)"
         )
         print(
-            f"client: {args.client}, {args.concurrency} keep-alive connections on loopback; {args.rounds} interleaved "
+            f"client: {args.client}, {args.concurrency} keep-alive connections on loopback; "
+            f"{args.rounds} interleaved "
             f"rounds of {args.seconds:g} s per endpoint; medians; {os.cpu_count()} CPUs; "
             f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
         )
         if args.client == "python":
             print(
-                "  note: a Python client competes with the server for CPU; install wrk for fair figures"
+                "  note: a Python client competes with the server for CPU; install wrk for fair "
+                "figures"
             )
         print()
         print(
-            f"{'backend':<15} {'endpoint':<31} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'vs const':>8}"
+            f"{'backend':<15} {'endpoint':<31} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
+            f"{'vs const':>8}"
             f"   CPU µs/request: {'server':>6} {'client':>6} {'rest':>6}"
         )
         ratios: dict[str, float] = {}
@@ -394,14 +399,18 @@ def main() -> None:
             for label in labels:
                 row = result[label]
                 print(
-                    f"{name:<15} {ENDPOINTS[label][0]:<31} {row['rps']:>7.0f} {row['p50']:>7.2f} {row['p99']:>7.2f} "
-                    f"{row['rps'] / ceiling:>8.0%}   {'':>16} {row['server_us']:>6.0f} {row['client_us']:>6.0f} "
+                    f"{name:<15} {ENDPOINTS[label][0]:<31} {row['rps']:>7.0f} {row['p50']:>7.2f} "
+                    f"{row['p99']:>7.2f} "
+                    f"{row['rps'] / ceiling:>8.0%}   {'':>16} {row['server_us']:>6.0f} "
+                    f"{row['client_us']:>6.0f} "
                     f"{row['rest_us']:>6.0f}"
                 )
         print(f"\nload average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
         print(
-            "\nwhere a read's server time goes (server CPU µs per request, each measured under the same load;"
-            " 'rest' above is the rest of the machine: the database server and anything else running):"
+            "\nwhere a read's server time goes (server CPU µs per request, each measured under the "
+            "same load;"
+            " 'rest' above is the rest of the machine: the database server and anything else "
+            "running):"
         )
         for name in ("SQLite (file)", "PostgreSQL"):
             if name not in results:
@@ -410,7 +419,8 @@ def main() -> None:
             rps = {label: row["rps"] for label, row in results[name].items()}
             print(f"  {name}:")
             print(
-                f"    framework, uvicorn, HTTP (GET /constant)                              {r['constant']:>6.0f}"
+                "    framework, uvicorn, HTTP (GET /constant)                              "
+                f"{r['constant']:>6.0f}"
             )
             print(
                 f"    + one database round trip (SELECT 1 through the read path's pool)    "
@@ -425,10 +435,12 @@ def main() -> None:
                 f"{r['content'] - r['round-trip'] - r['no-sql'] + r['constant']:>+6.0f}"
             )
             print(
-                f"    = GET /contents/{{key}}?lang=hi                                        {r['content']:>6.0f}"
+                f"    = GET /contents/{{key}}?lang=hi                                        "
+                f"{r['content']:>6.0f}"
             )
             print(
-                f"    bounds: an endpoint doing nothing but one SELECT 1 reaches {rps['round-trip'] / rps['constant']:.2f}x "
+                "    bounds: an endpoint doing nothing but one SELECT 1 reaches "
+                f"{rps['round-trip'] / rps['constant']:.2f}x "
                 f"of the constant; the read without its SQL {rps['no-sql'] / rps['constant']:.2f}x"
             )
         print()
@@ -438,12 +450,14 @@ def main() -> None:
         if "PostgreSQL" in ratios:
             verdict = "MET" if ratios["PostgreSQL"] >= TARGET else "MISSED"
             print(
-                f"target ≥ {TARGET:.2f}x of the constant endpoint, uncached GET on PostgreSQL: {verdict} "
+                f"target ≥ {TARGET:.2f}x of the constant endpoint, uncached GET on PostgreSQL: "
+                f"{verdict} "
                 f"({ratios['PostgreSQL']:.3f}x)"
             )
         else:
             print(
-                f"target ≥ {TARGET:.2f}x of the constant endpoint, uncached GET on PostgreSQL: NOT MEASURED "
+                f"target ≥ {TARGET:.2f}x of the constant endpoint, uncached GET on PostgreSQL: NOT "
+                "MEASURED "
                 "(set TARENTO_DATABASE_URL)"
             )
 

@@ -1,4 +1,5 @@
-"""No-op async jobs per second: tarento_lib's JobQueue vs a bare asyncio.PriorityQueue (and a polling loop).
+"""No-op async jobs per second: tarento_lib's JobQueue vs a bare asyncio.PriorityQueue (and a
+polling loop).
 
     python benchmarks/bench_jobs.py            # 20,000 jobs x 7 interleaved rounds
     python benchmarks/bench_jobs.py --quick    # 5,000 jobs x 3 rounds
@@ -56,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     wall_ratio = wall["JobQueue"] / wall["bare PriorityQueue"]
     verdict = "MET" if ratio >= TARGET else "MISSED"
     print(
-        f"target ≥ {TARGET}x: {verdict} (JobQueue at {ratio:.2f}x of the bare queue on CPU time; {wall_ratio:.2f}x on the wall clock)"
+        f"target ≥ {TARGET}x: {verdict} (JobQueue at {ratio:.2f}x of the bare queue on CPU time; "
+        f"{wall_ratio:.2f}x on the wall clock)"
     )
     return 0
 

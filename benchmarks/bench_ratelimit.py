@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,14 @@ def rate(run: Callable[[str], Any], keys: list[str], n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
+def ours_rate(limiter: Any, keys: list[str], n: int) -> float:
+    return rate(lambda k: limiter.hit(k), keys, n)
+
+
+def theirs_rate(limiter: Any, keys: list[str], n: int) -> float:
+    return rate(lambda k: limiter.hit(ITEM, k), keys, n)
+
+
 def compare(
     make_ours: Callable[[], Any],
     make_theirs: Callable[[], Any],
@@ -75,11 +84,9 @@ def compare(
     """(ours/s, limits/s, ratio): median rates, and the median of the rounds' paired ratios."""
     ours_rates, theirs_rates = [], []
     for _ in range(rounds):  # interleaved, each round on fresh state
-        ours = make_ours()
-        ours_rates.append(rate(lambda k: ours.hit(k), keys, n))
-        theirs = make_theirs()
-        theirs_rates.append(rate(lambda k: theirs.hit(ITEM, k), keys, n))
-    ratio = statistics.median(a / b for a, b in zip(ours_rates, theirs_rates))
+        ours_rates.append(ours_rate(make_ours(), keys, n))
+        theirs_rates.append(theirs_rate(make_theirs(), keys, n))
+    ratio = statistics.median(a / b for a, b in zip(ours_rates, theirs_rates, strict=True))
     return statistics.median(ours_rates), statistics.median(theirs_rates), ratio
 
 
@@ -92,15 +99,16 @@ def verdict(target: str, met: bool, figure: str) -> None:
 
 def memory_section(n: int, rounds: int) -> None:
     print(
-        f"\n== in memory: {LIMIT} per {WINDOW:g} s, {n} decisions per round, {rounds} interleaved rounds"
+        f"\n== in memory: {LIMIT} per {WINDOW:g} s, {n} decisions per round, {rounds} interleaved "
+        "rounds"
     )
     print(f"{'strategy':42s} {'keys':>6s} {'ours/s':>11s} {'limits/s':>11s} {'ratio':>7s}")
     for label, (ours_cls, theirs_cls) in PAIRS.items():
         for n_keys in (1, 10_000):
             keys = [f"user{i}" for i in range(n_keys)]
             ours, theirs, ratio = compare(
-                lambda: ours_cls(LIMIT, WINDOW),
-                lambda: theirs_cls(MemoryStorage()),
+                partial(ours_cls, LIMIT, WINDOW),
+                lambda theirs_cls=theirs_cls: theirs_cls(MemoryStorage()),
                 keys,
                 n,
                 rounds,
@@ -172,11 +180,11 @@ class WriteCounter:
             counter.writes += 1
             original(conn, command, check_health)
 
-        Connection.send_packed_command = counting  # type: ignore[method-assign]
+        Connection.send_packed_command = counting
         return self
 
     def __exit__(self, *exc: object) -> None:
-        Connection.send_packed_command = self._original  # type: ignore[method-assign]
+        Connection.send_packed_command = self._original
 
 
 def command_calls(client: redis.Redis) -> int:
@@ -202,17 +210,19 @@ def redis_section(url: str, n: int, rounds: int) -> None:
     client = redis.Redis.from_url(url)
     prefix = f"bench{os.getpid()}"
     print(
-        f"\n== on Redis ({client.info('server')['redis_version']}): {LIMIT} per {WINDOW:g} s, {n} decisions per round, "
+        f"\n== on Redis ({client.info('server')['redis_version']}): {LIMIT} per {WINDOW:g} s, {n} "
+        "decisions per round, "
         f"{rounds} interleaved rounds"
     )
     print(
-        f"{'strategy':42s} {'keys':>6s} {'trips/dec':>9s} {'cmds/dec':>9s} {'ours/s':>9s} {'limits/s':>9s} {'ratio':>6s}"
+        f"{'strategy':42s} {'keys':>6s} {'trips/dec':>9s} {'cmds/dec':>9s} {'ours/s':>9s} "
+        f"{'limits/s':>9s} {'ratio':>6s}"
     )
     for label, (ours_cls, theirs_cls) in PAIRS.items():
         for n_keys in (1, 1000):
             keys = [f"user{i}" for i in range(n_keys)]
 
-            def make_ours() -> Any:
+            def make_ours(ours_cls: Any = ours_cls) -> Any:
                 return ours_cls(
                     LIMIT,
                     WINDOW,
@@ -220,18 +230,19 @@ def redis_section(url: str, n: int, rounds: int) -> None:
                     prefix=f"{prefix}{time.perf_counter_ns()}",
                 )
 
-            def make_theirs() -> Any:
+            def make_theirs(theirs_cls: Any = theirs_cls) -> Any:
                 return theirs_cls(RedisStorage(url, key_prefix=f"{prefix}{time.perf_counter_ns()}"))
 
             ours = make_ours()
-            trips, cmds = per_decision(client, lambda k: ours.hit(k), keys, min(n, 2000))
+            trips, cmds = per_decision(client, ours.hit, keys, min(n, 2000))
             theirs = make_theirs()
             their_trips, their_cmds = per_decision(
-                client, lambda k: theirs.hit(ITEM, k), keys, min(n, 2000)
+                client, partial(theirs.hit, ITEM), keys, min(n, 2000)
             )
             ours_rate, theirs_rate, ratio = compare(make_ours, make_theirs, keys, n, rounds)
             print(
-                f"{label:42s} {n_keys:>6d} {trips:>9.2f} {cmds:>9.2f} {ours_rate:>9,.0f} {theirs_rate:>9,.0f} {ratio:>5.2f}x"
+                f"{label:42s} {n_keys:>6d} {trips:>9.2f} {cmds:>9.2f} {ours_rate:>9,.0f} "
+                f"{theirs_rate:>9,.0f} {ratio:>5.2f}x"
             )
             print(f"{'   (limits)':42s} {'':>6s} {their_trips:>9.2f} {their_cmds:>9.2f}")
             if ours_cls is SlidingLog:

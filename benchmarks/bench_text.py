@@ -28,6 +28,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,8 @@ K = 10
 
 
 class MarisaTopK:
-    """marisa-trie for the keys, a list for the frequencies (indexed by key id), a heap for top-k."""
+    """marisa-trie for the keys, a list for the frequencies
+    (indexed by key id), a heap for top-k."""
 
     def __init__(self, words: list[tuple[str, float]]) -> None:
         self.trie = marisa_trie.Trie([word for word, _ in words])
@@ -132,7 +134,8 @@ def pick_prefixes(
 def bench_autocomplete(quick: bool) -> dict[str, bool]:
     english = load_vocabulary("en", 50_000)
     print(
-        f"== top-{K} autocomplete, {len(english):,} English words (median CPU µs per query; ratio = peer / ours)"
+        f"== top-{K} autocomplete, {len(english):,} English words (median CPU µs per query; ratio "
+        "= peer / ours)"
     )
     builders: dict[str, Callable[[], Any]] = {
         "top-k Trie (ours)": lambda: Trie(english),
@@ -203,18 +206,27 @@ def hindi_text(words: list[str], length: int, rng: random.Random) -> str:
     return " ".join(chosen)[:length]
 
 
+def general_route(a: str, b: str) -> int:
+    """The same preparation without the fast route: fold + regex \\X."""
+    return RapidLevenshtein.distance(_GRAPHEME.findall(fold(a)), _GRAPHEME.findall(fold(b)))
+
+
 def bench_levenshtein(quick: bool) -> dict[str, bool]:
     print(
-        "\n== grapheme-level Levenshtein on Hindi text (median CPU time per call; ratio = DP / fast path)"
+        "\n== grapheme-level Levenshtein on Hindi text (median CPU time per call; ratio = DP / "
+        "fast path)"
     )
     print(
-        "   end to end: levenshtein(a, b) vs levenshtein_dp(a, b); both prepare the texts the same way"
+        "   end to end: levenshtein(a, b) vs levenshtein_dp(a, b); both prepare the texts the same "
+        "way"
     )
     print(
-        "   (NFC, ignorables, casefold, graphemes: prepared_graphemes) and differ only in the distance."
+        "   (NFC, ignorables, casefold, graphemes: prepared_graphemes) and differ only in the "
+        "distance."
     )
     print(
-        "   kernel only: the distance on the prepared grapheme lists, rapidfuzz vs two_row_distance."
+        "   kernel only: the distance on the prepared grapheme lists, rapidfuzz vs "
+        "two_row_distance."
     )
     rng = random.Random(5)
     words = [w for w, _ in load_vocabulary("hi", 5_000)]
@@ -234,20 +246,17 @@ def bench_levenshtein(quick: bool) -> dict[str, bool]:
             == two_row_distance(x, y)
         )
         routes = ["fast" if risk(text) is None else "general" for text in (a, b)]
-
-        def general_route() -> int:  # the same preparation without the fast route: fold + regex \X
-            return RapidLevenshtein.distance(_GRAPHEME.findall(fold(a)), _GRAPHEME.findall(fold(b)))
-
         cases = {
-            "fast": lambda: levenshtein(a, b),
-            "dp": lambda: levenshtein_dp(a, b),
-            "general": general_route,
-            "fast kernel": lambda: RapidLevenshtein.distance(x, y),
-            "dp kernel": lambda: two_row_distance(x, y),
+            "fast": partial(levenshtein, a, b),
+            "dp": partial(levenshtein_dp, a, b),
+            "general": partial(general_route, a, b),
+            "fast kernel": partial(RapidLevenshtein.distance, x, y),
+            "dp kernel": partial(two_row_distance, x, y),
         }
         row = interleaved(cases, rounds, size)
         print(
-            f"  {size:5} code points ({len(x)}x{len(y)} graphemes; route taken: {routes[0]}/{routes[1]})"
+            f"  {size:5} code points ({len(x)}x{len(y)} graphemes; route taken: "
+            f"{routes[0]}/{routes[1]})"
         )
         for label, fast, dp in (
             ("end to end", "fast", "dp"),
@@ -255,13 +264,15 @@ def bench_levenshtein(quick: bool) -> dict[str, bool]:
         ):
             ratio = row[dp] / row[fast]
             print(
-                f"      {label:11}: fast {row[fast] * 1e6:8.1f} µs, DP {row[dp] * 1e3:8.2f} ms, {ratio:7.0f}x"
+                f"      {label:11}: fast {row[fast] * 1e6:8.1f} µs, DP {row[dp] * 1e3:8.2f} ms, "
+                f"{ratio:7.0f}x"
             )
             if label == "end to end":
                 verdicts[f"{size:,} chars: end to end >= {target}x"] = ratio >= target
         ratio = row["dp"] / row["general"]
         print(
-            f"      general route (fold + regex \\X + rapidfuzz, for reference): {row['general'] * 1e6:8.1f} µs, {ratio:5.0f}x"
+            "      general route (fold + regex \\X + rapidfuzz, for reference): "
+            f"{row['general'] * 1e6:8.1f} µs, {ratio:5.0f}x"
         )
     return verdicts
 

@@ -9,7 +9,8 @@ Measured in one run, rounds interleaved, medians reported:
   * for scale, not as baselines: a read()+write() copy in 8 MiB blocks, and the ceiling of any
     upload over loopback here, a bare socket (no HTTP, no checksum) from ``socket.sendfile`` into
     a Python ``recv_into`` + ``pwrite`` loop in another process;
-  * peak memory of the server process (VmHWM over the whole run) above its size before the first upload;
+  * peak memory of the server process (VmHWM over the whole run) above its size before the first
+    upload;
   * bytes sent again after an interrupted upload is resumed.
 
     python benchmarks/bench_uploads.py            # 200 MiB, 3 rounds
@@ -28,12 +29,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import httpx
 from fastapi import Request
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import contextlib
 
 from tarento_lib.uploads import MiB
 from tarento_lib.uploads.client import UploadInterrupted, upload_file
@@ -46,8 +50,12 @@ PIECE = 1024 * 1024  # as our client streams a chunk
 
 
 def server_options() -> dict[str, str]:
-    """uvicorn's fastest installed parts (what its "auto" picks too), named so the report can say so."""
-    have = lambda name: importlib.util.find_spec(name) is not None  # noqa: E731
+    """uvicorn's fastest installed parts
+    (what its "auto" picks too), named so the report can say so."""
+
+    def have(name: str) -> bool:
+        return importlib.util.find_spec(name) is not None
+
     return {
         "http": "httptools" if have("httptools") else "h11",
         "loop": "uvloop" if have("uvloop") else "asyncio",
@@ -104,7 +112,7 @@ def start_server(root: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the upload server did not start")
 
 
-def timed(func) -> float:  # type: ignore[no-untyped-def]
+def timed(func) -> float:
     start = time.perf_counter()
     func()
     return time.perf_counter() - start
@@ -120,7 +128,8 @@ def tus_upload(path: Path, url: str) -> None:
 
 
 def bare_puts(source: Path, url: str) -> None:
-    """The same bytes in the same chunks, streamed as our client does, to an endpoint that only reads the body."""
+    """The same bytes in the same chunks, streamed as our client does,
+    to an endpoint that only reads the body."""
     with open(source, "rb") as handle, httpx.Client(timeout=120) as client:
         while data := handle.read(CHUNK):
             pieces = [data[at : at + PIECE] for at in range(0, len(data), PIECE)]
@@ -138,7 +147,8 @@ def read_write_copy(source: Path, target: Path) -> None:
 
 
 def socket_sink(target: str, port_file: str) -> None:
-    """Child process: accept one loopback connection and write what arrives to ``target`` (recv_into + pwrite)."""
+    """Child process: accept one loopback connection and write
+    what arrives to ``target`` (recv_into + pwrite)."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         Path(port_file).write_text(str(listener.getsockname()[1]))
         connection, _ = listener.accept()
@@ -194,9 +204,9 @@ def measure_throughput(source: Path, url: str, work: Path, rounds: int) -> dict[
     state = work / "state"
     for round_no in range(rounds):
         copy_target = work / f"copy-{round_no}.bin"
-        times["copy"].append(timed(lambda: shutil.copyfile(source, copy_target)))
+        times["copy"].append(timed(partial(shutil.copyfile, source, copy_target)))
         copy_target.unlink()
-        times["rw copy"].append(timed(lambda: read_write_copy(source, copy_target)))
+        times["rw copy"].append(timed(partial(read_write_copy, source, copy_target)))
         copy_target.unlink()
         times["socket"].append(bare_socket(source, work))
         times["upload"].append(
@@ -232,24 +242,25 @@ def peak_rss(pid: int) -> int:
 
 
 def measure_resend(source: Path, url: str, work: Path) -> tuple[int, int]:
-    """Bytes on the wire for an upload cut twice (once before, once after the server got the chunk)."""
+    """Bytes on the wire for an upload cut twice
+    (once before, once after the server got the chunk)."""
     state = work / "resume-state"
     sent = 0
     for cut_at, after_send in ((4, False), (3, True)):
         cut = CutConnection(httpx.HTTPTransport(), {cut_at}, after_send=after_send)
-        with httpx.Client(transport=cut, timeout=120) as flaky:
-            try:
-                upload_file(
-                    source,
-                    url,
-                    state_dir=state,
-                    client=flaky,
-                    progress=False,
-                    max_retries=0,
-                    verify=False,
-                )
-            except UploadInterrupted:
-                pass
+        with (
+            httpx.Client(transport=cut, timeout=120) as flaky,
+            contextlib.suppress(UploadInterrupted),
+        ):
+            upload_file(
+                source,
+                url,
+                state_dir=state,
+                client=flaky,
+                progress=False,
+                max_retries=0,
+                verify=False,
+            )
         sent += cut.bytes_sent
     final = CutConnection(httpx.HTTPTransport(), set())
     with httpx.Client(transport=final, timeout=120) as client:
@@ -308,10 +319,13 @@ def main() -> int:
             child.wait(timeout=10)
     med = {k: statistics.median(v) for k, v in times.items()}
     copy_s, mib = med["copy"], size / MiB
-    ratio = lambda key: copy_s / med[key]  # noqa: E731
-    line = lambda label, key, note="": print(
-        f"  {label:33s}{mib / med[key]:8.0f} MiB/s   = {ratio(key):.2f}x the copy{note}"
-    )
+
+    def ratio(key: str) -> float:
+        return copy_s / med[key]
+
+    def line(label: str, key: str, note: str = "") -> None:
+        print(f"  {label:33s}{mib / med[key]:8.0f} MiB/s   = {ratio(key):.2f}x the copy{note}")
+
     options = server_options()
     print(
         f"file: {mib:.0f} MiB, chunks of {CHUNK // MiB} MiB, {rounds} interleaved rounds, medians; "
@@ -330,24 +344,32 @@ def main() -> int:
     )
     print(f"  server CPU per round:            {server_cpu:8.2f} s     (3 uploads + bare PUTs)")
     print(
-        f"  JSON-API server peak above idle: {(peak - idle) / MiB:8.1f} MiB   = {(peak - idle) / CHUNK:.2f} chunks (target <= 3)"
+        f"  JSON-API server peak above idle: {(peak - idle) / MiB:8.1f} MiB   = "
+        f"{(peak - idle) / CHUNK:.2f} chunks (target <= 3)"
     )
     print(
-        f"  bytes re-sent after 2 cuts:      {wire - file_size:8d}       (file {file_size} bytes, on the wire {wire})"
+        f"  bytes re-sent after 2 cuts:      {wire - file_size:8d}       (file {file_size} bytes, "
+        f"on the wire {wire})"
     )
     print(
         f"  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
     )
-    verdict = lambda ok: "MET" if ok else "MISSED"  # noqa: E731
+
+    def verdict(ok: bool) -> str:
+        return "MET" if ok else "MISSED"
+
     print(
-        f"target throughput >= 0.5x the copy: {verdict(ratio('upload') >= 0.5)} ({ratio('upload'):.2f}x; "
+        f"target throughput >= 0.5x the copy: {verdict(ratio('upload') >= 0.5)} "
+        f"({ratio('upload'):.2f}x; "
         f"the bare-socket ceiling here is {ratio('socket'):.2f}x)"
     )
     print(
-        f"target server peak <= 3 chunks above idle: {verdict(peak - idle <= 3 * CHUNK)} ({(peak - idle) / CHUNK:.2f} chunks)"
+        f"target server peak <= 3 chunks above idle: {verdict(peak - idle <= 3 * CHUNK)} "
+        f"({(peak - idle) / CHUNK:.2f} chunks)"
     )
     print(
-        f"target only missing chunks re-sent after a cut: {verdict(wire == file_size)} ({wire - file_size} bytes re-sent)"
+        f"target only missing chunks re-sent after a cut: {verdict(wire == file_size)} "
+        f"({wire - file_size} bytes re-sent)"
     )
     return 0
 

@@ -81,12 +81,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"{path.name}: {status} ({seconds:.1f} s)", file=sys.stderr, flush=True)
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
     return 1 if failed else 0
 
 
 def load_candidate(path: Path, kind: str, name: str | None = None) -> Any:
-    """Import ``path`` and return the class or function to grade (``name``, or the only one defined there)."""
+    """Import ``path`` and return the class or function to grade
+    (``name``, or the only one defined there)."""
     if not path.is_file():
         raise SystemExit(f"tarento-lab: no such file: {path}")
     spec = importlib.util.spec_from_file_location(f"candidate_{path.stem}", path)
@@ -145,7 +148,8 @@ def _cmd_slides(args: argparse.Namespace) -> int:
 
 
 def _environment(real: bool) -> dict[str, str]:
-    """The lab's environment: the real-service URLs only with ``--real``, so study sessions stay embedded."""
+    """The lab's environment: the real-service URLs only
+    with ``--real``, so study sessions stay embedded."""
     from tarento_lib.lab.catalog import SERVICE_VARIABLES
 
     env = os.environ.copy()

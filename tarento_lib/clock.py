@@ -91,7 +91,8 @@ class FakeClock:
             return self._now
 
     def set(self, when: float) -> None:
-        """Jump to an absolute time that is not earlier than now (monotonic clocks never go back)."""
+        """Jump to an absolute time that is not earlier than now
+        (monotonic clocks never go back)."""
         if when < self._now:
             raise ValueError(f"a monotonic clock cannot go back: {when} < now {self._now}")
         self.advance(when - self._now)

@@ -122,7 +122,8 @@ def steady_arrivals(*, rate: float, duration: float, start: float = 0.0) -> list
 def bursty_arrivals(
     *, burst_size: int, burst_every: float, duration: float, spread: float = 0.0, start: float = 0.0
 ) -> list[float]:
-    """``burst_size`` requests every ``burst_every`` seconds, each burst spread over ``spread`` seconds."""
+    """``burst_size`` requests every ``burst_every`` seconds,
+    each burst spread over ``spread`` seconds."""
     require_int(burst_size, "burst_size", minimum=1)
     _positive_float("burst_every", burst_every)
     _positive_float("duration", duration, allow_zero=True)
@@ -138,7 +139,8 @@ def bursty_arrivals(
 def poisson_arrivals(
     *, rate: float, duration: float, seed: int = 0, start: float = 0.0
 ) -> list[float]:
-    """A Poisson process: exponential gaps with mean ``1 / rate`` over ``[start, start + duration)``."""
+    """A Poisson process: exponential gaps with mean ``1
+    / rate`` over ``[start, start + duration)``."""
     _positive_float("rate", rate)
     _positive_float("duration", duration, allow_zero=True)
     rng = random.Random(seed)

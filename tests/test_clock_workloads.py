@@ -53,7 +53,7 @@ def test_bad_start_and_types() -> None:
     with pytest.raises(ValueError, match="start"):
         FakeClock(start=math.nan)
     with pytest.raises(TypeError, match="seconds"):
-        FakeClock().sleep("1")  # type: ignore[arg-type]
+        FakeClock().sleep("1")
 
 
 def test_both_clocks_satisfy_the_protocol() -> None:
@@ -107,11 +107,11 @@ def test_arrivals() -> None:
         lambda: w.poisson_arrivals(rate=math.inf, duration=1),
     ],
 )
-def test_bad_workload_arguments(call) -> None:  # type: ignore[no-untyped-def]
+def test_bad_workload_arguments(call) -> None:
     with pytest.raises(ValueError):
         call()
 
 
 def test_wrong_types() -> None:
     with pytest.raises(TypeError, match="n_keys"):
-        w.zipf_keys(10, n_keys=2.5)  # type: ignore[arg-type]
+        w.zipf_keys(10, n_keys=2.5)

@@ -62,12 +62,13 @@ def validate_ttl(ttl: object, name: str = "ttl") -> float | None:
     return float(ttl)
 
 
-def new_counter() -> itertools.count:  # type: ignore[type-arg]
-    """A counter whose increment, ``next(counter)``, is one C call: no lock needed, no update lost."""
+def new_counter() -> itertools.count:
+    """A counter whose increment, ``next(counter)``,
+    is one C call: no lock needed, no update lost."""
     return itertools.count()
 
 
-def counter_value(counter: itertools.count) -> int:  # type: ignore[type-arg]
+def counter_value(counter: itertools.count) -> int:
     """Read a counter from :func:`new_counter` without moving it (its repr is ``count(N)``)."""
     return int(repr(counter)[6:-1])
 
@@ -77,7 +78,7 @@ def unhashable(key: Any) -> TypeError:
     return TypeError(f"cache keys must be hashable, got {type(key).__name__} {key!r}")
 
 
-class MappingMixin(MutableMapping):  # type: ignore[type-arg]
+class MappingMixin(MutableMapping):
     """``c[k]``, ``c[k] = v``, ``del c[k]`` in terms of ``get`` / ``put`` / ``delete``.
 
     Subclasses provide ``get``, ``put``, ``delete``, ``__len__``, ``__contains__`` and
@@ -87,16 +88,16 @@ class MappingMixin(MutableMapping):  # type: ignore[type-arg]
     _MISSING: Any = object()
 
     def __getitem__(self, key: Any) -> Any:
-        value = self.get(key, self._MISSING)  # type: ignore[attr-defined]
+        value = self.get(key, self._MISSING)
         if value is self._MISSING:
             raise KeyError(key)
         return value
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        self.put(key, value)  # type: ignore[attr-defined]
+        self.put(key, value)
 
     def __delitem__(self, key: Any) -> None:
-        if not self.delete(key):  # type: ignore[attr-defined]
+        if not self.delete(key):
             raise KeyError(key)
 
     def _new_counters(self) -> None:
@@ -104,14 +105,15 @@ class MappingMixin(MutableMapping):  # type: ignore[type-arg]
         self._hits, self._misses = new_counter(), new_counter()
         self._hit, self._miss = self._hits.__next__, self._misses.__next__
 
-    def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
-        """A snapshot, least to most recently used; reading it changes no recency and no statistics."""
-        return self._snapshot()  # type: ignore[attr-defined,no-any-return]
+    def items(self) -> list[tuple[Any, Any]]:
+        """A snapshot, least to most recently used;
+        reading it changes no recency and no statistics."""
+        return self._snapshot()
 
-    def values(self) -> list[Any]:  # type: ignore[override]
+    def values(self) -> list[Any]:
         return [value for _, value in self.items()]
 
-    def keys(self) -> list[Any]:  # type: ignore[override]
+    def keys(self) -> list[Any]:
         return [key for key, _ in self.items()]
 
     def __iter__(self) -> Any:
@@ -119,4 +121,4 @@ class MappingMixin(MutableMapping):  # type: ignore[type-arg]
 
     def __repr__(self) -> str:
         items = ", ".join(f"{k!r}: {v!r}" for k, v in self.items())
-        return f"{type(self).__name__}(capacity={self.capacity}, {{{items}}})"  # type: ignore[attr-defined]
+        return f"{type(self).__name__}(capacity={self.capacity}, {{{items}}})"

@@ -95,7 +95,8 @@ def _matches_model(cls: Any, s: Steps) -> None:
     capacity = 5
     cache, model = cls(capacity), OrderedDict()
     s.note(
-        f"cache = {cls.__name__}({capacity}); 2000 random get/put on keys 0..11, compared with an OrderedDict model"
+        f"cache = {cls.__name__}({capacity}); 2000 random get/put on keys 0..11, compared with an "
+        "OrderedDict model"
     )
     for step in range(2000):
         key = rng.randrange(12)

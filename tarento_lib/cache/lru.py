@@ -75,7 +75,7 @@ class LRUCache(MappingMixin):
             return default
         if self._deadlines:  # some entries can expire: check this one under the lock
             return self._get_expiring(key, default)
-        try:
+        try:  # noqa: SIM105 - free on the hit path; suppress() builds a context manager per get
             self._refresh(key)
         except KeyError:  # evicted by another thread between the two calls: still a hit
             pass

@@ -60,7 +60,8 @@ def fifo_hits(trace: Trace, capacity: int) -> int:
 
 
 def lfu_hits(trace: Trace, capacity: int) -> int:
-    """Least frequently used, ties broken by least recent use; O(1) per access with frequency buckets."""
+    """Least frequently used, ties broken by least recent use;
+    O(1) per access with frequency buckets."""
     freq: dict[Hashable, int] = {}
     buckets: defaultdict[int, OrderedDict[Hashable, None]] = defaultdict(OrderedDict)
     min_freq = hits = 0

@@ -31,7 +31,7 @@ def replay(cache: Any, keys: Sequence[int], is_put: Sequence[bool]) -> float:
     get = cache.get
     put = cache.put if hasattr(cache, "put") else cache.__setitem__
     start = time.perf_counter()
-    for key, write in zip(keys, is_put):
+    for key, write in zip(keys, is_put, strict=True):
         if write:
             put(key, key)
         else:
@@ -82,7 +82,8 @@ def compare_caches(
 
 
 def lock_styles(n: int = 200_000, rounds: int = 5) -> dict[str, float]:
-    """Nanoseconds per operation of one dict update taken three ways: no lock, ``with``, bound methods."""
+    """Nanoseconds per operation of one dict update taken three ways:
+    no lock, ``with``, bound methods."""
     lock, data = threading.Lock(), {0: 0}
     acquire, release = lock.acquire, lock.release
 

@@ -1,4 +1,5 @@
-"""``create_app``: the application factory (``uvicorn --factory tarento_lib.content:create_app``)."""
+"""``create_app``: the application factory
+(``uvicorn --factory tarento_lib.content:create_app``)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def create_app(
     read_cache_ttl: float = 0.0,
     clock: Clock | None = None,
 ) -> FastAPI:
-    """A new content API on ``database_url`` (default: ``$TARENTO_DATABASE_URL``, else SQLite in memory).
+    """A new content API on ``database_url`` (default: ``$TARENTO_DATABASE_URL``, else SQLite in
+    memory).
 
     Nothing connects until the first request; tables are created then (or at startup
     under a server that runs the lifespan). ``now`` makes timestamps deterministic.
@@ -61,7 +63,8 @@ def create_app(
 
 
 async def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
-    """422 with where and why, but without echoing the input (it may be 100 kB, or not even UTF-8)."""
+    """422 with where and why, but without echoing the input
+    (it may be 100 kB, or not even UTF-8)."""
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
     detail = [{"type": e["type"], "loc": list(e["loc"]), "msg": str(e["msg"])} for e in errors]
     return JSONResponse({"detail": detail}, status_code=422)

@@ -25,7 +25,8 @@ class CachedRead:
 
 
 class ReadCache:
-    """``(content_key, variant) → CachedRead`` for ``ttl`` seconds, at most ``max_entries`` (LRU)."""
+    """``(content_key, variant) → CachedRead`` for ``ttl`` seconds,
+    at most ``max_entries`` (LRU)."""
 
     def __init__(
         self, ttl: float, *, max_entries: int = 10_000, clock: Clock | None = None

@@ -72,7 +72,8 @@ def reference_languages_endpoint(app: FastAPI) -> None:
 
 
 def _drive(candidate: Callable[[FastAPI], Any], steps: Steps, script: Callable[..., Any]) -> Any:
-    """Build a fresh in-memory app, let the candidate add its route, then run ``script(client, app)``."""
+    """Build a fresh in-memory app, let the candidate
+    add its route, then run ``script(client, app)``."""
     app = create_app("sqlite+aiosqlite://")
     steps.note("app = create_app(); add_languages_endpoint(app)")
     candidate(app)
@@ -102,7 +103,8 @@ async def _seed(client: httpx.AsyncClient, steps: Steps, *, publish: bool = True
     )
     response = await client.post("/contents", json=body)
     steps.note(
-        f"POST /contents faq.refund (en, hi{'' if publish else ' as drafts'}, ta draft) -> {response.status_code}"
+        f"POST /contents faq.refund (en, hi{'' if publish else ' as drafts'}, ta draft) -> "
+        f"{response.status_code}"
     )
 
 
@@ -175,7 +177,10 @@ def _case_statements(candidate: Any, steps: Steps) -> None:
         await _seed(client, steps)
         statements: list[str] = []
         engine = app.state.database.engine.sync_engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
+
+        def listener(*args: Any) -> None:  # (conn, cursor, statement, ...)
+            statements.append(args[2])
+
         event.listen(engine, "before_cursor_execute", listener)
         try:
             response = await _get(client, steps, "/contents/faq.refund/languages")
@@ -197,7 +202,8 @@ _CASES = (
     Case(
         "published languages with native names",
         _case_published,
-        "load the content with service.get_content, keep status == 'published', look names up in LANGUAGES",
+        "load the content with service.get_content, keep status == 'published', look names up in "
+        "LANGUAGES",
     ),
     Case(
         "drafts are not listed",

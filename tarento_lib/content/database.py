@@ -40,7 +40,8 @@ _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 def resolve_url(database_url: str | None) -> str:
-    """``database_url``, else ``$TARENTO_DATABASE_URL``, else in-memory SQLite; async drivers only."""
+    """``database_url``, else ``$TARENTO_DATABASE_URL``,
+    else in-memory SQLite; async drivers only."""
     raw = database_url or os.environ.get(ENV_VAR) or DEFAULT_URL
     try:
         url = make_url(raw)
@@ -131,7 +132,8 @@ class Database:
         options: dict[str, Any] = {"pool_recycle": 1800, "pool_size": 15, "max_overflow": 0}
         if self.schema:
             # The schema is the connection's search_path, set once when it connects: unqualified SQL
-            # (compiled once, see fetch_first) then finds the tables with no per-statement rewriting.
+            # (compiled once, see fetch_first) then finds the tables with no per-statement
+            # rewriting.
             options["connect_args"] = {"server_settings": {"search_path": self.schema}}
         return options
 
@@ -172,15 +174,16 @@ class Database:
     async def fetch_first(
         self, statement: Select[Any], params: Mapping[str, Any]
     ) -> Sequence[Any] | None:
-        """The first row of a read-only Core ``statement`` (raw driver values), sent by the driver itself.
+        """The first row of a read-only Core ``statement`` (raw driver values), sent by the driver
+        itself.
 
         The hot read path. The statement is compiled for this dialect once; each call then sends
         the SQL text and its positional values straight through the driver: no session, no
-        identity map, no result objects. On PostgreSQL it runs, with no greenlet, on asyncpg connections
-        of its own (:class:`ReadConnections`), in autocommit, prepared once per connection; on
-        SQLite on a connection of the engine's pool (the in-memory database has only one), with
-        one aiosqlite thread hop. JSON columns come back as text. :meth:`statement_log` sees
-        these statements too.
+        identity map, no result objects. On PostgreSQL it runs, with no greenlet, on asyncpg
+        connections of its own (:class:`ReadConnections`), in autocommit, prepared once per
+        connection; on SQLite on a connection of the engine's pool (the in-memory database has only
+        one), with one aiosqlite thread hop. JSON columns come back as text. :meth:`statement_log`
+        sees these statements too.
         """
         if not self._ready:
             await self.create_tables()
@@ -203,7 +206,8 @@ class Database:
         return rows[0] if rows else None
 
     async def _reader(self) -> ReadConnections:
-        """The connections of :meth:`fetch_first` on PostgreSQL: same server and credentials as the engine."""
+        """The connections of :meth:`fetch_first` on PostgreSQL:
+        same server and credentials as the engine."""
         async with self._lock:
             if self._read_pool is None:
                 import asyncpg  # the PostgreSQL driver, already required by the engine
@@ -283,7 +287,8 @@ class Database:
 
 
 class ReadConnections:
-    """A free list of asyncpg connections for :meth:`Database.fetch_first`: one SELECT at a time each.
+    """A free list of asyncpg connections for :meth:`Database.fetch_first`: one SELECT at a time
+    each.
 
     Why not SQLAlchemy's pool: a checkout and a checkin there cost two greenlet switches and the
     pool's bookkeeping, more CPU than the SELECT itself. Why not asyncpg's pool: per checkout it
@@ -378,7 +383,8 @@ class ReadConnections:
 
 
 def _compile(statement: Select[Any], dialect: Any) -> tuple[str, tuple[str, ...], dict[str, Any]]:
-    """The SQL text of ``statement`` for ``dialect``, its positional parameter names, and their defaults."""
+    """The SQL text of ``statement`` for ``dialect``,
+    its positional parameter names, and their defaults."""
     compiled = statement.compile(dialect=dialect)
     defaults = {
         name: (value.value if isinstance(value, enum.Enum) else value)

@@ -268,7 +268,8 @@ async def render_public_read(
     },
 )
 async def get_localized(request: Request) -> Any:
-    """The published text in the best language: ``lang``, then ``Accept-Language``, then fallbacks."""
+    """The published text in the best language: ``lang``,
+    then ``Accept-Language``, then fallbacks."""
     content_key, order = public_read_params(request)
     state = request.app.state
     cache: ReadCache | None = state.read_cache

@@ -73,7 +73,8 @@ def snippet(text: str, query: str, width: int = 80) -> str:
 
 @functools.cache
 def _one() -> Select[tuple[Content]]:
-    """Built once, with the key as a bound parameter: building a statement per request costs tens of µs."""
+    """Built once, with the key as a bound parameter:
+    building a statement per request costs tens of µs."""
     return (
         select(Content)
         .where(Content.content_key == bindparam("content_key"), Content.deleted_at.is_(None))
@@ -82,7 +83,8 @@ def _one() -> Select[tuple[Content]]:
 
 
 async def get_content(session: AsyncSession, *, content_key: str) -> Content | None:
-    """The live content with this key and all its translations (one statement, a join), or ``None``."""
+    """The live content with this key and all its translations
+    (one statement, a join), or ``None``."""
     result = await session.execute(_one(), {"content_key": content_key})
     return result.unique().scalar_one_or_none()
 
@@ -197,7 +199,8 @@ async def _live_id(session: AsyncSession, content_key: str) -> int | None:
 def _bump(
     content_id: int, language: LanguageCode, values: dict[str, object], now: datetime
 ) -> ReturningUpdate[tuple[Translation]]:
-    """One atomic UPDATE ... RETURNING: concurrent edits each add 1 to the revision, none is lost."""
+    """One atomic UPDATE ... RETURNING:
+    concurrent edits each add 1 to the revision, none is lost."""
     return (
         update(Translation)
         .where(Translation.content_id == content_id, Translation.language == language)
@@ -219,7 +222,8 @@ async def upsert_translation(
     data: TranslationUpdate,
     now: datetime,
 ) -> tuple[Translation, bool] | None:
-    """Create or replace one translation; ``(translation, created)``, or ``None`` if no such content."""
+    """Create or replace one translation; ``(translation,
+    created)``, or ``None`` if no such content."""
     content_id = await _live_id(session, content_key)
     if content_id is None:
         return None

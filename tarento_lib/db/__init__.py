@@ -1,4 +1,5 @@
-"""Database connections that survive outages: pooling, retry with backoff and jitter, breakers, failover.
+"""Database connections that survive outages: pooling, retry with backoff and jitter, breakers,
+failover.
 
 Nothing is connected or built at import time; a :class:`ConnectionManager` creates its engines
 when constructed and connects on the first session. The retry policies and loops are

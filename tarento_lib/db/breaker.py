@@ -1,21 +1,23 @@
-"""A circuit breaker per database node: closed → open after N failures → half-open after a cool-down.
+"""A circuit breaker per database node: closed → open after N failures → half-open after a
+cool-down.
 
 * **closed**: every attempt goes through; consecutive failures are counted, a success resets them.
 * **open**: attempts fail fast (no network) until ``reset_timeout`` seconds have passed.
-* **half-open**: one trial attempt is let through; success closes the circuit, failure opens it again.
+* **half-open**: one trial attempt is let through; success closes the circuit, failure opens it
+  again.
 """
 
 from __future__ import annotations
 
 import threading
-from enum import Enum
+from enum import StrEnum
 
 from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
 
 __all__ = ["BreakerState", "CircuitBreaker"]
 
 
-class BreakerState(str, Enum):
+class BreakerState(StrEnum):
     CLOSED = "closed"
     OPEN = "open"
     HALF_OPEN = "half_open"
@@ -93,4 +95,7 @@ class CircuitBreaker:
         self.record_success()
 
     def __repr__(self) -> str:
-        return f"CircuitBreaker(state={self.state.value}, failures={self._failures}/{self.failure_threshold})"
+        return (
+            f"CircuitBreaker(state={self.state.value}, "
+            f"failures={self._failures}/{self.failure_threshold})"
+        )

@@ -11,6 +11,7 @@ The policy the reader writes (see the q07 notebook, "your turn"):
 from __future__ import annotations
 
 import inspect
+import itertools
 import random
 from typing import Any
 
@@ -90,7 +91,7 @@ def _returns_seconds(policy: Any, steps: Steps) -> None:
 
 def _doubles(policy: Any, steps: Steps) -> None:
     waits = [_ask(policy, steps, attempt, jitter=0.5) for attempt in (1, 2, 3, 4)]
-    for before, after in zip(waits, waits[1:]):
+    for before, after in itertools.pairwise(waits):
         steps.expect_true(
             before is not None and after is not None and before > 0,
             "attempts 1-4 must all be retried",

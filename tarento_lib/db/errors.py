@@ -13,7 +13,8 @@ __all__ = [
 
 
 class ConfigurationError(ValueError):
-    """A database URL or option the manager cannot work with (unknown driver, in-memory SQLite, ...)."""
+    """A database URL or option the manager cannot work with
+    (unknown driver, in-memory SQLite, ...)."""
 
 
 class DatabaseUnavailable(RetryError):

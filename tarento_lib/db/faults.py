@@ -38,7 +38,8 @@ class Faults:
         self.injected = 0  # how many attempts were failed on purpose
 
     def fail_with_probability(self, probability: float, *, seed: int | None = None) -> None:
-        """Fail each attempt with ``probability`` (0 to 1), drawn from a generator seeded with ``seed``."""
+        """Fail each attempt with ``probability`` (0 to 1),
+        drawn from a generator seeded with ``seed``."""
         if (
             isinstance(probability, bool)
             or not isinstance(probability, (int, float))
@@ -100,4 +101,7 @@ class Faults:
             raise InjectedFault(self.node, why)
 
     def __repr__(self) -> str:
-        return f"Faults({self.node!r}, p={self._probability:g}, windows={len(self._windows)}, next={self._next})"
+        return (
+            f"Faults({self.node!r}, p={self._probability:g}, windows={len(self._windows)}, "
+            f"next={self._next})"
+        )

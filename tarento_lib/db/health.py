@@ -37,7 +37,8 @@ class NodeHealth:
 
 @dataclass(frozen=True)
 class HealthReport:
-    """Every node's health; ``status`` is healthy, degraded (a replica is down) or down (the primary is)."""
+    """Every node's health; ``status`` is healthy, degraded
+    (a replica is down) or down (the primary is)."""
 
     nodes: tuple[NodeHealth, ...]
 
@@ -60,7 +61,8 @@ class HealthReport:
 
 
 async def probe(node: Node, clock: Clock, timeout: float) -> NodeHealth:
-    """``SELECT 1`` on ``node`` (through its injected faults), timed on ``clock``; feeds its breaker."""
+    """``SELECT 1`` on ``node`` (through its injected faults),
+    timed on ``clock``; feeds its breaker."""
     start = clock.now()
     try:
         node.faults.check()
@@ -101,7 +103,7 @@ def health_router(manager: ConnectionManager) -> APIRouter:
         response_model=None,
         responses={503: {"description": "the primary database is unreachable"}},
     )
-    async def database_health():  # type: ignore[no-untyped-def]  (FastAPI reads hints at runtime)
+    async def database_health():
         report = await manager.health()
         return JSONResponse(report.as_dict(), status_code=report.http_status)
 

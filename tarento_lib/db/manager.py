@@ -48,7 +48,8 @@ def _replica_list(replica_urls: Iterable[str] | None) -> list[str]:
         return []
     if isinstance(replica_urls, (str, bytes)):
         raise TypeError(
-            "replica_urls must be a list of URLs, not one string (it would be read letter by letter)"
+            "replica_urls must be a list of URLs, not one string (it would be read letter by "
+            "letter)"
         )
     return list(replica_urls)
 
@@ -101,7 +102,10 @@ class ConnectionManager:
         parsed = [
             (name, role, check_url(url)) for name, role, url in urls
         ]  # every URL checked before any engine
-        breaker = lambda: CircuitBreaker(failure_threshold, reset_timeout, clock=self.clock)  # noqa: E731
+
+        def breaker() -> CircuitBreaker:
+            return CircuitBreaker(failure_threshold, reset_timeout, clock=self.clock)
+
         self.nodes: tuple[Node, ...] = tuple(
             Node(
                 name,
@@ -209,7 +213,8 @@ class ConnectionManager:
             ) from error.last_error
 
     async def _connect_once(self, read_only: bool) -> tuple[Node, AsyncSession]:
-        """One attempt: try each candidate node in turn (failover); raise the last error if none answers."""
+        """One attempt: try each candidate node in turn
+        (failover); raise the last error if none answers."""
         errors: list[Exception] = []
         for node in self._candidates(read_only):
             if not node.breaker.allow():
@@ -248,7 +253,8 @@ class ConnectionManager:
     # --- health and lifecycle ------------------------------------------------------------------
 
     async def health(self) -> HealthReport:
-        """Ping every node (``SELECT 1``) and report each one's state and latency; feeds the breakers."""
+        """Ping every node (``SELECT 1``) and report each
+        one's state and latency; feeds the breakers."""
         self._last_health = self.clock.now()
         results = await asyncio.gather(
             *(probe(node, self.clock, self.connect_timeout) for node in self.nodes)

@@ -45,7 +45,8 @@ def check_url(url: str | URL) -> URL:
 
 @dataclass(frozen=True)
 class PoolOptions:
-    """Pool settings of every engine: ``size`` kept open, ``overflow`` extra, ``timeout`` to wait for one."""
+    """Pool settings of every engine: ``size`` kept open,
+    ``overflow`` extra, ``timeout`` to wait for one."""
 
     size: int = 5
     overflow: int = 10
@@ -71,7 +72,8 @@ class PoolOptions:
 
 
 def make_engine(url: URL, pool: PoolOptions, **engine_options: Any) -> AsyncEngine:
-    """An async engine with the asyncio-compatible queue pool (never ``QueuePool``), pre-ping and recycle."""
+    """An async engine with the asyncio-compatible queue pool
+    (never ``QueuePool``), pre-ping and recycle."""
     return create_async_engine(
         url,
         poolclass=AsyncAdaptedQueuePool,
@@ -102,7 +104,8 @@ class Node:
 
 
 def urls_from_env(environ: dict[str, str] | None = None) -> tuple[str, tuple[str, ...]] | None:
-    """``(primary, replicas)`` from ``TARENTO_DATABASE_URL`` / ``TARENTO_DATABASE_REPLICA_URLS``, else ``None``."""
+    """``(primary, replicas)`` from ``TARENTO_DATABASE_URL``
+    / ``TARENTO_DATABASE_REPLICA_URLS``, else ``None``."""
     env = os.environ if environ is None else environ
     primary = env.get("TARENTO_DATABASE_URL", "").strip()
     if not primary:

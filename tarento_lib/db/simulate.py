@@ -7,6 +7,7 @@ same picture every run.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import math
 import random
@@ -22,7 +23,8 @@ __all__ = ["HerdResult", "bucket_counts", "reconnect_herd", "retry_timeline", "t
 def retry_timeline(
     policy: Policy, *, outage: float, attempt_cost: float = 0.05, seed: int = 0
 ) -> list[Attempt]:
-    """The attempts of one client that starts connecting at t=0 to a server down until ``outage``."""
+    """The attempts of one client that starts connecting
+    at t=0 to a server down until ``outage``."""
     outage = validate_seconds("outage", outage)
     attempt_cost = validate_seconds("attempt_cost", attempt_cost)
     clock, record = FakeClock(), []
@@ -33,17 +35,16 @@ def retry_timeline(
             raise ConnectionRefusedError("server is down")
         return "connected"
 
-    try:
+    with contextlib.suppress(RetryError):  # giving up is part of the picture
         retry_call(
             connect, policy, clock=clock, rng=random.Random(seed), record=record, what="connect"
         )
-    except RetryError:
-        pass  # giving up is part of the picture
     return record
 
 
 def timeline_spans(lane: str, attempts: Sequence[Attempt]) -> list[tuple[str, float, float, str]]:
-    """``(lane, start, end, kind)`` spans for :func:`tarento_lib.lab.timeline`: attempts and waits."""
+    """``(lane, start, end, kind)`` spans
+    for :func:`tarento_lib.lab.timeline`: attempts and waits."""
     spans = []
     for attempt in attempts:
         spans.append(
@@ -56,7 +57,8 @@ def timeline_spans(lane: str, attempts: Sequence[Attempt]) -> list[tuple[str, fl
 
 @dataclass
 class HerdResult:
-    """Every attempt time of every client, and when each client got connected (``None``: gave up)."""
+    """Every attempt time of every client,
+    and when each client got connected (``None``: gave up)."""
 
     attempts: list[float] = field(default_factory=list)
     connected: list[float | None] = field(default_factory=list)

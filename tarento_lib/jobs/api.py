@@ -51,7 +51,8 @@ def _job_body(queue: JobQueue, job_id: str) -> dict[str, Any]:
 def create_router(
     get_queue: Callable[[Request], JobQueue], tasks: Mapping[str, Callable[..., Any]]
 ) -> APIRouter:
-    """Routes under ``/jobs`` for the queue ``get_queue(request)`` returns; only ``tasks`` can be run."""
+    """Routes under ``/jobs`` for the queue ``get_queue(request)`` returns;
+    only ``tasks`` can be run."""
     router = APIRouter(prefix="/jobs", tags=["jobs"])
 
     @router.post("", status_code=202)
@@ -101,7 +102,8 @@ def create_router(
 
 
 def create_app(tasks: Mapping[str, Callable[..., Any]], **queue_options: Any) -> FastAPI:
-    """An app whose lifespan starts a :class:`JobQueue` (built with ``queue_options``) and stops it gracefully."""
+    """An app whose lifespan starts a :class:`JobQueue`
+    (built with ``queue_options``) and stops it gracefully."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -58,7 +58,8 @@ def _since(start: Timing) -> Timing:
 
 
 def _timed(main: Callable[[], Awaitable[Timing]]) -> Timing:
-    """Run the async ``main`` on a fresh loop after a full collection (each variant starts from a clean heap)."""
+    """Run the async ``main`` on a fresh loop after a full collection
+    (each variant starts from a clean heap)."""
     gc.collect()
     return run_fresh(main)
 
@@ -109,7 +110,8 @@ def time_bare(n: int, workers: int = 4) -> Timing:
 
 
 def time_polling(n: int, workers: int = 4, poll: float = 1.0) -> Timing:
-    """The typical answer's worker: ``wait_for(get(), timeout)`` in a loop, to notice a stop flag."""
+    """The typical answer's worker: ``wait_for(get(),
+    timeout)`` in a loop, to notice a stop flag."""
 
     async def main() -> Timing:
         queue: asyncio.PriorityQueue[tuple[int, int, Callable[[], Awaitable[None]]]] = (

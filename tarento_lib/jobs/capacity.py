@@ -17,7 +17,8 @@ __all__ = ["Capacity"]
 
 
 class Capacity:
-    """``free`` slots out of ``max_size``; ``on_full`` is ``"raise"`` or ``"wait"`` (up to ``wait_timeout`` s)."""
+    """``free`` slots out of ``max_size``; ``on_full`` is
+    ``"raise"`` or ``"wait"`` (up to ``wait_timeout`` s)."""
 
     def __init__(self, max_size: int, on_full: str, wait_timeout: float | None) -> None:
         self.max_size = max_size
@@ -29,7 +30,8 @@ class Capacity:
         )  # producers waiting for a slot (wait mode)
 
     async def wait(self, check_open: Callable[[], None]) -> None:
-        """Return once a slot is free, or raise QueueFullError (``check_open`` may raise on stop)."""
+        """Return once a slot is free, or raise QueueFullError
+        (``check_open`` may raise on stop)."""
         if self._on_full == "raise":
             raise QueueFullError(self.max_size)
         loop = asyncio.get_running_loop()

@@ -138,7 +138,8 @@ class Flaky:
 
 
 class Sender:
-    """An object with ``async def __call__``: not a coroutine function, yet it returns a coroutine."""
+    """An object with ``async def __call__``:
+    not a coroutine function, yet it returns a coroutine."""
 
     __name__ = "Sender()"
 

@@ -22,7 +22,8 @@ __all__ = [
 
 
 class JobStatus(enum.StrEnum):
-    """A job's state. ``completed``, ``failed`` and ``cancelled`` are terminal: a job ends in exactly one."""
+    """A job's state. ``completed``,
+    ``failed`` and ``cancelled`` are terminal: a job ends in exactly one."""
 
     PENDING = "pending"  # in the queue, waiting for a worker
     RETRYING = "retrying"  # an attempt failed; waiting out its backoff, holding no worker
@@ -187,11 +188,12 @@ class JobInfo:
 
 
 def is_async_callable(func: Callable[..., Any]) -> bool:
-    """True for coroutine functions, partials of them, and objects with an ``async def __call__``."""
+    """True for coroutine functions, partials of them,
+    and objects with an ``async def __call__``."""
     if type(func) is types.FunctionType:  # fast path: read the code flag directly
         return bool(func.__code__.co_flags & inspect.CO_COROUTINE)
     while isinstance(func, functools.partial):
         func = func.func
-    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
-        getattr(func, "__call__", None)
+    return inspect.iscoroutinefunction(func) or (
+        callable(func) and inspect.iscoroutinefunction(func.__call__)
     )

@@ -143,7 +143,8 @@ class JobQueue:
         self._state = "running"
         if isinstance(self._clock, LoopClock):
             loop = asyncio.get_running_loop()
-            # the same reading as loop.time(), minus a method call per use when the loop is a stock one
+            # the same reading as loop.time(), minus a method call per use when the loop is a stock
+            # one
             self._now = (
                 time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
             )
@@ -245,7 +246,8 @@ class JobQueue:
         return job_id
 
     def status(self, job_id: str) -> JobStatus:
-        """The job's state (a ``str`` enum: ``"pending"``, ``"completed"``...). Unknown id: KeyError."""
+        """The job's state (a ``str`` enum: ``"pending"``,
+        ``"completed"``...). Unknown id: KeyError."""
         return self._get(job_id).status
 
     def info(self, job_id: str) -> JobInfo:
@@ -253,7 +255,8 @@ class JobQueue:
         return self._get(job_id).info()
 
     async def result(self, job_id: str) -> Any:
-        """Wait for the job to finish; return its result or raise JobFailedError / JobCancelledError."""
+        """Wait for the job to finish; return its result
+        or raise JobFailedError / JobCancelledError."""
         job = self._get(job_id)
         if job.status not in TERMINAL:
             waiter = asyncio.get_running_loop().create_future()
@@ -266,7 +269,8 @@ class JobQueue:
         return job.result
 
     def cancel(self, job_id: str) -> bool:
-        """Cancel a job that has not finished: a queued one never runs, a running one is interrupted.
+        """Cancel a job that has not finished: a queued one never runs, a running one is
+        interrupted.
 
         Returns False when the job had already finished. A job running in a thread cannot be
         interrupted: its worker moves on at once and the thread's result is discarded.
@@ -288,7 +292,8 @@ class JobQueue:
         return True
 
     def stats(self) -> dict[str, int]:
-        """Counts by state, plus workers, capacity and retries so far (a busy worker is one running a job)."""
+        """Counts by state, plus workers, capacity and retries so far
+        (a busy worker is one running a job)."""
         ended = self._ended
         running = sum(
             job.status is _RUNNING and job.worker == name for name, job in self._current.items()
@@ -309,7 +314,8 @@ class JobQueue:
         }
 
     def timeline(self) -> list[Attempt]:
-        """Every recorded attempt of the jobs still remembered, by start time: one span per attempt."""
+        """Every recorded attempt of the jobs still remembered,
+        by start time: one span per attempt."""
         spans = (Attempt(job.id, *span) for job in self._jobs.values() for span in job.spans())
         return sorted(spans, key=lambda a: (a.start, a.worker))
 
@@ -318,7 +324,10 @@ class JobQueue:
         return len(self._jobs)
 
     def __repr__(self) -> str:
-        return f"JobQueue(workers={self.workers}, max_size={self.max_size}, state={self._state!r}, unfinished={self._unfinished})"
+        return (
+            f"JobQueue(workers={self.workers}, max_size={self.max_size}, state={self._state!r}, "
+            f"unfinished={self._unfinished})"
+        )
 
     # -- workers ---------------------------------------------------------------------------
     def _push(self, job: Job) -> None:
@@ -358,7 +367,8 @@ class JobQueue:
             if not inline or job.timeout is not None or not job.is_async:
                 await self._attempt(job, name)
                 continue
-            # the common case, a coroutine function without a timeout: _attempt's body without its frame
+            # the common case, a coroutine function without a timeout: _attempt's body without its
+            # frame
             self._begin(job, name)
             try:
                 value = job.func(*job.args, **job.kwargs)
@@ -369,7 +379,8 @@ class JobQueue:
                 self._succeeded(job, value)
 
     async def _attempt(self, job: Job, worker: str) -> None:
-        """Run one attempt of ``job`` on ``worker`` (``_worker`` runs the common case the same way, inline)."""
+        """Run one attempt of ``job`` on ``worker``
+        (``_worker`` runs the common case the same way, inline)."""
         self._begin(job, worker)
         try:
             value = await self._call(job)
@@ -433,7 +444,7 @@ class JobQueue:
                 self._finish(job, _FAILED, error=exc, when=end)
 
     def _cancelled_while_running(self, job: Job, end: float) -> None:
-        asyncio.current_task().uncancel()  # type: ignore[union-attr]  # cancel()'s request, handled here
+        asyncio.current_task().uncancel()  # cancel()'s request, handled here
         job.history += ((job.worker, job.last_start, end, "cancelled"),)
 
     async def _call(self, job: Job) -> Any:
@@ -487,7 +498,8 @@ class JobQueue:
         error: BaseException | None = None,
         when: float | None = None,
     ) -> None:
-        """Move a job to a terminal state (a successful attempt does this inline, in ``_succeeded``)."""
+        """Move a job to a terminal state (a successful
+        attempt does this inline, in ``_succeeded``)."""
         assert job.status not in TERMINAL, f"{job.id} finished twice"
         if job.status is _RETRYING:
             self._retrying -= 1
@@ -501,7 +513,8 @@ class JobQueue:
         self._after_finish(job.id)
 
     def _after_finish(self, job_id: str) -> None:
-        """Wake whoever waits for this job or for an idle queue; forget the oldest finished job if due."""
+        """Wake whoever waits for this job or for an idle queue;
+        forget the oldest finished job if due."""
         if self._result_waiters:
             self._wake_result_waiters(job_id)
         finished = self._finished

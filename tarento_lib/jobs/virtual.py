@@ -60,7 +60,7 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         self._virtual_now = float(start)
         self.idle_timeout = idle_timeout
         self.busy_threads = 0
-        super().__init__(_FastForwardSelector(self, selectors.DefaultSelector()))  # type: ignore[arg-type]
+        super().__init__(_FastForwardSelector(self, selectors.DefaultSelector()))
 
     def time(self) -> float:
         return self._virtual_now
@@ -102,7 +102,7 @@ def run_fresh(
 
     def run() -> T:
         with asyncio.Runner(loop_factory=loop_factory) as runner:
-            return runner.run(coro)  # type: ignore[arg-type]
+            return runner.run(coro)
 
     try:
         asyncio.get_running_loop()

@@ -74,7 +74,8 @@ class Steps:
         self.lines.append(line)
 
     def call(self, obj: Any, method: str, *args: Any, **kwargs: Any) -> Any:
-        """Call ``obj.method(*args, **kwargs)``, record it with its result, and return the result."""
+        """Call ``obj.method(*args, **kwargs)``,
+        record it with its result, and return the result."""
         shown = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
         try:
             result = getattr(obj, method)(*args, **kwargs)
@@ -240,7 +241,8 @@ def _run_case(case: Case, candidate: Any, timeout: float) -> CaseResult:
 
 
 def run_suite(candidate: Any, suite: str | Suite, *, timeout: float = 10.0) -> Scorecard:
-    """Run every case of ``suite`` against ``candidate`` and return the scorecard (prints nothing)."""
+    """Run every case of ``suite`` against ``candidate``
+    and return the scorecard (prints nothing)."""
     chosen = get_suite(suite) if isinstance(suite, str) else suite
     if chosen.kind == "class" and not isinstance(candidate, type):
         raise TypeError(

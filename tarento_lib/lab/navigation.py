@@ -71,14 +71,15 @@ def footer_source(index: int, every: list[Page]) -> str:
     if page.question is not None:
         lines.insert(
             1,
-            f"<small>Grade a solution file from a terminal: `tarento-lab check {page.question.number} my_solution.py`.</small>\n",
+            "<small>Grade a solution file from a terminal: `tarento-lab check "
+            f"{page.question.number} my_solution.py`.</small>\n",
         )
     return "\n".join(lines)
 
 
 def slide_types(cells: list[nbformat.NotebookNode]) -> list[str]:
-    """reveal.js roles: a slide per ``#``/``##`` heading, a sub-slide per ``###`` heading or once a
-    slide holds three cells, asserts as fragments, and navigation cells skipped."""
+    """reveal.js roles: a slide per ``#``/``##`` heading, a sub-slide per ``###`` heading
+    or once a slide holds three cells, asserts as fragments, and navigation cells skipped."""
     kinds: list[str] = []
     since_break = 0
     for cell in cells:
@@ -116,7 +117,7 @@ def _apply(path: Path, header: str, footer: str) -> tuple[nbformat.NotebookNode,
         else:
             cell["id"] = f"nav-{kind}"
     notebook.cells = [top, *cells, bottom]
-    for cell, kind in zip(notebook.cells, slide_types(notebook.cells)):
+    for cell, kind in zip(notebook.cells, slide_types(notebook.cells), strict=True):
         cell.metadata["slideshow"] = {"slide_type": kind}
         if cell.cell_type == "code" and "NBVAL_RAISES_EXCEPTION" in cell.source:
             tags = cell.metadata.setdefault("tags", [])

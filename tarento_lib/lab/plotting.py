@@ -63,7 +63,8 @@ def line_chart(
     percent: bool = False,
     reference: Sequence[str] = (),
 ) -> Axes:
-    """One line per named series over the same x values; ``reference`` series are drawn dashed black."""
+    """One line per named series over the same x values;
+    ``reference`` series are drawn dashed black."""
     ax = new_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel)
     for name, ys in series.items():
         if len(ys) != len(x):

@@ -1,4 +1,5 @@
-"""Export a notebook as a self-contained reveal.js slide deck (stored outputs, no kernel, no network).
+"""Export a notebook as a self-contained reveal.js slide deck (stored outputs, no kernel, no
+network).
 
 nbconvert's ``SlidesExporter`` renders the cells by their ``slideshow`` metadata (written by
 ``tarento-lab nav``) but loads reveal.js, require.js and jQuery from CDNs. This module inlines
@@ -44,7 +45,8 @@ Reveal.initialize({{controls: true, progress: true, history: true, slideNumber: 
 
 
 def export_slides(notebook: Path, out_dir: Path) -> Path:
-    """Write ``<out_dir>/<name>.slides.html`` from the notebook's stored outputs; return its path."""
+    """Write ``<out_dir>/<name>.slides.html`` from
+    the notebook's stored outputs; return its path."""
     from nbconvert import SlidesExporter
 
     exporter = SlidesExporter(reveal_url_prefix=_PREFIX, reveal_theme=_THEME)

@@ -35,9 +35,9 @@ def show_source(obj: object, *, member: str | None = None) -> SourceView:
     just one method, so a walkthrough can go step by step.
     """
     target = getattr(obj, member) if member else obj
-    target = inspect.unwrap(target)  # type: ignore[arg-type]
+    target = inspect.unwrap(target)
     try:
-        code = textwrap.dedent(inspect.getsource(target))  # type: ignore[arg-type]
+        code = textwrap.dedent(inspect.getsource(target))
     except (OSError, TypeError) as exc:
         raise TypeError(f"cannot show the source of {obj!r}: {exc}") from exc
     module = getattr(target, "__module__", None) or ""

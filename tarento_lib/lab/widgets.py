@@ -70,7 +70,8 @@ def _first_value(options: Sequence[Any]) -> Any:
 
 
 def replot(func: Callable[..., Any], **controls: widgets.ValueWidget) -> widgets.VBox:
-    """Call ``func(**values)`` now and whenever a control changes; return controls above the output."""
+    """Call ``func(**values)`` now and whenever a control changes;
+    return controls above the output."""
     interactive = widgets.interactive(func, **controls)
     interactive.update()
     return interactive

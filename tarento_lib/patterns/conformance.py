@@ -30,7 +30,8 @@ class _Collect(logging.Handler):
 
 @contextmanager
 def _captured() -> Iterator[list[logging.LogRecord]]:
-    """Collect (and keep to ourselves) every record reaching the root logger, level opened to DEBUG."""
+    """Collect (and keep to ourselves) every record
+    reaching the root logger, level opened to DEBUG."""
     root, handler = logging.getLogger(), _Collect()
     old_level, old_handlers = root.level, root.handlers[:]
     root.handlers = [handler]
@@ -149,7 +150,8 @@ SUITES: dict[str, Suite] = {
             Case(
                 "sync_stays_sync",
                 _quiet(_sync_stays_sync),
-                "Check inspect.iscoroutinefunction(func) and return a plain wrapper for plain functions.",
+                "Check inspect.iscoroutinefunction(func) and return a plain wrapper for plain "
+                "functions.",
             ),
             Case(
                 "async_stays_async",

@@ -1,4 +1,5 @@
-"""FastAPI exception handlers: :class:`AppError` to its status and JSON body, never a bare 500 page."""
+"""FastAPI exception handlers: :class:`AppError`
+to its status and JSON body, never a bare 500 page."""
 
 from __future__ import annotations
 

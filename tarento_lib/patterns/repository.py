@@ -75,7 +75,8 @@ class Repository(Generic[T]):
         return found
 
     async def add(self, obj: T) -> T:
-        """Stage ``obj`` and flush, so its generated key is known; a duplicate is :class:`Conflict`."""
+        """Stage ``obj`` and flush, so its generated key is known;
+        a duplicate is :class:`Conflict`."""
         if not isinstance(obj, self.model):
             raise TypeError(f"obj must be a {self.model.__name__}, got {type(obj).__name__}")
         self.session.add(obj)

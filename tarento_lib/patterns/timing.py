@@ -36,7 +36,8 @@ def log_execution_time(
     level: int = logging.INFO,
     timer: Callable[[], float] = time.perf_counter,
 ) -> Any:
-    """Log how long each call of ``func`` took (``@log_execution_time`` or ``@log_execution_time(level=...)``)."""
+    """Log how long each call of ``func`` took
+    (``@log_execution_time`` or ``@log_execution_time(level=...)``)."""
     if not callable(timer):
         raise TypeError("timer must be a callable returning seconds")
     if isinstance(level, bool) or not isinstance(level, int):

@@ -1,4 +1,5 @@
-"""The decision API every strategy shares: ``hit``, ``peek``, ``reset``, ``wait`` and the error policy."""
+"""The decision API every strategy shares: ``hit``,
+``peek``, ``reset``, ``wait`` and the error policy."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def check_count(name: str, value: object, *, maximum: int | None = None) -> int:
 
 
 def check_period(name: str, value: object) -> float:
-    """``value`` as a finite float > 0 (seconds or a rate), or a TypeError/ValueError naming ``name``."""
+    """``value`` as a finite float > 0 (seconds or a rate),
+    or a TypeError/ValueError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     number = float(value)
@@ -100,7 +102,8 @@ class RateLimiter(ABC):
 
     # --- the decision API -----------------------------------------------------------
     def hit(self, key: str, cost: int = 1) -> Decision:
-        """Try to admit one request of ``cost`` units for ``key``; a denied request consumes nothing."""
+        """Try to admit one request of ``cost`` units for ``key``;
+        a denied request consumes nothing."""
         if type(cost) is not int or cost != 1:  # the hot path: the same steps as _decide, inlined
             self._check_cost(cost)
         if type(key) is not str or not key:
@@ -192,4 +195,7 @@ class RateLimiter(ABC):
         return key
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._signature().replace('/', ', ')}, storage={type(self.storage).__name__})"
+        return (
+            f"{type(self).__name__}({self._signature().replace('/', ', ')}, "
+            f"storage={type(self.storage).__name__})"
+        )

@@ -15,6 +15,7 @@ Time comes only from the ``clock`` given (a :class:`FakeClock` here), never from
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 from tarento_lib.clock import FakeClock
@@ -103,7 +104,9 @@ def _sw_retry_after_honest(cls: Any, steps: Steps) -> None:
 def _bad_config(cls: Any, steps: Steps, args: list[tuple[Any, Any]]) -> None:
     for first, second in args:
         steps.expect_raises(
-            ValueError, lambda: cls(first, second, clock=FakeClock()), f"cls({first!r}, {second!r})"
+            ValueError,
+            partial(cls, first, second, clock=FakeClock()),
+            f"cls({first!r}, {second!r})",
         )
 
 

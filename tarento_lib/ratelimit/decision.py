@@ -31,11 +31,13 @@ class Decision(NamedTuple):
 
     @property
     def retry_after_seconds(self) -> int:
-        """``retry_after`` rounded up to whole seconds, as HTTP's ``Retry-After`` wants (never rounds down)."""
+        """``retry_after`` rounded up to whole seconds,
+        as HTTP's ``Retry-After`` wants (never rounds down)."""
         return 0 if self.allowed else max(1, math.ceil(self.retry_after - EPSILON))
 
     def headers(self) -> dict[str, str]:
-        """``RateLimit-*`` headers (IETF draft) for this decision, plus ``Retry-After`` when denied."""
+        """``RateLimit-*`` headers (IETF draft)
+        for this decision, plus ``Retry-After`` when denied."""
         headers = {
             "RateLimit-Limit": str(self.limit),
             "RateLimit-Remaining": str(self.remaining),
@@ -46,7 +48,8 @@ class Decision(NamedTuple):
         return headers
 
 
-#: ``new_decision((allowed, limit, remaining, retry_after, reset_after, fallback))``, all six fields:
+# : ``new_decision((allowed, limit, remaining, retry_after, reset_after, fallback))``, all six
+# fields:
 #: the hot paths build their Decision with this C-level call rather than the named tuple's Python
 #: ``__new__`` (half the cost, on every request).
 new_decision = functools.partial(tuple.__new__, Decision)

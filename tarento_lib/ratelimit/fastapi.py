@@ -1,4 +1,5 @@
-"""FastAPI integration: a dependency that answers 429 with ``Retry-After`` and ``RateLimit-*`` headers.
+"""FastAPI integration: a dependency that answers 429 with ``Retry-After`` and ``RateLimit-*``
+headers.
 
 Allowed responses carry the same ``RateLimit-*`` headers. The event loop never waits on Redis:
 a store that does network I/O (``storage.blocking``) is called in Starlette's threadpool; the
@@ -71,8 +72,9 @@ class RateLimitDependency:
 def rate_limit(
     limiter: RateLimiter, *, key_func: KeyFunc = client_ip, cost: int = 1, per_route: bool = False
 ) -> Decision:
-    """``Depends(...)`` marker for a route parameter: ``decision: Decision = rate_limit(limiter)``."""
-    return Depends(RateLimitDependency(limiter, key_func=key_func, cost=cost, per_route=per_route))  # type: ignore[no-any-return]
+    """``Depends(...)`` marker for a route parameter:
+    ``decision: Decision = rate_limit(limiter)``."""
+    return Depends(RateLimitDependency(limiter, key_func=key_func, cost=cost, per_route=per_route))
 
 
 def create_demo_app(limiter: RateLimiter, *, key_func: KeyFunc = api_key_or_ip) -> FastAPI:

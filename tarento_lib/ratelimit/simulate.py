@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ def simulate(
     clock = limiter.clock
     if not isinstance(clock, FakeClock):
         raise TypeError(f"simulate needs a limiter on a FakeClock, got {type(clock).__name__}")
-    if any(b < a for a, b in zip(arrivals, arrivals[1:])):
+    if any(b < a for a, b in itertools.pairwise(arrivals)):
         raise ValueError("arrivals must be in ascending order")
     start = clock.now()
     outcomes = []

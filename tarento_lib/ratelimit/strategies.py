@@ -62,8 +62,8 @@ class _Windowed(RateLimiter):
 
 
 class FixedWindow(_Windowed):
-    """A counter per calendar window ``[k*window, (k+1)*window)``. O(1) memory, but up to twice the
-    limit can pass within one window length around a boundary."""
+    """A counter per calendar window ``[k*window, (k+1)*window)``. O(1) memory,
+    but up to twice the limit can pass within one window length around a boundary."""
 
     name = "fixed_window"
 
@@ -81,8 +81,8 @@ class FixedWindow(_Windowed):
 
 
 class SlidingLog(_Windowed):
-    """Exact: keeps the time of every admitted unit from the last ``window`` seconds (O(limit) memory).
-    A unit admitted at ``t`` stops counting at ``t + window``."""
+    """Exact: keeps the time of every admitted unit from the last ``window`` seconds
+    (O(limit) memory). A unit admitted at ``t`` stops counting at ``t + window``."""
 
     name = "sliding_log"
 
@@ -109,7 +109,8 @@ class SlidingLog(_Windowed):
 
 class SlidingWindowCounter(_Windowed):
     """Approximate, O(1) memory: this window's count plus the previous window's count weighted by
-    how much of it still overlaps the sliding window (assumes the previous window's requests were even)."""
+    how much of it still overlaps the sliding window (assumes the previous window's requests were
+    even)."""
 
     name = "sliding_window_counter"
 
@@ -174,8 +175,8 @@ class _Bucket(RateLimiter):
 
 
 class TokenBucket(_Bucket):
-    """Starts full; each request takes ``cost`` tokens; tokens come back at ``rate`` per second up to
-    ``capacity``. Allows a burst of ``capacity``, then ``rate`` per second on average."""
+    """Starts full; each request takes ``cost`` tokens; tokens come back at ``rate`` per second
+    up to ``capacity``. Allows a burst of ``capacity``, then ``rate`` per second on average."""
 
     name = "token_bucket"
 
@@ -220,8 +221,8 @@ class TokenBucket(_Bucket):
 
 
 class LeakyBucket(_Bucket):
-    """A bucket of ``capacity`` that drains at a constant ``rate``; a request is admitted only if it
-    fits. Read as a queue, admitted work leaves at ``rate`` per second: the output is smooth."""
+    """A bucket of ``capacity`` that drains at a constant ``rate``; a request is admitted only if
+    it fits. Read as a queue, admitted work leaves at ``rate`` per second: the output is smooth."""
 
     name = "leaky_bucket"
 

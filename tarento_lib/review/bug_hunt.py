@@ -3,8 +3,8 @@
 The contract of ``summarise_scores(rows, top=3)``: ``rows`` are dicts with a ``name`` and a
 ``score`` (a number or a numeric string; a missing or empty score means "skip this row").
 It returns ``{"means": {name: mean score}, "top": [the `top` best names, best first, ties by name],
-"overall": mean of every counted score (None when there is none), "skipped": [names of skipped rows]}``,
-leaves ``rows`` untouched and remembers nothing between calls. ``top`` is an ``int >= 0``.
+"overall": mean of every counted score (None when there is none), "skipped": [names of skipped
+rows]}``, leaves ``rows`` untouched and remembers nothing between calls. ``top`` is an ``int >= 0``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ def buggy_summarise_scores(rows, top=3, skipped=[]):  # noqa: B006 (the lesson)
 
 
 def summarise_scores(rows: list[dict[str, Any]], top: int = 3) -> dict[str, Any]:
-    """Mean score per candidate, the best ``top`` candidates and the overall mean (see the module)."""
+    """Mean score per candidate, the best ``top``
+    candidates and the overall mean (see the module)."""
     if isinstance(top, bool) or not isinstance(top, int):
         raise TypeError(f"top must be an int, got {type(top).__name__}")
     if top < 0:

@@ -3,7 +3,8 @@
 Four bugs, each observable against :class:`~tarento_lib.review.database.InMemoryUserDB`:
 
 1. ``users`` is a class attribute: every manager shares one list.
-2. ``get_users`` blanks passwords *in the rows the database handed out*, so the caller's data changes.
+2. ``get_users`` blanks passwords *in the rows the database handed out*, so the caller's data
+   changes.
 3. ``calculate_stats([])`` divides by zero.
 4. ``process_users`` awaits one user after the other: N users take N x the query latency.
 """
@@ -14,7 +15,7 @@ from typing import Any
 
 
 class UserManager:
-    users: list[dict[str, Any]] = []  # BUG 1: one list, shared by every instance
+    users: list[dict[str, Any]] = []  # noqa: RUF012 - BUG 1: one list, shared by every instance
 
     def __init__(self, db: Any) -> None:
         self.db = db

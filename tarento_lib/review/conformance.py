@@ -76,12 +76,14 @@ SUITES: dict[str, Suite] = {
             Case(
                 "leaves_input_unchanged",
                 _leaves_input_unchanged,
-                "Convert scores into a new list or local variable; never write back into the caller's dicts.",
+                "Convert scores into a new list or local variable; never write back into the "
+                "caller's dicts.",
             ),
             Case(
                 "calls_are_independent",
                 _independent_calls,
-                "A default value is created once, when the function is defined. Use None and make a new list.",
+                "A default value is created once, when the function is defined. Use None and make "
+                "a new list.",
             ),
             Case(
                 "empty_input",
@@ -105,7 +107,8 @@ SUITES: dict[str, Suite] = {
             Case(
                 "overall_is_mean_of_every_score",
                 _overall_mean,
-                "The mean of per-person means weights people, not scores: average the scores themselves.",
+                "The mean of per-person means weights people, not scores: average the scores "
+                "themselves.",
             ),
         ),
     )

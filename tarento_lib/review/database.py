@@ -36,7 +36,8 @@ _COUNT = re.compile(r"^COUNT\(\*\)(?:\s+AS\s+(?P<alias>\w+))?$", re.IGNORECASE)
 
 
 class DatabaseError(Exception):
-    """The stand-in refused a statement (a syntax error or a bad LIMIT/OFFSET, as PostgreSQL would)."""
+    """The stand-in refused a statement
+    (a syntax error or a bad LIMIT/OFFSET, as PostgreSQL would)."""
 
 
 @dataclass(frozen=True)

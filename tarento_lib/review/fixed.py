@@ -99,7 +99,7 @@ class UserManager:
     @staticmethod
     def _report(users: list[dict[str, Any]], outcomes: list[Any]) -> ProcessReport:
         report = ProcessReport()
-        for user, outcome in zip(users, outcomes):
+        for user, outcome in zip(users, outcomes, strict=True):
             if isinstance(outcome, (KeyboardInterrupt, SystemExit)):
                 raise outcome
             if isinstance(outcome, BaseException):  # an Exception, or a child's CancelledError

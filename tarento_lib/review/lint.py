@@ -26,7 +26,8 @@ def _global_loads(code: types.CodeType) -> Iterator[str]:
 
 
 def undefined_names(module: types.ModuleType) -> list[str]:
-    """Sorted names that ``module``'s code reads as globals but neither it nor ``builtins`` defines."""
+    """Sorted names that ``module``'s code reads as
+    globals but neither it nor ``builtins`` defines."""
     if not isinstance(module, types.ModuleType):
         raise TypeError(f"module must be a module, got {type(module).__name__}")
     compiled = compile(inspect.getsource(module), module.__name__, "exec")

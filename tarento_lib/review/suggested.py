@@ -2,7 +2,8 @@
 
 Kept on purpose for the "review the fix" part of the lesson. What is still wrong:
 
-* ``logger`` and ``json`` are used but never defined or imported (``NameError`` at the worst moment);
+* ``logger`` and ``json`` are used but never defined or imported (``NameError`` at the worst
+  moment);
 * ``calculate_stats`` returns different keys for an empty list;
 * ``process_users`` starts one coroutine per user with no bound, swallows errors with
   ``gather(return_exceptions=True)`` and only counts them, and passes a ``CancelledError``
@@ -78,7 +79,7 @@ class CachedUserManager(UserManager):
         super().__init__(db)
         self.cache = cache
 
-    async def get_users(  # type: ignore[override]
+    async def get_users(
         self,
         include_inactive: bool = False,
         page: int = 1,

@@ -47,7 +47,7 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
     def __init__(self, start: float = 0.0) -> None:
         super().__init__()
         self._virtual_now = float(start)
-        self._selector = _JumpingSelector(self._selector, self)  # type: ignore[has-type]
+        self._selector = _JumpingSelector(self._selector, self)
 
     def time(self) -> float:
         return self._virtual_now

@@ -226,8 +226,8 @@ def _linker_conditions(allowed: frozenset[str]) -> list[Condition]:
     )
     if not linker:
         return []
-    cl, e, l = _class(consonant | linker), _class(extend), _class(linker)
-    return [(linker, f"(?<=[{l}])(?<![{cl}][{l}])(?<![{cl}][{e}][{l}])")]
+    cons, ext, link = _class(consonant | linker), _class(extend), _class(linker)
+    return [(linker, f"(?<=[{link}])(?<![{cons}][{link}])(?<![{cons}][{ext}][{link}])")]
 
 
 @cache

@@ -1,4 +1,5 @@
-"""Exercise suites: ``"trie"`` grades an autocomplete trie class, ``"levenshtein"`` an edit-distance function."""
+"""Exercise suites: ``"trie"`` grades an autocomplete trie class,
+``"levenshtein"`` an edit-distance function."""
 
 from __future__ import annotations
 
@@ -84,7 +85,8 @@ def _quiet(steps: Steps, obj: Any, method: str, *args: Any) -> Any:
     result = getattr(obj, method)(*args)
     shown_result = [_short(w) for w in result] if isinstance(result, list) else repr(result)
     steps.note(
-        f"{method}({', '.join(_short(a) if isinstance(a, str) else repr(a) for a in args)}) -> {shown_result}"
+        f"{method}({', '.join(_short(a) if isinstance(a, str) else repr(a) for a in args)}) -> "
+        f"{shown_result}"
     )
     return result
 

@@ -1,4 +1,5 @@
-"""A picture of a small trie: one circle per node, the edge letters, and each node's cached top list."""
+"""A picture of a small trie: one circle per node,
+the edge letters, and each node's cached top list."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ _MAX_NODES = 80
 
 
 def _layout(root: _Node) -> dict[int, tuple[float, int, _Node, str]]:
-    """Node id -> (x, depth, node, edge letter): leaves spaced evenly, parents centred above children."""
+    """Node id -> (x, depth, node, edge letter):
+    leaves spaced evenly, parents centred above children."""
     placed: dict[int, tuple[float, int, _Node, str]] = {}
     next_leaf = 0.0
     stack: list[tuple[_Node, int, str, bool]] = [(root, 0, "", False)]
@@ -36,7 +38,8 @@ def _layout(root: _Node) -> dict[int, tuple[float, int, _Node, str]]:
 def draw_trie(
     trie: Trie, *, ax: Axes | None = None, show_top: bool = True, title: str = ""
 ) -> Axes:
-    """Draw ``trie`` top-down; word ends are filled, and ``show_top`` writes each node's cached list."""
+    """Draw ``trie`` top-down; word ends are filled,
+    and ``show_top`` writes each node's cached list."""
     if not isinstance(trie, Trie):
         raise TypeError(f"trie must be a Trie, got {type(trie).__name__}")
     placed = _layout(trie._root)

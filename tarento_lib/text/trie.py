@@ -115,7 +115,8 @@ class Trie:
         return abs(node.entry[0])
 
     def autocomplete(self, prefix: str, k: int = 10) -> list[str]:
-        """Up to ``k`` stored words starting with ``prefix``: most frequent first, ties alphabetically."""
+        """Up to ``k`` stored words starting with ``prefix``:
+        most frequent first, ties alphabetically."""
         key = _key(prefix, "prefix")
         require_int(k, "k", minimum=1)
         node = self._find(key)
@@ -156,7 +157,8 @@ class Trie:
         return path
 
     def insert(self, word: str, frequency: float = 1) -> None:
-        """Store ``word``; if it is already stored (after folding), replace its frequency and spelling."""
+        """Store ``word``; if it is already stored
+        (after folding), replace its frequency and spelling."""
         key = _key(word, "word")
         require_frequency(frequency)
         if not key:

@@ -108,7 +108,7 @@ def prepared_graphemes(text: str, fold_case: bool = True) -> list[str]:
 
 @functools.lru_cache(maxsize=32)
 def _first_clusters(n: int) -> regex.Pattern[str]:
-    return regex.compile(r"\X{%d}" % n)
+    return regex.compile(rf"\X{{{n}}}")
 
 
 def first_graphemes(text: str, n: int) -> str:

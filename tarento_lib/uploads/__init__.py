@@ -1,8 +1,10 @@
 """Resumable chunked uploads: local-disk and S3 multipart storage, persisted sessions, checksums,
 a FastAPI router (JSON API and tus 1.0), and a client with a progress bar.
 
->>> from tarento_lib.uploads import UploadService, LocalStorage, SQLiteSessionStore  # doctest: +SKIP
->>> service = UploadService(LocalStorage("data"), SQLiteSessionStore("sessions.db"), chunk_size=8 * MiB, max_size=2**30)
+>>> from tarento_lib.uploads import UploadService, LocalStorage, SQLiteSessionStore
+>>> service = UploadService(
+...     LocalStorage("data"), SQLiteSessionStore("sessions.db"), chunk_size=8 * MiB, max_size=2**30
+... )
 """
 
 from tarento_lib.uploads.errors import (

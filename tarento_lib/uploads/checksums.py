@@ -65,7 +65,8 @@ def upload_checksum(algorithm: str, data: bytes) -> str:
 
 
 def parse_upload_checksum(value: str) -> tuple[str, bytes]:
-    """``"crc32c 4waSgw=="`` -> ``("crc32c", b"\\xe3\\x06\\x92\\x83")``; ``ValueError`` if malformed."""
+    """``"crc32c 4waSgw=="`` -> ``("crc32c",
+    b"\\xe3\\x06\\x92\\x83")``; ``ValueError`` if malformed."""
     if not isinstance(value, str):
         raise TypeError(f"checksum must be a str, got {type(value).__name__}")
     algorithm, _, encoded = value.strip().partition(" ")

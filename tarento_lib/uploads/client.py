@@ -37,7 +37,8 @@ class UploadInterrupted(RuntimeError):
 
     def __init__(self, upload_id: str, cause: Exception) -> None:
         super().__init__(
-            f"upload {upload_id} interrupted ({type(cause).__name__}: {cause}); call again to resume"
+            f"upload {upload_id} interrupted ({type(cause).__name__}: {cause}); call again to "
+            "resume"
         )
         self.upload_id = upload_id
 
@@ -237,9 +238,10 @@ class _Upload:
             if self.workers == 1:
                 self._send_in_order(descriptor, status, bar)
             else:
-                send = lambda index: self._put(
-                    status, index, self._read(descriptor, status, index), bar
-                )
+
+                def send(index: int) -> None:
+                    self._put(status, index, self._read(descriptor, status, index), bar)
+
                 with ThreadPoolExecutor(self.workers, thread_name_prefix="upload") as pool:
                     list(pool.map(send, status["missing"]))
         finally:
@@ -248,7 +250,8 @@ class _Upload:
                 bar.close()
 
     def _send_in_order(self, descriptor: int, status: dict[str, Any], bar: Any) -> None:
-        """One chunk on the wire at a time, the next one read and hashed meanwhile (two in memory)."""
+        """One chunk on the wire at a time,
+        the next one read and hashed meanwhile (two in memory)."""
         missing = status["missing"]
         with ThreadPoolExecutor(1, thread_name_prefix="upload-read") as reader:
             upcoming = (
@@ -263,7 +266,8 @@ class _Upload:
 
     @staticmethod
     def _read(descriptor: int, status: dict[str, Any], index: int) -> tuple[list[bytes], str]:
-        """Chunk ``index`` (``pread``: safe from several threads) in pieces, and its ``Upload-Checksum``.
+        """Chunk ``index`` (``pread``: safe from several threads) in pieces, and its
+        ``Upload-Checksum``.
 
         It is read once, in pieces of ``_PIECE`` bytes that are hashed and then streamed as the
         body: httpx sends each piece as it is, where one 8 MiB ``bytes`` body would be copied

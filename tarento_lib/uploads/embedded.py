@@ -32,7 +32,8 @@ def s3_client(
     region: str = "us-east-1",
     credentials: tuple[str, str] | None = None,
 ) -> Any:
-    """A boto3 S3 client (make one per process and reuse it); path-style addressing for local servers."""
+    """A boto3 S3 client (make one per process and reuse it);
+    path-style addressing for local servers."""
     import boto3
     from botocore.config import Config
 
@@ -81,7 +82,8 @@ def moto_s3(bucket: str = "tarento-uploads") -> Iterator[S3Endpoint]:
 
 
 def s3_from_env() -> S3Endpoint | None:
-    """The real S3 (or MinIO) named by ``TARENTO_S3_ENDPOINT`` / ``TARENTO_S3_BUCKET``, if both are set."""
+    """The real S3 (or MinIO) named by ``TARENTO_S3_ENDPOINT``
+    / ``TARENTO_S3_BUCKET``, if both are set."""
     url, bucket = os.environ.get("TARENTO_S3_ENDPOINT"), os.environ.get("TARENTO_S3_BUCKET")
     if not (url and bucket):
         return None

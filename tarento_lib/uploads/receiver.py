@@ -28,7 +28,8 @@ ClientChecksum = tuple[str, str, bytes]  # (header it came in, algorithm, digest
 
 
 class ChunkReceiver:
-    """Made by ``UploadService.receive_chunk``; ``write`` every piece, then ``commit`` or ``discard``."""
+    """Made by ``UploadService.receive_chunk``;
+    ``write`` every piece, then ``commit`` or ``discard``."""
 
     def __init__(
         self,
@@ -60,7 +61,8 @@ class ChunkReceiver:
         self.write_all((piece,))
 
     def write_all(self, pieces: Iterable[bytes]) -> None:
-        """``write`` each piece in turn; a refused piece discards the whole chunk (its request is over)."""
+        """``write`` each piece in turn; a refused piece
+        discards the whole chunk (its request is over)."""
         with self._lock:
             try:
                 self._write_all(pieces)
@@ -87,17 +89,20 @@ class ChunkReceiver:
             self.received += len(piece)
 
     def commit(self) -> UploadStatus:
-        """Check length and checksums; make the chunk count (or compare it with the one on record)."""
+        """Check length and checksums; make the chunk count
+        (or compare it with the one on record)."""
         with self._lock:
             try:
                 if self.received != self.expected:
                     raise ValueError(
-                        f"chunk {self.index} must be exactly {self.expected} bytes, got {self.received}"
+                        f"chunk {self.index} must be exactly {self.expected} bytes, got "
+                        f"{self.received}"
                     )
                 for header, algorithm, digest in self.checksums:
                     if self.hashers[algorithm].digest() != digest:
                         raise ChecksumMismatch(
-                            f"{header} of chunk {self.index} does not match its bytes; nothing was stored"
+                            f"{header} of chunk {self.index} does not match its bytes; nothing was "
+                            "stored"
                         )
                 digest_hex = self.hashers[self.part_checksum].hexdigest()
                 recorded = self.recorded

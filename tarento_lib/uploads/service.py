@@ -49,7 +49,8 @@ class TimeSource(Protocol):
 
 
 class WallClock:
-    """Seconds since the epoch: session ages must survive a restart, so a monotonic clock will not do."""
+    """Seconds since the epoch: session ages must survive a restart,
+    so a monotonic clock will not do."""
 
     def now(self) -> float:
         return time.time()
@@ -163,7 +164,8 @@ class UploadService:
             raise UploadTooLarge(f"size must be at most max_size={self.max_size} bytes, got {size}")
         if not isinstance(content_type, str) or not content_type or len(content_type) > 255:
             raise ValueError(
-                f"content_type must be a non-empty str of at most 255 characters, got {content_type!r}"
+                "content_type must be a non-empty str of at most 255 characters, got "
+                f"{content_type!r}"
             )
         if sha256 is not None and (
             not isinstance(sha256, str) or not _SHA256.match(sha256.lower())
@@ -202,10 +204,11 @@ class UploadService:
         *,
         checksum: str | None = None,
     ) -> UploadStatus:
-        """Store chunk ``index``; a re-sent identical chunk is a no-op, a different one a ``ChunkConflict``.
+        """Store chunk ``index``; a re-sent identical chunk is a no-op, a different one a
+        ``ChunkConflict``.
 
-        ``content_md5`` (RFC 1864 base64) and ``checksum`` (``"crc32c <base64>"``, see ``checksums``)
-        are the client's checksums of ``data``; whichever is given must match.
+        ``content_md5`` (RFC 1864 base64) and ``checksum`` (``"crc32c <base64>"``, see
+        ``checksums``) are the client's checksums of ``data``; whichever is given must match.
         """
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data must be bytes, got {type(data).__name__}")
@@ -260,7 +263,8 @@ class UploadService:
         return self._status(session)
 
     def complete(self, upload_id: str) -> UploadStatus:
-        """Join every chunk into the object (idempotent once done); checks the SHA-256 if one was given."""
+        """Join every chunk into the object (idempotent once done);
+        checks the SHA-256 if one was given."""
         with self._chunk_lock(
             upload_id, -1
         ):  # two completes at once: the second waits, then sees it done
@@ -292,7 +296,8 @@ class UploadService:
     def session(
         self, upload_id: str, *, open_only: bool = False, parts: bool = True
     ) -> UploadSession:
-        """The raw session (for protocol adapters such as tus); ``open_only`` refuses finished ones."""
+        """The raw session (for protocol adapters such as tus);
+        ``open_only`` refuses finished ones."""
         return (
             self._open_session(upload_id, parts=parts)
             if open_only
@@ -300,7 +305,8 @@ class UploadService:
         )
 
     def expire_stale(self) -> list[str]:
-        """Abort every open upload older than ``ttl`` (their storage parts too); return their ids."""
+        """Abort every open upload older than ``ttl``
+        (their storage parts too); return their ids."""
         cutoff = self.clock.now() - self.ttl
         expired = self.sessions.open_sessions(created_before=cutoff)
         for upload_id in expired:
@@ -374,4 +380,7 @@ class UploadService:
         )
 
     def __repr__(self) -> str:
-        return f"UploadService({self.storage!r}, chunk_size={self.chunk_size}, max_size={self.max_size})"
+        return (
+            f"UploadService({self.storage!r}, chunk_size={self.chunk_size}, "
+            f"max_size={self.max_size})"
+        )

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS uploads (
 );
 CREATE TABLE IF NOT EXISTS parts (
     upload_id TEXT NOT NULL REFERENCES uploads(upload_id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL, md5 TEXT NOT NULL, PRIMARY KEY (upload_id, idx)  -- md5: hex digest, storage.part_checksum
+    -- md5: the hex digest of the storage's part_checksum algorithm
+    idx INTEGER NOT NULL, md5 TEXT NOT NULL, PRIMARY KEY (upload_id, idx)
 );
 CREATE TABLE IF NOT EXISTS tails (
     upload_id TEXT PRIMARY KEY REFERENCES uploads(upload_id) ON DELETE CASCADE, data BLOB NOT NULL
@@ -38,7 +39,8 @@ CREATE TABLE IF NOT EXISTS tails (
 
 @dataclass(frozen=True)
 class UploadSession:
-    """One upload: its promise and the chunks received so far (index -> hex digest, the storage's ``part_checksum``)."""
+    """One upload: its promise and the chunks received so far
+    (index -> hex digest, the storage's ``part_checksum``)."""
 
     upload_id: str
     filename: str
@@ -125,7 +127,8 @@ class SQLiteSessionStore:
             )
 
     def get(self, upload_id: str, *, parts: bool = True) -> UploadSession:
-        """The session (with its parts unless ``parts=False``); ``UploadNotFound`` if there is none."""
+        """The session (with its parts unless ``parts=False``);
+        ``UploadNotFound`` if there is none."""
         with self._lock:
             row = self._db.execute(
                 "SELECT * FROM uploads WHERE upload_id = ?", (upload_id,)
@@ -174,7 +177,8 @@ class SQLiteSessionStore:
     def open_sessions(self, created_before: float) -> list[str]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT upload_id FROM uploads WHERE state = ? AND created_at < ? ORDER BY created_at",
+                "SELECT upload_id FROM uploads WHERE state = ? AND created_at < ? ORDER BY "
+                "created_at",
                 (OPEN, created_before),
             ).fetchall()
         return [row[0] for row in rows]

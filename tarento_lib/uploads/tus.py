@@ -91,8 +91,9 @@ def _int_header(request: Request, name: str) -> int:
 async def _spool(
     request: Request, limit: int, checksum: tuple[str, bytes] | None, chunk: int
 ) -> BinaryIO:
-    """The PATCH body in a spooled temp file (in memory up to one chunk); checked if a checksum came."""
-    spool = tempfile.SpooledTemporaryFile(max_size=chunk)
+    """The PATCH body in a spooled temp file
+    (in memory up to one chunk); checked if a checksum came."""
+    spool = tempfile.SpooledTemporaryFile(max_size=chunk)  # noqa: SIM115 - returned open, to the caller
     hasher = ALGORITHMS[checksum[0]]() if checksum else None
     try:
         try:

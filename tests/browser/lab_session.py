@@ -44,12 +44,14 @@ def free_port() -> int:
 def lab_server(
     notebooks: list[Path], workdir: Path, *, startup_timeout: float = 90
 ) -> Iterator[LabServer]:
-    """Copies of ``notebooks`` served by ``jupyter lab`` on 127.0.0.1 with a token; always shut down."""
+    """Copies of ``notebooks`` served by ``jupyter lab``
+    on 127.0.0.1 with a token; always shut down."""
     root = workdir / "lab"
     root.mkdir()
     for path in notebooks:
         shutil.copy(path, root / path.name)
-    # Render every cell (JupyterLab 4 only renders the visible ones by default), so the test can see them all.
+    # Render every cell (JupyterLab 4 only renders the visible ones by default), so the test can see
+    # them all.
     tracker = (
         workdir / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     )

@@ -9,6 +9,7 @@ wait is bounded, and the server is shut down even when a check fails. Screenshot
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import time
 from collections.abc import Iterator
@@ -39,7 +40,8 @@ pytestmark = [
 KERNEL_IDLE = """(name) => {
   const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   if (!panel || !panel.context || panel.context.path !== name) return false;
-  const kernel = panel && panel.sessionContext && panel.sessionContext.session && panel.sessionContext.session.kernel;
+  const session = panel && panel.sessionContext && panel.sessionContext.session;
+  const kernel = session && session.kernel;
   return !!kernel && kernel.status === 'idle';
 }"""
 
@@ -48,11 +50,13 @@ ALL_RUN = """() => {
   const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
   const code = panel.content.widgets.filter(cell => cell.model.type === 'code');
   return !!kernel && kernel.status === 'idle'
-    && code.every(cell => cell.model.executionCount !== null && cell.model.executionState !== 'running');
+    && code.every(cell => cell.model.executionCount !== null
+                  && cell.model.executionState !== 'running');
 }"""
 
 PLOTS_SHOWN = """(indexes) => {
-  const code = window.jupyterapp.shell.currentWidget.content.widgets.filter(cell => cell.model.type === 'code');
+  const code = window.jupyterapp.shell.currentWidget.content.widgets
+    .filter(cell => cell.model.type === 'code');
   return indexes.every(i => code[i] && code[i].node.querySelector('.jp-Cell-outputArea img'));
 }"""
 
@@ -118,8 +122,12 @@ def stored_plot_cells(path: Path) -> list[int]:
 def image_of(page: Any, index: int) -> str:
     return str(
         page.evaluate(
-            """(i) => { const c = window.jupyterapp.shell.currentWidget.content.widgets.filter(c => c.model.type === 'code')[i];
-                    const img = c.node.querySelector('.jp-Cell-outputArea img'); return img ? img.src : ''; }""",
+            """(i) => {
+              const c = window.jupyterapp.shell.currentWidget.content.widgets
+                .filter(c => c.model.type === 'code')[i];
+              const img = c.node.querySelector('.jp-Cell-outputArea img');
+              return img ? img.src : '';
+            }""",
             index,
         )
     )
@@ -137,8 +145,12 @@ def move_a_slider_and_see_the_plot_change(page: Any, cells: list[dict[str, Any]]
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     page.wait_for_function(
-        """([i, old]) => { const c = window.jupyterapp.shell.currentWidget.content.widgets.filter(c => c.model.type === 'code')[i];
-                           const img = c.node.querySelector('.jp-Cell-outputArea img'); return img && img.src !== old; }""",
+        """([i, old]) => {
+          const c = window.jupyterapp.shell.currentWidget.content.widgets
+            .filter(c => c.model.type === 'code')[i];
+          const img = c.node.querySelector('.jp-Cell-outputArea img');
+          return img && img.src !== old;
+        }""",
         arg=[index, before],
         timeout=60_000,
     )
@@ -156,10 +168,9 @@ def test_notebook_runs_cleanly_in_jupyterlab(lab: LabServer, browser: Any, path:
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_function(ALL_RUN, timeout=WAIT_MS)
         plots = stored_plot_cells(path)
-        try:
+        # on a timeout, the assertion below names the cells whose plot never appeared
+        with contextlib.suppress(PlaywrightTimeout):
             page.wait_for_function(PLOTS_SHOWN, arg=plots, timeout=30_000)
-        except PlaywrightTimeout:
-            pass  # the assertion below names the cells whose plot never appeared
         page.wait_for_timeout(1000)  # let widget views attach to the page
         cells = page.evaluate(CELLS)
 

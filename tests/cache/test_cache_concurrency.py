@@ -19,7 +19,7 @@ from tarento_lib.clock import FakeClock
         lambda: LRUCache(50, ttl=0.5, clock=FakeClock()),
     ],
 )
-def test_eight_threads_hammering_one_cache(make) -> None:  # type: ignore[no-untyped-def]
+def test_eight_threads_hammering_one_cache(make) -> None:
     cache = make()
     gets_per_thread, errors, oversize = [0] * 8, [], []
     barrier = threading.Barrier(8)

@@ -111,7 +111,7 @@ def test_capacity_below_one_is_a_value_error(cls: type, bad: int) -> None:
 @pytest.mark.parametrize("bad", [1, None, "yes"])
 def test_thread_safe_must_be_a_bool(bad: object) -> None:
     with pytest.raises(TypeError, match="thread_safe"):
-        LinkedLRUCache(3, thread_safe=bad)  # type: ignore[arg-type]
+        LinkedLRUCache(3, thread_safe=bad)
 
 
 def test_locked_linked_cache_wraps_every_public_operation_in_one_lock() -> None:
@@ -157,7 +157,7 @@ def test_ttl_must_be_finite_and_positive(bad: float) -> None:
 @pytest.mark.parametrize("bad", ["1", True, [1]])
 def test_ttl_of_the_wrong_type(bad: object) -> None:
     with pytest.raises(TypeError, match="ttl"):
-        LRUCache(2, ttl=bad)  # type: ignore[arg-type]
+        LRUCache(2, ttl=bad)
 
 
 def test_ttl_expires_lazily_on_the_injected_clock() -> None:

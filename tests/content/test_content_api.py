@@ -185,7 +185,8 @@ async def test_editor_view_includes_drafts(client: httpx.AsyncClient) -> None:
 async def test_public_body_is_what_the_response_model_would_write(
     client: httpx.AsyncClient,
 ) -> None:
-    """The route builds the body without Pydantic; LocalizedContent would write the very same bytes."""
+    """The route builds the body without Pydantic;
+    LocalizedContent would write the very same bytes."""
     from tarento_lib.content.schemas import LocalizedContent
 
     body = {
@@ -462,7 +463,10 @@ async def test_ten_kb_of_devanagari_round_trips(client: httpx.AsyncClient) -> No
 
 
 async def test_lone_surrogate_in_raw_json_is_422(client: httpx.AsyncClient) -> None:
-    raw = b'{"content_key": "s", "translations": [{"language": "en", "title": "\\ud800", "body": "b"}]}'
+    raw = (
+        b'{"content_key": "s", "translations": [{"language": "en", "title": "\\ud800", "body": '
+        b'"b"}]}'
+    )
     response = await client.post(
         "/contents", content=raw, headers={"content-type": "application/json"}
     )

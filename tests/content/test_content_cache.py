@@ -1,4 +1,5 @@
-"""The optional read cache: hits skip the database, writes invalidate, other writers wait for the TTL."""
+"""The optional read cache: hits skip the database,
+writes invalidate, other writers wait for the TTL."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def test_least_recently_used_entry_is_evicted_and_invalidate_is_per_key() -> Non
     ],
 )
 def test_bad_arguments(kwargs: dict, error: type[Exception]) -> None:
-    with pytest.raises(error, match="ttl|max_entries"):
+    with pytest.raises(error, match=r"ttl|max_entries"):
         ReadCache(**kwargs)
 
 

@@ -1,4 +1,5 @@
-"""The content_api grading suite: the reference passes, broken candidates fail exactly their cases."""
+"""The content_api grading suite: the reference passes,
+broken candidates fail exactly their cases."""
 
 from __future__ import annotations
 

@@ -167,7 +167,7 @@ def test_bad_options_are_rejected() -> None:
     with pytest.raises(ConfigurationError, match="schema"):
         Database("postgresql+asyncpg://u@127.0.0.1:1/db", schema="Robert'); DROP")
     with pytest.raises(TypeError, match="now"):
-        Database("sqlite+aiosqlite://", now="yesterday")  # type: ignore[arg-type]
+        Database("sqlite+aiosqlite://", now="yesterday")
 
 
 def test_configuration_errors_never_echo_a_password() -> None:

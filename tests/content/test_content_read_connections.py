@@ -1,4 +1,5 @@
-"""The free list behind the PostgreSQL public read: bounded, fair to waiters, never reuses a failed connection."""
+"""The free list behind the PostgreSQL public read: bounded,
+fair to waiters, never reuses a failed connection."""
 
 from __future__ import annotations
 

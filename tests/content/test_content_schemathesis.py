@@ -52,5 +52,6 @@ def test_no_server_errors_and_responses_match_the_schema(
         for operation in operations:
             check_operation(operation)
     finally:
-        shutdown_lifespans()  # the app's lifespan shutdown (engine disposed) on schemathesis' own loop
+        # the app's lifespan shutdown (engine disposed) on schemathesis' own loop
+        shutdown_lifespans()
         asyncio.run(close_app(app))

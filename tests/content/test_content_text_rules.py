@@ -56,7 +56,8 @@ def test_summary_is_a_prefix_within_the_limit(text: str, limit: int) -> None:
 
 
 def _summary_one_cluster_at_a_time(text: str, limit: int) -> str:
-    """The straightforward version: walk the clusters one by one (the reference for the fast one)."""
+    """The straightforward version: walk the clusters one by one
+    (the reference for the fast one)."""
     clusters: list[str] = []
     for match in regex.finditer(r"\X", text):
         if len(clusters) == limit:
@@ -143,7 +144,8 @@ def test_localize_matches_a_simple_model(
 
 
 def test_pydantic_v2_api_only() -> None:
-    """Q6-11: no v1-style validators, class Config or .dict(), and no deprecation warning at import."""
+    """Q6-11: no v1-style validators, class Config or .dict(),
+    and no deprecation warning at import."""
     source = "\n".join(p.read_text() for p in PACKAGE.glob("*.py"))
     for v1 in (r"@validator\b", r"class Config\s*:", r"\.dict\(", r"parse_obj"):
         assert not regex.search(v1, source), v1

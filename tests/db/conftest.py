@@ -1,4 +1,5 @@
-"""Fixtures of the db tests: database URLs for the embedded default (SQLite files) and PostgreSQL."""
+"""Fixtures of the db tests: database URLs for the embedded default
+(SQLite files) and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def table() -> str:
 
 @pytest.fixture
 def make_manager(db_urls: list[str], table: str) -> Callable[..., Any]:
-    """``async with make_manager(replicas=2, **options) as m``: a manager with ``table`` on every node."""
+    """``async with make_manager(replicas=2, **options)
+    as m``: a manager with ``table`` on every node."""
 
     @asynccontextmanager
     async def build(replicas: int = 2, **options: Any) -> AsyncIterator[ConnectionManager]:

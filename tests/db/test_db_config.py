@@ -63,14 +63,14 @@ def test_bad_options(tmp_path: Path, options: dict, error: type[Exception], mess
 
 def test_one_string_of_replicas_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="replica_urls must be a list of URLs, not one string"):
-        ConnectionManager(file_url(tmp_path), file_url(tmp_path))  # type: ignore[arg-type]
+        ConnectionManager(file_url(tmp_path), file_url(tmp_path))
 
 
 @pytest.mark.asyncio
 async def test_read_only_must_be_a_bool_and_unknown_nodes_are_a_key_error(tmp_path: Path) -> None:
     async with ConnectionManager(file_url(tmp_path)) as manager:
         with pytest.raises(TypeError, match="read_only must be a bool"):
-            async with manager.session(read_only="yes"):  # type: ignore[arg-type]
+            async with manager.session(read_only="yes"):
                 pass
         with pytest.raises(KeyError, match="no node named 'replica9'; nodes: primary"):
             manager.faults("replica9")

@@ -109,7 +109,9 @@ def test_a_class_instead_of_a_function_is_refused() -> None:
 
 SOLUTION = """
 def my_retry_policy(state):
-    if not isinstance(state.error, (ConnectionError, TimeoutError)) or state.attempt >= 6 or state.elapsed >= 30:
+    if not isinstance(state.error, (ConnectionError, TimeoutError)):
+        return None
+    if state.attempt >= 6 or state.elapsed >= 30:
         return None
     return state.jitter * min(8, 2 ** (state.attempt - 1))
 """

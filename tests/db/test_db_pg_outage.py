@@ -73,7 +73,7 @@ async def test_an_outage_fails_fast_with_a_clear_error_and_the_manager_recovers_
         try:
             for read_only in (False, True):
                 with pytest.raises(
-                    DatabaseUnavailable, match="database unavailable: .* failed after 4 attempts"
+                    DatabaseUnavailable, match=r"database unavailable: .* failed after 4 attempts"
                 ) as caught:
                     async with manager.session(read_only=read_only):
                         pytest.fail("the block must not run during the outage")

@@ -194,10 +194,13 @@ async def test_q7_9_reads_are_spread_and_an_unhealthy_primary_is_not_handed_out(
 
 def test_q7_10_the_modules_import_and_build_nothing_at_import_time() -> None:
     code = (
-        "import tarento_lib.db, tarento_lib.db.demo, tarento_lib.db.manager, tarento_lib.db.health; "
+        "import tarento_lib.db, tarento_lib.db.demo, tarento_lib.db.manager, "
+        "tarento_lib.db.health; "
         "from sqlalchemy.ext.asyncio import AsyncEngine; from fastapi import FastAPI; "
-        "mods = [tarento_lib.db, tarento_lib.db.demo, tarento_lib.db.manager, tarento_lib.db.health]; "
-        "built = [n for m in mods for n, v in vars(m).items() if isinstance(v, (AsyncEngine, FastAPI, tarento_lib.db.ConnectionManager))]; "
+        "mods = [tarento_lib.db, tarento_lib.db.demo, tarento_lib.db.manager, "
+        "tarento_lib.db.health]; "
+        "built = [n for m in mods for n, v in vars(m).items() if isinstance(v, (AsyncEngine, "
+        "FastAPI, tarento_lib.db.ConnectionManager))]; "
         "print(built)"
     )
     result = subprocess.run(

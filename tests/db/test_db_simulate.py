@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tarento_lib.db.simulate import bucket_counts, reconnect_herd, retry_timeline, timeline_spans
+from tarento_lib.db.simulate import (
+    HerdResult,
+    bucket_counts,
+    reconnect_herd,
+    retry_timeline,
+    timeline_spans,
+)
 from tarento_lib.retry import (
     RetryPolicy,
     stop_after_attempt,
@@ -46,7 +52,10 @@ def test_jitter_spreads_the_herd_and_connects_everyone_sooner_under_a_capacity_l
     fast = reconnect_herd(JITTER, clients=100, outage=10, capacity=20)
     assert slow.gave_up == fast.gave_up == 0
     assert fast.all_connected_at < slow.all_connected_at
-    after = lambda h: max(bucket_counts([t for t in h.attempts if t >= 10], width=1, until=200))  # noqa: E731
+
+    def after(h: HerdResult) -> int:
+        return max(bucket_counts([t for t in h.attempts if t >= 10], width=1, until=200))
+
     assert after(fast) < after(slow) == 100
 
 

@@ -158,6 +158,6 @@ async def test_failed_and_unserialisable_results_are_reported_not_500(
 
 
 def test_route_order_puts_stats_first() -> None:
-    router = create_router(lambda request: None, TASKS)  # type: ignore[arg-type,return-value]
+    router = create_router(lambda request: None, TASKS)
     paths = [route.path for route in router.routes]
     assert paths.index("/jobs/stats") < paths.index("/jobs/{job_id}")

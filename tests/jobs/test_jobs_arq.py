@@ -1,4 +1,5 @@
-"""Scale-out: the same job functions on arq against the real Redis CI starts (skipped without it)."""
+"""Scale-out: the same job functions on arq against
+the real Redis CI starts (skipped without it)."""
 
 from __future__ import annotations
 

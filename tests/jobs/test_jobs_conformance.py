@@ -1,4 +1,5 @@
-"""The job_queue grading suite: the reference passes every case, broken queues fail the right ones."""
+"""The job_queue grading suite: the reference passes every case,
+broken queues fail the right ones."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def test_reference_passes_every_case() -> None:
     assert len(card.results) == len(ALL) == 17
 
 
-class _Stack(deque):  # type: ignore[type-arg]
+class _Stack(deque):
     def append(self, item: object) -> None:
         self.appendleft(item)
 
@@ -36,14 +37,14 @@ class LifoTies(JobQueue):
     """Breaks ties newest-first: each priority's lane is a stack."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self._lanes = [_Stack() for _ in self._lanes]
 
 
 class SleepsThroughBackoff(JobQueue):
     """The typical answer: the worker itself waits out the retry delay."""
 
-    async def _attempt(self, job, worker):  # type: ignore[no-untyped-def]
+    async def _attempt(self, job, worker):
         await super()._attempt(job, worker)
         if job.status is JobStatus.RETRYING:
             await asyncio.sleep(self._backoff(RetryState(job.attempts)) + 1)
@@ -60,7 +61,7 @@ class CancelOnlyFlips(JobQueue):
 class NoThreads(JobQueue):
     """Runs plain functions on the event loop's thread."""
 
-    async def _invoke(self, job):  # type: ignore[no-untyped-def]
+    async def _invoke(self, job):
         result = job.func(*job.args, **job.kwargs)
         return await result if asyncio.iscoroutine(result) else result
 
@@ -69,7 +70,7 @@ class Unbounded(JobQueue):
     """Ignores max_size."""
 
     def __init__(self, *args: object, max_size: int = 1000, **kwargs: object) -> None:
-        super().__init__(*args, max_size=10**9, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, max_size=10**9, **kwargs)
 
 
 def test_lifo_ties_fail_the_ordering_cases() -> None:

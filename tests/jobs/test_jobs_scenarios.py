@@ -1,8 +1,11 @@
-"""Hypothesis over scripted scenarios on virtual time: every job ends in exactly one terminal state."""
+"""Hypothesis over scripted scenarios on virtual time:
+every job ends in exactly one terminal state."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 from dataclasses import dataclass
 
 from hypothesis import given, settings
@@ -88,7 +91,7 @@ def play(scenario: dict) -> dict:
         async def produce() -> None:
             for i, spec in sorted(enumerate(scenario["jobs"]), key=lambda p: p[1].at):
                 await asyncio.sleep(spec.at - loop.time())
-                try:
+                with contextlib.suppress(QueueClosedError):
                     ids[i] = await queue.enqueue(
                         job,
                         i,
@@ -97,8 +100,6 @@ def play(scenario: dict) -> dict:
                         max_retries=spec.max_retries,
                         timeout=spec.timeout,
                     )
-                except QueueClosedError:
-                    pass
 
         def cancel(i: int) -> None:
             if i in ids and queue.cancel(ids[i]):
@@ -191,7 +192,7 @@ def test_workers_run_one_attempt_at_a_time_and_runs_repeat_exactly(scenario: dic
     for _, worker, start, end, _ in first["spans"]:
         by_worker.setdefault(worker, []).append((start, end))
     for spans in by_worker.values():
-        for (_, end), (start, _) in zip(spans, spans[1:]):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             assert end <= start
 
 

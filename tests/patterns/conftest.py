@@ -1,4 +1,5 @@
-"""Database fixtures for the patterns tests: SQLite always, PostgreSQL when TARENTO_DATABASE_URL is set."""
+"""Database fixtures for the patterns tests: SQLite always,
+PostgreSQL when TARENTO_DATABASE_URL is set."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The timing_decorator suite: the reference passes, the usual versions fail exactly where they should."""
+"""The timing_decorator suite: the reference passes,
+the usual versions fail exactly where they should."""
 
 from __future__ import annotations
 

@@ -114,11 +114,12 @@ async def test_unexpected_errors_are_500_without_internals(
 
 def test_install_needs_a_fastapi_app() -> None:
     with pytest.raises(TypeError, match="FastAPI"):
-        install_error_handlers(object())  # type: ignore[arg-type]
+        install_error_handlers(object())
 
 
 def test_modules_define_everything_they_use() -> None:
-    """PITFALLS BP-1 / Q10-1 / Q10-2: no undefined global anywhere, except the two kept on purpose."""
+    """PITFALLS BP-1 / Q10-1 / Q10-2: no undefined global anywhere,
+    except the two kept on purpose."""
     modules = [
         importlib.import_module(f"tarento_lib.{pkg}.{path.stem}")
         for pkg in ("patterns", "review")
@@ -131,11 +132,12 @@ def test_modules_define_everything_they_use() -> None:
 def test_undefined_names_sees_inside_functions_and_classes(tmp_path: Path) -> None:
     path = tmp_path / "snippet_for_lint.py"
     path.write_text(
-        "import os\ndef f():\n    return os.sep, Optional, len\nclass C:\n    def g(self):\n        return Dict\n"
+        "import os\ndef f():\n    return os.sep, Optional, len\nclass C:\n    def g(self):\n       "
+        " return Dict\n"
     )
     spec = importlib.util.spec_from_file_location("snippet_for_lint", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert undefined_names(module) == ["Dict", "Optional"]
     with pytest.raises(TypeError, match="module"):
-        undefined_names("os")  # type: ignore[arg-type]
+        undefined_names("os")

@@ -92,6 +92,6 @@ async def test_constructor_and_add_validate(sessions) -> None:
         with pytest.raises(TypeError, match="mapped class"):
             Repository(session, dict)
         with pytest.raises(TypeError, match="Candidate"):
-            await Repository(session, Candidate).add({"email": "x"})  # type: ignore[arg-type]
+            await Repository(session, Candidate).add({"email": "x"})
     with pytest.raises(TypeError, match="AsyncSession"):
-        Repository(object(), Candidate)  # type: ignore[arg-type]
+        Repository(object(), Candidate)

@@ -86,7 +86,7 @@ def test_logging_is_lazy() -> None:
     """The message is a format string with arguments; nothing is formatted when the level is off."""
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler.emit = records.append
     logger = logging.getLogger("tests.patterns.timing.lazy")
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
@@ -111,8 +111,8 @@ def test_generators_and_bad_arguments_are_refused() -> None:
     with pytest.raises(TypeError, match="generator"):
         log_execution_time(gen)
     with pytest.raises(TypeError, match="timer"):
-        log_execution_time(timer=3)  # type: ignore[arg-type]
+        log_execution_time(timer=3)
     with pytest.raises(TypeError, match="level"):
-        log_execution_time(level="INFO")  # type: ignore[arg-type]
+        log_execution_time(level="INFO")
     with pytest.raises(TypeError, match="decorates a function"):
-        log_execution_time()(42)  # type: ignore[arg-type]
+        log_execution_time()(42)

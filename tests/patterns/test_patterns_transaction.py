@@ -1,4 +1,5 @@
-"""transaction(): commit on success, rollback on any error (cancellation included), savepoints nest."""
+"""transaction(): commit on success, rollback on any error
+(cancellation included), savepoints nest."""
 
 from __future__ import annotations
 
@@ -95,5 +96,5 @@ async def test_depth_is_restored_so_the_next_block_commits(sessions) -> None:
 
 async def test_rejects_a_non_session() -> None:
     with pytest.raises(TypeError, match="AsyncSession"):
-        async with transaction(object()):  # type: ignore[arg-type]
+        async with transaction(object()):
             pass

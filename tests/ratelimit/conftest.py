@@ -22,7 +22,7 @@ BACKENDS = [
 ]
 
 
-def real_redis_client():  # type: ignore[no-untyped-def]
+def real_redis_client():
     import redis
 
     assert REDIS_URL
@@ -33,13 +33,14 @@ def make_store(backend: str, **options: object) -> MemoryStore | RedisStore:
     if backend == "memory":
         return MemoryStore()
     if backend == "fakeredis":
-        return RedisStore(fakeredis.FakeRedis(server=fakeredis.FakeServer()), **options)  # type: ignore[arg-type]
-    return RedisStore(real_redis_client(), **options)  # type: ignore[arg-type]
+        return RedisStore(fakeredis.FakeRedis(server=fakeredis.FakeServer()), **options)
+    return RedisStore(real_redis_client(), **options)
 
 
 @pytest.fixture
 def prefix() -> Iterator[str]:
-    """A key prefix no other test (or xdist worker) uses; real-Redis keys under it are deleted after."""
+    """A key prefix no other test (or xdist worker)
+    uses; real-Redis keys under it are deleted after."""
     value = f"t{uuid.uuid4().hex[:12]}"
     yield value
     if REDIS_URL:
@@ -67,7 +68,7 @@ def store(backend: str) -> MemoryStore | RedisStore:
 
 
 @pytest.fixture(name="make_store")
-def make_store_fixture():  # type: ignore[no-untyped-def]
+def make_store_fixture():
     """The store builder itself, for tests that need two stores of one backend."""
     return make_store
 

@@ -1,4 +1,5 @@
-"""Many callers on one key never get more than the limit: 8 threads (memory), 4 processes (real Redis)."""
+"""Many callers on one key never get more than the limit:
+8 threads (memory), 4 processes (real Redis)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class RecordingLog(SlidingLog):
         super().__init__(*args, **kwargs)
         self.admitted: list[float] = []
 
-    def step(self, state: Any, now: float, cost: int, consume: bool):  # type: ignore[no-untyped-def]
+    def step(self, state: Any, now: float, cost: int, consume: bool):
         decision, new_state, ttl = super().step(state, now, cost, consume)
         if consume and decision.allowed:
             self.admitted.append(now)
@@ -76,7 +77,7 @@ def _hammer_redis(kind: str, prefix: str, rounds: int, queue: Any) -> None:
 
     from tarento_lib.ratelimit import RedisStore
 
-    store = RedisStore(redis.Redis.from_url(REDIS_URL), time_source="server")  # type: ignore[arg-type]
+    store = RedisStore(redis.Redis.from_url(REDIS_URL), time_source="server")
     if kind == "log":
         limiter: Any = SlidingLog(50, 600.0, storage=store, prefix=prefix)
     else:
@@ -104,8 +105,9 @@ def test_four_processes_real_redis(kind: str, prefix: str) -> None:
     )  # one window (or no refill) for the whole run: exactly the limit, never more
 
 
-def test_eight_threads_share_one_redis_store(redis_backend: str, prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
-    """The store's idle connections are handed out one caller at a time: 8 threads, exactly the limit."""
+def test_eight_threads_share_one_redis_store(redis_backend: str, prefix: str, make_store) -> None:
+    """The store's idle connections are handed out one
+    caller at a time: 8 threads, exactly the limit."""
     store = make_store(redis_backend)
     limiter = SlidingLog(40, 600.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
     admitted: list[bool] = []
@@ -125,7 +127,7 @@ def _child_connection_is_new(store: Any, limiter: Any, inherited: Any, queue: An
     queue.put(len(store._idle) == 1 and store._idle[0] is not inherited)
 
 
-def test_a_forked_child_opens_its_own_connection(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+def test_a_forked_child_opens_its_own_connection(prefix: str, make_store) -> None:
     store = make_store("fakeredis")
     limiter = SlidingLog(5, 60.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
     limiter.hit("u")

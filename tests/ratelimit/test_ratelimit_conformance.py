@@ -1,4 +1,5 @@
-"""The grader suites: the reference passes every case; broken candidates fail exactly the right ones."""
+"""The grader suites: the reference passes every case;
+broken candidates fail exactly the right ones."""
 
 from __future__ import annotations
 
@@ -135,7 +136,7 @@ def test_stub_fails_every_behaviour_case(suite: str) -> None:
     assert failed(Stub, suite) == {case.name for case in SUITES[suite].cases}
 
 
-def test_cli_check(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_check(tmp_path) -> None:
     from tarento_lib.cli import main
 
     solution = tmp_path / "solution.py"

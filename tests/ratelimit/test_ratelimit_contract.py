@@ -18,12 +18,12 @@ from tarento_lib.ratelimit import (
 )
 
 
-def build(cls, store, clock, prefix, limit=3, period=10.0):  # type: ignore[no-untyped-def]
+def build(cls, store, clock, prefix, limit=3, period=10.0):
     return cls(limit, period, storage=store, clock=clock, prefix=prefix)
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
-def test_burst_of_limit_then_denied(name: str, store, clock, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_burst_of_limit_then_denied(name: str, store, clock, prefix) -> None:
     limiter = build(
         STRATEGIES[name], store, clock, prefix, limit=3, period=1.0 if "bucket" in name else 10.0
     )
@@ -35,7 +35,7 @@ def test_burst_of_limit_then_denied(name: str, store, clock, prefix) -> None:  #
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
-def test_waiting_retry_after_is_enough(name: str, store, clock, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_waiting_retry_after_is_enough(name: str, store, clock, prefix) -> None:
     limiter = build(
         STRATEGIES[name], store, clock, prefix, limit=3, period=0.7 if "bucket" in name else 7.0
     )
@@ -48,7 +48,7 @@ def test_waiting_retry_after_is_enough(name: str, store, clock, prefix) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
-def test_peek_consumes_nothing(name: str, store, clock, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_peek_consumes_nothing(name: str, store, clock, prefix) -> None:
     limiter = build(STRATEGIES[name], store, clock, prefix, limit=2)
     assert [limiter.peek("ana").allowed for _ in range(5)] == [True] * 5
     assert limiter.hit("ana").remaining == 1
@@ -57,7 +57,7 @@ def test_peek_consumes_nothing(name: str, store, clock, prefix) -> None:  # type
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
-def test_denied_consumes_nothing(name: str, store, clock, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_denied_consumes_nothing(name: str, store, clock, prefix) -> None:
     limiter = build(STRATEGIES[name], store, clock, prefix, limit=3)
     assert limiter.hit("ana", cost=2).allowed
     assert not limiter.hit("ana", cost=2).allowed
@@ -65,7 +65,7 @@ def test_denied_consumes_nothing(name: str, store, clock, prefix) -> None:  # ty
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
-def test_reset_and_keys_are_independent(name: str, store, clock, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_reset_and_keys_are_independent(name: str, store, clock, prefix) -> None:
     limiter = build(STRATEGIES[name], store, clock, prefix, limit=1)
     assert limiter.hit("ana").allowed and not limiter.hit("ana").allowed
     assert limiter.hit("ben").allowed
@@ -74,28 +74,28 @@ def test_reset_and_keys_are_independent(name: str, store, clock, prefix) -> None
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
-def test_different_limits_do_not_share_state(name: str, store, clock, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_different_limits_do_not_share_state(name: str, store, clock, prefix) -> None:
     small = build(STRATEGIES[name], store, clock, prefix, limit=1)
     large = build(STRATEGIES[name], store, clock, prefix, limit=5)
     small.hit("ana")
     assert large.hit("ana").remaining == 4
 
 
-def test_fixed_window_boundary_burst(store, clock, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_fixed_window_boundary_burst(store, clock, prefix) -> None:
     limiter = FixedWindow(3, 10.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
-    limiter.clock.set(9.5)  # type: ignore[attr-defined]
+    limiter.clock.set(9.5)
     first = [limiter.hit("ana").allowed for _ in range(3)]
-    limiter.clock.set(10.0)  # type: ignore[attr-defined]
+    limiter.clock.set(10.0)
     second = [limiter.hit("ana").allowed for _ in range(3)]
     assert first + second == [True] * 6  # 2x the limit within 0.5 s
 
 
-def test_fixed_window_reset_after_is_window_end(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_fixed_window_reset_after_is_window_end(store, prefix) -> None:
     limiter = FixedWindow(2, 10.0, storage=store, clock=FakeClock(12.5), prefix=prefix)
     assert limiter.hit("ana").reset_after == pytest.approx(7.5)
 
 
-def test_sliding_log_frees_each_slot_one_window_later(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_sliding_log_frees_each_slot_one_window_later(store, prefix) -> None:
     clock = FakeClock(0.0)
     limiter = SlidingLog(3, 10.0, storage=store, clock=clock, prefix=prefix)
     admitted = []
@@ -106,7 +106,7 @@ def test_sliding_log_frees_each_slot_one_window_later(store, prefix) -> None:  #
     assert admitted == [0, 4, 8, 10, 14, 18]
 
 
-def test_sliding_log_retry_after_points_at_the_right_entry(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_sliding_log_retry_after_points_at_the_right_entry(store, prefix) -> None:
     clock = FakeClock(0.0)
     limiter = SlidingLog(3, 10.0, storage=store, clock=clock, prefix=prefix)
     for t in (1, 2, 3):
@@ -118,7 +118,7 @@ def test_sliding_log_retry_after_points_at_the_right_entry(store, prefix) -> Non
     assert limiter.peek("ana").reset_after == pytest.approx(8.0)
 
 
-def test_sliding_window_counter_weights_previous_window(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_sliding_window_counter_weights_previous_window(store, prefix) -> None:
     clock = FakeClock(0.0)
     limiter = SlidingWindowCounter(10, 10.0, storage=store, clock=clock, prefix=prefix)
     for _ in range(10):
@@ -128,7 +128,7 @@ def test_sliding_window_counter_weights_previous_window(store, prefix) -> None: 
     assert sum(limiter.hit("ana").allowed for _ in range(10)) == 5
 
 
-def test_token_bucket_refills_to_capacity_only(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_token_bucket_refills_to_capacity_only(store, prefix) -> None:
     clock = FakeClock(0.0)
     bucket = TokenBucket(5, 2.0, storage=store, clock=clock, prefix=prefix)
     assert sum(bucket.hit("ana").allowed for _ in range(10)) == 5
@@ -139,7 +139,7 @@ def test_token_bucket_refills_to_capacity_only(store, prefix) -> None:  # type: 
     assert bucket.peek("ana").reset_after == 0
 
 
-def test_leaky_bucket_room_and_drain(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_leaky_bucket_room_and_drain(store, prefix) -> None:
     clock = FakeClock(0.0)
     bucket = LeakyBucket(4, 1.0, storage=store, clock=clock, prefix=prefix)
     assert [bucket.hit("ana").allowed for _ in range(5)] == [True] * 4 + [False]
@@ -149,7 +149,7 @@ def test_leaky_bucket_room_and_drain(store, prefix) -> None:  # type: ignore[no-
 
 
 @pytest.mark.parametrize("cls", [TokenBucket, LeakyBucket])
-def test_bucket_wait_blocks_on_the_clock(cls, store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_bucket_wait_blocks_on_the_clock(cls, store, prefix) -> None:
     clock = FakeClock(0.0)
     bucket = cls(2, 0.5, storage=store, clock=clock, prefix=prefix)
     bucket.hit("ana", cost=2)
@@ -160,7 +160,7 @@ def test_bucket_wait_blocks_on_the_clock(cls, store, prefix) -> None:  # type: i
     assert bucket.wait("ana", cost=2, timeout=4.0) is True
 
 
-def test_headers_round_up(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_headers_round_up(store, prefix) -> None:
     clock = FakeClock(0.0)
     limiter = SlidingLog(1, 10.0, storage=store, clock=clock, prefix=prefix)
     clock.set(0.2)
@@ -176,7 +176,7 @@ def test_headers_round_up(store, prefix) -> None:  # type: ignore[no-untyped-def
     assert math.isclose(denied.retry_after, 0.7)
 
 
-def test_hit_or_raise(store, clock, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_hit_or_raise(store, clock, prefix) -> None:
     limiter = SlidingLog(1, 10.0, storage=store, clock=clock, prefix=prefix)
     assert limiter.hit_or_raise("ana").allowed
     with pytest.raises(RateLimitExceeded, match="limit of 1 exceeded") as caught:

@@ -1,4 +1,5 @@
-"""The FastAPI dependency: 429 + Retry-After, RateLimit-* headers, Redis calls off the event loop."""
+"""The FastAPI dependency: 429 + Retry-After,
+RateLimit-* headers, Redis calls off the event loop."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def get(
     return asyncio.run(_get(app, path, n, headers))
 
 
-def test_429_with_headers(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_429_with_headers(store, prefix) -> None:
     clock = FakeClock(0.0)
     app = create_demo_app(SlidingLog(2, 10.0, storage=store, clock=clock, prefix=prefix))
     first, second, third = get(app, "/hello", 3, {"X-API-Key": "ana"})
@@ -87,11 +88,11 @@ def test_blocking_store_runs_off_the_event_loop() -> None:
 def test_bad_dependency_arguments() -> None:
     limiter = SlidingLog(5, 10.0, storage=MemoryStore())
     with pytest.raises(TypeError, match="limiter"):
-        RateLimitDependency("nope")  # type: ignore[arg-type]
+        RateLimitDependency("nope")
     with pytest.raises(ValueError, match="cost"):
         RateLimitDependency(limiter, cost=6)
     with pytest.raises(TypeError, match="key_func"):
-        RateLimitDependency(limiter, key_func="ip")  # type: ignore[arg-type]
+        RateLimitDependency(limiter, key_func="ip")
 
 
 def test_store_outage_does_not_become_a_500() -> None:

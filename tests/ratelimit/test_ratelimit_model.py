@@ -1,5 +1,5 @@
-"""Hypothesis: on random arrival sequences the sliding log admits exactly what a brute-force model admits
-(memory, fakeredis, and the real Redis when ``TARENTO_REDIS_URL`` is set)."""
+"""Hypothesis: on random arrival sequences the sliding log admits exactly what a brute-force
+model admits (memory, fakeredis, and the real Redis when ``TARENTO_REDIS_URL`` is set)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def brute_force_log(
 ) -> list[bool]:
     admitted: list[int] = []  # one entry per admitted unit
     out = []
-    for t, cost in zip(times_ms, costs_):
+    for t, cost in zip(times_ms, costs_, strict=True):
         in_window = sum(1 for a in admitted if t - a < window_ms)
         ok = in_window + cost <= limit
         if ok:
@@ -40,7 +40,7 @@ def brute_force_bucket(
         times_ms[0],
     )  # tokens scaled by per_token_ms: all integers
     out = []
-    for t, cost in zip(times_ms, costs_):
+    for t, cost in zip(times_ms, costs_, strict=True):
         tokens_milli = min(capacity * per_token_ms, tokens_milli + (t - last))
         last = t
         ok = tokens_milli >= cost * per_token_ms
@@ -50,17 +50,17 @@ def brute_force_bucket(
     return out
 
 
-def run(limiter, clock: FakeClock, times_ms: list[int], costs_: list[int]) -> list[bool]:  # type: ignore[no-untyped-def]
+def run(limiter, clock: FakeClock, times_ms: list[int], costs_: list[int]) -> list[bool]:
     out = []
-    for t, cost in zip(times_ms, costs_):
+    for t, cost in zip(times_ms, costs_, strict=True):
         move_to(clock, t)
         out.append(limiter.hit("k", cost=cost).allowed)
     return out
 
 
 def move_to(clock: FakeClock, t_ms: int) -> None:
-    """Set the clock to ``t_ms``; a repeated time leaves it alone (set() adds a difference, and float
-    rounding may already have put it one ulp past that time)."""
+    """Set the clock to ``t_ms``; a repeated time leaves it alone (set() adds a difference,
+    and float rounding may already have put it one ulp past that time)."""
     if t_ms / 1000 > clock.now():
         clock.set(t_ms / 1000)
 
@@ -90,7 +90,8 @@ def test_sliding_log_matches_brute_force(
     assert run(limiter, clock, times, costs_) == brute_force_log(times, costs_, limit, window_ms)
 
 
-# The two fixtures are stateless (a backend name and a builder), so sharing them across examples is safe.
+# The two fixtures are stateless (a backend name and a builder), so sharing them across examples is
+# safe.
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -104,7 +105,7 @@ def test_sliding_log_on_redis_matches_brute_force(
     redis_backend: str,
     make_store,
     gaps: list[int],
-    limit: int,  # type: ignore[no-untyped-def]
+    limit: int,
     window_ms: int,
     data: st.DataObject,
 ) -> None:
@@ -155,19 +156,22 @@ def test_token_bucket_matches_brute_force(
 def test_sliding_log_on_redis_with_clocks_out_of_order(
     redis_backend: str,
     make_store,
-    times: list[int],  # type: ignore[no-untyped-def]
+    times: list[int],
     limit: int,
     window_ms: int,
     data: st.DataObject,
 ) -> None:
-    """Servers whose clocks disagree: each step is exact against the stored log, which stays sorted and short.
+    """Servers whose clocks disagree: each step is exact against the stored log, which stays sorted
+    and short.
 
     (Not the whole-history model above: an admission on a clock that is ahead drops entries that a
     clock behind it would still count, as any trimmed log must.)
     """
     costs_ = data.draw(st.lists(costs, min_size=len(times), max_size=len(times)))
     store, prefix, window = make_store(redis_backend), f"t{uuid.uuid4().hex[:12]}", window_ms / 1000
-    for t, cost in zip(times, costs_):  # each request handled by a "server" whose clock reads t
+    for t, cost in zip(
+        times, costs_, strict=True
+    ):  # each request handled by a "server" whose clock reads t
         server = SlidingLog(limit, window, storage=store, clock=FakeClock(t / 1000), prefix=prefix)
         before = read_log(store.client.get(server._prefix + "k"))
         live = [a for a in before if a > t / 1000 - window + EPSILON]
@@ -192,7 +196,7 @@ def test_long_sliding_log_on_redis_matches_brute_force(
     redis_backend: str,
     make_store,
     gaps: list[int],
-    limit: int,  # type: ignore[no-untyped-def]
+    limit: int,
     window_ms: int,
     data: st.DataObject,
 ) -> None:
@@ -212,7 +216,7 @@ def test_long_sliding_log_on_redis_matches_brute_force(
     in_memory = SlidingLog(limit, window_ms / 1000, storage=MemoryStore(), clock=clock)
     try:
         decisions = []
-        for t, cost in zip(times, costs_):
+        for t, cost in zip(times, costs_, strict=True):
             move_to(clock, t)
             peeked = on_redis.peek("k", cost=cost)
             assert peeked == in_memory.peek("k", cost=cost)

@@ -17,7 +17,7 @@ from tarento_lib.ratelimit.storage.scripts import SCRIPTS, read_log
 from tarento_lib.ratelimit.storage.wire import client_commands
 
 
-def test_q2_1_retry_after_is_rounded_up_and_enough(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_q2_1_retry_after_is_rounded_up_and_enough(store, prefix) -> None:
     clock = FakeClock(0.0)
     limiter = SlidingLog(1, 10.0, storage=store, clock=clock, prefix=prefix)
     clock.set(0.2)
@@ -37,7 +37,7 @@ def test_q2_1_retry_after_is_rounded_up_and_enough(store, prefix) -> None:  # ty
     assert limiter.hit("u").retry_after_seconds == 10  # true wait 9.8 s, never reported as 9
 
 
-def test_q2_2_retry_after_is_zero_under_the_limit(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_q2_2_retry_after_is_zero_under_the_limit(store, prefix) -> None:
     limiter = SlidingLog(5, 10.0, storage=store, clock=FakeClock(), prefix=prefix)
     first = limiter.hit("u")
     assert first.remaining == 4 and first.retry_after == 0
@@ -100,7 +100,7 @@ def test_q2_6_every_module_imports_cleanly() -> None:
         importlib.import_module(name)
 
 
-def test_q2_7_denied_requests_are_not_recorded(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_q2_7_denied_requests_are_not_recorded(store, prefix) -> None:
     clock = FakeClock(0.0)
     limiter = SlidingLog(2, 5.0, storage=store, clock=clock, prefix=prefix)
     admitted = []
@@ -113,7 +113,7 @@ def test_q2_7_denied_requests_are_not_recorded(store, prefix) -> None:  # type: 
     assert usage.limit - usage.remaining == 2  # t=16 and t=20: the denied retries did not count
 
 
-def test_q2_8_same_timestamp_requests_are_distinct(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_q2_8_same_timestamp_requests_are_distinct(store, prefix) -> None:
     limiter = SlidingLog(2, 5.0, storage=store, clock=FakeClock(42.0), prefix=prefix)
     assert sum(limiter.hit("u").allowed for _ in range(10)) == 2
     if isinstance(store, RedisStore):
@@ -160,7 +160,8 @@ def test_q5_3_zero_rate_rejected() -> None:
 
 
 class SettableClock:
-    """A clock an experiment can move anywhere, even backwards (a real monotonic clock never does)."""
+    """A clock an experiment can move anywhere,
+    even backwards (a real monotonic clock never does)."""
 
     def __init__(self, now: float) -> None:
         self.value = now
@@ -175,7 +176,7 @@ class SettableClock:
         self.value += seconds
 
 
-def test_q5_4_tokens_stay_in_range_when_time_goes_back(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_q5_4_tokens_stay_in_range_when_time_goes_back(store, prefix) -> None:
     clock = SettableClock(10_000.0)
     bucket = TokenBucket(5, 1.0, storage=store, clock=clock, prefix=prefix)
     bucket.hit("u")
@@ -211,7 +212,7 @@ def test_q5_5_one_time_source_for_every_instance(redis_time: FakeClock) -> None:
     allowed = 0
     for _ in range(20):
         allowed += b.hit("shared").allowed
-        b.clock.advance(1.0)  # type: ignore[attr-defined]
+        b.clock.advance(1.0)
         redis_time.advance(1.0)
     assert allowed == 20
     tokens = float(store_b.client.get(b._prefix + "shared").split()[0])
@@ -229,8 +230,8 @@ def test_q5_5_client_clock_skew_never_drives_tokens_negative() -> None:
     a.hit("shared")
     for _ in range(20):
         b.hit("shared")
-        b.clock.advance(1.0)  # type: ignore[attr-defined]
-        tokens = float(b.storage.client.get(b._prefix + "shared").split()[0])  # type: ignore[attr-defined]
+        b.clock.advance(1.0)
+        tokens = float(b.storage.client.get(b._prefix + "shared").split()[0])
         assert 0 <= tokens <= 5
 
 
@@ -246,7 +247,7 @@ def test_q5_6_every_write_sets_a_ttl(redis_backend: str, prefix: str, make_store
     assert store.client.pttl(bucket._prefix + "never-admitted") > 0
 
 
-def test_q5_7_ttl_covers_the_refill_time(store, prefix) -> None:  # type: ignore[no-untyped-def]
+def test_q5_7_ttl_covers_the_refill_time(store, prefix) -> None:
     clock = FakeClock(0.0)
     daily = TokenBucket(1000, 1000 / 86400, storage=store, clock=clock, prefix=prefix)
     assert daily.hit("u", cost=1000).allowed

@@ -1,4 +1,5 @@
-"""Redis store specifics: one round trip, NOSCRIPT reload, expiring keys, and the on_error policy."""
+"""Redis store specifics: one round trip, NOSCRIPT reload,
+expiring keys, and the on_error policy."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tarento_lib.ratelimit import STRATEGIES, RedisStore, SlidingLog, StorageErr
 from tarento_lib.ratelimit.storage.wire import client_commands, server_commands
 
 
-def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store) -> None:
     store = make_store(redis_backend)
     for name, cls in STRATEGIES.items():
         limiter = cls(3, 1.0, storage=store, clock=FakeClock(), prefix=prefix)
@@ -25,8 +26,9 @@ def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store
         assert sent == ["EVALSHA"] * 10, name
 
 
-def test_sliding_log_server_commands(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
-    """The EVALSHA plus what its script calls: 2 per refusal or peek, 3 per admission (4 past 16 entries)."""
+def test_sliding_log_server_commands(prefix: str, make_store) -> None:
+    """The EVALSHA plus what its script calls:
+    2 per refusal or peek, 3 per admission (4 past 16 entries)."""
     store = make_store(
         "fakeredis"
     )  # counted as fakeredis runs them (a shared real server's INFO would mix in others)
@@ -46,7 +48,7 @@ def test_sliding_log_server_commands(prefix: str, make_store) -> None:  # type: 
     assert ran == {"evalsha": 20, "getrange": 20}
 
 
-def test_connections_are_reused_and_dropped_after_a_cut(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+def test_connections_are_reused_and_dropped_after_a_cut(prefix: str, make_store) -> None:
     store = make_store("fakeredis")
     limiter = SlidingLog(5, 60.0, storage=store, clock=FakeClock(), prefix=prefix)
     for _ in range(3):
@@ -54,7 +56,7 @@ def test_connections_are_reused_and_dropped_after_a_cut(prefix: str, make_store)
     assert len(store._idle) == 1  # one caller at a time: one connection, reused
     conn = store._idle[0]
 
-    def cut(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def cut(*args, **kwargs):
         raise KeyboardInterrupt  # interrupted between the write and the reply
 
     conn.read_response = cut
@@ -66,7 +68,7 @@ def test_connections_are_reused_and_dropped_after_a_cut(prefix: str, make_store)
     )  # 3, the interrupted one (it reached the server), this one: 5 of 5
 
 
-def test_script_reloaded_after_flush(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+def test_script_reloaded_after_flush(prefix: str, make_store) -> None:
     store = make_store("fakeredis")  # never SCRIPT FLUSH a real server other suites share
     limiter = SlidingLog(2, 10.0, storage=store, clock=FakeClock(), prefix=prefix)
     assert limiter.hit("u").allowed
@@ -78,7 +80,7 @@ def test_script_reloaded_after_flush(prefix: str, make_store) -> None:  # type: 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
 def test_every_admitted_write_expires(
     name: str, redis_backend: str, prefix: str, make_store
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     store = make_store(redis_backend)
     limiter = STRATEGIES[name](4, 2.0, storage=store, clock=FakeClock(0.5), prefix=prefix)
     limiter.hit("u", cost=2)
@@ -162,7 +164,7 @@ def test_unreachable_real_client_is_a_storage_error(caplog: pytest.LogCaptureFix
 
 @pytest.mark.redis
 @pytest.mark.skipif(not os.environ.get("TARENTO_REDIS_URL"), reason="TARENTO_REDIS_URL not set")
-def test_server_commands_reads_commandstats_on_a_real_server(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+def test_server_commands_reads_commandstats_on_a_real_server(prefix: str, make_store) -> None:
     store = make_store("redis")
     limiter = SlidingLog(3, 60.0, storage=store, clock=FakeClock(), prefix=prefix)
     limiter.hit("warm-up")

@@ -37,7 +37,7 @@ BUCKETS = ["token_bucket", "leaky_bucket"]
         (3, "10", TypeError, "window"),
     ],
 )
-def test_windowed_config(name: str, limit, window, error, word) -> None:  # type: ignore[no-untyped-def]
+def test_windowed_config(name: str, limit, window, error, word) -> None:
     with pytest.raises(error, match=word):
         STRATEGIES[name](limit, window)
 
@@ -54,7 +54,7 @@ def test_windowed_config(name: str, limit, window, error, word) -> None:  # type
         (10, None, TypeError, "rate"),
     ],
 )
-def test_bucket_config(name: str, capacity, rate, error, word) -> None:  # type: ignore[no-untyped-def]
+def test_bucket_config(name: str, capacity, rate, error, word) -> None:
     with pytest.raises(error, match=word):
         STRATEGIES[name](capacity, rate)
 
@@ -64,7 +64,7 @@ def test_bucket_config(name: str, capacity, rate, error, word) -> None:  # type:
     ("cost", "error"),
     [(0, ValueError), (-1, ValueError), (6, ValueError), (1.0, TypeError), (True, TypeError)],
 )
-def test_bad_cost(name: str, cost, error) -> None:  # type: ignore[no-untyped-def]
+def test_bad_cost(name: str, cost, error) -> None:
     limiter = STRATEGIES[name](5, 1.0, clock=FakeClock())
     with pytest.raises(error, match="cost"):
         limiter.hit("ana", cost=cost)
@@ -75,7 +75,7 @@ def test_bad_cost(name: str, cost, error) -> None:  # type: ignore[no-untyped-de
 @pytest.mark.parametrize(
     ("key", "error"), [("", ValueError), (None, TypeError), (42, TypeError), (b"ana", TypeError)]
 )
-def test_bad_key(key, error) -> None:  # type: ignore[no-untyped-def]
+def test_bad_key(key, error) -> None:
     limiter = SlidingLog(5, 1.0, clock=FakeClock())
     for method in (limiter.hit, limiter.peek, limiter.reset):
         with pytest.raises(error, match="key"):
@@ -83,7 +83,7 @@ def test_bad_key(key, error) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("timeout", [-1, math.nan, math.inf, "1"])
-def test_bad_wait_timeout(timeout) -> None:  # type: ignore[no-untyped-def]
+def test_bad_wait_timeout(timeout) -> None:
     with pytest.raises((TypeError, ValueError), match="timeout"):
         TokenBucket(5, 1.0, clock=FakeClock()).wait("ana", timeout=timeout)
 
@@ -92,7 +92,7 @@ def test_bad_policy_and_prefix() -> None:
     with pytest.raises(ConfigurationError, match="on_error"):
         SlidingLog(5, 1.0, on_error="ignore")
     with pytest.raises(TypeError, match="prefix"):
-        SlidingLog(5, 1.0, prefix=3)  # type: ignore[arg-type]
+        SlidingLog(5, 1.0, prefix=3)
 
 
 def test_store_from_url() -> None:
@@ -107,7 +107,7 @@ def test_store_from_url() -> None:
     with pytest.raises(ConfigurationError, match="scheme"):
         store_from_url("localhost:6379")
     with pytest.raises(TypeError, match="url"):
-        store_from_url(None)  # type: ignore[arg-type]
+        store_from_url(None)
     with pytest.raises(ConfigurationError, match="time_source"):
         store_from_url("fakeredis://", time_source="wall")
 

@@ -43,7 +43,7 @@ def test_run_virtual_passes_errors_through() -> None:
     with pytest.raises(KeyError):
         run_virtual(boom())
     with pytest.raises(TypeError, match="coroutine"):
-        run_virtual(boom)  # type: ignore[arg-type]
+        run_virtual(boom)
     loop = VirtualTimeLoop()
     try:
         with pytest.raises(ValueError, match="seconds"):
@@ -96,7 +96,7 @@ def test_bad_statements_are_refused(sql: str, message: str) -> None:
 @pytest.mark.parametrize("latency", [-1, "fast", True])
 def test_bad_latency(latency: object) -> None:
     with pytest.raises(ValueError, match="latency"):
-        InMemoryUserDB(latency=latency)  # type: ignore[arg-type]
+        InMemoryUserDB(latency=latency)
 
 
 def test_sample_users_validates_and_is_deterministic() -> None:
@@ -113,7 +113,7 @@ def test_cache_round_trip_and_validation() -> None:
     assert run_virtual(cache.get("k")) == "v"
     assert (cache.hits, cache.misses) == (1, 1)
     with pytest.raises(TypeError, match="value"):
-        run_virtual(cache.set("k", {"a": 1}))  # type: ignore[arg-type]
+        run_virtual(cache.set("k", {"a": 1}))
     with pytest.raises(ValueError, match="expire"):
         run_virtual(cache.set("k", "v", expire=0))
 
@@ -149,4 +149,4 @@ def test_bug_hunt_catches_a_partial_fix() -> None:
 
 def test_fixed_summary_rejects_bad_top() -> None:
     with pytest.raises(TypeError, match="top"):
-        summarise_scores([], top="3")  # type: ignore[arg-type]
+        summarise_scores([], top="3")

@@ -77,4 +77,4 @@ def test_fixed_returns_every_user_processed(make_db) -> None:
 @pytest.mark.parametrize("bad", [0, -1, 2.5, True, "3"])
 def test_fixed_rejects_a_bad_concurrency_bound(bad: object, make_db) -> None:
     with pytest.raises((ValueError, TypeError), match="max_concurrency"):
-        fixed.UserManager(make_db(), max_concurrency=bad)  # type: ignore[arg-type]
+        fixed.UserManager(make_db(), max_concurrency=bad)

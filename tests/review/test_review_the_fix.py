@@ -35,7 +35,8 @@ def manager(version: str, db: Any, cache: Any = None) -> Any:
 
 
 async def page(m: Any, **filters: Any) -> dict[str, Any]:
-    """The paged read: ``get_page`` on the fixed manager, the overridden ``get_users`` on the suggested one."""
+    """The paged read: ``get_page`` on the fixed manager,
+    the overridden ``get_users`` on the suggested one."""
     if isinstance(m, fixed.PagedUserManager):
         return await m.get_page(**filters)
     return await m.get_users(**filters)

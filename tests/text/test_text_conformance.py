@@ -1,4 +1,5 @@
-"""The exercise suites: the reference passes every case; broken candidates fail exactly the cases they should."""
+"""The exercise suites: the reference passes every case;
+broken candidates fail exactly the cases they should."""
 
 from __future__ import annotations
 
@@ -104,7 +105,9 @@ def full_table(a: str, b: str) -> int:
 
 
 def strips_format_characters(a: str, b: str) -> int:
-    strip = lambda s: "".join(ch for ch in s if unicodedata.category(ch) != "Cf")  # noqa: E731
+    def strip(s: str) -> str:
+        return "".join(ch for ch in s if unicodedata.category(ch) != "Cf")
+
     return levenshtein(strip(a), strip(b))
 
 

@@ -229,7 +229,7 @@ def test_first_graphemes_on_known_cases(text: str) -> None:
 
 def test_first_graphemes_rejects_bad_input() -> None:
     with pytest.raises(TypeError):
-        first_graphemes(b"abc", 2)  # type: ignore[arg-type]
+        first_graphemes(b"abc", 2)
     with pytest.raises(ValueError):
         first_graphemes("abc", 0)
 

@@ -125,7 +125,7 @@ def test_bad_input(make: type) -> None:
         trie.insert(42)
     with pytest.raises(TypeError, match="prefix"):
         trie.autocomplete(None)
-    with pytest.raises(ValueError, match="k must be >= 1"):
+    with pytest.raises(ValueError, match="k must be an int >= 1"):
         trie.autocomplete("a", 0)
     with pytest.raises(TypeError, match="k must be an int"):
         trie.autocomplete("a", 2.5)

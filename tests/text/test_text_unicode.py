@@ -41,7 +41,7 @@ def test_units_levels() -> None:
     assert units("नमस्ते", "codepoint") == tuple("नमस्ते")
     assert units("AB", fold_case=False) == ("A", "B")
     with pytest.raises(ValueError, match="level must be one of"):
-        units("a", "word")  # type: ignore[arg-type]
+        units("a", "word")
 
 
 @pytest.mark.parametrize("func", [normalize, fold, graphemes])

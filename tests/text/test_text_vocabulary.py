@@ -24,7 +24,7 @@ def test_hindi_words_are_devanagari() -> None:
 
 
 def test_bad_arguments() -> None:
-    with pytest.raises(ValueError, match="n must be >= 1"):
+    with pytest.raises(ValueError, match="n must be an int >= 1"):
         load_vocabulary("en", 0)
     with pytest.raises(TypeError, match="n must be an int"):
         load_vocabulary("en", True)

@@ -33,7 +33,8 @@ def server(service: UploadService) -> Iterator[str]:
 
 
 def _bucket(endpoint: S3Endpoint) -> str:
-    name = f"t-{secrets.token_hex(6)}"  # moto's state is per process: a fresh bucket isolates each test
+    # moto's state is per process: a fresh bucket isolates each test
+    name = f"t-{secrets.token_hex(6)}"
     endpoint.client.create_bucket(Bucket=name)
     return name
 

@@ -36,7 +36,7 @@ def test_choose_chunk_size_rejects_bad_arguments(bad: int) -> None:
     with pytest.raises(ValueError, match="size must be >= 1"):
         choose_chunk_size(bad, 8, min_part_size=1, max_parts=10)
     with pytest.raises(TypeError, match="preferred must be an int"):
-        choose_chunk_size(10, 8.0, min_part_size=1, max_parts=10)  # type: ignore[arg-type]
+        choose_chunk_size(10, 8.0, min_part_size=1, max_parts=10)
 
 
 @given(st.binary(max_size=4096))

@@ -161,7 +161,8 @@ def test_a_body_cut_off_mid_chunk_never_counts_and_frees_the_chunk(
         (host, int(port))
     ) as raw:  # 100 of the 1024 bytes promised, then gone
         raw.sendall(
-            f"PUT /uploads/{uid}/chunks/0 HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\n\r\n".encode()
+            f"PUT /uploads/{uid}/chunks/0 HTTP/1.1\r\nHost: x\r\nContent-Length: "
+            "1024\r\n\r\n".encode()
             + b"x" * 100
         )
     assert http.get(f"/uploads/{uid}").json()["missing"] == [0, 1, 2]

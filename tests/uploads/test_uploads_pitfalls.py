@@ -67,7 +67,10 @@ def test_q9_1_imports_without_aiofiles_and_initiate_returns_an_id(tmp_path: Path
 def test_q9_2_parts_go_to_s3_with_base64_content_md5(s3_storage: S3Storage) -> None:
     sent: list[str] = []
     events = s3_storage.client.meta.events
-    record = lambda request, **_: sent.append(request.headers["Content-MD5"])  # noqa: E731
+
+    def record(request: Any, **_: Any) -> None:
+        sent.append(request.headers["Content-MD5"])
+
     events.register("before-send.s3.UploadPart", record)
     try:
         service = UploadService(s3_storage, SQLiteSessionStore(), chunk_size=1)

@@ -1,5 +1,5 @@
-"""Hypothesis: any order of chunks, duplicates, bad digests, crashes and restarts still gives a
-byte-identical object, on local storage and on moto's S3 server."""
+"""Hypothesis: any order of chunks, duplicates, bad digests, crashes and restarts
+still gives a byte-identical object, on local storage and on moto's S3 server."""
 
 from __future__ import annotations
 
@@ -40,7 +40,10 @@ def _run_program(make: Any, chunks: int, ops: list[tuple[str, int]], seed: int) 
     chunk = max(service.chunk_size, service.storage.min_part_size)
     data = random.Random(seed).randbytes((chunks - 1) * chunk + 1 + seed % chunk)
     uid = service.initiate("f.bin", len(data), sha256=hashlib.sha256(data).hexdigest()).upload_id
-    piece = lambda i: data[i * chunk : (i + 1) * chunk]  # noqa: E731
+
+    def piece(i: int) -> bytes:
+        return data[i * chunk : (i + 1) * chunk]
+
     for op, raw in ops:
         index = raw % chunks
         if op == "put":
@@ -80,12 +83,15 @@ def test_local_storage_always_yields_the_same_bytes(
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        make = lambda: UploadService(
-            LocalStorage(root / "store"),
-            SQLiteSessionStore(root / "s.db"),
-            chunk_size=64,
-            max_size=1 << 20,
-        )
+
+        def make() -> UploadService:
+            return UploadService(
+                LocalStorage(root / "store"),
+                SQLiteSessionStore(root / "s.db"),
+                chunk_size=64,
+                max_size=1 << 20,
+            )
+
         _run_program(make, chunks, ops, seed)
 
 
@@ -101,10 +107,13 @@ def test_moto_s3_always_yields_the_same_bytes(
     moto_endpoint.client.create_bucket(Bucket=bucket)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "s.db"
-        make = lambda: UploadService(
-            S3Storage(moto_endpoint.client, bucket),
-            SQLiteSessionStore(db),
-            chunk_size=64,
-            max_size=1 << 30,
-        )
+
+        def make() -> UploadService:
+            return UploadService(
+                S3Storage(moto_endpoint.client, bucket),
+                SQLiteSessionStore(db),
+                chunk_size=64,
+                max_size=1 << 30,
+            )
+
         _run_program(make, chunks, ops, seed)

@@ -23,7 +23,8 @@ REDIS_URL_ENV = "TARENTO_REDIS_URL"
 
 @runtime_checkable
 class Storage(Protocol):
-    """What a limiter needs from a backend: one atomic decision per call, and a way to forget a key."""
+    """What a limiter needs from a backend:
+    one atomic decision per call, and a way to forget a key."""
 
     #: True when :meth:`decide` does network I/O (async callers should run it in a thread).
     blocking: bool
@@ -34,7 +35,8 @@ class Storage(Protocol):
     def decide(
         self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool
     ) -> Decision:
-        """Run ``limiter``'s algorithm on ``key`` atomically; raise ``StorageError`` if unreachable."""
+        """Run ``limiter``'s algorithm on ``key`` atomically;
+        raise ``StorageError`` if unreachable."""
 
     def clear(self, key: str) -> None:
         """Delete the state stored under ``key``."""
@@ -82,5 +84,6 @@ def store_from_url(url: str, *, time_source: str = "clock") -> Storage:
 
         return RedisStore(redis.Redis.from_url(url), time_source=time_source)
     raise ConfigurationError(
-        f"unknown storage URL scheme {scheme or url!r}; use memory://, redis://, rediss://, unix:// or fakeredis://"
+        f"unknown storage URL scheme {scheme or url!r}; use memory://, redis://, rediss://, "
+        "unix:// or fakeredis://"
     )

@@ -125,7 +125,8 @@ def _connection_factory(client: Any) -> Callable[[], Any] | None:
     """How to open a connection configured like ``client``'s, or None to go through the client.
 
     Only for a plain, unbounded ``redis.ConnectionPool`` without client-side caching (what
-    ``redis.Redis(...)``, ``Redis.from_url`` and fakeredis build); anything else keeps its own logic.
+    ``redis.Redis(...)``, ``Redis.from_url`` and fakeredis build); anything else keeps its own
+    logic.
     """
     pool = getattr(client, "connection_pool", None)
     if type(pool) is not redis.ConnectionPool or getattr(pool, "cache", None) is not None:

@@ -4,10 +4,10 @@ Calling convention: ``KEYS[1]`` is the key; ``ARGV`` is ``now`` (``''`` = use th
 ``TIME``), ``cost``, ``consume`` (``'1'``/``'0'``), then the strategy's parameters.
 Each script answers one string, ``"allowed remaining retry_after reset_after"`` (the durations as
 ``%.17g``, so they round-trip exactly; a Lua number would reach the client truncated to an integer,
-and one string costs the server less than a four-element array). Only an admitted request writes, and
-every write sets an expiry (when the state is back to fresh, plus one second of slack, because
-Redis counts expiry in its own real time while ``now`` may come from another clock), so idle
-keys disappear by themselves.
+and one string costs the server less than a four-element array). Only an admitted request writes,
+and every write sets an expiry (when the state is back to fresh, plus one second of slack, because
+Redis counts expiry in its own real time while ``now`` may come from another clock), so idle keys
+disappear by themselves.
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ local cost = tonumber(ARGV[2])
 local consume = ARGV[3] == '1'
 local EPS = 1e-9
 local function f(x) return string.format('%.17g', x) end
-local function px(s) return math.ceil(s * 1000) + 1000 end  -- one second of slack: expiry is real time
-local function reply(allowed, remaining, retry_after, reset_after)  -- one string: one format, no table
+-- one second of slack: expiry is real time
+local function px(s) return math.ceil(s * 1000) + 1000 end
+-- one string: one format, no table
+local function reply(allowed, remaining, retry_after, reset_after)
   return string.format('%d %d %.17g %.17g', allowed, remaining, retry_after, reset_after)
 end
 """
@@ -79,12 +81,15 @@ return reply(1, limit - count, 0, reset)
 # O(limit) memory per key.
 _SLIDING_LOG = """
 local limit, window = tonumber(ARGV[4]), tonumber(ARGV[5])
-local H, W, P = 36, 24, 420  -- header width, entry width, bytes read first (the header and 16 entries)
+-- header width, entry width, bytes read first (the header and 16 entries)
+local H, W, P = 36, 24, 420
 local log = redis.pcall('GETRANGE', KEYS[1], 0, P - 1)
 if type(log) ~= 'string' then log = '' end  -- a sorted set left by an older version reads as empty
 local n, newest = 0, 0
 if log ~= '' then n, newest = tonumber(string.sub(log, 1, 12)), tonumber(string.sub(log, 13, H)) end
-local function at(i) return tonumber(string.sub(log, H + i * W - W + 1, H + i * W)) end  -- i-th, 1-based
+local function at(i)  -- the i-th entry, 1-based
+  return tonumber(string.sub(log, H + i * W - W + 1, H + i * W))
+end
 local function rest()  -- read the entries the first read did not reach (once)
   if #log == P and H + n * W > P then log = log .. redis.call('GETRANGE', KEYS[1], P, -1) end
 end
@@ -97,7 +102,8 @@ local function after(t, lo)  -- the first index >= lo whose entry is > t (n + 1 
   return lo
 end
 local edge, live = now - window + EPS, 1  -- entries live..n are still in the window
-if n > 0 and at(1) <= edge then rest(); live = after(edge, 2) end  -- (search only when the oldest has left)
+-- search only when the oldest has left
+if n > 0 and at(1) <= edge then rest(); live = after(edge, 2) end
 local count = n - live + 1
 if count + cost > limit then  -- wait for the entry that must leave first; reset when the newest has
   local k = live + count + cost - limit - 1
@@ -112,7 +118,8 @@ end
 rest()
 local cut = n + 1  -- times arrive in order, so the new entries go last, unless a clock went back
 if count > 0 and newest > now then cut = after(now, live) else newest = now end
-log = string.format('%12d%24.17g', count + cost, newest) .. string.sub(log, H + live * W - W + 1, H + cut * W - W)
+log = string.format('%12d%24.17g', count + cost, newest)
+  .. string.sub(log, H + live * W - W + 1, H + cut * W - W)
   .. string.rep(string.format('%24.17g', now), cost) .. string.sub(log, H + cut * W - W + 1)
 redis.call('SET', KEYS[1], log, 'PX', px(window))
 return reply(1, limit - count - cost, 0, window)
@@ -144,7 +151,11 @@ if used + cost > limit + EPS then
 end
 if not consume then
   local reset = 0
-  if curr > 0 then reset = start + 2 * window - now elseif prev > 0 then reset = start + window - now end
+  if curr > 0 then
+    reset = start + 2 * window - now
+  elseif prev > 0 then
+    reset = start + window - now
+  end
   return reply(1, math.max(0, math.floor(limit - used + EPS)), 0, reset)
 end
 curr = curr + cost
@@ -184,7 +195,8 @@ if raw then
   last = now
 end
 if level + cost > capacity + EPS then
-  return reply(0, math.max(0, math.floor(capacity - level + EPS)), (level + cost - capacity) / rate, level / rate)
+  local remaining = math.max(0, math.floor(capacity - level + EPS))
+  return reply(0, remaining, (level + cost - capacity) / rate, level / rate)
 end
 if not consume then return reply(1, math.floor(capacity - level + EPS), 0, level / rate) end
 level = level + cost

@@ -27,8 +27,8 @@ def _name(command: Any) -> str:
 
 @contextmanager
 def client_commands(*, with_args: bool = False) -> Iterator[list[Any]]:
-    """What every redis-py connection sends while the block runs: command names (upper case), or
-    with ``with_args=True`` each command's whole argument tuple as the caller passed it."""
+    """What every redis-py connection sends while the block runs: command names (upper case),
+    or with ``with_args=True`` each command's whole argument tuple as the caller passed it."""
     sent: list[Any] = []
     original = AbstractConnection.send_command
 
@@ -37,11 +37,11 @@ def client_commands(*, with_args: bool = False) -> Iterator[list[Any]]:
             sent.append(args if with_args else _name(args[0]))
         original(conn, *args, **kwargs)
 
-    AbstractConnection.send_command = recording  # type: ignore[method-assign]
+    AbstractConnection.send_command = recording
     try:
         yield sent
     finally:
-        AbstractConnection.send_command = original  # type: ignore[method-assign]
+        AbstractConnection.send_command = original
 
 
 @contextmanager
@@ -85,8 +85,8 @@ def _watch_fake(counts: Counter[str]) -> Iterator[None]:
         counts[sig.name.lower()] += 1
         return original(sock, func, sig, args, from_script)
 
-    BaseFakeSocket._run_command = counting  # type: ignore[method-assign]
+    BaseFakeSocket._run_command = counting
     try:
         yield
     finally:
-        BaseFakeSocket._run_command = original  # type: ignore[method-assign]
+        BaseFakeSocket._run_command = original

@@ -36,16 +36,19 @@ class Storage(Protocol):
 
     min_part_size: int  # every part but the last must be at least this long
     max_parts: int
-    part_checksum: str  # the algorithm (see ``checksums``) whose digests write_part takes and list_parts reports
+    # the algorithm (see ``checksums``) whose digests write_part takes and list_parts reports
+    part_checksum: str
 
     def begin(self, key: str, *, content_type: str, verify: bool) -> str:
         """Start an upload that will become object ``key``; return its ``ref``."""
 
     def write_part(self, ref: str, index: int, data: bytes, digest: bytes, *, offset: int) -> None:
-        """Store part ``index`` (0-based, ``offset`` bytes into the file) whose ``part_checksum`` is ``digest``."""
+        """Store part ``index`` (0-based, ``offset`` bytes into the file)
+        whose ``part_checksum`` is ``digest``."""
 
     def open_part(self, ref: str, index: int, *, offset: int, length: int) -> PartWriter:
-        """A writer that takes part ``index`` piece by piece (``length`` bytes in all) as it arrives."""
+        """A writer that takes part ``index`` piece by piece
+        (``length`` bytes in all) as it arrives."""
 
     def list_parts(self, ref: str) -> dict[int, str]:
         """The parts the backend holds: index -> hex digest (``part_checksum``)."""
@@ -70,7 +73,8 @@ class Storage(Protocol):
 
 
 class PartWriter(Protocol):
-    """One part on its way in: ``write`` pieces in order, then ``commit`` (it counts as held) or ``discard``."""
+    """One part on its way in: ``write`` pieces in order,
+    then ``commit`` (it counts as held) or ``discard``."""
 
     def write(self, piece: bytes) -> None: ...
 
@@ -80,7 +84,8 @@ class PartWriter(Protocol):
 
 
 class BufferedPart:
-    """For backends that take a part whole (S3's UploadPart): pieces are gathered once, stored on commit."""
+    """For backends that take a part whole (S3's UploadPart):
+    pieces are gathered once, stored on commit."""
 
     def __init__(self, storage: Storage, ref: str, index: int, *, offset: int, length: int) -> None:
         self.storage, self.ref, self.index, self.offset = storage, ref, index, offset
@@ -127,7 +132,8 @@ def content_md5(data: bytes) -> str:
 
 
 def decode_content_md5(value: str) -> bytes:
-    """The 16-byte digest a ``Content-MD5`` value carries; ``ValueError`` unless it is base64 of 16 bytes."""
+    """The 16-byte digest a ``Content-MD5`` value carries;
+    ``ValueError`` unless it is base64 of 16 bytes."""
     if not isinstance(value, str):
         raise TypeError(f"content_md5 must be a str, got {type(value).__name__}")
     try:
@@ -136,7 +142,8 @@ def decode_content_md5(value: str) -> bytes:
         digest = b""
     if len(digest) != 16:
         raise ValueError(
-            f"content_md5 must be the base64 of a 16-byte MD5 digest (24 characters, RFC 1864), got {value!r}"
+            "content_md5 must be the base64 of a 16-byte MD5 digest (24 characters, RFC 1864), "
+            f"got {value!r}"
         )
     return digest
 

@@ -4,12 +4,14 @@ Layout under ``root``: ``.staging/<token>/`` holds one unfinished upload: its ta
 ``key``, the bytes in ``data`` (each part written at its own offset, so parts may arrive in any
 order and nothing is copied twice), and an empty marker ``part-<index>.<crc32c>`` per part, made
 only after that part's bytes are written. ``open_part`` writes a part's pieces straight to their
-offset as they come off the socket, so a chunk is never held in memory. ``finish`` streams ``data`` once to check the SHA-256
-and then renames it into ``objects/<key>``: the object appears whole, in one step, or not at all.
+offset as they come off the socket, so a chunk is never held in memory. ``finish`` streams ``data``
+once to check the SHA-256 and then renames it into ``objects/<key>``: the object appears whole, in
+one step, or not at all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -146,10 +148,8 @@ class LocalStorage:
         return hasher.hexdigest()
 
     def abort(self, ref: str) -> None:
-        try:
+        with contextlib.suppress(StorageError):
             shutil.rmtree(self._stage(ref))
-        except StorageError:
-            pass
 
     def pending(self) -> list[str]:
         return sorted(encode_ref(token=p.name) for p in self._staging.iterdir() if p.is_dir())

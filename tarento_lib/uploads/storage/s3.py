@@ -142,7 +142,7 @@ class S3Storage:
         try:
             self._call("abort_multipart_upload", Key=key, UploadId=upload_id)
         except StorageError as exc:
-            if _error_code(exc.__cause__) != "NoSuchUpload":  # type: ignore[arg-type]
+            if _error_code(exc.__cause__) != "NoSuchUpload":
                 raise
 
     def pending(self) -> list[str]:
@@ -156,7 +156,7 @@ class S3Storage:
         try:
             return self._call("get_object", Key=self.prefix + validate_key(key))["Body"]
         except StorageError as exc:
-            if _error_code(exc.__cause__) in ("NoSuchKey", "404"):  # type: ignore[arg-type]
+            if _error_code(exc.__cause__) in ("NoSuchKey", "404"):
                 raise KeyError(key) from None
             raise
 
@@ -164,7 +164,7 @@ class S3Storage:
         try:
             self._call("head_object", Key=self.prefix + validate_key(key))
         except StorageError as exc:
-            if _error_code(exc.__cause__) in ("404", "NoSuchKey", "NotFound"):  # type: ignore[arg-type]
+            if _error_code(exc.__cause__) in ("404", "NoSuchKey", "NotFound"):
                 return False
             raise
         return True
