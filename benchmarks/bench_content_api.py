@@ -42,6 +42,7 @@ from sqlalchemy import literal_column, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tarento_lib.config import settings  # noqa: E402
 from tarento_lib.content import create_app, routes, service  # noqa: E402
 
 TARGET = (
@@ -360,7 +361,7 @@ def main() -> None:
         args.client = "wrk" if shutil.which("wrk") else "python"
     with tempfile.TemporaryDirectory() as tmp:
         backends = [("SQLite (file)", f"sqlite+aiosqlite:///{tmp}/bench.db", None, 0.0)]
-        pg_url = os.environ.get("TARENTO_DATABASE_URL")
+        pg_url = settings().database_url
         if pg_url:
             backends.append(("PostgreSQL", pg_url, f"bench_{uuid.uuid4().hex[:12]}", 0.0))
             backends.append(("PG + 1 s cache", pg_url, f"bench_{uuid.uuid4().hex[:12]}", 1.0))

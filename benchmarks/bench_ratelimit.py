@@ -45,6 +45,7 @@ from limits.strategies import (
 )
 from redis.connection import Connection
 
+from tarento_lib.config import settings
 from tarento_lib.ratelimit import FixedWindow, RedisStore, SlidingLog, SlidingWindowCounter
 
 LIMIT, WINDOW = 100, 60.0
@@ -123,7 +124,7 @@ def memory_section(n: int, rounds: int) -> None:
 
 @contextmanager
 def redis_url() -> Iterator[str | None]:
-    url = os.environ.get("TARENTO_REDIS_URL")
+    url = settings().redis_url
     if url:
         yield url
         return

@@ -14,7 +14,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["find_notebooks", "load_candidate", "main", "notebooks_dir"]
+from tarento_lib import config
+
+__all__ = ["find_notebooks", "lab_command", "load_candidate", "main", "notebooks_dir"]
 
 
 def notebooks_dir() -> Path:
@@ -88,8 +90,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def load_candidate(path: Path, kind: str, name: str | None = None) -> Any:
-    """Import ``path`` and return the class or function to grade
-    (``name``, or the only one defined there)."""
+    """Import ``path`` and return the class or function to grade (``name``, or the only one)."""
     if not path.is_file():
         raise SystemExit(f"tarento-lab: no such file: {path}")
     spec = importlib.util.spec_from_file_location(f"candidate_{path.stem}", path)
@@ -148,37 +149,60 @@ def _cmd_slides(args: argparse.Namespace) -> int:
 
 
 def _environment(real: bool) -> dict[str, str]:
-    """The lab's environment: the real-service URLs only
-    with ``--real``, so study sessions stay embedded."""
-    from tarento_lib.lab.catalog import SERVICE_VARIABLES
-
+    """The lab's environment: real-service URLs only with ``--real``;
+    study sessions stay embedded.
+    """
     env = os.environ.copy()
     if not real:
-        for variable in SERVICE_VARIABLES:
+        for variable in config.SERVICE_VARIABLES:
             env.pop(variable, None)
     return env
 
 
-def _cmd_lab(args: argparse.Namespace) -> int:
+def _running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab_command(jupyter_args: Sequence[str], *, root: bool) -> list[str]:
+    """The JupyterLab command line: the start page, ``jupyter_args`` as given, and, for root,
+    ``--allow-root`` (a container or CI shell runs as root; JupyterLab refuses it otherwise)."""
     start = notebooks_dir() / "00_start_here.ipynb"
     command = [
         sys.executable,
         "-m",
         "jupyterlab",
         f"--ServerApp.root_dir={start.parent}",
-        str(start),
+        *jupyter_args,
     ]
-    return subprocess.call(command, env=_environment(args.real))
+    if root and "--allow-root" not in jupyter_args:
+        command.append("--allow-root")
+    return [*command, str(start)]
+
+
+def _launch_lab(arguments: Sequence[str]) -> int:
+    """Open the lab; all arguments but ``--real`` go to JupyterLab (``--port 9000``, ``--ip``)."""
+    root = _running_as_root()
+    if root:
+        print(
+            "tarento-lab: running as root, so JupyterLab is started with --allow-root",
+            file=sys.stderr,
+        )
+    command = lab_command([a for a in arguments if a != "--real"], root=root)
+    return subprocess.call(command, env=_environment("--real" in arguments))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tarento-lab", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="tarento-lab",
+        description=__doc__,
+        epilog="Without a command it opens the lab; options it does not know (--port 9000, "
+        "--no-browser, --ip 0.0.0.0) go to JupyterLab.",
+    )
     parser.add_argument(
         "--real",
         action="store_true",
         help="keep the TARENTO_*_URL variables, so notebooks use real Redis/PostgreSQL/S3",
     )
-    parser.set_defaults(func=_cmd_lab)
     commands = parser.add_subparsers(title="commands")
     run = commands.add_parser("run", help="execute notebooks headless and print a timing table")
     run.add_argument("notebooks", nargs="*", help="qNN prefixes (default: every notebook)")
@@ -202,12 +226,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="only list stale notebooks (exit 1 if any)"
     )
     nav.set_defaults(func=_cmd_nav)
+    parser.set_defaults(commands=tuple(commands.choices))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    words = [a for a in arguments if not a.startswith("-")]
+    asks_help = not words and {"-h", "--help"} & set(arguments)
+    if asks_help or (words and words[0] in parser.get_default("commands")):
+        args = parser.parse_args(arguments)
+        return int(args.func(args))
+    return _launch_lab(arguments)
 
 
 if __name__ == "__main__":

@@ -9,23 +9,22 @@ sleeping advances time instantly, so nothing waits and every run gives the same 
 from __future__ import annotations
 
 import asyncio
-import math
 import threading
 import time
 from typing import Protocol, runtime_checkable
+
+from tarento_lib._validate import require_number
 
 __all__ = ["Clock", "FakeClock", "MonotonicClock", "validate_seconds"]
 
 
 def validate_seconds(name: str, value: object, *, allow_zero: bool = True) -> float:
-    """Return ``value`` as a float after checking it is a finite, non-negative number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number of seconds, got {type(value).__name__}")
-    seconds = float(value)
-    if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return seconds
+    """``value`` as finite seconds ``>= 0`` (``> 0`` without ``allow_zero``).
+
+    The older spelling of ``require_number(value, name, minimum=0, min_inclusive=allow_zero)``
+    from ``tarento_lib._validate``, which new code calls directly.
+    """
+    return require_number(value, name, minimum=0, min_inclusive=allow_zero)
 
 
 @runtime_checkable
@@ -49,10 +48,10 @@ class MonotonicClock:
         return time.monotonic()
 
     def sleep(self, seconds: float) -> None:
-        time.sleep(validate_seconds("seconds", seconds))
+        time.sleep(require_number(seconds, "seconds", minimum=0))
 
     async def asleep(self, seconds: float) -> None:
-        await asyncio.sleep(validate_seconds("seconds", seconds))
+        await asyncio.sleep(require_number(seconds, "seconds", minimum=0))
 
     def __repr__(self) -> str:
         return "MonotonicClock()"
@@ -70,13 +69,7 @@ class FakeClock:
     """
 
     def __init__(self, start: float = 0.0) -> None:
-        if (
-            isinstance(start, bool)
-            or not isinstance(start, (int, float))
-            or not math.isfinite(start)
-        ):
-            raise ValueError(f"start must be a finite number, got {start!r}")
-        self._now = float(start)
+        self._now = require_number(start, "start")
         self._lock = threading.Lock()
         self.sleeps: list[float] = []  # every sleep requested, in order: handy in tests and plots
 
@@ -85,7 +78,7 @@ class FakeClock:
 
     def advance(self, seconds: float) -> float:
         """Move time forward by ``seconds`` (>= 0) and return the new time."""
-        step = validate_seconds("seconds", seconds)
+        step = require_number(seconds, "seconds", minimum=0)
         with self._lock:
             self._now += step
             return self._now
@@ -93,12 +86,13 @@ class FakeClock:
     def set(self, when: float) -> None:
         """Jump to an absolute time that is not earlier than now
         (monotonic clocks never go back)."""
+        when = require_number(when, "when")
         if when < self._now:
             raise ValueError(f"a monotonic clock cannot go back: {when} < now {self._now}")
         self.advance(when - self._now)
 
     def sleep(self, seconds: float) -> None:
-        self.sleeps.append(validate_seconds("seconds", seconds))
+        self.sleeps.append(require_number(seconds, "seconds", minimum=0))
         self.advance(seconds)
 
     async def asleep(self, seconds: float) -> None:

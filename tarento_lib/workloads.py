@@ -13,7 +13,7 @@ import math
 import random
 from collections.abc import Sequence
 
-from tarento_lib._validate import require_int
+from tarento_lib._validate import require_int, require_number
 
 __all__ = [
     "bursty_arrivals",
@@ -27,17 +27,6 @@ __all__ = [
 ]
 
 
-def _positive_float(name: str, value: object, *, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    number = float(value)
-    if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
-        raise ValueError(
-            f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value!r}"
-        )
-    return number
-
-
 def zipf_keys(n: int, *, n_keys: int = 1000, skew: float = 1.0, seed: int = 0) -> list[int]:
     """``n`` keys drawn from ``range(n_keys)`` with P(rank k) proportional to 1 / (k + 1) ** skew.
 
@@ -46,7 +35,7 @@ def zipf_keys(n: int, *, n_keys: int = 1000, skew: float = 1.0, seed: int = 0) -
     """
     require_int(n, "n", minimum=0)
     require_int(n_keys, "n_keys", minimum=1)
-    _positive_float("skew", skew, allow_zero=True)
+    require_number(skew, "skew", minimum=0)
     cumulative = list(itertools.accumulate(1.0 / (rank + 1) ** skew for rank in range(n_keys)))
     rng = random.Random(seed)
     total = cumulative[-1]
@@ -79,7 +68,7 @@ def mixture(
     if len(streams) != len(weights) or not streams:
         raise ValueError("streams and weights must be non-empty and of the same length")
     for w in weights:
-        _positive_float("weights", w, allow_zero=True)
+        require_number(w, "weights", minimum=0)
     rng = random.Random(seed)
     iterators = [iter(s) for s in streams]
     live = list(range(len(streams)))
@@ -104,8 +93,7 @@ def scan_heavy_keys(
 
     Scan keys are numbered from ``n_keys`` upwards, so they never collide with the hot set.
     """
-    if not 0.0 <= scan_fraction <= 1.0:
-        raise ValueError(f"scan_fraction must be in [0, 1], got {scan_fraction!r}")
+    require_number(scan_fraction, "scan_fraction", minimum=0, maximum=1)
     hot = zipf_keys(n, n_keys=n_keys, skew=skew, seed=seed)
     scan = scan_keys(n, start=n_keys)
     return mixture([hot, scan], [1.0 - scan_fraction, scan_fraction], n=n, seed=seed + 1)
@@ -113,8 +101,8 @@ def scan_heavy_keys(
 
 def steady_arrivals(*, rate: float, duration: float, start: float = 0.0) -> list[float]:
     """Requests evenly spaced at ``rate`` per second over ``[start, start + duration)``."""
-    _positive_float("rate", rate)
-    _positive_float("duration", duration, allow_zero=True)
+    require_number(rate, "rate", minimum=0, min_inclusive=False)
+    require_number(duration, "duration", minimum=0)
     count = math.ceil(rate * duration - 1e-9)
     return [start + i / rate for i in range(count)]
 
@@ -125,9 +113,9 @@ def bursty_arrivals(
     """``burst_size`` requests every ``burst_every`` seconds,
     each burst spread over ``spread`` seconds."""
     require_int(burst_size, "burst_size", minimum=1)
-    _positive_float("burst_every", burst_every)
-    _positive_float("duration", duration, allow_zero=True)
-    _positive_float("spread", spread, allow_zero=True)
+    require_number(burst_every, "burst_every", minimum=0, min_inclusive=False)
+    require_number(duration, "duration", minimum=0)
+    require_number(spread, "spread", minimum=0)
     times: list[float] = []
     bursts = math.ceil(duration / burst_every - 1e-9)
     for burst in range(bursts):
@@ -141,8 +129,8 @@ def poisson_arrivals(
 ) -> list[float]:
     """A Poisson process: exponential gaps with mean ``1
     / rate`` over ``[start, start + duration)``."""
-    _positive_float("rate", rate)
-    _positive_float("duration", duration, allow_zero=True)
+    require_number(rate, "rate", minimum=0, min_inclusive=False)
+    require_number(duration, "duration", minimum=0)
     rng = random.Random(seed)
     times: list[float] = []
     t = start + rng.expovariate(rate)

@@ -1,9 +1,8 @@
-"""What both LRU caches share: argument checks, statistics and the mapping protocol."""
+"""What both LRU caches share: statistics and the mapping protocol."""
 
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Hashable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -16,8 +15,6 @@ __all__ = [
     "counter_value",
     "new_counter",
     "unhashable",
-    "validate_capacity",
-    "validate_ttl",
 ]
 
 
@@ -38,28 +35,6 @@ class CacheStats:
     def hit_rate(self) -> float:
         """hits / (hits + misses); 0.0 before the first lookup."""
         return self.hits / self.lookups if self.lookups else 0.0
-
-
-def validate_capacity(capacity: object) -> int:
-    """An ``int >= 1`` (``bool`` is refused: ``LRUCache(True)`` is a bug, not a capacity of 1)."""
-    if isinstance(capacity, bool) or not isinstance(capacity, int):
-        raise TypeError(f"capacity must be an int >= 1, got {type(capacity).__name__} {capacity!r}")
-    if capacity < 1:
-        raise ValueError(f"capacity must be an int >= 1, got {capacity}")
-    return capacity
-
-
-def validate_ttl(ttl: object, name: str = "ttl") -> float | None:
-    """``None`` (never expires) or a finite number of seconds > 0."""
-    if ttl is None:
-        return None
-    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
-        raise TypeError(
-            f"{name} must be None or a number of seconds > 0, got {type(ttl).__name__} {ttl!r}"
-        )
-    if not math.isfinite(ttl) or ttl <= 0:
-        raise ValueError(f"{name} must be None or a finite number of seconds > 0, got {ttl!r}")
-    return float(ttl)
 
 
 def new_counter() -> itertools.count:

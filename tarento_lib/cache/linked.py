@@ -19,12 +19,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from tarento_lib._validate import require_bool, require_int
 from tarento_lib.cache._base import (
     CacheStats,
     MappingMixin,
     counter_value,
     unhashable,
-    validate_capacity,
 )
 
 __all__ = ["LinkedLRUCache"]
@@ -58,12 +58,8 @@ class LinkedLRUCache(MappingMixin):
     """
 
     def __init__(self, capacity: int, *, thread_safe: bool = False) -> None:
-        self.capacity = validate_capacity(capacity)
-        if not isinstance(thread_safe, bool):
-            raise TypeError(
-                f"thread_safe must be a bool, got {type(thread_safe).__name__} {thread_safe!r}"
-            )
-        self.thread_safe = thread_safe
+        self.capacity = require_int(capacity, "capacity", minimum=1)
+        self.thread_safe = require_bool(thread_safe, "thread_safe")
         self._map: dict[Any, _Node] = {}
         self._find = self._map.get  # bound once: hot path
         self._head = _Node()  # head.next is the least recently used

@@ -7,13 +7,12 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from tarento_lib._validate import require_int, require_number
 from tarento_lib.cache._base import (
     CacheStats,
     MappingMixin,
     counter_value,
     unhashable,
-    validate_capacity,
-    validate_ttl,
 )
 from tarento_lib.clock import Clock, MonotonicClock
 
@@ -41,8 +40,10 @@ class LRUCache(MappingMixin):
     def __init__(
         self, capacity: int, *, ttl: float | None = None, clock: Clock | None = None
     ) -> None:
-        self.capacity = validate_capacity(capacity)
-        self.ttl = validate_ttl(ttl)
+        self.capacity = require_int(capacity, "capacity", minimum=1)
+        self.ttl = (
+            None if ttl is None else require_number(ttl, "ttl", minimum=0, min_inclusive=False)
+        )
         self._clock: Clock = clock if clock is not None else MonotonicClock()
         self._data: OrderedDict[Any, Any] = OrderedDict()
         self._lookup, self._refresh = self._data.get, self._data.move_to_end  # bound once: hot path
@@ -103,7 +104,9 @@ class LRUCache(MappingMixin):
 
         ``ttl`` overrides the cache's default time to live for this entry.
         """
-        lifetime = self.ttl if ttl is None else validate_ttl(ttl)
+        lifetime = (
+            self.ttl if ttl is None else require_number(ttl, "ttl", minimum=0, min_inclusive=False)
+        )
         data = self._data
         self._acquire()  # bound once in __init__: cheaper than a `with` block on the hot path
         try:

@@ -13,7 +13,7 @@ import heapq
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 
-from tarento_lib.cache._base import validate_capacity
+from tarento_lib._validate import require_choice, require_int
 
 __all__ = [
     "POLICIES",
@@ -231,9 +231,8 @@ POLICIES: dict[str, Callable[[Trace, int], int]] = {
 
 def hit_rate(trace: Trace, capacity: int, policy: str = "LRU") -> float:
     """The fraction of accesses in ``trace`` that hit, for one policy and capacity."""
-    validate_capacity(capacity)
-    if policy not in POLICIES:
-        raise ValueError(f"policy must be one of {', '.join(POLICIES)}, got {policy!r}")
+    require_int(capacity, "capacity", minimum=1)
+    require_choice(policy, "policy", POLICIES)
     return POLICIES[policy](trace, capacity) / len(trace) if len(trace) else 0.0
 
 

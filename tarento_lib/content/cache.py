@@ -11,7 +11,8 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
+from tarento_lib._validate import require_int, require_number
+from tarento_lib.clock import Clock, MonotonicClock
 
 __all__ = ["CachedRead", "ReadCache"]
 
@@ -31,10 +32,8 @@ class ReadCache:
     def __init__(
         self, ttl: float, *, max_entries: int = 10_000, clock: Clock | None = None
     ) -> None:
-        self.ttl = validate_seconds("ttl", ttl, allow_zero=False)
-        if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
-            raise ValueError(f"max_entries must be an int >= 1, got {max_entries!r}")
-        self.max_entries = max_entries
+        self.ttl = require_number(ttl, "ttl", minimum=0, min_inclusive=False)
+        self.max_entries = require_int(max_entries, "max_entries", minimum=1)
         self.clock = clock or MonotonicClock()
         self._entries: OrderedDict[tuple[str, Hashable], tuple[float, CachedRead]] = OrderedDict()
         self.hits = self.misses = 0

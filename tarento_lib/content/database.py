@@ -9,7 +9,6 @@ import asyncio
 import collections
 import enum
 import functools
-import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -18,42 +17,26 @@ from typing import Any
 
 from sqlalchemy import Select, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
-from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.util import await_, greenlet_spawn
 
+from tarento_lib import config
 from tarento_lib.content.errors import ConfigurationError
 from tarento_lib.content.models import Base
 
-__all__ = ["DEFAULT_URL", "ENV_VAR", "Database", "resolve_url"]
+__all__ = ["DEFAULT_URL", "Database", "resolve_url"]
 
-ENV_VAR = "TARENTO_DATABASE_URL"
 DEFAULT_URL = "sqlite+aiosqlite://"  # in memory: one connection, kept for the app's lifetime
-_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 def resolve_url(database_url: str | None) -> str:
-    """``database_url``, else ``$TARENTO_DATABASE_URL``,
-    else in-memory SQLite; async drivers only."""
-    raw = database_url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    """``database_url``, else ``$TARENTO_DATABASE_URL``, else in-memory SQLite (async drivers)."""
+    raw = database_url or config.settings().database_url or DEFAULT_URL
     try:
-        url = make_url(raw)
-    except ArgumentError:
-        # The text is not echoed: a URL may carry a password.
-        raise ConfigurationError(
-            "database_url is not a database URL (dialect+driver://user@host/db)"
-        ) from None
-    expected = _DRIVERS.get(url.get_backend_name())
-    if expected is None or url.drivername != expected:
-        allowed = " or ".join(f"{d}://..." for d in _DRIVERS.values())
-        raise ConfigurationError(f"database_url must use {allowed}, got {url.drivername}://...")
+        config.parse_database_url(raw)
+    except config.ConfigurationError as error:
+        raise ConfigurationError(str(error)) from None
     return raw
 
 
@@ -92,7 +75,7 @@ class Database:
                 f"now must be a callable returning a datetime, got {type(now).__name__}"
             )
         self.backend, self.schema, self.now = backend, schema, now
-        self.engine: AsyncEngine = create_async_engine(
+        self.engine: AsyncEngine = config.async_engine(
             self.url, echo=echo, **self._engine_options()
         )
         if backend == "sqlite":
@@ -114,15 +97,7 @@ class Database:
         self._lock = asyncio.Lock()
 
     def _engine_options(self) -> dict[str, Any]:
-        url = make_url(self.url)
-        if self.backend == "sqlite" and url.database in (None, "", ":memory:"):
-            # A private in-memory database lives as long as its one connection: keep exactly one.
-            return {
-                "poolclass": AsyncAdaptedQueuePool,
-                "pool_size": 1,
-                "max_overflow": 0,
-                "pool_recycle": -1,
-            }
+        # In-memory SQLite gets its single connection from config.async_engine, whatever we ask.
         # No pool_pre_ping: it costs a round trip per request; dead connections are Q7's job.
         # pool_size=15, no overflow: the same ceiling as SQLAlchemy's default (5 + 10 overflow), but
         # a connection, once opened, stays open. With overflow, every checkin beyond five closes a
@@ -174,16 +149,16 @@ class Database:
     async def fetch_first(
         self, statement: Select[Any], params: Mapping[str, Any]
     ) -> Sequence[Any] | None:
-        """The first row of a read-only Core ``statement`` (raw driver values), sent by the driver
-        itself.
+        """The first row of a read-only Core ``statement`` (raw driver values), sent by the driver.
 
         The hot read path. The statement is compiled for this dialect once; each call then sends
         the SQL text and its positional values straight through the driver: no session, no
         identity map, no result objects. On PostgreSQL it runs, with no greenlet, on asyncpg
-        connections of its own (:class:`ReadConnections`), in autocommit, prepared once per
-        connection; on SQLite on a connection of the engine's pool (the in-memory database has only
-        one), with one aiosqlite thread hop. JSON columns come back as text. :meth:`statement_log`
-        sees these statements too.
+        connections
+        of its own (:class:`ReadConnections`), in autocommit, prepared once per connection; on
+        SQLite on a connection of the engine's pool (the in-memory database has only one), with
+        one aiosqlite thread hop. JSON columns come back as text. :meth:`statement_log` sees
+        these statements too.
         """
         if not self._ready:
             await self.create_tables()
@@ -207,7 +182,8 @@ class Database:
 
     async def _reader(self) -> ReadConnections:
         """The connections of :meth:`fetch_first` on PostgreSQL:
-        same server and credentials as the engine."""
+        the engine's server and credentials.
+        """
         async with self._lock:
             if self._read_pool is None:
                 import asyncpg  # the PostgreSQL driver, already required by the engine
@@ -287,8 +263,9 @@ class Database:
 
 
 class ReadConnections:
-    """A free list of asyncpg connections for :meth:`Database.fetch_first`: one SELECT at a time
-    each.
+    """A free list of asyncpg connections for :meth:`Database.fetch_first`.
+
+    One SELECT at a time on each.
 
     Why not SQLAlchemy's pool: a checkout and a checkin there cost two greenlet switches and the
     pool's bookkeeping, more CPU than the SELECT itself. Why not asyncpg's pool: per checkout it
@@ -383,8 +360,7 @@ class ReadConnections:
 
 
 def _compile(statement: Select[Any], dialect: Any) -> tuple[str, tuple[str, ...], dict[str, Any]]:
-    """The SQL text of ``statement`` for ``dialect``,
-    its positional parameter names, and their defaults."""
+    """The SQL text of ``statement`` for ``dialect``, its positional names and defaults."""
     compiled = statement.compile(dialect=dialect)
     defaults = {
         name: (value.value if isinstance(value, enum.Enum) else value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tarento_lib import config
+
 __all__ = ["ConfigurationError", "ContentError", "DuplicateContentError"]
 
 
@@ -9,7 +11,7 @@ class ContentError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
-class ConfigurationError(ContentError, ValueError):
+class ConfigurationError(ContentError, config.ConfigurationError):
     """A database URL or option the package cannot use (named scheme and allowed values)."""
 
 

@@ -53,6 +53,10 @@ class Translation(Base):
     language: Mapped[str] = mapped_column(String(8), index=True)
     title: Mapped[str] = mapped_column(String(500))
     body: Mapped[str] = mapped_column(Text)
+    # Case-folded copies for search, written by the service with ``str.casefold`` (see
+    # ``service.fold``): LIKE on them finds the same rows on SQLite and PostgreSQL, in any script.
+    title_folded: Mapped[str] = mapped_column(Text, default="")
+    body_folded: Mapped[str] = mapped_column(Text, default="")
     meta_description: Mapped[str | None] = mapped_column(String(500), default=None)
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="draft")

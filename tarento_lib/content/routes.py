@@ -52,6 +52,10 @@ KeyPath = Annotated[
 ]
 CategoryQuery = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 _ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
+# FastAPI answers 400 (not 422) for a body it cannot even decode, e.g. bytes that are not UTF-8.
+_UNPARSABLE: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body could not be parsed"}
+}
 
 
 def content_out(content: Content) -> ContentOut:
@@ -72,7 +76,11 @@ def _not_found(content_key: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, f"no content {content_key!r}")
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses={409: {"model": ErrorBody}})
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={**_UNPARSABLE, 409: {"model": ErrorBody}},
+)
 async def create_content(
     data: ContentCreate, session: SessionDep, now: NowDep, response: Response
 ) -> ContentOut:
@@ -297,7 +305,14 @@ async def get_all_translations(content_key: KeyPath, session: ReadSessionDep) ->
     return content_out(content)
 
 
-@router.put("/{content_key}/translations/{language}", responses=_ERRORS)
+@router.put(
+    "/{content_key}/translations/{language}",
+    responses={
+        **_ERRORS,
+        **_UNPARSABLE,
+        201: {"model": TranslationOut, "description": "Created: the language was new"},
+    },
+)
 async def put_translation(
     content_key: KeyPath,
     language: LanguageCode,

@@ -1,8 +1,11 @@
 """Pydantic 2 schemas: what clients may send (strict, editable fields only) and what they get.
 
-Every text a client sends is checked before it reaches the database: no NUL characters
-(PostgreSQL rejects them), no lone surrogates (not encodable as UTF-8), NFC-normalised so a
-search for a word matches however the client's keyboard composed it.
+Every text a client sends is checked before it reaches the database, by one rule that the
+OpenAPI document carries as a ``pattern``: no control characters (a body may hold tabs and line
+breaks), and at least one visible character, so a title of only spaces, zero-width characters
+or direction marks is refused. Zero-width joiners inside a word stay (Indic scripts need them).
+No lone surrogates (not encodable as UTF-8); NFC-normalised, so a search for a word matches
+however the client's keyboard composed it.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from pydantic import (
 from tarento_lib.content.languages import LanguageCode
 
 __all__ = [
+    "FORMAT_CHARACTERS",
     "RESERVED_KEYS",
+    "Body",
     "Category",
     "ContentCreate",
     "ContentKey",
@@ -38,6 +43,7 @@ __all__ = [
     "SearchResults",
     "SearchText",
     "Status",
+    "Title",
     "TranslationIn",
     "TranslationOut",
     "TranslationUpdate",
@@ -71,10 +77,41 @@ def _not_reserved(value: str) -> str:
     return value
 
 
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("text must not be blank")
-    return value
+# Unicode's format characters (category Cf: zero-width space and joiners, direction marks, the
+# byte-order mark, tag characters), up to Unicode 16; a test compares them with ``unicodedata``.
+_FORMAT_RANGES = (
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
+FORMAT_CHARACTERS = frozenset(chr(c) for lo, hi in _FORMAT_RANGES for c in range(lo, hi + 1))
+
+
+def _escape(code: int) -> str:
+    return rf"\u{code:04x}" if code <= 0xFFFF else rf"\U{code:08x}"
+
+
+_CONTROL = r"\x00-\x1f\x7f-\x9f"  # category Cc
+_CONTROL_BUT_LINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # tab, LF and CR allowed
+_SPACES = r"\x20\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"  # Zs, Zl, Zp
+_INVISIBLE = (
+    _CONTROL
+    + _SPACES
+    + "".join(
+        _escape(lo) if lo == hi else f"{_escape(lo)}-{_escape(hi)}" for lo, hi in _FORMAT_RANGES
+    )
+)
+
+
+def _visible_text(forbidden: str) -> str:
+    """The pattern of text with none of the ``forbidden`` characters and a visible one."""
+    return f"^[^{forbidden}]*[^{_INVISIBLE}][^{forbidden}]*$"
+
+
+LINE_PATTERN = _visible_text(_CONTROL)
+TEXT_PATTERN = _visible_text(_CONTROL_BUT_LINES)
 
 
 ContentKey = Annotated[
@@ -85,30 +122,28 @@ ContentKey = Annotated[
 Category = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Title = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=500, strip_whitespace=True),
+    StringConstraints(min_length=1, max_length=500, strip_whitespace=True, pattern=LINE_PATTERN),
     AfterValidator(clean_text),
-    AfterValidator(_not_blank),
 ]
 Body = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=100_000),
+    StringConstraints(min_length=1, max_length=100_000, pattern=TEXT_PATTERN),
     AfterValidator(clean_text),
-    AfterValidator(_not_blank),
 ]
 Meta = Annotated[
-    str, StringConstraints(max_length=500, strip_whitespace=True), AfterValidator(clean_text)
+    str,
+    StringConstraints(max_length=500, strip_whitespace=True, pattern=f"^[^{_CONTROL}]*$"),
+    AfterValidator(clean_text),
 ]
 Keyword = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=64, strip_whitespace=True),
+    StringConstraints(min_length=1, max_length=64, strip_whitespace=True, pattern=LINE_PATTERN),
     AfterValidator(clean_text),
-    AfterValidator(_not_blank),
 ]
 SearchText = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=200),
+    StringConstraints(min_length=1, max_length=200, pattern=LINE_PATTERN),
     AfterValidator(clean_text),
-    AfterValidator(_not_blank),
 ]
 
 _STRICT = ConfigDict(extra="forbid")

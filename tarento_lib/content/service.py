@@ -10,6 +10,7 @@ public read is one Core statement that returns just the row to serve
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.dml import ReturningUpdate
 
+from tarento_lib._validate import require_int
 from tarento_lib.content.errors import DuplicateContentError
 from tarento_lib.content.languages import LanguageCode
 from tarento_lib.content.models import Content, Translation
@@ -29,6 +31,7 @@ from tarento_lib.text import first_graphemes
 __all__ = [
     "create_content",
     "escape_like",
+    "fold",
     "get_content",
     "list_contents",
     "localize",
@@ -48,10 +51,19 @@ def escape_like(text: str, escape: str = "\\") -> str:
     return text.replace(escape, escape * 2).replace("%", escape + "%").replace("_", escape + "_")
 
 
+def fold(text: str) -> str:
+    """``text`` for case-insensitive matching: Unicode full case folding, then NFC.
+
+    Folding in Python, not in SQL, is what makes search the same on every backend: SQLite's
+    ``lower()`` and ``LIKE`` fold ASCII only, PostgreSQL's ``ILIKE`` follows the database's
+    locale (which differs between servers) and maps ``ß`` to ``ß``, not ``ss``.
+    """
+    return unicodedata.normalize("NFC", text.casefold())
+
+
 def summarize(text: str, limit: int = 160) -> str:
     """At most ``limit`` grapheme clusters, cut at a word if possible; "…" only when cut."""
-    if limit < 1:
-        raise ValueError(f"limit must be >= 1, got {limit}")
+    require_int(limit, "limit", minimum=1)
     cut = first_graphemes(text, limit)  # one call into C (or the regex engine), not one per cluster
     if len(cut) == len(text):  # at most ``limit`` clusters in all
         return text
@@ -167,6 +179,8 @@ def _new_translation(language: LanguageCode, data: TranslationUpdate, now: datet
         language=language,
         title=data.title,
         body=data.body,
+        title_folded=fold(data.title),
+        body_folded=fold(data.body),
         meta_description=data.meta_description,
         keywords=list(data.keywords),
         status=data.status or Status.DRAFT,
@@ -181,6 +195,8 @@ def _editable(data: TranslationUpdate) -> dict[str, object]:
     values: dict[str, object] = {
         "title": data.title,
         "body": data.body,
+        "title_folded": fold(data.title),
+        "body_folded": fold(data.body),
         "meta_description": data.meta_description,
         "keywords": list(data.keywords),
     }
@@ -313,8 +329,12 @@ async def search_contents(
     category: str | None = None,
     limit: int = 20,
 ) -> list[tuple[Translation, Content]]:
-    """Published translations in ``language`` whose title or body contains ``query`` literally."""
-    pattern = f"%{escape_like(query)}%"
+    """Published translations in ``language`` whose title or body contains ``query`` literally.
+
+    Case-insensitive in every script, and the same on every backend: the folded query is
+    matched against the folded copies of title and body (see :func:`fold`).
+    """
+    pattern = f"%{escape_like(fold(query))}%"
     statement = (
         select(Translation, Content)
         .join(Content, Translation.content_id == Content.id)
@@ -323,8 +343,8 @@ async def search_contents(
             Translation.status == Status.PUBLISHED,
             Content.deleted_at.is_(None),
             or_(
-                Translation.title.ilike(pattern, escape="\\"),
-                Translation.body.ilike(pattern, escape="\\"),
+                Translation.title_folded.like(pattern, escape="\\"),
+                Translation.body_folded.like(pattern, escape="\\"),
             ),
         )
         .order_by(Content.content_key)

@@ -16,7 +16,7 @@ from tarento_lib.db.errors import (
 from tarento_lib.db.faults import Faults
 from tarento_lib.db.health import HealthReport, NodeHealth, health_router
 from tarento_lib.db.manager import ConnectEvent, ConnectionManager
-from tarento_lib.db.nodes import PoolOptions, check_url, urls_from_env
+from tarento_lib.db.nodes import PoolOptions
 from tarento_lib.db.retry import default_retry_policy, is_transient
 
 __all__ = [
@@ -32,9 +32,7 @@ __all__ = [
     "InjectedFault",
     "NodeHealth",
     "PoolOptions",
-    "check_url",
     "default_retry_policy",
     "health_router",
     "is_transient",
-    "urls_from_env",
 ]

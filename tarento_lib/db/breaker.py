@@ -12,7 +12,8 @@ from __future__ import annotations
 import threading
 from enum import StrEnum
 
-from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
+from tarento_lib._validate import require_int, require_number
+from tarento_lib.clock import Clock, MonotonicClock
 
 __all__ = ["BreakerState", "CircuitBreaker"]
 
@@ -29,14 +30,8 @@ class CircuitBreaker:
     def __init__(
         self, failure_threshold: int = 5, reset_timeout: float = 30.0, *, clock: Clock | None = None
     ) -> None:
-        if isinstance(failure_threshold, bool) or not isinstance(failure_threshold, int):
-            raise TypeError(
-                f"failure_threshold must be an int, got {type(failure_threshold).__name__}"
-            )
-        if failure_threshold < 1:
-            raise ValueError(f"failure_threshold must be >= 1, got {failure_threshold}")
-        self.failure_threshold = failure_threshold
-        self.reset_timeout = validate_seconds("reset_timeout", reset_timeout)
+        self.failure_threshold = require_int(failure_threshold, "failure_threshold", minimum=1)
+        self.reset_timeout = require_number(reset_timeout, "reset_timeout", minimum=0)
         self.clock = clock or MonotonicClock()
         self._lock = threading.Lock()
         self._failures = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tarento_lib.config import ConfigurationError
 from tarento_lib.retry import RetryError
 
 __all__ = [
@@ -10,11 +11,6 @@ __all__ = [
     "DatabaseUnavailable",
     "InjectedFault",
 ]
-
-
-class ConfigurationError(ValueError):
-    """A database URL or option the manager cannot work with
-    (unknown driver, in-memory SQLite, ...)."""
 
 
 class DatabaseUnavailable(RetryError):

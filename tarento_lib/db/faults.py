@@ -11,7 +11,8 @@ import math
 import random
 import threading
 
-from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
+from tarento_lib._validate import require_int, require_number, require_str
+from tarento_lib.clock import Clock, MonotonicClock
 from tarento_lib.db.errors import InjectedFault
 
 __all__ = ["Faults"]
@@ -21,9 +22,7 @@ class Faults:
     """The faults switched on for one node (none by default)."""
 
     def __init__(self, node: str, *, clock: Clock | None = None, seed: int = 0) -> None:
-        if not isinstance(node, str) or not node:
-            raise ValueError(f"node must be a non-empty name, got {node!r}")
-        self.node = node
+        self.node = require_str(node, "node", non_empty=True)
         self.clock = clock or MonotonicClock()
         self._seed = seed
         self._lock = threading.Lock()
@@ -40,38 +39,30 @@ class Faults:
     def fail_with_probability(self, probability: float, *, seed: int | None = None) -> None:
         """Fail each attempt with ``probability`` (0 to 1),
         drawn from a generator seeded with ``seed``."""
-        if (
-            isinstance(probability, bool)
-            or not isinstance(probability, (int, float))
-            or not 0 <= probability <= 1
-        ):
-            raise ValueError(f"probability must be a number in [0, 1], got {probability!r}")
+        checked = require_number(probability, "probability", minimum=0, maximum=1)
         with self._lock:
-            self._probability = float(probability)
+            self._probability = checked
             self._rng = random.Random(self._seed if seed is None else seed)
 
     def fail_between(self, start: float, end: float) -> None:
         """Fail every attempt made while ``start <= clock.now() < end`` (absolute clock times)."""
-        if (
-            isinstance(start, bool)
-            or not isinstance(start, (int, float))
-            or not math.isfinite(start)
-        ):
-            raise ValueError(f"start must be a finite clock time, got {start!r}")
-        if isinstance(end, bool) or not isinstance(end, (int, float)) or not end > start:
-            raise ValueError(f"end must be a clock time after start={start!r}, got {end!r}")
+        window = (
+            require_number(start, "start"),
+            require_number(end, "end", minimum=start, min_inclusive=False, finite=False),
+        )
         with self._lock:
-            self._windows.append((float(start), float(end)))
+            self._windows.append(window)
 
     def fail_for(self, seconds: float) -> None:
         """Fail every attempt during the next ``seconds`` from now."""
         now = self.clock.now()
-        self.fail_between(now, now + validate_seconds("seconds", seconds, allow_zero=False))
+        self.fail_between(
+            now, now + require_number(seconds, "seconds", minimum=0, min_inclusive=False)
+        )
 
     def fail_next(self, attempts: int) -> None:
         """Fail the next ``attempts`` attempts, then behave again."""
-        if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0:
-            raise ValueError(f"attempts must be an int >= 0, got {attempts!r}")
+        require_int(attempts, "attempts", minimum=0)
         with self._lock:
             self._next = attempts
 

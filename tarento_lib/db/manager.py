@@ -21,12 +21,14 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
+from tarento_lib._validate import require_bool, require_number
+from tarento_lib.clock import Clock, MonotonicClock
+from tarento_lib.config import DATABASE_URL, parse_database_url, settings
 from tarento_lib.db.breaker import CircuitBreaker
 from tarento_lib.db.errors import CircuitOpenError, ConfigurationError, DatabaseUnavailable
 from tarento_lib.db.faults import Faults
 from tarento_lib.db.health import HealthReport, probe
-from tarento_lib.db.nodes import Node, PoolOptions, check_url, make_engine, urls_from_env
+from tarento_lib.db.nodes import Node, PoolOptions, make_engine
 from tarento_lib.db.retry import default_retry_policy
 from tarento_lib.retry import Attempt, Policy, RetryError, aretry_call
 
@@ -86,13 +88,13 @@ class ConnectionManager:
         if not callable(self.retry):
             raise TypeError(f"retry must be a policy (state -> seconds | None), got {retry!r}")
         self.clock = clock or MonotonicClock()
-        self.connect_timeout = validate_seconds(
-            "connect_timeout", connect_timeout, allow_zero=False
+        self.connect_timeout = require_number(
+            connect_timeout, "connect_timeout", minimum=0, min_inclusive=False
         )
         self.health_interval = (
             None
             if health_interval is None
-            else validate_seconds("health_interval", health_interval, allow_zero=False)
+            else require_number(health_interval, "health_interval", minimum=0, min_inclusive=False)
         )
         urls = [("primary", "primary", primary_url)]
         urls += [
@@ -100,7 +102,7 @@ class ConnectionManager:
             for i, url in enumerate(_replica_list(replica_urls), start=1)
         ]
         parsed = [
-            (name, role, check_url(url)) for name, role, url in urls
+            (name, role, parse_database_url(url)) for name, role, url in urls
         ]  # every URL checked before any engine
 
         def breaker() -> CircuitBreaker:
@@ -127,10 +129,10 @@ class ConnectionManager:
         cls, environ: Mapping[str, str] | None = None, **options: Any
     ) -> ConnectionManager:
         """A manager for ``TARENTO_DATABASE_URL`` and ``TARENTO_DATABASE_REPLICA_URLS``."""
-        urls = urls_from_env(dict(environ) if environ is not None else None)
-        if urls is None:
-            raise ConfigurationError("TARENTO_DATABASE_URL is not set")
-        return cls(urls[0], urls[1], **options)
+        env = settings(environ)
+        if env.database_url is None:
+            raise ConfigurationError(f"{DATABASE_URL} is not set")
+        return cls(env.database_url, env.database_replica_urls, **options)
 
     # --- nodes -------------------------------------------------------------------------------
 
@@ -167,8 +169,7 @@ class ConnectionManager:
         Commit inside the block to keep writes; whatever is not committed is rolled back.
         ``session.info["node"]`` names the node that served it.
         """
-        if not isinstance(read_only, bool):
-            raise TypeError(f"read_only must be a bool, got {type(read_only).__name__}")
+        require_bool(read_only, "read_only")
         await self._refresh_health_if_due()
         node, session = await self._acquire(read_only)
         try:

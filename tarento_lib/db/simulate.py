@@ -14,7 +14,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tarento_lib.clock import FakeClock, validate_seconds
+from tarento_lib._validate import require_int, require_number
+from tarento_lib.clock import FakeClock
 from tarento_lib.retry import Attempt, Policy, RetryError, RetryState, decide, retry_call
 
 __all__ = ["HerdResult", "bucket_counts", "reconnect_herd", "retry_timeline", "timeline_spans"]
@@ -25,8 +26,8 @@ def retry_timeline(
 ) -> list[Attempt]:
     """The attempts of one client that starts connecting
     at t=0 to a server down until ``outage``."""
-    outage = validate_seconds("outage", outage)
-    attempt_cost = validate_seconds("attempt_cost", attempt_cost)
+    outage = require_number(outage, "outage", minimum=0)
+    attempt_cost = require_number(attempt_cost, "attempt_cost", minimum=0)
     clock, record = FakeClock(), []
 
     def connect() -> str:
@@ -73,15 +74,6 @@ class HerdResult:
         return None if self.gave_up else max(t for t in self.connected if t is not None)
 
 
-def _check_herd(clients: int, capacity: int | None) -> None:
-    if isinstance(clients, bool) or not isinstance(clients, int) or not 1 <= clients <= 100_000:
-        raise ValueError(f"clients must be an int in [1, 100000], got {clients!r}")
-    if capacity is not None and (
-        isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1
-    ):
-        raise ValueError(f"capacity must be None or an int >= 1, got {capacity!r}")
-
-
 def reconnect_herd(
     policy: Policy,
     *,
@@ -98,12 +90,14 @@ def reconnect_herd(
     unlimited); the rest are refused and retry under ``policy``. A discrete-event simulation on a
     :class:`FakeClock`, attempts processed in time order (ties by client number).
     """
-    _check_herd(clients, capacity)
+    require_int(clients, "clients", minimum=1, maximum=100_000)
+    if capacity is not None:
+        require_int(capacity, "capacity", minimum=1)
     outage, horizon = (
-        validate_seconds("outage", outage),
-        validate_seconds("horizon", horizon, allow_zero=False),
+        require_number(outage, "outage", minimum=0),
+        require_number(horizon, "horizon", minimum=0, min_inclusive=False),
     )
-    bucket = validate_seconds("bucket", bucket, allow_zero=False)
+    bucket = require_number(bucket, "bucket", minimum=0, min_inclusive=False)
     clock, rng, result = FakeClock(), random.Random(seed), HerdResult(connected=[None] * clients)
     accepted: dict[int, int] = {}
     queue = [(0.0, client, 1) for client in range(clients)]  # (time, client, attempt)
@@ -125,8 +119,8 @@ def reconnect_herd(
 
 def bucket_counts(times: Sequence[float], *, width: float, until: float) -> list[int]:
     """How many of ``times`` fall in each bucket ``[k*width, (k+1)*width)`` up to ``until``."""
-    width = validate_seconds("width", width, allow_zero=False)
-    counts = [0] * max(1, math.ceil(validate_seconds("until", until) / width))
+    width = require_number(width, "width", minimum=0, min_inclusive=False)
+    counts = [0] * max(1, math.ceil(require_number(until, "until", minimum=0) / width))
     for t in times:
         k = int(t // width)
         if 0 <= k < len(counts):

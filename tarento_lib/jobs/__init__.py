@@ -9,7 +9,6 @@ from tarento_lib.jobs.errors import (
 )
 from tarento_lib.jobs.model import TERMINAL, Attempt, JobInfo, JobStatus
 from tarento_lib.jobs.queue import MAX_PRIORITY, MIN_PRIORITY, JobQueue
-from tarento_lib.jobs.virtual import LoopClock, VirtualDeadlock, VirtualTimeLoop, run_virtual
 
 __all__ = [
     "MAX_PRIORITY",
@@ -22,10 +21,6 @@ __all__ = [
     "JobQueue",
     "JobQueueError",
     "JobStatus",
-    "LoopClock",
     "QueueClosedError",
     "QueueFullError",
-    "VirtualDeadlock",
-    "VirtualTimeLoop",
-    "run_virtual",
 ]

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
 from tarento_lib.jobs.queue import JobQueue
-from tarento_lib.jobs.virtual import run_fresh
+from tarento_lib.virtual_time import run_fresh
 
 __all__ = [
     "VARIANTS",

@@ -4,7 +4,7 @@ A candidate is a class built as ``cls(workers=N, max_size=M)`` with ``async star
 ``async stop(graceful=True)``, ``async enqueue(func, *args, priority=5, max_retries=3,
 timeout=None)``, ``status(job_id)``, ``async result(job_id)``, ``cancel(job_id)`` and
 ``stats()`` (a dict with at least ``completed``, ``failed`` and ``cancelled``). Each case runs
-on :func:`~tarento_lib.jobs.virtual.run_virtual`, so backoffs and sleeps take no real time.
+on :func:`~tarento_lib.virtual_time.run_virtual`, so backoffs and sleeps take no real time.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tarento_lib.jobs.virtual import run_virtual
 from tarento_lib.lab.grading import Case, CaseFailure, Steps, Suite
+from tarento_lib.virtual_time import run_virtual
 
 __all__ = ["SUITES"]
 

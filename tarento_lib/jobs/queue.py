@@ -34,8 +34,8 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any, Literal
 
-from tarento_lib._validate import require_callable, require_int
-from tarento_lib.clock import Clock, validate_seconds
+from tarento_lib._validate import require_callable, require_choice, require_int, require_number
+from tarento_lib.clock import Clock
 from tarento_lib.jobs.capacity import Capacity
 from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClosedError
 from tarento_lib.jobs.model import (
@@ -47,8 +47,8 @@ from tarento_lib.jobs.model import (
     is_async_callable,
     new_job,
 )
-from tarento_lib.jobs.virtual import LoopClock
 from tarento_lib.retry import RetryState, WaitPolicy, wait_exponential
+from tarento_lib.virtual_time import LoopClock
 
 __all__ = ["MAX_PRIORITY", "MIN_PRIORITY", "JobQueue"]
 
@@ -88,12 +88,11 @@ class JobQueue:
     ) -> None:
         self.workers = require_int(workers, "workers", minimum=1, maximum=10_000)
         self.max_size = require_int(max_size, "max_size", minimum=1)
-        if on_full not in ("raise", "wait"):
-            raise ValueError(f"on_full must be 'raise' or 'wait', got {on_full!r}")
+        require_choice(on_full, "on_full", ("raise", "wait"))
         self._enqueue_timeout = (
             None
             if enqueue_timeout is None
-            else validate_seconds("enqueue_timeout", enqueue_timeout)
+            else require_number(enqueue_timeout, "enqueue_timeout", minimum=0)
         )
         self._backoff = (
             wait_exponential(1.0, base=2.0, maximum=60.0)
@@ -166,7 +165,7 @@ class JobQueue:
         if graceful and was_started:
             try:
                 async with asyncio.timeout(
-                    None if timeout is None else validate_seconds("timeout", timeout)
+                    None if timeout is None else require_number(timeout, "timeout", minimum=0)
                 ):
                     await self._until_idle()
             except TimeoutError:
@@ -209,8 +208,7 @@ class JobQueue:
         if (
             func is not self._last_func
         ):  # most producers enqueue the same few functions over and over
-            if not callable(func):
-                raise TypeError(f"func must be callable, got {type(func).__name__}")
+            require_callable(func, "func")
             self._last_func, self._last_is_async = func, is_async_callable(func)
         is_async = self._last_is_async
         if type(priority) is not int or not MIN_PRIORITY <= priority <= MAX_PRIORITY:
@@ -218,7 +216,7 @@ class JobQueue:
         if type(max_retries) is not int or max_retries < 0:
             require_int(max_retries, "max_retries", minimum=0)
         if timeout is not None:
-            timeout = validate_seconds("timeout", timeout, allow_zero=False)
+            timeout = require_number(timeout, "timeout", minimum=0, min_inclusive=False)
         if self._closed:
             self._check_open()
         capacity = self._capacity
@@ -467,7 +465,7 @@ class JobQueue:
         job.status = _RETRYING
         self._retrying += 1
         state = RetryState(job.attempts, self._now() - job.started_at, error, self._rng.random())
-        delay = validate_seconds("backoff delay", self._backoff(state))
+        delay = require_number(self._backoff(state), "backoff delay", minimum=0)
         job.retry_handle = asyncio.get_running_loop().call_later(delay, self._requeue, job)
 
     def _requeue(self, job: Job) -> None:

@@ -1,7 +1,7 @@
 """Seeded experiments on virtual time for the notebook: timelines, throughput, latency per priority.
 
 Every function here builds its own :class:`JobQueue`, drives it on
-:func:`~tarento_lib.jobs.virtual.run_virtual`, and returns plain numbers, so a plot
+:func:`~tarento_lib.virtual_time.run_virtual`, and returns plain numbers, so a plot
 of the result is the same on every run and any cell can be re-run.
 """
 
@@ -12,10 +12,11 @@ import random
 import statistics
 from dataclasses import dataclass
 
+from tarento_lib._validate import require_choice
 from tarento_lib.jobs.model import Attempt, JobInfo
 from tarento_lib.jobs.queue import JobQueue
-from tarento_lib.jobs.virtual import run_fresh, run_virtual
 from tarento_lib.retry import wait_exponential
+from tarento_lib.virtual_time import run_fresh, run_virtual
 from tarento_lib.workloads import poisson_arrivals
 
 __all__ = [
@@ -97,8 +98,7 @@ def throughput(
 ) -> float:
     """Jobs per (virtual) second for ``kind`` = ``"io"``,
     ``"cpu-threads"`` or ``"cpu-processes"``."""
-    if kind not in ("io", "cpu-threads", "cpu-processes"):
-        raise ValueError(f"kind must be 'io', 'cpu-threads' or 'cpu-processes', got {kind!r}")
+    require_choice(kind, "kind", ("io", "cpu-threads", "cpu-processes"))
 
     async def main() -> float:
         cpu = CpuModel(1 if kind == "cpu-threads" else min(cores, workers))
@@ -160,8 +160,7 @@ def real_cpu_rate(workers: int, *, pool: str, n_jobs: int = 8, size: int = 300_0
     import time
     from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
-    if pool not in ("threads", "processes"):
-        raise ValueError(f"pool must be 'threads' or 'processes', got {pool!r}")
+    require_choice(pool, "pool", ("threads", "processes"))
     executor: Executor = (
         ThreadPoolExecutor(workers)
         if pool == "threads"

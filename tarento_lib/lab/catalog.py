@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from tarento_lib import config
 from tarento_lib.questions import NOTEBOOKS, QUESTIONS, Question
 
 __all__ = [
     "NOTEBOOKS",
     "QUESTIONS",
-    "SERVICE_VARIABLES",
     "Backend",
     "Question",
     "available_questions",
@@ -49,34 +48,26 @@ class Backend:
     in_use: str  # "embedded" or "real"
 
 
-SERVICE_VARIABLES = (
-    "TARENTO_REDIS_URL",
-    "TARENTO_DATABASE_URL",
-    "TARENTO_DATABASE_REPLICA_URLS",
-    "TARENTO_S3_ENDPOINT",
-    "TARENTO_S3_BUCKET",
-)
-
-
 def backends() -> list[Backend]:
     """Which backend each service uses in this process: the real one exactly when its URL is set.
 
     ``tarento-lab`` starts JupyterLab with these variables removed unless it is given ``--real``,
     so a lab opened for study always runs on the embedded stand-ins.
     """
+    env = config.settings()
     table = [
-        ("Redis", "TARENTO_REDIS_URL", "fakeredis (in-process, with Lua)"),
-        ("SQL database", "TARENTO_DATABASE_URL", "SQLite through aiosqlite"),
+        ("Redis", config.REDIS_URL, "fakeredis (in-process, with Lua)", env.redis_url),
+        ("SQL database", config.DATABASE_URL, "SQLite through aiosqlite", env.database_url),
     ]
     rows = [
-        Backend(service, variable, embedded, "real" if os.environ.get(variable) else "embedded")
-        for service, variable, embedded in table
+        Backend(service, variable, embedded, "real" if value else "embedded")
+        for service, variable, embedded, value in table
     ]
     # The Q9 notebook always runs its own moto S3 server; only the tests follow TARENTO_S3_ENDPOINT.
     rows.append(
         Backend(
             "Object storage",
-            "TARENTO_S3_ENDPOINT",
+            config.S3_ENDPOINT,
             "local directory and moto's S3 server (in the Q9 notebook always)",
             "embedded",
         )

@@ -10,12 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from tarento_lib.config import async_engine
 
 __all__ = ["DEFAULT_URL", "create_engine", "session_factory"]
 
@@ -23,10 +20,9 @@ DEFAULT_URL = "sqlite+aiosqlite:///:memory:"
 
 
 def create_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
-    """An async engine for ``url``; SQLite engines get working savepoints."""
-    if not isinstance(url, str) or "://" not in url:
-        raise ValueError(f"url must be a database URL such as {DEFAULT_URL!r}, got {url!r}")
-    engine = create_async_engine(url, **kwargs)
+    """An async engine for ``url`` (:func:`tarento_lib.config.async_engine`'s rules and pool
+    options); SQLite engines get working savepoints."""
+    engine = async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _enable_sqlite_savepoints(engine)
     return engine

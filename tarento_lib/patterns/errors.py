@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
+from tarento_lib._validate import require_str
+
 __all__ = [
     "DEFAULT_TRANSLATIONS",
     "AppError",
@@ -31,9 +33,7 @@ class AppError(Exception):
     status: ClassVar[int] = 500
 
     def __init__(self, message: str, *, details: Mapping[str, Any] | None = None) -> None:
-        if not isinstance(message, str) or not message:
-            raise ValueError("message must be a non-empty str")
-        super().__init__(message)
+        super().__init__(require_str(message, "message", non_empty=True))
         self.message = message
         self.details: dict[str, Any] = dict(details or {})
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from tarento_lib._validate import require_instance
 from tarento_lib.patterns.errors import AppError, InternalError, InvalidInput
 
 __all__ = ["error_response", "install_error_handlers"]
@@ -49,8 +50,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> FastAPI:
     """Register the handlers on ``app`` and return it."""
-    if not isinstance(app, FastAPI):
-        raise TypeError(f"app must be a FastAPI application, got {type(app).__name__}")
+    require_instance(app, "app", FastAPI)
     app.add_exception_handler(AppError, _on_app_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(Exception, _on_unexpected)

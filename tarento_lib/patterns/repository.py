@@ -15,6 +15,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError, NoInspectionAvailable
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tarento_lib._validate import require_instance, require_int
 from tarento_lib.patterns.errors import Conflict, NotFound
 
 __all__ = ["MAX_PAGE_SIZE", "Page", "Repository"]
@@ -37,24 +38,11 @@ class Page(Generic[T]):
         return -(-self.total // self.page_size)
 
 
-def _positive_int(name: str, value: object, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1 or (high is not None and value > high):
-        raise ValueError(
-            f"{name} must be in [1, {high}], got {value}"
-            if high
-            else f"{name} must be >= 1, got {value}"
-        )
-    return value
-
-
 class Repository(Generic[T]):
     """Data access for one mapped class ``model`` through an ``AsyncSession``."""
 
     def __init__(self, session: AsyncSession, model: type[T]) -> None:
-        if not isinstance(session, AsyncSession):
-            raise TypeError(f"session must be an AsyncSession, got {type(session).__name__}")
+        require_instance(session, "session", AsyncSession)
         try:
             mapper = inspect(model)
         except NoInspectionAvailable:
@@ -77,9 +65,7 @@ class Repository(Generic[T]):
     async def add(self, obj: T) -> T:
         """Stage ``obj`` and flush, so its generated key is known;
         a duplicate is :class:`Conflict`."""
-        if not isinstance(obj, self.model):
-            raise TypeError(f"obj must be a {self.model.__name__}, got {type(obj).__name__}")
-        self.session.add(obj)
+        self.session.add(require_instance(obj, "obj", self.model))
         try:
             await self.session.flush()
         except IntegrityError as exc:
@@ -91,8 +77,8 @@ class Repository(Generic[T]):
 
     async def list(self, *, page: int = 1, page_size: int = 50) -> Page[T]:
         """One page in primary-key order (stable: every row appears on exactly one page)."""
-        _positive_int("page", page)
-        _positive_int("page_size", page_size, MAX_PAGE_SIZE)
+        require_int(page, "page", minimum=1)
+        require_int(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE)
         query = (
             select(self.model)
             .order_by(*self._primary_key)

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
+from tarento_lib._validate import require_callable, require_int
+
 __all__ = ["log_execution_time"]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,10 +40,8 @@ def log_execution_time(
 ) -> Any:
     """Log how long each call of ``func`` took
     (``@log_execution_time`` or ``@log_execution_time(level=...)``)."""
-    if not callable(timer):
-        raise TypeError("timer must be a callable returning seconds")
-    if isinstance(level, bool) or not isinstance(level, int):
-        raise TypeError(f"level must be a logging level int, got {level!r}")
+    require_callable(timer, "timer")
+    require_int(level, "level")
     log = logger or _DEFAULT_LOGGER
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tarento_lib._validate import require_instance
+
 __all__ = ["transaction"]
 
 _DEPTH = "tarento_transaction_depth"  # kept in session.info: how many transaction() blocks are open
@@ -22,8 +24,7 @@ async def transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     ``KeyboardInterrupt`` included (``BaseException``\\s, not ``Exception``\\s), undoes exactly
     that block's work and propagates.
     """
-    if not isinstance(session, AsyncSession):
-        raise TypeError(f"session must be an AsyncSession, got {type(session).__name__}")
+    require_instance(session, "session", AsyncSession)
     depth = session.info.get(_DEPTH, 0)
     savepoint = await session.begin_nested() if depth else None
     session.info[_DEPTH] = depth + 1

@@ -4,44 +4,23 @@
 from __future__ import annotations
 
 import logging
-import math
 import time
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from tarento_lib.clock import Clock, MonotonicClock, validate_seconds
+from tarento_lib._validate import require_int, require_number, require_str
+from tarento_lib.clock import Clock, MonotonicClock
 from tarento_lib.ratelimit.decision import EPSILON, Decision
 from tarento_lib.ratelimit.errors import ConfigurationError, RateLimitExceeded, StorageError
 
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.storage import Storage
 
-__all__ = ["ON_ERROR_POLICIES", "RateLimiter", "check_count", "check_period"]
+__all__ = ["ON_ERROR_POLICIES", "RateLimiter"]
 
 logger = logging.getLogger("tarento_lib.ratelimit")
 
 ON_ERROR_POLICIES = ("allow", "deny", "raise")
-
-
-def check_count(name: str, value: object, *, maximum: int | None = None) -> int:
-    """``value`` as an int >= 1 (and <= ``maximum``), or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1 or (maximum is not None and value > maximum):
-        allowed = f"between 1 and {maximum}" if maximum is not None else ">= 1"
-        raise ValueError(f"{name} must be {allowed}, got {value}")
-    return value
-
-
-def check_period(name: str, value: object) -> float:
-    """``value`` as a finite float > 0 (seconds or a rate),
-    or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    number = float(value)
-    if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return number
 
 
 class RateLimiter(ABC):
@@ -71,8 +50,7 @@ class RateLimiter(ABC):
             raise ConfigurationError(
                 f"on_error must be one of {ON_ERROR_POLICIES}, got {on_error!r}"
             )
-        if not isinstance(prefix, str):
-            raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
+        require_str(prefix, "prefix")
         self.on_error = on_error
         if not self.storage.supports(self.name):
             raise ConfigurationError(
@@ -144,7 +122,7 @@ class RateLimiter(ABC):
         returns False as soon as the wait it would need is longer than the time left, rather
         than sleeping in vain. A ``cost`` above the limit raises ``ValueError`` at once.
         """
-        limit = None if timeout is None else validate_seconds("timeout", timeout)
+        limit = None if timeout is None else require_number(timeout, "timeout", minimum=0)
         self._check_cost(cost)
         deadline = None if limit is None else self.clock.now() + limit
         while True:
@@ -184,12 +162,11 @@ class RateLimiter(ABC):
         return Decision(False, self.limit, 0, wait, wait, fallback=True)
 
     def _check_cost(self, cost: object) -> int:
-        return check_count("cost", cost, maximum=self.limit)
+        return require_int(cost, "cost", minimum=1, maximum=self.limit)
 
     @staticmethod
     def _check_key(key: object) -> str:
-        if not isinstance(key, str):
-            raise TypeError(f"key must be a str, got {type(key).__name__}")
+        require_str(key, "key")
         if not key:
             raise ValueError("key must be a non-empty string")
         return key

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from tarento_lib.config import ConfigurationError
+
 __all__ = ["ConfigurationError", "RateLimitExceeded", "StorageError"]
-
-
-class ConfigurationError(ValueError):
-    """A storage URL or option the package cannot use (unknown scheme, bad policy...)."""
 
 
 class StorageError(RuntimeError):

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from tarento_lib.ratelimit.base import RateLimiter, check_count
+from tarento_lib._validate import require_callable, require_instance, require_int
+from tarento_lib.ratelimit.base import RateLimiter
 from tarento_lib.ratelimit.decision import Decision
 
 __all__ = ["RateLimitDependency", "api_key_or_ip", "client_ip", "create_demo_app", "rate_limit"]
@@ -43,13 +44,9 @@ class RateLimitDependency:
         cost: int = 1,
         per_route: bool = False,
     ) -> None:
-        if not isinstance(limiter, RateLimiter):
-            raise TypeError(f"limiter must be a RateLimiter, got {type(limiter).__name__}")
-        if not callable(key_func):
-            raise TypeError("key_func must be a callable taking the Request")
-        self.limiter = limiter
-        self.key_func = key_func
-        self.cost = check_count("cost", cost, maximum=limiter.limit)
+        self.limiter = require_instance(limiter, "limiter", RateLimiter)
+        self.key_func = require_callable(key_func, "key_func")
+        self.cost = require_int(cost, "cost", minimum=1, maximum=limiter.limit)
         self.per_route = per_route
 
     def key(self, request: Request) -> str:

@@ -12,8 +12,9 @@ from collections import deque
 from math import floor
 from typing import Any
 
+from tarento_lib._validate import require_int, require_number
 from tarento_lib.clock import Clock
-from tarento_lib.ratelimit.base import RateLimiter, check_count, check_period
+from tarento_lib.ratelimit.base import RateLimiter
 from tarento_lib.ratelimit.decision import EPSILON, Decision, new_decision
 from tarento_lib.ratelimit.storage import Storage
 
@@ -42,9 +43,9 @@ class _Windowed(RateLimiter):
         on_error: str = "allow",
         prefix: str = "rl",
     ) -> None:
-        self.window = check_period("window", window)
+        self.window = require_number(window, "window", minimum=0, min_inclusive=False)
         super().__init__(
-            check_count("limit", limit),
+            require_int(limit, "limit", minimum=1),
             storage=storage,
             clock=clock,
             on_error=on_error,
@@ -158,8 +159,8 @@ class _Bucket(RateLimiter):
         on_error: str = "allow",
         prefix: str = "rl",
     ) -> None:
-        self.capacity = check_count("capacity", capacity)
-        self.rate = check_period("rate", rate)
+        self.capacity = require_int(capacity, "capacity", minimum=1)
+        self.rate = require_number(rate, "rate", minimum=0, min_inclusive=False)
         super().__init__(
             self.capacity, storage=storage, clock=clock, on_error=on_error, prefix=prefix
         )

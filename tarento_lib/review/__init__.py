@@ -2,6 +2,5 @@
 
 ``buggy`` (the question), ``suggested`` (the commonly suggested fix, still wrong), ``fixed``
 (reviewed and correct), ``database`` (an in-memory async users table with call timing),
-``vtime`` (run coroutines on virtual time), ``lint`` (undefined globals) and ``bug_hunt`` (the
-exercise).
+``lint`` (undefined globals) and ``bug_hunt`` (the exercise).
 """

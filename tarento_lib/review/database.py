@@ -8,7 +8,7 @@ queries ran at once, and exactly what SQL was sent.
 
 Like a driver's row cache or an ORM identity map, ``SELECT *`` hands out the stored row
 objects themselves: a caller that mutates them changes what every later caller sees.
-Run it under :func:`tarento_lib.review.vtime.run_virtual` and the latency costs no real time.
+Run it under :func:`tarento_lib.virtual_time.run_virtual` and the latency costs no real time.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from tarento_lib._validate import require_int, require_number, require_str
 
 __all__ = ["Call", "DatabaseError", "InMemoryCache", "InMemoryUserDB", "sample_users"]
 
@@ -52,8 +54,7 @@ class Call:
 
 def sample_users(count: int, *, inactive_every: int = 4) -> list[dict[str, Any]]:
     """``count`` deterministic user rows (every ``inactive_every``-th one inactive)."""
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        raise ValueError(f"count must be an int >= 0, got {count!r}")
+    require_int(count, "count", minimum=0)
     base = datetime(2024, 1, 1, 9, 0)
     names = ["asha", "bala", "chitra", "dev", "esha", "farhan", "gita", "hari", "isha", "jai"]
     return [
@@ -81,12 +82,7 @@ class InMemoryUserDB:
     _in_flight: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if (
-            isinstance(self.latency, bool)
-            or not isinstance(self.latency, (int, float))
-            or self.latency < 0
-        ):
-            raise ValueError(f"latency must be a number of seconds >= 0, got {self.latency!r}")
+        require_number(self.latency, "latency", minimum=0)
 
     def fail(self, user_id: int, error: BaseException) -> None:
         """Make the next lookups of ``user_id`` (``WHERE id = $1``) raise ``error``."""
@@ -206,11 +202,8 @@ class InMemoryCache:
         return value
 
     async def set(self, key: str, value: str, expire: int | None = None) -> None:
-        if not isinstance(value, str):
-            raise TypeError(f"value must be a str (serialise it first), got {type(value).__name__}")
-        if expire is not None and (
-            isinstance(expire, bool) or not isinstance(expire, int) or expire <= 0
-        ):
-            raise ValueError(f"expire must be a positive int of seconds, got {expire!r}")
+        require_str(value, "value")  # serialise it first
+        if expire is not None:
+            require_int(expire, "expire", minimum=1)
         await asyncio.sleep(0)
         self.data[key] = value

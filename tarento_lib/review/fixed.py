@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from tarento_lib._validate import require_int, require_str
+
 __all__ = [
     "MAX_PAGE_SIZE",
     "PagedUserManager",
@@ -47,21 +49,12 @@ class ProcessReport:
     failed: dict[int, BaseException] = field(default_factory=dict)
 
 
-def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < low or (high is not None and value > high):
-        allowed = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return value
-
-
 class UserManager:
     """Reads users through ``db.query`` and processes them, ``max_concurrency`` at a time."""
 
     def __init__(self, db: Any, *, max_concurrency: int = 10) -> None:
         self.db = db
-        self.max_concurrency = _check_int("max_concurrency", max_concurrency, 1)
+        self.max_concurrency = require_int(max_concurrency, "max_concurrency", minimum=1)
         self.users: list[dict[str, Any]] = []  # this instance's own list
 
     async def load_users(self) -> list[dict[str, Any]]:
@@ -142,10 +135,10 @@ class PagedUserManager(UserManager):
         include_inactive: bool = False,
         name_prefix: str | None = None,
     ) -> dict[str, Any]:
-        _check_int("page", page, 1)
-        _check_int("page_size", page_size, 1, MAX_PAGE_SIZE)
-        if name_prefix is not None and not isinstance(name_prefix, str):
-            raise TypeError(f"name_prefix must be a str or None, got {type(name_prefix).__name__}")
+        require_int(page, "page", minimum=1)
+        require_int(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE)
+        if name_prefix is not None:
+            require_str(name_prefix, "name_prefix")
         key = page_cache_key(
             page=page,
             page_size=page_size,

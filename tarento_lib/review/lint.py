@@ -13,6 +13,8 @@ import inspect
 import types
 from collections.abc import Iterator
 
+from tarento_lib._validate import require_instance
+
 __all__ = ["undefined_names"]
 
 
@@ -28,8 +30,7 @@ def _global_loads(code: types.CodeType) -> Iterator[str]:
 def undefined_names(module: types.ModuleType) -> list[str]:
     """Sorted names that ``module``'s code reads as
     globals but neither it nor ``builtins`` defines."""
-    if not isinstance(module, types.ModuleType):
-        raise TypeError(f"module must be a module, got {type(module).__name__}")
+    require_instance(module, "module", types.ModuleType)
     compiled = compile(inspect.getsource(module), module.__name__, "exec")
     defined = vars(module)
     return sorted(

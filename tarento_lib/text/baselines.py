@@ -16,7 +16,7 @@ import heapq
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from tarento_lib.text._checks import require_frequency, require_int, require_str
+from tarento_lib._validate import require_int, require_number, require_str
 from tarento_lib.text.unicode import fold
 
 __all__ = ["CollectAllTrie", "SortedWordList"]
@@ -45,7 +45,7 @@ class CollectAllTrie:
 
     def insert(self, word: str, frequency: float = 1) -> None:
         key = fold(require_str(word, "word"))
-        require_frequency(frequency)
+        require_number(frequency, "frequency", minimum=0)
         if not key:
             raise ValueError("word must be a non-empty string")
         node = self._root
@@ -82,7 +82,8 @@ class SortedWordList:
     def __init__(self, words: Iterable[tuple[str, float]]) -> None:
         best: dict[str, tuple[str, float]] = {}
         for word, frequency in words:
-            best[fold(require_str(word, "word"))] = (word, require_frequency(frequency))
+            require_number(frequency, "frequency", minimum=0)
+            best[fold(require_str(word, "word"))] = (word, frequency)
         self._keys = sorted(best)
         self._words = [best[key][0] for key in self._keys]
         self._freqs = [best[key][1] for key in self._keys]

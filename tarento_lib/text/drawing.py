@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 
+from tarento_lib._validate import require_instance
 from tarento_lib.lab.plotting import PALETTE, new_axes
 from tarento_lib.text.trie import Trie, _Node
 
@@ -40,9 +41,7 @@ def draw_trie(
 ) -> Axes:
     """Draw ``trie`` top-down; word ends are filled,
     and ``show_top`` writes each node's cached list."""
-    if not isinstance(trie, Trie):
-        raise TypeError(f"trie must be a Trie, got {type(trie).__name__}")
-    placed = _layout(trie._root)
+    placed = _layout(require_instance(trie, "trie", Trie)._root)
     if len(placed) > _MAX_NODES:
         raise ValueError(f"the trie has {len(placed)} nodes; draw_trie draws at most {_MAX_NODES}")
     ax = new_axes(ax, title=title)

@@ -19,7 +19,7 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein as _Levenshtein
 
-from tarento_lib.text._checks import require_int
+from tarento_lib._validate import require_choice, require_int, require_number
 from tarento_lib.text.unicode import Level, prepared_graphemes, units
 
 __all__ = [
@@ -126,8 +126,7 @@ def ngram_similarity(
     fold_case: bool = True,
 ) -> float:
     """Dice (2|A∩B| / (|A|+|B|)) or Jaccard over the bags of padded n-grams."""
-    if method not in ("dice", "jaccard"):
-        raise ValueError(f"method must be 'dice' or 'jaccard', got {method!r}")
+    require_choice(method, "method", ("dice", "jaccard"))
     x, y = (ngrams(u, n) for u in _pair(a, b, level, fold_case))
     common = sum((x & y).values())
     if method == "dice":
@@ -163,10 +162,7 @@ def _checked_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
             f"weights has unknown measures {sorted(unknown)}; allowed: {sorted(_MEASURES)}"
         )
     for name, weight in chosen.items():
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
-            raise TypeError(f"weights[{name!r}] must be a number, got {type(weight).__name__}")
-        if not math.isfinite(weight) or weight < 0:
-            raise ValueError(f"weights[{name!r}] must be a finite number >= 0, got {weight!r}")
+        require_number(weight, f"weights[{name!r}]", minimum=0)
     total = sum(chosen.values())
     if total <= 0:
         raise ValueError("weights must have at least one weight > 0")

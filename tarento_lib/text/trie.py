@@ -24,7 +24,7 @@ from bisect import bisect
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
-from tarento_lib.text._checks import require_frequency, require_int, require_str
+from tarento_lib._validate import require_int, require_number, require_str
 from tarento_lib.text.unicode import fold
 
 __all__ = ["Trie"]
@@ -160,7 +160,7 @@ class Trie:
         """Store ``word``; if it is already stored
         (after folding), replace its frequency and spelling."""
         key = _key(word, "word")
-        require_frequency(frequency)
+        require_number(frequency, "frequency", minimum=0)
         if not key:
             raise ValueError("word must be a non-empty string")
         if key == word:

@@ -13,7 +13,7 @@ from typing import Literal
 
 import regex
 
-from tarento_lib.text._checks import require_int, require_str
+from tarento_lib._validate import require_choice, require_int, require_str
 from tarento_lib.text._fastpath import (
     fast_risk as _fast_risk,
 )
@@ -79,8 +79,7 @@ def units(text: str, level: Level = "grapheme", *, fold_case: bool = True) -> tu
     """``text`` prepared for comparison and split into graphemes or code points."""
     if level == "grapheme":
         return tuple(prepared_graphemes(text, fold_case))
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    require_choice(level, "level", LEVELS)
     return tuple(fold(text) if fold_case else normalize(text))
 
 

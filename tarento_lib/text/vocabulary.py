@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tarento_lib.text._checks import require_int, require_str
+from tarento_lib._validate import require_int, require_str
 
 __all__ = ["load_vocabulary"]
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, StrictInt
 from starlette.concurrency import run_in_threadpool
 
 from tarento_lib.uploads.errors import (
@@ -49,11 +49,13 @@ ERROR_STATUS: list[tuple[type[Exception], int]] = [
 
 
 class InitiateRequest(BaseModel):
+    """Strict numbers: JSON ``true`` or ``1.0`` is not a size."""
+
     filename: str
-    size: int
+    size: StrictInt
     content_type: str = "application/octet-stream"
     sha256: str | None = None
-    chunk_size: int | None = None
+    chunk_size: StrictInt | None = None
 
 
 def http_error(exc: Exception) -> HTTPException:

@@ -17,6 +17,8 @@ from typing import Protocol
 
 import crc32c
 
+from tarento_lib._validate import require_str
+
 __all__ = [
     "ALGORITHMS",
     "Hasher",
@@ -67,9 +69,7 @@ def upload_checksum(algorithm: str, data: bytes) -> str:
 def parse_upload_checksum(value: str) -> tuple[str, bytes]:
     """``"crc32c 4waSgw=="`` -> ``("crc32c",
     b"\\xe3\\x06\\x92\\x83")``; ``ValueError`` if malformed."""
-    if not isinstance(value, str):
-        raise TypeError(f"checksum must be a str, got {type(value).__name__}")
-    algorithm, _, encoded = value.strip().partition(" ")
+    algorithm, _, encoded = require_str(value, "checksum").strip().partition(" ")
     size = len(digest_of(algorithm, b""))  # also refuses an unknown algorithm
     try:
         digest = base64.b64decode(encoded.strip(), validate=True)

@@ -24,6 +24,8 @@ from typing import Any
 import crc32c
 import httpx
 
+from tarento_lib._validate import require_int
+
 __all__ = ["UploadInterrupted", "UploadReport", "file_sha256", "upload_file"]
 
 _BLOCK = 1024 * 1024
@@ -137,10 +139,8 @@ def upload_file(
     source = Path(path)
     if not source.is_file():
         raise ValueError("path must name an existing regular file")
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 16:
-        raise ValueError(f"workers must be an int in 1..16, got {workers!r}")
+    require_int(max_retries, "max_retries", minimum=0)
+    require_int(workers, "workers", minimum=1, maximum=16)
     base = base_url.rstrip("/")
     store = _ResumeStore(
         Path(state_dir)

@@ -171,8 +171,13 @@ def unknown_id(cls: Any, steps: Steps) -> None:
 def size_limits(cls: Any, steps: Steps) -> None:
     uploads = cls(chunk_size=CHUNK, max_size=100)
     steps.note(f"uploads = {cls.__name__}(chunk_size={CHUNK}, max_size=100)")
+    empty = steps.call(uploads, "initiate", "empty.txt", 0)
+    steps.expect(
+        sorted(steps.call(uploads, "status", empty)["missing"]), [], "missing chunks of 0 bytes"
+    )
+    steps.expect(steps.call(uploads, "complete", empty), b"", "the assembled empty file")
     steps.expect_raises(
-        ValueError, lambda: uploads.initiate("empty.txt", 0), "initiate('empty.txt', 0)"
+        ValueError, lambda: uploads.initiate("minus.txt", -1), "initiate('minus.txt', -1)"
     )
     steps.expect_raises(
         ValueError, lambda: uploads.initiate("big.txt", 101), "initiate('big.txt', 101)"
@@ -246,9 +251,9 @@ CASES = (
         "Raise KeyError (a LookupError) for ids you never issued.",
     ),
     Case(
-        "size must be 1..max_size",
+        "size must be 0..max_size",
         size_limits,
-        "Zero-byte and oversized uploads are refused at initiate().",
+        "An empty file has no chunks and completes at once; refuse negative and oversized sizes.",
     ),
     Case(
         "a filename never becomes a path",

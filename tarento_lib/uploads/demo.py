@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tarento_lib._validate import require_int
 from tarento_lib.uploads.client import upload_file
 
 __all__ = ["SweepPoint", "resend_costs", "sweep_chunk_sizes", "write_random_file"]
@@ -18,8 +19,7 @@ __all__ = ["SweepPoint", "resend_costs", "sweep_chunk_sizes", "write_random_file
 
 def write_random_file(path: str | os.PathLike[str], size: int, *, seed: int) -> str:
     """Write ``size`` seeded pseudo-random bytes to ``path``; return their SHA-256."""
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"size must be an int >= 1, got {size!r}")
+    require_int(size, "size", minimum=1)
     words = np.random.default_rng(seed).integers(0, 2**63, math.ceil(size / 8), dtype=np.int64)
     data = words.tobytes()[:size]
     Path(path).write_bytes(data)
@@ -71,11 +71,9 @@ def resend_costs(size: int, chunk_size: int, cut_after: int) -> dict[str, int]:
     ``start over``: the client begins again from byte 0 (one big request, or chunks without
     resume); ``resume``: it asks the server what is missing and sends only that.
     """
-    for name, value in (("size", size), ("chunk_size", chunk_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    require_int(size, "size", minimum=1)
+    require_int(chunk_size, "chunk_size", minimum=1)
     chunks = math.ceil(size / chunk_size)
-    if not 0 <= cut_after <= chunks:
-        raise ValueError(f"cut_after must be in 0..{chunks}, got {cut_after}")
+    require_int(cut_after, "cut_after", minimum=0, maximum=chunks)
     received = min(cut_after * chunk_size, size)
     return {"start over": received + size, "resume": size}

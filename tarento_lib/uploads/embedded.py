@@ -7,13 +7,14 @@ Nothing here runs at import; each helper is a context manager that starts its se
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+from tarento_lib.config import settings
 
 __all__ = ["S3Endpoint", "free_port", "moto_s3", "s3_client", "s3_from_env", "serve_app"]
 
@@ -32,8 +33,7 @@ def s3_client(
     region: str = "us-east-1",
     credentials: tuple[str, str] | None = None,
 ) -> Any:
-    """A boto3 S3 client (make one per process and reuse it);
-    path-style addressing for local servers."""
+    """A boto3 S3 client (one per process, reused); path-style addressing for local servers."""
     import boto3
     from botocore.config import Config
 
@@ -83,11 +83,12 @@ def moto_s3(bucket: str = "tarento-uploads") -> Iterator[S3Endpoint]:
 
 def s3_from_env() -> S3Endpoint | None:
     """The real S3 (or MinIO) named by ``TARENTO_S3_ENDPOINT``
-    / ``TARENTO_S3_BUCKET``, if both are set."""
-    url, bucket = os.environ.get("TARENTO_S3_ENDPOINT"), os.environ.get("TARENTO_S3_BUCKET")
-    if not (url and bucket):
+    / ``TARENTO_S3_BUCKET``, if both set.
+    """
+    env = settings()
+    if not (env.s3_endpoint and env.s3_bucket):
         return None
-    return S3Endpoint(url, s3_client(url), bucket)
+    return S3Endpoint(env.s3_endpoint, s3_client(env.s3_endpoint), env.s3_bucket)
 
 
 @contextmanager

@@ -7,6 +7,8 @@ The HTTP layer maps them to status codes in one table (``api.ERROR_STATUS``).
 
 from __future__ import annotations
 
+from tarento_lib import config
+
 __all__ = [
     "ChecksumMismatch",
     "ChunkConflict",
@@ -84,5 +86,5 @@ class StorageError(UploadError):
     """The storage backend failed (disk full, S3 unreachable, ...)."""
 
 
-class ConfigurationError(UploadError, ValueError):
+class ConfigurationError(UploadError, config.ConfigurationError):
     """A storage URL or setting cannot be used."""

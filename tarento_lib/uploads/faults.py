@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from tarento_lib._validate import require_int
+
 __all__ = ["CutConnection"]
 
 
@@ -21,9 +23,8 @@ class CutConnection(httpx.BaseTransport):
         *,
         after_send: bool = False,
     ) -> None:
-        if not all(isinstance(n, int) and n >= 1 for n in cut_at):
-            raise ValueError(f"cut_at must hold ints >= 1, got {sorted(cut_at)!r}")
-        self.inner, self.cut_at, self.after_send = inner, frozenset(cut_at), after_send
+        numbers = frozenset(require_int(n, "each cut_at", minimum=1) for n in cut_at)
+        self.inner, self.cut_at, self.after_send = inner, numbers, after_send
         self.puts = 0
         self.bytes_sent = 0  # chunk bytes that reached the server, counting re-sends
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from tarento_lib.clock import validate_seconds
+from tarento_lib._validate import require_instance, require_int, require_number, require_str
 from tarento_lib.uploads.checksums import parse_upload_checksum
 from tarento_lib.uploads.errors import (
     ChecksumMismatch,
@@ -81,9 +81,7 @@ def validate_filename(filename: str) -> str:
     It never becomes a path by itself: no separators, no '.'/'..', no control characters,
     at most 255 UTF-8 bytes. (The object key is ``<upload id>/<name>``, under the storage root.)
     """
-    if not isinstance(filename, str):
-        raise TypeError(f"filename must be a str, got {type(filename).__name__}")
-    name = unicodedata.normalize("NFC", filename)
+    name = unicodedata.normalize("NFC", require_str(filename, "filename"))
     if not name.strip() or name in (".", "..") or len(name.encode("utf-8")) > 255:
         raise ValueError(f"filename must be 1..255 bytes and not '.' or '..', got {filename!r}")
     if any(ch in "/\\" or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
@@ -91,16 +89,6 @@ def validate_filename(filename: str) -> str:
             f"filename must not contain path separators or control characters, got {filename!r}"
         )
     return name
-
-
-def _positive_int(name: str, value: object, *, upper: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1 or (upper is not None and value > upper):
-        raise ValueError(
-            f"{name} must be in 1..{upper if upper is not None else 'inf'}, got {value}"
-        )
-    return value
 
 
 class UploadService:
@@ -116,16 +104,11 @@ class UploadService:
         ttl: float = 24 * 3600,
         clock: TimeSource | None = None,
     ) -> None:
-        if not isinstance(storage, Storage):
-            raise TypeError(
-                f"storage must implement the Storage protocol, got {type(storage).__name__}"
-            )
-        if not isinstance(sessions, SQLiteSessionStore):
-            raise TypeError(f"sessions must be a SQLiteSessionStore, got {type(sessions).__name__}")
-        self.storage, self.sessions = storage, sessions
-        self.chunk_size = _positive_int("chunk_size", chunk_size)
-        self.max_size = _positive_int("max_size", max_size)
-        self.ttl = validate_seconds("ttl", ttl, allow_zero=False)
+        self.storage = require_instance(storage, "storage", Storage)
+        self.sessions = require_instance(sessions, "sessions", SQLiteSessionStore)
+        self.chunk_size = require_int(chunk_size, "chunk_size", minimum=1)
+        self.max_size = require_int(max_size, "max_size", minimum=1)
+        self.ttl = require_number(ttl, "ttl", minimum=0, min_inclusive=False)
         if clock is not None and not callable(getattr(clock, "now", None)):
             raise TypeError("clock must have a now() method returning seconds")
         self.clock: TimeSource = clock if clock is not None else WallClock()
@@ -147,6 +130,8 @@ class UploadService:
     ) -> UploadStatus:
         """Open an upload session and return its (all-missing) status.
 
+        An empty file (``size=0``) has no chunks: it can be completed at once.
+
         ``chunk_size`` lets a client ask for smaller chunks than the service's (a slow link);
         the storage may still raise it to its minimum part size.
         """
@@ -154,12 +139,9 @@ class UploadService:
         preferred = (
             self.chunk_size
             if chunk_size is None
-            else _positive_int("chunk_size", chunk_size, upper=self.chunk_size)
+            else require_int(chunk_size, "chunk_size", minimum=1, maximum=self.chunk_size)
         )
-        if isinstance(size, bool) or not isinstance(size, int):
-            raise TypeError(f"size must be an int, got {type(size).__name__}")
-        if size < 1:
-            raise ValueError(f"size must be >= 1 byte, got {size}")
+        require_int(size, "size", minimum=0)
         if size > self.max_size:
             raise UploadTooLarge(f"size must be at most max_size={self.max_size} bytes, got {size}")
         if not isinstance(content_type, str) or not content_type or len(content_type) > 255:
@@ -210,8 +192,7 @@ class UploadService:
         ``content_md5`` (RFC 1864 base64) and ``checksum`` (``"crc32c <base64>"``, see
         ``checksums``) are the client's checksums of ``data``; whichever is given must match.
         """
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TypeError(f"data must be bytes, got {type(data).__name__}")
+        require_instance(data, "data", (bytes, bytearray, memoryview))
         receiver = self.receive_chunk(upload_id, index, content_md5=content_md5, checksum=checksum)
         try:
             if len(data) != receiver.expected:
@@ -315,8 +296,7 @@ class UploadService:
 
     # -- helpers ------------------------------------------------------------------------
     def _get(self, upload_id: str, *, parts: bool = True) -> UploadSession:
-        if not isinstance(upload_id, str):
-            raise TypeError(f"upload_id must be a str, got {type(upload_id).__name__}")
+        require_str(upload_id, "upload_id")
         return self.sessions.get(upload_id, parts=parts)
 
     def _open_session(self, upload_id: str, *, parts: bool = True) -> UploadSession:
@@ -336,10 +316,7 @@ class UploadService:
 
     @staticmethod
     def _check_index(session: UploadSession, index: int) -> None:
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"index must be an int, got {type(index).__name__}")
-        if not 0 <= index < session.total_chunks:
-            raise ValueError(f"index must be in 0..{session.total_chunks - 1}, got {index}")
+        require_int(index, "index", minimum=0, maximum=session.total_chunks - 1)
 
     def _claim(self, upload_id: str, index: int) -> Callable[[], None]:
         """Hold chunk ``index`` of the upload for one request; the returned call lets it go."""

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tarento_lib._validate import require_instance
 from tarento_lib.uploads.errors import UploadNotFound
 
 __all__ = ["ABORTED", "COMPLETED", "EXPIRED", "OPEN", "SQLiteSessionStore", "UploadSession"]
@@ -82,9 +83,7 @@ class SQLiteSessionStore:
     """Sessions in one SQLite file (``":memory:"`` for a throwaway store). Thread-safe."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
-        if not isinstance(path, (str, Path)):
-            raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
-        self.path = str(path)
+        self.path = str(require_instance(path, "path", (str, Path)))
         self._lock = threading.RLock()
         self._db = sqlite3.connect(
             self.path, check_same_thread=False, isolation_level=None, timeout=30

@@ -5,14 +5,20 @@ fixed chunks. Bytes are cut into the service's chunks as they come; a partial ch
 the end of a PATCH is kept in the session store (the "tail") until the next PATCH completes
 it, so the offset survives a server restart. When the last byte arrives, the upload is
 completed. With ``Upload-Checksum`` the whole PATCH body is checked before any of it is kept.
+The write is conditional on the offset: it is checked again under the upload's lock when the
+body has arrived, so of two PATCHes for one offset the later gets 409 and no byte lands twice.
+(The lock is per process: behind several worker processes, send an upload's PATCHes to one.)
+Numbers in headers are ASCII digits only; every malformed header is a 400. An empty upload
+(``Upload-Length: 0``) is complete as soon as it is created.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
+import re
 import tempfile
+import threading
 from typing import BinaryIO
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -27,6 +33,7 @@ __all__ = ["TUS_VERSION", "parse_metadata", "tus_router"]
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,checksum"
 ALGORITHMS = {"md5": hashlib.md5, "sha1": hashlib.sha1, "sha256": hashlib.sha256}
+_NUMBER = re.compile(r"[0-9]{1,20}")  # ASCII digits only: str.isdigit() also takes '²'
 
 
 def _fail(status: int, message: str) -> HTTPException:
@@ -44,7 +51,7 @@ def parse_metadata(header: str | None) -> dict[str, str]:
         key, _, value = item.partition(" ")
         try:
             fields[key] = base64.b64decode(value, validate=True).decode("utf-8") if value else ""
-        except (binascii.Error, UnicodeDecodeError) as exc:
+        except ValueError as exc:  # binascii.Error, UnicodeDecodeError, a non-ASCII value
             raise _fail(400, f"Upload-Metadata value of {key!r} is not base64 UTF-8") from exc
     return fields
 
@@ -77,15 +84,21 @@ def _checksum(header: str | None) -> tuple[str, bytes] | None:
         )
     try:
         return algorithm, base64.b64decode(value, validate=True)
-    except binascii.Error as exc:
+    except ValueError as exc:  # binascii.Error, or a non-ASCII value
         raise _fail(400, "Upload-Checksum value is not base64") from exc
 
 
 def _int_header(request: Request, name: str) -> int:
     raw = request.headers.get(name)
-    if raw is None or not raw.isdigit():
-        raise _fail(400, f"{name} must be a non-negative integer, got {raw!r}")
+    if raw is None or not _NUMBER.fullmatch(raw):
+        raise _fail(
+            400, f"{name} must be a non-negative integer of 1..20 ASCII digits, got {raw!r}"
+        )
     return int(raw)
+
+
+class OffsetConflict(Exception):
+    """The upload moved on while this PATCH's body was arriving."""
 
 
 async def _spool(
@@ -115,6 +128,21 @@ async def _spool(
     return spool
 
 
+def _append(
+    service: UploadService, upload_id: str, offset: int, body: BinaryIO, lock: threading.Lock
+) -> None:
+    """Store ``body`` at ``offset`` if that is still the upload's offset; ``OffsetConflict`` if not.
+
+    The offset was checked before the body arrived; another PATCH may have been stored since.
+    Checking again and storing under the upload's lock makes the write conditional on the offset.
+    """
+    with lock:
+        session = _session(service, upload_id, open_only=True)
+        if offset != _offset(service, session):
+            raise OffsetConflict(offset, _offset(service, session))
+        _store(service, session, body)
+
+
 def _store(service: UploadService, session: UploadSession, body: BinaryIO) -> None:
     """Cut tail + body into the service's chunks; keep what is left as the new tail."""
     upload_id = session.upload_id
@@ -137,6 +165,11 @@ def tus_router(service: UploadService) -> APIRouter:
     """The tus endpoints under ``/files``."""
     router = APIRouter(prefix="/files", tags=["tus"])
     base = {"Tus-Resumable": TUS_VERSION}
+    # Striped by upload id: one PATCH of an upload checks its offset and stores at a time.
+    locks = [threading.Lock() for _ in range(64)]
+
+    def mismatch(offset: int, current: int) -> HTTPException:
+        return _fail(409, f"Upload-Offset {offset} does not match the server's {current}")
 
     @router.options("")
     async def options() -> Response:
@@ -163,6 +196,8 @@ def tus_router(service: UploadService) -> APIRouter:
             meta.get("filetype") or meta.get("content_type") or "application/octet-stream"
         )
         status = await call(service.initiate, filename, length, content_type)
+        if length == 0:  # tus: an empty upload is complete as soon as it is created
+            await call(service.complete, status.upload_id)
         return Response(
             status_code=201,
             headers={**base, "Location": f"{request.url.path.rstrip('/')}/{status.upload_id}"},
@@ -190,14 +225,15 @@ def tus_router(service: UploadService) -> APIRouter:
         offset = _int_header(request, "upload-offset")
         checksum = _checksum(request.headers.get("upload-checksum"))
         session = await call(_session, service, upload_id, open_only=True)
-        if offset != _offset(service, session):
-            raise _fail(
-                409,
-                f"Upload-Offset {offset} does not match the server's {_offset(service, session)}",
-            )
+        if offset != (current := _offset(service, session)):
+            raise mismatch(offset, current)
         body = await _spool(request, session.size - offset, checksum, session.chunk_size)
+        lock = locks[hash(upload_id) % len(locks)]
         with body:
-            await call(_store, service, session, body)
+            try:
+                await call(_append, service, upload_id, offset, body, lock)
+            except OffsetConflict as exc:
+                raise mismatch(*exc.args) from exc
         session = await call(_session, service, upload_id)
         return Response(
             status_code=204, headers={**base, "Upload-Offset": str(_offset(service, session))}

@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-CHROMIUM = Path(os.environ.get("TARENTO_CHROMIUM", "/usr/bin/chromium"))
+from tarento_lib.config import settings
+
+CHROMIUM = Path(settings().chromium or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

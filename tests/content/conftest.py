@@ -6,7 +6,6 @@ sharing one database never see each other's rows.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -16,9 +15,10 @@ import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 
+from tarento_lib.config import settings
 from tarento_lib.content import create_app
 
-PG_URL = os.environ.get("TARENTO_DATABASE_URL")
+PG_URL = settings().database_url
 needs_pg = pytest.mark.skipif(not PG_URL, reason="TARENTO_DATABASE_URL not set")
 
 BACKENDS = [

@@ -54,6 +54,7 @@ def test_least_recently_used_entry_is_evicted_and_invalidate_is_per_key() -> Non
         ({"ttl": -1}, ValueError),
         ({"ttl": "1"}, TypeError),
         ({"ttl": 1, "max_entries": 0}, ValueError),
+        ({"ttl": 1, "max_entries": 2.5}, TypeError),
     ],
 )
 def test_bad_arguments(kwargs: dict, error: type[Exception]) -> None:

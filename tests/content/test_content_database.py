@@ -157,7 +157,7 @@ def test_url_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
     "url", ["sqlite:///x.db", "postgresql://u@h/db", "mysql+aiomysql://h/db", "not a url"]
 )
 def test_sync_or_unknown_drivers_are_rejected(url: str) -> None:
-    with pytest.raises(ConfigurationError, match="database_url"):
+    with pytest.raises(ConfigurationError, match="database URL must be sqlite"):
         resolve_url(url)
 
 

@@ -6,7 +6,8 @@ reads a private pytest attribute that pytest 9 removed, so the operations are dr
 through ``APIOperation.as_strategy()``.)
 
 ``positive_data_acceptance`` is left out on purpose: the app is stricter than JSON Schema can say
-(one translation per language, no blank or NUL text), so some schema-valid bodies are a 422.
+(one translation per language), so some schema-valid bodies are a 422. The text rule (no control
+characters, something visible) is in the schema itself, as a ``pattern``.
 """
 
 from __future__ import annotations

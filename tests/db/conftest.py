@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -14,10 +13,11 @@ import pytest
 from sqlalchemy import text
 
 from tarento_lib.clock import FakeClock
+from tarento_lib.config import settings
 from tarento_lib.db import ConnectionManager
 
-PG_URL = os.environ.get("TARENTO_DATABASE_URL", "")
-PG_REPLICAS = [u for u in os.environ.get("TARENTO_DATABASE_REPLICA_URLS", "").split(",") if u]
+PG_URL = settings().database_url or ""
+PG_REPLICAS = list(settings().database_replica_urls)
 needs_pg = pytest.mark.skipif(not PG_URL, reason="TARENTO_DATABASE_URL not set")
 
 BACKENDS = [

@@ -105,14 +105,14 @@ def test_fail_next_down_and_clear() -> None:
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda: CircuitBreaker(0), "failure_threshold must be >= 1"),
+        (lambda: CircuitBreaker(0), "failure_threshold must be an int >= 1, got 0"),
         (lambda: CircuitBreaker(1, -1), "reset_timeout must be a finite number >= 0"),
-        (lambda: Faults(""), "node must be a non-empty name"),
+        (lambda: Faults(""), "node must be a non-blank str"),
         (
             lambda: Faults("p").fail_with_probability(1.5),
-            r"probability must be a number in \[0, 1\]",
+            r"probability must be a finite number in \[0, 1\], got 1.5",
         ),
-        (lambda: Faults("p").fail_between(5, 5), "end must be a clock time after start"),
+        (lambda: Faults("p").fail_between(5, 5), "end must be a number > 5, got 5"),
         (lambda: Faults("p").fail_next(-1), "attempts must be an int >= 0"),
         (lambda: Faults("p").fail_for(0), "seconds must be a finite number > 0"),
     ],

@@ -17,15 +17,16 @@ import pytest
 from sqlalchemy import text
 
 from tarento_lib.clock import FakeClock
+from tarento_lib.config import settings
 from tarento_lib.db import ConnectionManager, DatabaseUnavailable
 from tarento_lib.retry import RetryPolicy, stop_after_attempt, wait_exponential
 
-PG_CTL = os.environ.get("TARENTO_PG_CTL", "")
+PG_CTL = settings().pg_ctl or ""
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.slow,
     pytest.mark.skipif(
-        not (PG_CTL and os.environ.get("TARENTO_DATABASE_URL")),
+        not (PG_CTL and settings().database_url),
         reason="TARENTO_PG_CTL / TARENTO_DATABASE_URL not set",
     ),
     pytest.mark.skipif(
@@ -52,9 +53,9 @@ async def test_an_outage_fails_fast_with_a_clear_error_and_the_manager_recovers_
 ):
     clock, table = FakeClock(), f"t_outage_{uuid.uuid4().hex[:10]}"
     policy = RetryPolicy(stop=stop_after_attempt(4), wait=wait_exponential(0.5, maximum=4))
-    replicas = [u for u in os.environ.get("TARENTO_DATABASE_REPLICA_URLS", "").split(",") if u]
+    replicas = list(settings().database_replica_urls)
     manager = ConnectionManager(
-        os.environ["TARENTO_DATABASE_URL"],
+        settings().database_url,
         replicas,
         clock=clock,
         retry=policy,

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tarento_lib.jobs import run_virtual
 from tarento_lib.jobs.api import create_app, create_router
+from tarento_lib.virtual_time import run_virtual
 
 
 async def add(a: int, b: int) -> int:

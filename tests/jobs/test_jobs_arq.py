@@ -4,14 +4,14 @@ the real Redis CI starts (skipped without it)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 
 import pytest
 
+from tarento_lib.config import settings
 from tarento_lib.jobs.scaleout import redis_settings_from_url, run_on_arq
 
-REDIS_URL = os.environ.get("TARENTO_REDIS_URL")
+REDIS_URL = settings().redis_url
 # arq 0.28 closes its pool with redis-py's deprecated close(); not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
 

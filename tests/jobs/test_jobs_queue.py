@@ -19,9 +19,9 @@ from tarento_lib.jobs import (
     JobStatus,
     QueueClosedError,
     QueueFullError,
-    run_virtual,
 )
 from tarento_lib.retry import RetryState, wait_exponential, wait_full_jitter
+from tarento_lib.virtual_time import run_virtual
 
 
 async def sleep_and_log(log: list[str], name: str, seconds: float = 1.0) -> str:

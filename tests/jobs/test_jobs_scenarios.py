@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tarento_lib.jobs import TERMINAL, JobQueue, QueueClosedError, run_virtual
+from tarento_lib.jobs import TERMINAL, JobQueue, QueueClosedError
 from tarento_lib.retry import wait_exponential
+from tarento_lib.virtual_time import run_virtual
 
 
 @dataclass(frozen=True)

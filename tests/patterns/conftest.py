@@ -3,7 +3,6 @@ PostgreSQL when TARENTO_DATABASE_URL is set."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest_asyncio
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from tarento_lib.config import settings
 from tarento_lib.patterns.demo import Base
 from tarento_lib.patterns.engine import create_engine, session_factory
 
@@ -23,9 +23,7 @@ BACKENDS = [
         id="postgres",
         marks=[
             pytest.mark.postgres,
-            pytest.mark.skipif(
-                not os.environ.get("TARENTO_DATABASE_URL"), reason="TARENTO_DATABASE_URL not set"
-            ),
+            pytest.mark.skipif(not settings().database_url, reason="TARENTO_DATABASE_URL not set"),
         ],
     ),
 ]
@@ -42,10 +40,10 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         await built.dispose()
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(os.environ["TARENTO_DATABASE_URL"])
+    admin = create_engine(settings().database_url)
     async with admin.begin() as conn:
         await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    built = create_engine(os.environ["TARENTO_DATABASE_URL"]).execution_options(
+    built = create_engine(settings().database_url).execution_options(
         schema_translate_map={None: schema}
     )
     async with built.begin() as conn:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -10,9 +9,10 @@ import fakeredis
 import pytest
 
 from tarento_lib.clock import FakeClock
+from tarento_lib.config import settings
 from tarento_lib.ratelimit import MemoryStore, RedisStore
 
-REDIS_URL = os.environ.get("TARENTO_REDIS_URL")
+REDIS_URL = settings().redis_url
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="TARENTO_REDIS_URL not set")
 
 BACKENDS = [

@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 from typing import Any
 
 import pytest
 
 from tarento_lib.clock import FakeClock
+from tarento_lib.config import settings
 from tarento_lib.ratelimit import MemoryStore, SlidingLog, TokenBucket
 from tarento_lib.ratelimit.simulate import max_in_window
 
-REDIS_URL = os.environ.get("TARENTO_REDIS_URL")
+REDIS_URL = settings().redis_url
 
 
 class RecordingLog(SlidingLog):

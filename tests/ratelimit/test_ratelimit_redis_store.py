@@ -1,15 +1,14 @@
-"""Redis store specifics: one round trip, NOSCRIPT reload,
-expiring keys, and the on_error policy."""
+"""Redis store specifics: one round trip, NOSCRIPT reload, expiring keys, the on_error policy."""
 
 from __future__ import annotations
 
 import logging
-import os
 
 import fakeredis
 import pytest
 
 from tarento_lib.clock import FakeClock
+from tarento_lib.config import settings
 from tarento_lib.ratelimit import STRATEGIES, RedisStore, SlidingLog, StorageError, redis_from_env
 from tarento_lib.ratelimit.storage.wire import client_commands, server_commands
 
@@ -27,8 +26,7 @@ def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store
 
 
 def test_sliding_log_server_commands(prefix: str, make_store) -> None:
-    """The EVALSHA plus what its script calls:
-    2 per refusal or peek, 3 per admission (4 past 16 entries)."""
+    """EVALSHA plus what its script calls: 2 per refusal or peek, 3 per admission (4 past 16)."""
     store = make_store(
         "fakeredis"
     )  # counted as fakeredis runs them (a shared real server's INFO would mix in others)
@@ -163,7 +161,7 @@ def test_unreachable_real_client_is_a_storage_error(caplog: pytest.LogCaptureFix
 
 
 @pytest.mark.redis
-@pytest.mark.skipif(not os.environ.get("TARENTO_REDIS_URL"), reason="TARENTO_REDIS_URL not set")
+@pytest.mark.skipif(not settings().redis_url, reason="TARENTO_REDIS_URL not set")
 def test_server_commands_reads_commandstats_on_a_real_server(prefix: str, make_store) -> None:
     store = make_store("redis")
     limiter = SlidingLog(3, 60.0, storage=store, clock=FakeClock(), prefix=prefix)

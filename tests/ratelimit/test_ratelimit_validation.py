@@ -112,6 +112,13 @@ def test_store_from_url() -> None:
         store_from_url("fakeredis://", time_source="wall")
 
 
+def test_memory_store_sweep_interval_is_checked() -> None:
+    with pytest.raises(ValueError, match=r"sweep_every must be a finite number > 0, got 0"):
+        MemoryStore(sweep_every=0)
+    with pytest.raises(TypeError, match="sweep_every must be a number, got str"):
+        MemoryStore(sweep_every="10")
+
+
 def test_redis_store_refuses_a_non_client() -> None:
     with pytest.raises(TypeError, match="client"):
         RedisStore(object())

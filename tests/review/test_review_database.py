@@ -1,55 +1,13 @@
-"""The in-memory users table, the cache, the virtual-time loop and the bug_hunt suite."""
+"""The in-memory users table, the cache and the bug_hunt suite."""
 
 from __future__ import annotations
-
-import asyncio
 
 import pytest
 
 from tarento_lib.lab import run_suite
 from tarento_lib.review.bug_hunt import buggy_summarise_scores, summarise_scores
 from tarento_lib.review.database import DatabaseError, InMemoryCache, InMemoryUserDB, sample_users
-from tarento_lib.review.vtime import VirtualTimeLoop, run_virtual
-
-
-def test_virtual_time_keeps_concurrency() -> None:
-    async def main() -> tuple[float, float]:
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        for _ in range(4):
-            await asyncio.sleep(0.5)
-        middle = loop.time()
-        await asyncio.gather(*(asyncio.sleep(0.5) for _ in range(4)))
-        return middle - start, loop.time() - middle
-
-    assert run_virtual(main()) == pytest.approx((2.0, 0.5))
-
-
-def test_run_virtual_works_inside_a_running_loop() -> None:
-    async def outer() -> float:
-        async def nap() -> float:
-            await asyncio.sleep(3600)
-            return asyncio.get_running_loop().time()
-
-        return run_virtual(nap(), start=10.0)
-
-    assert asyncio.run(outer()) == pytest.approx(3610.0)
-
-
-def test_run_virtual_passes_errors_through() -> None:
-    async def boom() -> None:
-        raise KeyError("x")
-
-    with pytest.raises(KeyError):
-        run_virtual(boom())
-    with pytest.raises(TypeError, match="coroutine"):
-        run_virtual(boom)
-    loop = VirtualTimeLoop()
-    try:
-        with pytest.raises(ValueError, match="seconds"):
-            loop.advance(-1)
-    finally:
-        loop.close()
+from tarento_lib.virtual_time import run_virtual
 
 
 def test_select_where_order_limit_offset() -> None:
@@ -93,9 +51,16 @@ def test_bad_statements_are_refused(sql: str, message: str) -> None:
         run_virtual(db.query(sql, 1))
 
 
-@pytest.mark.parametrize("latency", [-1, "fast", True])
-def test_bad_latency(latency: object) -> None:
-    with pytest.raises(ValueError, match="latency"):
+@pytest.mark.parametrize(
+    ("latency", "error", "message"),
+    [
+        (-1, ValueError, "latency must be a finite number >= 0, got -1"),
+        ("fast", TypeError, "latency must be a number, got str"),
+        (True, TypeError, "latency must be a number, got bool"),
+    ],
+)
+def test_bad_latency(latency: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
         InMemoryUserDB(latency=latency)
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tarento_lib.review import fixed
 from tarento_lib.review.database import InMemoryUserDB, sample_users
-from tarento_lib.review.vtime import run_virtual
+from tarento_lib.virtual_time import run_virtual
 
 delays = st.lists(st.integers(0, 1000).map(lambda ms: ms / 1000), min_size=1, max_size=12)
 

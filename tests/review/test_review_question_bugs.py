@@ -7,7 +7,7 @@ from types import ModuleType
 import pytest
 
 from tarento_lib.review import buggy, fixed
-from tarento_lib.review.vtime import run_virtual
+from tarento_lib.virtual_time import run_virtual
 
 
 def versions(reason: str, raises: type[BaseException] = AssertionError) -> list:

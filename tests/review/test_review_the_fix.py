@@ -12,7 +12,7 @@ import pytest
 
 from tarento_lib.review import fixed, suggested
 from tarento_lib.review.database import DatabaseError
-from tarento_lib.review.vtime import run_virtual
+from tarento_lib.virtual_time import run_virtual
 
 
 def versions(reason: str, raises: type[BaseException] = AssertionError) -> list:

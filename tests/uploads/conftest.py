@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,11 +10,12 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tarento_lib.config import settings
 from tarento_lib.uploads import LocalStorage, S3Storage, SQLiteSessionStore, UploadService
 from tarento_lib.uploads.api import create_app
 from tarento_lib.uploads.embedded import S3Endpoint, moto_s3, s3_from_env, serve_app
 
-REAL_S3 = bool(os.environ.get("TARENTO_S3_ENDPOINT") and os.environ.get("TARENTO_S3_BUCKET"))
+REAL_S3 = settings().real_s3
 
 
 @pytest.fixture(scope="session")

@@ -31,10 +31,12 @@ def test_preferred_size_is_kept_when_it_fits() -> None:
     )
 
 
-@pytest.mark.parametrize("bad", [0, -1])
+@pytest.mark.parametrize("bad", [-1, -5])
 def test_choose_chunk_size_rejects_bad_arguments(bad: int) -> None:
-    with pytest.raises(ValueError, match="size must be >= 1"):
+    with pytest.raises(ValueError, match="size must be an int >= 0"):
         choose_chunk_size(bad, 8, min_part_size=1, max_parts=10)
+    with pytest.raises(ValueError, match="preferred must be an int >= 1"):
+        choose_chunk_size(10, 0, min_part_size=1, max_parts=10)
     with pytest.raises(TypeError, match="preferred must be an int"):
         choose_chunk_size(10, 8.0, min_part_size=1, max_parts=10)
 

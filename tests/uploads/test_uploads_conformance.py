@@ -19,7 +19,7 @@ class Fixed:
         self.uploads: dict[str, dict] = {}
 
     def initiate(self, filename: str, size: int) -> str:
-        if not 1 <= size <= self.max_size:
+        if not 0 <= size <= self.max_size:
             raise ValueError("size")
         if (
             not filename
@@ -133,7 +133,7 @@ def test_missing_length_checks_fail_their_cases() -> None:
         "a chunk of the wrong length is refused",
         "different bytes for a received chunk are refused",
         "Content-MD5 is base64 of the digest",
-        "size must be 1..max_size",
+        "size must be 0..max_size",
         "a filename never becomes a path",
         "an aborted upload takes no more chunks",
     }

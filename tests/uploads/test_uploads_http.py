@@ -64,7 +64,7 @@ def error(response: httpx.Response, status: int) -> str:
         ({"filename": "../../etc/passwd", "size": 5}, 400),
         ({"filename": "/etc/passwd", "size": 5}, 400),
         ({"filename": "a\u0000b", "size": 5}, 400),
-        ({"filename": "a.bin", "size": 0}, 400),
+        ({"filename": "a.bin", "size": True}, 422),
         ({"filename": "a.bin", "size": -5}, 400),
         ({"filename": "a.bin", "size": (1 << 20) + 1}, 413),
         ({"filename": "a.bin", "size": "lots"}, 422),

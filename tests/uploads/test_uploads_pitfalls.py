@@ -111,10 +111,15 @@ def test_q9_4_wrong_chunk_lengths_are_refused_before_reaching_s3(s3_storage: S3S
     assert s3_storage.list_parts(service.session(status.upload_id).storage_ref) == {}
 
 
-@pytest.mark.parametrize("size", [0, -5])
-def test_q9_5_non_positive_sizes_are_refused(server: str, size: int) -> None:
-    response = httpx.post(f"{server}/uploads", json={"filename": "a", "size": size})
-    assert response.status_code == 400 and "size must be >= 1" in response.text
+def test_q9_5_an_empty_file_has_no_chunks_and_completes_a_negative_size_is_refused(
+    server: str,
+) -> None:
+    empty = httpx.post(f"{server}/uploads", json={"filename": "a", "size": 0}).json()
+    assert (empty["total_chunks"], empty["missing"], empty["received_bytes"]) == (0, [], 0)
+    done = httpx.post(f"{server}/uploads/{empty['upload_id']}/complete").json()
+    assert done["state"] == "completed"
+    response = httpx.post(f"{server}/uploads", json={"filename": "a", "size": -5})
+    assert response.status_code == 400 and "size must be an int >= 0" in response.text
 
 
 def test_q9_6_unknown_id_is_404_and_bad_chunk_number_400(server: str) -> None:

@@ -78,9 +78,9 @@ def test_bad_chunks_are_refused_and_nothing_is_stored(make_service: Any) -> None
     data = payload(service, 2)
     uid = service.initiate("a.bin", len(data)).upload_id
     chunk = service.status(uid).chunk_size
-    with pytest.raises(ValueError, match=r"index must be in 0\.\.1"):
+    with pytest.raises(ValueError, match=r"index must be an int in \[0, 1\]"):
         service.put_chunk(uid, 2, data[chunk:])
-    with pytest.raises(ValueError, match="index must be in"):
+    with pytest.raises(ValueError, match=r"index must be an int in \[0, 1\], got -1"):
         service.put_chunk(uid, -1, data[:chunk])
     with pytest.raises(ValueError, match="exactly"):
         service.put_chunk(uid, 0, data[: chunk - 1])
@@ -90,7 +90,7 @@ def test_bad_chunks_are_refused_and_nothing_is_stored(make_service: Any) -> None
         service.put_chunk(uid, 0, data[:chunk], content_md5(b"other"))
     with pytest.raises(ValueError, match="base64"):
         service.put_chunk(uid, 0, data[:chunk], hashlib.md5(data[:chunk]).hexdigest())
-    with pytest.raises(TypeError, match="data must be bytes"):
+    with pytest.raises(TypeError, match="data must be a bytes, bytearray or memoryview"):
         service.put_chunk(uid, 0, "text")
     assert service.status(uid).missing == [0, 1]
     assert service.storage.list_parts(service.session(uid).storage_ref) == {}
@@ -171,8 +171,8 @@ def test_status_reconciles_sessions_with_the_parts_storage_holds(make_service: A
 
 def test_size_limits_filename_and_checksum_format_are_checked(make_service: Any) -> None:
     service = make_service(max_size=1000)
-    for size in (0, -5):
-        with pytest.raises(ValueError, match="size must be >= 1"):
+    for size in (-1, -5):
+        with pytest.raises(ValueError, match="size must be an int >= 0"):
             service.initiate("a.bin", size)
     with pytest.raises(UploadTooLarge, match="max_size=1000"):
         service.initiate("a.bin", 1001)
@@ -306,7 +306,7 @@ def test_a_client_may_ask_for_smaller_chunks_within_the_storage_limits(make_serv
     service = make_service(chunk_size=8 * 1024 * 1024)
     status = service.initiate("a.bin", 20 * 1024 * 1024, chunk_size=1024 * 1024)
     assert status.chunk_size == max(1024 * 1024, service.storage.min_part_size)
-    with pytest.raises(ValueError, match=r"chunk_size must be in 1\.\.8388608"):
+    with pytest.raises(ValueError, match=r"chunk_size must be an int in \[1, 8388608\]"):
         service.initiate("a.bin", 10, chunk_size=16 * 1024 * 1024)
 
 
@@ -379,3 +379,13 @@ def test_a_discarded_or_short_chunk_never_counts(make_service: Any) -> None:
     assert service.status(uid).missing == [0, 1]
     send(service, uid, data)
     assert stored(service, service.complete(uid).key) == data
+
+
+@pytest.mark.parametrize("sha256", [None, hashlib.sha256(b"").hexdigest()], ids=["plain", "sha256"])
+def test_an_empty_file_has_no_chunks_and_completes(make_service: Any, sha256: str | None) -> None:
+    service = make_service()
+    status = service.initiate("empty.txt", 0, sha256=sha256)
+    assert (status.total_chunks, status.missing, status.received_bytes) == (0, [], 0)
+    with pytest.raises(ValueError, match="index"):
+        service.put_chunk(status.upload_id, 0, b"")
+    assert stored(service, service.complete(status.upload_id).key) == b""

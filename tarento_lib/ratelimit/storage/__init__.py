@@ -7,18 +7,17 @@ an in-process fakeredis (with Lua) otherwise, so the notebooks need nothing star
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from tarento_lib._validate import require_str
+from tarento_lib.config import settings
 from tarento_lib.ratelimit.decision import Decision
 from tarento_lib.ratelimit.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.base import RateLimiter
 
-__all__ = ["REDIS_URL_ENV", "Storage", "redis_from_env", "store_from_url"]
-
-REDIS_URL_ENV = "TARENTO_REDIS_URL"
+__all__ = ["Storage", "redis_from_env", "store_from_url"]
 
 
 @runtime_checkable
@@ -48,7 +47,7 @@ def redis_from_env(*, server: Any = None) -> Any:
     ``server`` (a ``fakeredis.FakeServer``) picks which fake server to talk to; clients built
     with the same one share data, like two app instances sharing one Redis.
     """
-    url = os.environ.get(REDIS_URL_ENV)
+    url = settings().redis_url
     if url:
         import redis
 
@@ -64,8 +63,7 @@ def store_from_url(url: str, *, time_source: str = "clock") -> Storage:
     ``time_source`` (Redis only): ``"clock"`` uses the limiter's injected clock, ``"server"``
     the Redis server's ``TIME`` (the one clock every app instance agrees on).
     """
-    if not isinstance(url, str):
-        raise TypeError(f"url must be a str, got {type(url).__name__}")
+    require_str(url, "url")
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme == "memory":
         from tarento_lib.ratelimit.storage.memory import MemoryStore

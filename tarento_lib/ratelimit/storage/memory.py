@@ -6,6 +6,7 @@ import math
 import threading
 from typing import TYPE_CHECKING, Any
 
+from tarento_lib._validate import require_number
 from tarento_lib.ratelimit.decision import Decision
 
 if TYPE_CHECKING:
@@ -29,15 +30,11 @@ class MemoryStore:
     blocking = False
 
     def __init__(self, *, sweep_every: float = 10.0) -> None:
-        if (
-            isinstance(sweep_every, bool)
-            or not isinstance(sweep_every, (int, float))
-            or not sweep_every > 0
-        ):
-            raise ValueError(f"sweep_every must be a number of seconds > 0, got {sweep_every!r}")
+        self._sweep_every = require_number(
+            sweep_every, "sweep_every", minimum=0, min_inclusive=False
+        )
         self._data: dict[str, tuple[Any, float]] = {}
         self._lock = threading.Lock()
-        self._sweep_every = float(sweep_every)
         self._sweep_at = _MIN_SWEEP
         self._next_sweep = -math.inf  # the first decision sweeps (and sets the timer)
 

@@ -14,6 +14,8 @@ import json
 import math
 from typing import BinaryIO, Protocol, runtime_checkable
 
+from tarento_lib._validate import require_int, require_str
+
 __all__ = [
     "BufferedPart",
     "MiB",
@@ -106,18 +108,13 @@ def choose_chunk_size(size: int, preferred: int, *, min_part_size: int, max_part
     """The chunk size for a ``size``-byte file: ``preferred``, raised to the backend's limits.
 
     It is at least ``min_part_size`` and large enough that the file needs at most ``max_parts``
-    chunks (rounded up to a whole MiB when it has to grow for that reason).
+    chunks (rounded up to a whole MiB when it has to grow for that reason). An empty file
+    (``size=0``) has no chunks at all.
     """
-    for name, value in (
-        ("size", size),
-        ("preferred", preferred),
-        ("min_part_size", min_part_size),
-        ("max_parts", max_parts),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < 1:
-            raise ValueError(f"{name} must be >= 1, got {value}")
+    require_int(size, "size", minimum=0)
+    require_int(preferred, "preferred", minimum=1)
+    require_int(min_part_size, "min_part_size", minimum=1)
+    require_int(max_parts, "max_parts", minimum=1)
     chunk = max(preferred, min_part_size)
     if math.ceil(size / chunk) > max_parts:
         chunk = math.ceil(math.ceil(size / max_parts) / MiB) * MiB
@@ -134,8 +131,7 @@ def content_md5(data: bytes) -> str:
 def decode_content_md5(value: str) -> bytes:
     """The 16-byte digest a ``Content-MD5`` value carries;
     ``ValueError`` unless it is base64 of 16 bytes."""
-    if not isinstance(value, str):
-        raise TypeError(f"content_md5 must be a str, got {type(value).__name__}")
+    require_str(value, "content_md5")
     try:
         digest = base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError):

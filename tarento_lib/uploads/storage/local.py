@@ -20,6 +20,7 @@ import shutil
 from pathlib import Path
 from typing import BinaryIO
 
+from tarento_lib._validate import require_instance
 from tarento_lib.uploads.errors import ChecksumMismatch, StorageError
 from tarento_lib.uploads.storage.base import decode_ref, encode_ref, validate_key
 
@@ -69,9 +70,7 @@ class LocalStorage:
     part_checksum = "crc32c"  # MD5 (~0.7 GB/s) would cost more than the disk write itself
 
     def __init__(self, root: str | os.PathLike[str], *, fsync: bool = False) -> None:
-        if not isinstance(root, (str, os.PathLike)):
-            raise TypeError(f"root must be a path, got {type(root).__name__}")
-        self.root = Path(root).resolve()
+        self.root = Path(require_instance(root, "root", (str, os.PathLike))).resolve()
         self.fsync = fsync
         self._staging = self.root / ".staging"
         self._objects = self.root / "objects"

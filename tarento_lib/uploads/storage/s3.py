@@ -13,6 +13,7 @@ import base64
 import hashlib
 from typing import Any, BinaryIO
 
+from tarento_lib._validate import require_int, require_str
 from tarento_lib.uploads.errors import ChecksumMismatch, StorageError
 from tarento_lib.uploads.storage.base import BufferedPart, MiB, decode_ref, encode_ref, validate_key
 
@@ -41,20 +42,13 @@ class S3Storage:
     ) -> None:
         if not hasattr(client, "create_multipart_upload"):
             raise TypeError("client must be a boto3 S3 client")
-        if not isinstance(bucket, str) or not bucket:
-            raise ValueError(f"bucket must be a non-empty str, got {bucket!r}")
+        require_str(bucket, "bucket", non_empty=True)
         if prefix and (not prefix.endswith("/") or prefix.startswith("/")):
             raise ValueError(
                 f"prefix must be empty or like 'a/b/' (relative, ending in '/'), got {prefix!r}"
             )
-        if (
-            isinstance(min_part_size, bool)
-            or not isinstance(min_part_size, int)
-            or min_part_size < 1
-        ):
-            raise ValueError(f"min_part_size must be an int >= 1, got {min_part_size!r}")
         self.client, self.bucket, self.prefix = client, bucket, prefix
-        self.min_part_size = min_part_size
+        self.min_part_size = require_int(min_part_size, "min_part_size", minimum=1)
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
         try:
@@ -110,6 +104,11 @@ class S3Storage:
                 "S3 holds different parts than the session recorded; re-send the missing ones"
             )
         listing = [{"PartNumber": i + 1, "ETag": held[i]} for i in sorted(parts)]
+        if (
+            not listing
+        ):  # an empty file: S3 completes no upload without a part, so send one of 0 bytes
+            empty = self._call("upload_part", Key=key, UploadId=upload_id, PartNumber=1, Body=b"")
+            listing = [{"PartNumber": 1, "ETag": empty["ETag"]}]
         self._call(
             "complete_multipart_upload",
             Key=key,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tarento_lib._validate import require_str
 from tarento_lib.uploads.errors import ConfigurationError
 from tarento_lib.uploads.storage.base import Storage
 from tarento_lib.uploads.storage.local import LocalStorage
@@ -19,9 +20,7 @@ def storage_from_url(url: str) -> Storage:
     >>> storage_from_url("memory://")
     MemoryStorage(0 objects, 0 unfinished)
     """
-    if not isinstance(url, str):
-        raise TypeError(f"url must be a str, got {type(url).__name__}")
-    parts = urlsplit(url)
+    parts = urlsplit(require_str(url, "url"))
     if parts.scheme == "memory":
         return MemoryStorage()
     if parts.scheme == "file":
