@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import inspect
 import os
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 from tarento_lib import config
 
-__all__ = ["find_notebooks", "lab_command", "load_candidate", "main", "notebooks_dir"]
+__all__ = ["find_notebooks", "lab_command", "main", "notebooks_dir"]
 
 
 def notebooks_dir() -> Path:
@@ -89,41 +85,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def load_candidate(path: Path, kind: str, name: str | None = None) -> Any:
-    """Import ``path`` and return the class or function to grade (``name``, or the only one)."""
-    if not path.is_file():
-        raise SystemExit(f"tarento-lab: no such file: {path}")
-    spec = importlib.util.spec_from_file_location(f"candidate_{path.stem}", path)
-    assert spec is not None and spec.loader is not None
-    module: ModuleType = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    if name is not None:
-        if not hasattr(module, name):
-            raise SystemExit(f"tarento-lab: {path} defines no {name!r}")
-        return getattr(module, name)
-    wanted = inspect.isclass if kind == "class" else inspect.isfunction
-    found = [
-        obj for obj in vars(module).values() if wanted(obj) and obj.__module__ == module.__name__
-    ]
-    if len(found) != 1:
-        listed = ", ".join(obj.__name__ for obj in found) or "none"
-        raise SystemExit(
-            f"tarento-lab: expected one {kind} in {path}, found {listed}; pick one with --name"
-        )
-    return found[0]
-
-
 def _cmd_check(args: argparse.Namespace) -> int:
-    from tarento_lib.lab.grading import QUESTION_SUITES, check, get_suite
+    """Grade a solution file; exit status 0 only when every case ran and passed."""
+    from tarento_lib.grading import check_file, suite_for_question
 
-    suite_name = QUESTION_SUITES.get(args.question, args.question)
     try:
-        suite = get_suite(suite_name)
+        suite = suite_for_question(args.question)
     except (KeyError, ModuleNotFoundError) as exc:
         raise SystemExit(f"tarento-lab: no exercise for {args.question!r} ({exc})") from exc
-    candidate = load_candidate(Path(args.solution), suite.kind, args.name)
-    return 0 if check(candidate, suite) else 1
+    path = Path(args.solution)
+    if not path.is_file():
+        raise SystemExit(f"tarento-lab: no such file: {path}")
+    try:
+        card = check_file(path, suite, name=args.name)
+    except LookupError as exc:
+        raise SystemExit(f"tarento-lab: {exc}; pick one with --name") from exc
+    except SyntaxError as exc:
+        raise SystemExit(f"tarento-lab: {path} is not valid Python: {exc}") from exc
+    print(card.render())
+    return 0 if card.ok else 1
 
 
 def _cmd_nav(args: argparse.Namespace) -> int:

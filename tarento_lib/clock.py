@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from tarento_lib._validate import require_number
 
@@ -75,6 +75,14 @@ class FakeClock:
 
     def now(self) -> float:
         return self._now
+
+    def __getstate__(self) -> dict[str, object]:
+        """A copy or a pickle keeps the time and the recorded sleeps, not the lock."""
+        return {"now": self._now, "sleeps": list(self.sleeps)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._now, self.sleeps = state["now"], state["sleeps"]
+        self._lock = threading.Lock()
 
     def advance(self, seconds: float) -> float:
         """Move time forward by ``seconds`` (>= 0) and return the new time."""

@@ -59,6 +59,15 @@ def test_check_needs_one_candidate(tmp_path: Path) -> None:
         cli.main(["check", "q99", str(solution)])
 
 
+def test_check_takes_the_one_name_a_file_exports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    solution = tmp_path / "exported.py"
+    solution.write_text('__all__ = ["MyLRUCache"]\n' + GOOD + GOOD.replace("MyLRUCache", "Helper"))
+    assert cli.main(["check", "q01", str(solution)]) == 0
+    assert "lru: 10/10 cases pass" in capsys.readouterr().out
+
+
 def test_find_notebooks_by_prefix() -> None:
     every = cli.find_notebooks([])
     assert every[0].name == "00_start_here.ipynb"

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import math
+import pickle
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -54,6 +58,18 @@ def test_bad_start_and_types() -> None:
         FakeClock(start=math.nan)
     with pytest.raises(TypeError, match="seconds"):
         FakeClock().sleep("1")
+
+
+@pytest.mark.parametrize(
+    "duplicate", [copy.copy, copy.deepcopy, lambda c: pickle.loads(pickle.dumps(c))]
+)
+def test_fake_clock_copies_keep_the_time_not_the_lock(duplicate: Callable[[Any], Any]) -> None:
+    clock = FakeClock(5.0)
+    clock.sleep(1.5)
+    twin = duplicate(clock)
+    assert (twin.now(), twin.sleeps) == (6.5, [1.5]) and twin._lock is not clock._lock
+    twin.sleep(1.0)
+    assert (clock.now(), clock.sleeps) == (6.5, [1.5])
 
 
 def test_both_clocks_satisfy_the_protocol() -> None:

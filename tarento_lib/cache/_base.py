@@ -37,10 +37,10 @@ class CacheStats:
         return self.hits / self.lookups if self.lookups else 0.0
 
 
-def new_counter() -> itertools.count:
+def new_counter(start: int = 0) -> itertools.count:
     """A counter whose increment, ``next(counter)``,
     is one C call: no lock needed, no update lost."""
-    return itertools.count()
+    return itertools.count(start)
 
 
 def counter_value(counter: itertools.count) -> int:
@@ -58,6 +58,9 @@ class MappingMixin(MutableMapping):
 
     Subclasses provide ``get``, ``put``, ``delete``, ``__len__``, ``__contains__`` and
     ``_snapshot()`` (the live ``(key, value)`` pairs from least to most recently used).
+    As with ``dict`` and ``cachetools.Cache``, a miss in ``c[k]`` (and only there: not in
+    ``get``, ``pop`` or ``setdefault``) calls ``__missing__(k)``, which raises ``KeyError``
+    unless a subclass defines it, for instance to compute and store the value.
     """
 
     _MISSING: Any = object()
@@ -65,8 +68,11 @@ class MappingMixin(MutableMapping):
     def __getitem__(self, key: Any) -> Any:
         value = self.get(key, self._MISSING)
         if value is self._MISSING:
-            raise KeyError(key)
+            return self.__missing__(key)
         return value
+
+    def __missing__(self, key: Any) -> Any:
+        raise KeyError(key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         self.put(key, value)
@@ -75,9 +81,9 @@ class MappingMixin(MutableMapping):
         if not self.delete(key):
             raise KeyError(key)
 
-    def _new_counters(self) -> None:
-        """Fresh hit and miss counters, their increments bound once (they run on every lookup)."""
-        self._hits, self._misses = new_counter(), new_counter()
+    def _new_counters(self, hits: int = 0, misses: int = 0) -> None:
+        """Hit and miss counters, their increments bound once (they run on every lookup)."""
+        self._hits, self._misses = new_counter(hits), new_counter(misses)
         self._hit, self._miss = self._hits.__next__, self._misses.__next__
 
     def items(self) -> list[tuple[Any, Any]]:

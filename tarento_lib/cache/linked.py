@@ -29,7 +29,19 @@ from tarento_lib.cache._base import (
 
 __all__ = ["LinkedLRUCache"]
 
-_LOCKED_METHODS = ("get", "put", "delete", "clear", "popitem", "_snapshot", "reset_stats")
+_LOCKED_METHODS = (
+    "get",
+    "put",
+    "delete",
+    "clear",
+    "pop",
+    "popitem",
+    "setdefault",
+    "_snapshot",
+    "_export",
+    "reset_stats",
+)
+_MISSING: Any = object()
 
 
 class _Node:
@@ -55,6 +67,9 @@ class LinkedLRUCache(MappingMixin):
     """LRU cache on a hand-built doubly linked list; same API as ``LRUCache`` (no TTL).
 
     Not thread-safe unless built with ``thread_safe=True`` (then every operation takes one lock).
+    ``copy.copy``, ``copy.deepcopy`` and ``pickle`` store the entries as a list, least recently
+    used first, never the linked nodes (a chain of thousands of nodes would exhaust the
+    recursion limit), and give an independent cache with the same order and statistics.
     """
 
     def __init__(self, capacity: int, *, thread_safe: bool = False) -> None:
@@ -67,12 +82,10 @@ class LinkedLRUCache(MappingMixin):
         self._head.next, self._tail.prev = self._tail, self._head
         self._new_counters()
         self._evictions = 0
-        if (
-            thread_safe
-        ):  # instance attributes shadow the methods: the lock-free path pays nothing for this
-            lock = threading.Lock()
+        if thread_safe:  # instance attributes shadow the methods: the lock-free path pays nothing
+            self._lock = threading.Lock()
             for name in _LOCKED_METHODS:
-                setattr(self, name, _synchronized(lock, getattr(self, name)))
+                setattr(self, name, _synchronized(self._lock, getattr(self, name)))
 
     def get(self, key: Any, default: Any = None) -> Any:
         try:
@@ -148,6 +161,44 @@ class LinkedLRUCache(MappingMixin):
         except TypeError:
             raise unhashable(key) from None
 
+    def pop(self, key: Any, default: Any = _MISSING) -> Any:
+        """Remove ``key`` and return its value; ``default`` (else ``KeyError``) when absent."""
+        try:
+            node = self._map.pop(key, None)
+        except TypeError:
+            raise unhashable(key) from None
+        if node is None:
+            if default is _MISSING:
+                raise KeyError(key)
+            return default
+        self._unlink(node)
+        return node.value
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        """The value for ``key``, marked most recently used; if absent, store ``default`` first."""
+        try:
+            node = self._find(key)
+        except TypeError:
+            raise unhashable(key) from None
+        if node is None:
+            LinkedLRUCache.put(self, key, default)  # the method's own body: the lock is held
+            return default
+        self._unlink(node)
+        self._link_last(node)
+        return node.value
+
+    @staticmethod
+    def _unlink(node: _Node) -> None:
+        node.prev.next = node.next
+        node.next.prev = node.prev
+
+    def _link_last(self, node: _Node) -> None:
+        """Put ``node`` just before the tail sentinel: the most recently used."""
+        tail = self._tail
+        last = tail.prev
+        node.prev, node.next = last, tail
+        last.next = tail.prev = node
+
     def popitem(self) -> tuple[Any, Any]:
         """Remove and return the least recently used ``(key, value)``."""
         lru = self._head.next
@@ -170,6 +221,28 @@ class LinkedLRUCache(MappingMixin):
         return CacheStats(
             counter_value(self._hits), counter_value(self._misses), self._evictions, 0
         )
+
+    def _export(self) -> tuple[list[tuple[Any, Any]], tuple[int, int, int]]:
+        """The entries and the counters, read together (under the lock when there is one)."""
+        counters = (counter_value(self._hits), counter_value(self._misses), self._evictions)
+        return LinkedLRUCache._snapshot(self), counters  # _snapshot's own body: lock held
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The settings, the entries (least recently used first) and the statistics."""
+        entries, counters = self._export()
+        return {
+            "capacity": self.capacity,
+            "thread_safe": self.thread_safe,
+            "entries": entries,
+            "stats": counters,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        LinkedLRUCache.__init__(self, state["capacity"], thread_safe=state["thread_safe"])
+        for key, value in state["entries"]:
+            self.put(key, value)
+        hits, misses, self._evictions = state["stats"]
+        self._new_counters(hits, misses)
 
     def reset_stats(self) -> None:
         self._new_counters()

@@ -33,8 +33,14 @@ class LRUCache(MappingMixin):
       the size never exceeds ``capacity``; a plain ``get`` needs no lock (see ``get``), and
       hits and misses are ``itertools.count`` objects, whose increment is one C call, so no
       increment is ever lost.
-    * It is a ``MutableMapping`` (``c[k]`` raises ``KeyError`` on a miss), so it drops in where
-      code expects ``cachetools.LRUCache``. ``key in c`` does not refresh recency.
+    * It is a ``MutableMapping`` with ``cachetools.LRUCache``'s mapping behaviour (its
+      contract tests run on it): ``c[k]`` marks ``k`` as used and, on a miss, calls
+      ``__missing__`` (``KeyError`` unless a subclass defines it); ``popitem`` takes the least
+      recently used entry. The constructor takes ``capacity`` where cachetools says
+      ``maxsize``, and there is no ``getsizeof``. ``key in c`` does not refresh recency.
+    * ``copy.copy``, ``copy.deepcopy`` and ``pickle`` give an independent cache with the same
+      entries in the same order, each with the time to live it had left, and the same
+      statistics (a shallow copy shares the values and the clock; a deep copy copies both).
     """
 
     def __init__(
@@ -239,6 +245,40 @@ class LRUCache(MappingMixin):
         if self._deadlines:
             self._deadlines.pop(key, None)
         self._evictions += 1
+
+    # -- copy and pickle ------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """The settings, the live entries (least recently used first) with the seconds each has
+        left, and the statistics: never the lock, the heap or the bound methods."""
+        with self._lock:
+            self._purge()
+            now = self._clock.now()
+            entries = []
+            for key, value in self._data.items():
+                row = self._deadlines.get(key)
+                left = None if row is None else row[0] - now
+                if left is None or left > 0:
+                    entries.append((key, value, left))
+            stats = (
+                counter_value(self._hits),
+                counter_value(self._misses),
+                self._evictions,
+                self._expirations,
+            )
+        return {
+            "capacity": self.capacity,
+            "ttl": self.ttl,
+            "clock": self._clock,
+            "entries": entries,
+            "stats": stats,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        LRUCache.__init__(self, state["capacity"], ttl=state["ttl"], clock=state["clock"])
+        for key, value, left in state["entries"]:
+            self.put(key, value, ttl=left)
+        hits, misses, self._evictions, self._expirations = state["stats"]
+        self._new_counters(hits, misses)
 
     # -- statistics -----------------------------------------------------------------
     @property

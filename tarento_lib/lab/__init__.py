@@ -1,47 +1,49 @@
-"""Notebook helpers: source display, plot style and charts, widgets, and the grader."""
+"""Notebook helpers: source display, plot style and charts, widgets, and the grader's ``check``.
 
-from tarento_lib.lab.grading import (
-    Case,
-    CaseFailure,
-    Scorecard,
-    Steps,
-    Suite,
-    check,
-    get_suite,
-    run_suite,
-)
-from tarento_lib.lab.plotting import (
-    PALETTE,
-    bar_chart,
-    heatmap,
-    line_chart,
-    new_axes,
-    timeline,
-    use_lab_style,
-)
-from tarento_lib.lab.source import SourceView, show_source
-from tarento_lib.lab.widgets import choice, float_slider, replot, slider
+Names are imported on first use (PEP 562), so ``import tarento_lib.lab`` loads neither
+matplotlib nor ipywidgets nor pygments until a plot, a widget or a source view is asked for.
+"""
 
-__all__ = [
-    "PALETTE",
-    "Case",
-    "CaseFailure",
-    "Scorecard",
-    "SourceView",
-    "Steps",
-    "Suite",
-    "bar_chart",
-    "check",
-    "choice",
-    "float_slider",
-    "get_suite",
-    "heatmap",
-    "line_chart",
-    "new_axes",
-    "replot",
-    "run_suite",
-    "show_source",
-    "slider",
-    "timeline",
-    "use_lab_style",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOMES = {
+    "tarento_lib.grading": (
+        "Case",
+        "CaseFailure",
+        "Scorecard",
+        "Steps",
+        "Suite",
+        "check",
+        "get_suite",
+        "run_suite",
+    ),
+    "tarento_lib.lab.plotting": (
+        "PALETTE",
+        "bar_chart",
+        "heatmap",
+        "line_chart",
+        "new_axes",
+        "timeline",
+        "use_lab_style",
+    ),
+    "tarento_lib.lab.source": ("SourceView", "show_source"),
+    "tarento_lib.lab.widgets": ("choice", "float_slider", "replot", "slider"),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+__all__ = sorted(_HOME_OF)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME_OF[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME_OF])

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from tarento_lib.lab.grading import Case, Steps, Suite
+from tarento_lib.grading import Case, Steps, Suite
+from tarento_lib.grading.values import show
 
 __all__ = ["SUITES"]
 
@@ -30,8 +31,7 @@ class _Collect(logging.Handler):
 
 @contextmanager
 def _captured() -> Iterator[list[logging.LogRecord]]:
-    """Collect (and keep to ourselves) every record
-    reaching the root logger, level opened to DEBUG."""
+    """Collect (and keep to ourselves) every record reaching the root logger, at DEBUG level."""
     root, handler = logging.getLogger(), _Collect()
     old_level, old_handlers = root.level, root.handlers[:]
     root.handlers = [handler]
@@ -73,27 +73,21 @@ async def _double(x: int) -> int:
 def _sync_stays_sync(deco: Any, steps: Steps) -> None:
     wrapped = deco(_add)
     got = _settled(steps.call(_Named(wrapped, "add"), "add", 1, 2))
-    steps.expect(got, 3, "decorated add(1, 2)")
-    steps.expect(
-        inspect.iscoroutinefunction(wrapped), False, "is the decorated plain function async?"
-    )
+    steps.expect(got, "decorated add(1, 2)")
+    steps.expect(inspect.iscoroutinefunction(wrapped), "is the decorated plain function async?")
 
 
 def _async_stays_async(deco: Any, steps: Steps) -> None:
     wrapped = deco(_double)
-    steps.expect(
-        inspect.iscoroutinefunction(wrapped), True, "is the decorated async function async?"
-    )
-    steps.expect(asyncio.run(wrapped(21)), 42, "await decorated double(21)")
+    steps.expect(inspect.iscoroutinefunction(wrapped), "is the decorated async function async?")
+    steps.expect(asyncio.run(wrapped(21)), "await decorated double(21)")
 
 
 def _keeps_metadata(deco: Any, steps: Steps) -> None:
     wrapped = deco(_add)
+    steps.expect((wrapped.__name__, wrapped.__doc__), "__name__ and __doc__")
     steps.expect(
-        (wrapped.__name__, wrapped.__doc__), ("_add", "Add two numbers."), "__name__ and __doc__"
-    )
-    steps.expect(
-        getattr(wrapped, "__wrapped__", None) is _add, True, "__wrapped__ points at the original"
+        getattr(wrapped, "__wrapped__", None) is _add, "__wrapped__ points at the original"
     )
 
 
@@ -106,8 +100,19 @@ def _errors_propagate(deco: Any, steps: Steps) -> None:
     async def afails() -> None:
         raise error
 
-    caught = steps.expect_raises(ValueError, lambda: _settled(deco(fails)()), "decorated fails()")
-    steps.expect(caught is error, True, "the very same exception object reaches the caller")
+    caught: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            _settled(deco(fails)())
+        except Exception as exc:
+            caught.append(exc)
+            raise
+
+    steps.expect_raises(ValueError, call, "decorated fails()")
+    steps.expect(
+        len(caught) == 1 and caught[0] is error, "the very same exception object reaches the caller"
+    )
     steps.expect_raises(ValueError, lambda: asyncio.run(deco(afails)()), "await decorated afails()")
 
 
@@ -118,7 +123,7 @@ def _logs_each_call(deco: Any, steps: Steps) -> None:
         _settled(wrapped(3, 4))
     mine = [r for r in records if "_add" in r.getMessage()]
     steps.note(f"records mentioning _add: {[r.getMessage() for r in mine]}")
-    steps.expect(len(mine), 2, "log records for two calls")
+    steps.expect(len(mine), "log records for two calls")
 
 
 def _logs_lazily(deco: Any, steps: Steps) -> None:
@@ -126,11 +131,11 @@ def _logs_lazily(deco: Any, steps: Steps) -> None:
     with _captured() as records:
         _settled(wrapped(1, 2))
     mine = [r for r in records if "_add" in r.getMessage()]
-    steps.expect_true(bool(mine), "no log record mentions _add")
-    steps.note(f"record.msg = {mine[0].msg!r}, record.args = {mine[0].args!r}")
+    steps.expect_true(bool(mine), "a log record mentions _add")
+    steps.note(f"record.msg = {show(mine[0].msg)}, record.args = {show(mine[0].args)}")
     steps.expect_true(
         bool(mine[0].args),
-        "the message was formatted before logging: pass arguments, not an f-string",
+        "the record carries its arguments (an f-string formats the message before logging)",
     )
 
 
@@ -141,40 +146,47 @@ class _Named:
         setattr(self, name, fn)
 
 
+def _reference() -> Any:
+    from tarento_lib.patterns.timing import log_execution_time
+
+    return log_execution_time
+
+
 SUITES: dict[str, Suite] = {
     "timing_decorator": Suite(
         name="timing_decorator",
         title="log_execution_time for plain and async functions",
         kind="function",
+        reference=_reference,
         cases=(
             Case(
-                "sync_stays_sync",
+                "a plain function stays plain",
                 _quiet(_sync_stays_sync),
-                "Check inspect.iscoroutinefunction(func) and return a plain wrapper for plain "
-                "functions.",
+                "Check inspect.iscoroutinefunction(func) "
+                "and return a plain wrapper for plain functions.",
             ),
             Case(
-                "async_stays_async",
+                "an async function stays async",
                 _quiet(_async_stays_async),
                 "Async functions get an `async def` wrapper that awaits.",
             ),
             Case(
-                "keeps_metadata",
+                "keeps the name and docstring",
                 _quiet(_keeps_metadata),
                 "Decorate each wrapper with @functools.wraps(func).",
             ),
             Case(
-                "errors_propagate",
+                "errors reach the caller unchanged",
                 _quiet(_errors_propagate),
                 "Log in an except block, then `raise` (bare) the same error.",
             ),
             Case(
-                "logs_each_call",
+                "logs one record per call",
                 _logs_each_call,
                 "One logger call per call of the function, naming it.",
             ),
             Case(
-                "logs_lazily",
+                "logs with lazy arguments",
                 _logs_lazily,
                 "logger.info('%s took %.3f s', name, seconds), not an f-string.",
             ),

@@ -6,10 +6,10 @@
 [True, True, False]
 """
 
-from tarento_lib.ratelimit.base import ON_ERROR_POLICIES, RateLimiter
+from tarento_lib.ratelimit.base import MAX_LIMIT, ON_ERROR_POLICIES, RateLimiter
 from tarento_lib.ratelimit.decision import Decision
 from tarento_lib.ratelimit.errors import ConfigurationError, RateLimitExceeded, StorageError
-from tarento_lib.ratelimit.storage import Storage, redis_from_env, store_from_url
+from tarento_lib.ratelimit.storage import REDIS_TIMEOUT, Storage, redis_from_env, store_from_url
 from tarento_lib.ratelimit.storage.memory import MemoryStore
 from tarento_lib.ratelimit.storage.redis import RedisStore
 from tarento_lib.ratelimit.strategies import (
@@ -22,7 +22,9 @@ from tarento_lib.ratelimit.strategies import (
 )
 
 __all__ = [
+    "MAX_LIMIT",
     "ON_ERROR_POLICIES",
+    "REDIS_TIMEOUT",
     "STRATEGIES",
     "ConfigurationError",
     "Decision",

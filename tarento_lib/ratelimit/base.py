@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import threading
 import time
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -16,11 +18,16 @@ from tarento_lib.ratelimit.errors import ConfigurationError, RateLimitExceeded, 
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.storage import Storage
 
-__all__ = ["ON_ERROR_POLICIES", "RateLimiter"]
+__all__ = ["MAX_LIMIT", "ON_ERROR_POLICIES", "RateLimiter"]
 
 logger = logging.getLogger("tarento_lib.ratelimit")
 
 ON_ERROR_POLICIES = ("allow", "deny", "raise")
+
+#: The largest limit (or capacity) a limiter accepts: 2**53 - 1. Redis's Lua counts in doubles,
+#: which hold every integer up to 2**53 but not 2**53 + 1, so ``count + cost > limit`` is exact
+#: only up to here (and the memory store's float strategies share the arithmetic).
+MAX_LIMIT = 2**53 - 1
 
 
 class RateLimiter(ABC):
@@ -28,9 +35,17 @@ class RateLimiter(ABC):
 
     Subclasses give the algorithm twice: :meth:`step` in Python (the memory store runs it
     under its lock) and a Lua script named :attr:`script` (the Redis store runs it atomically).
+
+    The store reads the time inside its critical section (:attr:`now` under the memory store's
+    lock; Redis's ``TIME`` inside the script when no ``clock`` was passed), so concurrent
+    callers never decide on a time that went stale while they waited for their turn.
     """
 
     name: ClassVar[str]
+
+    #: Seconds (of the limiter's clock) between two log lines about a failing store: the first
+    #: failure is logged at once, later ones are counted and reported once per interval.
+    outage_log_interval: ClassVar[float] = 10.0
 
     def __init__(
         self,
@@ -45,6 +60,9 @@ class RateLimiter(ABC):
 
         self.limit = limit
         self.clock: Clock = clock if clock is not None else MonotonicClock()
+        #: Whether a clock was passed. Without one, a store that has a clock every app instance
+        #: shares (Redis's ``TIME``) uses that instead of this process's monotonic clock.
+        self.clock_given = clock is not None
         self.storage: Storage = storage if storage is not None else MemoryStore()
         if on_error not in ON_ERROR_POLICIES:
             raise ConfigurationError(
@@ -57,9 +75,13 @@ class RateLimiter(ABC):
                 f"{type(self.storage).__name__} has no implementation of {self.name!r}"
             )
         self._prefix = f"{prefix}:{self.name}:{self._signature()}:"
-        # bound once: hit() is the hot path (the real clock's builtin itself, one Python call fewer)
-        self._now = time.monotonic if type(self.clock) is MonotonicClock else self.clock.now
+        #: Reads the clock; stores call it inside their critical section. (Bound once: on the
+        #: real clock it is the ``time.monotonic`` builtin itself, one Python call fewer per hit.)
+        self.now = time.monotonic if type(self.clock) is MonotonicClock else self.clock.now
         self._store_decide = self.storage.decide
+        self._outage_lock = threading.Lock()
+        self._failures = 0  # fallbacks since the last log line about them
+        self._last_report, self._next_report = 0.0, -math.inf
 
     # --- what a strategy provides -------------------------------------------------
     @abstractmethod
@@ -87,7 +109,7 @@ class RateLimiter(ABC):
         if type(key) is not str or not key:
             self._check_key(key)
         try:
-            return self._store_decide(self, self._prefix + key, self._now(), cost, True)
+            return self._store_decide(self, self._prefix + key, cost, True)
         except StorageError as exc:
             return self._fallback(exc, cost)
 
@@ -140,9 +162,8 @@ class RateLimiter(ABC):
             self._check_cost(cost)
         if type(key) is not str or not key:
             self._check_key(key)
-        now = self.clock.now()
         try:
-            return self.storage.decide(self, self._prefix + key, now, cost, consume)
+            return self.storage.decide(self, self._prefix + key, cost, consume)
         except StorageError as exc:
             return self._fallback(exc, cost)
 
@@ -150,16 +171,42 @@ class RateLimiter(ABC):
         if self.on_error == "raise":
             raise exc
         allowed = self.on_error == "allow"
-        logger.warning(
-            "rate limit store failed (%s); on_error=%r so the request is %s",
-            exc,
-            self.on_error,
-            "allowed" if allowed else "denied",
-        )
+        self._report_outage(exc, "allowed" if allowed else "denied")
         if allowed:
             return Decision(True, self.limit, self.limit - cost, 0.0, 0.0, fallback=True)
         wait = self._fallback_wait(cost)
         return Decision(False, self.limit, 0, wait, wait, fallback=True)
+
+    def _report_outage(self, exc: StorageError, outcome: str) -> None:
+        """Log the first failure at once, then one line per interval with how many failed since.
+
+        An outage under load fails every request: one WARNING each would flood the log.
+        """
+        now = self.clock.now()
+        with self._outage_lock:
+            self._failures += 1
+            if now < self._next_report:
+                return
+            failures, since = self._failures, self._last_report
+            self._failures, self._last_report = 0, now
+            self._next_report = now + self.outage_log_interval
+        if failures == 1:
+            logger.warning(
+                "rate limit store failed (%s); on_error=%r so the request is %s",
+                exc,
+                self.on_error,
+                outcome,
+            )
+        else:
+            logger.warning(
+                "rate limit store failed %d times in the last %g s (latest: %s); "
+                "on_error=%r so those requests were %s",
+                failures,
+                now - since,
+                exc,
+                self.on_error,
+                outcome,
+            )
 
     def _check_cost(self, cost: object) -> int:
         return require_int(cost, "cost", minimum=1, maximum=self.limit)

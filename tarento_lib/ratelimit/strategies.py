@@ -14,7 +14,7 @@ from typing import Any
 
 from tarento_lib._validate import require_int, require_number
 from tarento_lib.clock import Clock
-from tarento_lib.ratelimit.base import RateLimiter
+from tarento_lib.ratelimit.base import MAX_LIMIT, RateLimiter
 from tarento_lib.ratelimit.decision import EPSILON, Decision, new_decision
 from tarento_lib.ratelimit.storage import Storage
 
@@ -28,6 +28,20 @@ __all__ = [
 ]
 
 Step = tuple[Decision, Any, float]
+
+
+def window_index(now: float, window: float) -> int:
+    """The ``k`` with ``k * window <= now < (k + 1) * window``, both products rounded as floats.
+
+    ``floor(now / window)`` alone can be one off: at ``now = 3 * 0.7`` it gives 2, whose window
+    ends at ``now`` itself. The Lua scripts make the same correction.
+    """
+    index = floor(now / window)
+    if (index + 1) * window <= now:
+        return index + 1
+    if index * window > now:
+        return index - 1
+    return index
 
 
 class _Windowed(RateLimiter):
@@ -45,7 +59,7 @@ class _Windowed(RateLimiter):
     ) -> None:
         self.window = require_number(window, "window", minimum=0, min_inclusive=False)
         super().__init__(
-            require_int(limit, "limit", minimum=1),
+            require_int(limit, "limit", minimum=1, maximum=MAX_LIMIT),
             storage=storage,
             clock=clock,
             on_error=on_error,
@@ -70,7 +84,7 @@ class FixedWindow(_Windowed):
 
     def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
         limit, window = self.limit, self.window
-        index = floor(now / window)
+        index = window_index(now, window)
         count = state[1] if state is not None and state[0] == index else 0
         reset = (index + 1) * window - now
         if count + cost > limit:
@@ -117,7 +131,7 @@ class SlidingWindowCounter(_Windowed):
 
     def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
         limit, window = self.limit, self.window
-        index = floor(now / window)
+        index = window_index(now, window)
         prev = curr = 0
         if state is not None:
             if state[0] == index:
@@ -159,7 +173,7 @@ class _Bucket(RateLimiter):
         on_error: str = "allow",
         prefix: str = "rl",
     ) -> None:
-        self.capacity = require_int(capacity, "capacity", minimum=1)
+        self.capacity = require_int(capacity, "capacity", minimum=1, maximum=MAX_LIMIT)
         self.rate = require_number(rate, "rate", minimum=0, min_inclusive=False)
         super().__init__(
             self.capacity, storage=storage, clock=clock, on_error=on_error, prefix=prefix

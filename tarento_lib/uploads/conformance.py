@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from tarento_lib.lab.grading import Case, Steps, Suite
+from tarento_lib.grading import Case, Steps, Suite
 from tarento_lib.uploads.service import UploadService
 from tarento_lib.uploads.sessions import SQLiteSessionStore
 from tarento_lib.uploads.storage.base import content_md5
@@ -71,9 +71,7 @@ def _missing(uploads: Any, upload_id: str, steps: Steps) -> list[int]:
 def fresh_upload(cls: Any, steps: Steps) -> None:
     uploads, uid = _start(cls, steps)
     steps.expect(
-        _missing(uploads, uid, steps),
-        [0, 1, 2],
-        "missing chunks of a fresh 10-byte upload in chunks of 4",
+        _missing(uploads, uid, steps), "missing chunks of a fresh 10-byte upload in chunks of 4"
     )
 
 
@@ -81,16 +79,14 @@ def any_order(cls: Any, steps: Steps) -> None:
     uploads, uid = _start(cls, steps)
     for index in (2, 0, 1):
         steps.call(uploads, "put_chunk", uid, index, _chunk(index))
-    steps.expect(steps.call(uploads, "complete", uid), DATA, "the assembled file")
+    steps.expect(steps.call(uploads, "complete", uid), "the assembled file")
 
 
 def resend_same(cls: Any, steps: Steps) -> None:
     uploads, uid = _start(cls, steps)
     steps.call(uploads, "put_chunk", uid, 0, _chunk(0))
     steps.call(uploads, "put_chunk", uid, 0, _chunk(0))
-    steps.expect(
-        _missing(uploads, uid, steps), [1, 2], "missing chunks after sending chunk 0 twice"
-    )
+    steps.expect(_missing(uploads, uid, steps), "missing chunks after sending chunk 0 twice")
 
 
 def resend_different(cls: Any, steps: Steps) -> None:
@@ -113,9 +109,7 @@ def wrong_length(cls: Any, steps: Steps) -> None:
         lambda: uploads.put_chunk(uid, 2, b"89ab"),
         "put_chunk(id, 2, 4 bytes; 2 remain)",
     )
-    steps.expect(
-        _missing(uploads, uid, steps), [0, 1, 2], "missing chunks after two rejected chunks"
-    )
+    steps.expect(_missing(uploads, uid, steps), "missing chunks after two rejected chunks")
 
 
 def index_range(cls: Any, steps: Steps) -> None:
@@ -143,9 +137,7 @@ def base64_md5(cls: Any, steps: Steps) -> None:
         lambda: uploads.put_chunk(uid, 2, _chunk(2), content_md5=wrong),
         "put_chunk(id, 2, ..., content_md5=<MD5 of other bytes>)",
     )
-    steps.expect(
-        _missing(uploads, uid, steps), [1, 2], "missing chunks: the rejected ones stored nothing"
-    )
+    steps.expect(_missing(uploads, uid, steps), "missing chunks: the rejected ones stored nothing")
 
 
 def complete_needs_all(cls: Any, steps: Steps) -> None:
@@ -173,9 +165,9 @@ def size_limits(cls: Any, steps: Steps) -> None:
     steps.note(f"uploads = {cls.__name__}(chunk_size={CHUNK}, max_size=100)")
     empty = steps.call(uploads, "initiate", "empty.txt", 0)
     steps.expect(
-        sorted(steps.call(uploads, "status", empty)["missing"]), [], "missing chunks of 0 bytes"
+        sorted(steps.call(uploads, "status", empty)["missing"]), "missing chunks of 0 bytes"
     )
-    steps.expect(steps.call(uploads, "complete", empty), b"", "the assembled empty file")
+    steps.expect(steps.call(uploads, "complete", empty), "the assembled empty file")
     steps.expect_raises(
         ValueError, lambda: uploads.initiate("minus.txt", -1), "initiate('minus.txt', -1)"
     )
@@ -267,4 +259,8 @@ CASES = (
     ),
 )
 
-SUITES = {"upload": Suite("upload", "Resumable chunked uploads", CASES)}
+SUITES = {
+    "upload": Suite(
+        "upload", "Resumable chunked uploads", CASES, reference=lambda: ReferenceUploads
+    )
+}

@@ -1,7 +1,9 @@
-"""8 threads hammering one cache: never over capacity, never an error, no lost count."""
+"""8 threads hammering one cache (get, put, delete, setdefault, pop, copy): never over capacity,
+never an error, no lost count."""
 
 from __future__ import annotations
 
+import copy
 import random
 import threading
 
@@ -31,15 +33,21 @@ def test_eight_threads_hammering_one_cache(make) -> None:
             for step in range(4000):
                 key = rng.randrange(120)
                 roll = rng.random()
-                if roll < 0.6:
+                if roll < 0.55:
                     cache.get(key)
                     gets_per_thread[index] += 1
-                elif roll < 0.95:
+                elif roll < 0.85:
                     cache.put(key, step)
-                elif roll < 0.98:
+                elif roll < 0.9:
                     cache.delete(key)
-                else:
+                elif roll < 0.94:
+                    cache.setdefault(key, step)
+                elif roll < 0.97:
+                    cache.pop(key, None)
+                elif roll < 0.995:
                     _ = key in cache
+                elif len(copy.copy(cache).items()) > cache.capacity:
+                    oversize.append(-1)  # a copy taken mid-run is one consistent snapshot
                 if len(cache) > cache.capacity:
                     oversize.append(len(cache))
         except Exception as exc:  # collected, then asserted empty below

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from tarento_lib.db.conformance import SUITES, reference_policy
-from tarento_lib.lab.grading import get_suite, run_suite
+from tarento_lib.grading import get_suite, run_suite
 from tarento_lib.retry import RetryState
 
 ALL = {case.name for case in SUITES["retry"].cases}
@@ -68,19 +68,19 @@ def test_the_suite_is_registered_and_the_reference_passes_every_case() -> None:
 @pytest.mark.parametrize(
     ("candidate", "expected"),
     [
-        (make(jitter=False), {"full_jitter"}),
-        (make(cap=1e9), {"capped_at_8_seconds", "drives_the_retry_loop"}),
-        (make(attempts=7), {"gives_up_after_6_attempts", "drives_the_retry_loop"}),
-        (make(deadline=None), {"gives_up_after_30_seconds"}),
-        (make(errors=(Exception,)), {"retries_only_connection_errors"}),
-        (make(pow_first=True), {"no_overflow_on_huge_attempts"}),
+        (make(jitter=False), {"full jitter scales the whole wait"}),
+        (make(cap=1e9), {"the wait is capped at 8 seconds", "drives the retry loop"}),
+        (make(attempts=7), {"gives up after 6 attempts", "drives the retry loop"}),
+        (make(deadline=None), {"gives up after 30 seconds"}),
+        (make(errors=(Exception,)), {"retries only connection errors"}),
+        (make(pow_first=True), {"no overflow on a huge attempt number"}),
         (
             make_impure(),
             {
-                "doubles_each_attempt",
-                "capped_at_8_seconds",
-                "full_jitter",
-                "pure_function_of_state",
+                "each wait doubles the one before",
+                "the wait is capped at 8 seconds",
+                "full jitter scales the whole wait",
+                "a pure function of the state",
             },
         ),
         (stub, ALL),

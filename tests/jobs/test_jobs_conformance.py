@@ -1,14 +1,13 @@
-"""The job_queue grading suite: the reference passes every case,
-broken queues fail the right ones."""
+"""The job_queue suite: the reference passes every case, broken queues fail the right ones."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
 
+from tarento_lib.grading import get_suite, run_suite
 from tarento_lib.jobs import JobQueue, JobStatus
 from tarento_lib.jobs.conformance import SUITES
-from tarento_lib.lab.grading import get_suite, run_suite
 from tarento_lib.retry import RetryState
 
 ALL = {case.name for case in SUITES["job_queue"].cases}

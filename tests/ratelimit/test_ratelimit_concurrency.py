@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import time
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,6 +16,8 @@ from tarento_lib.clock import FakeClock
 from tarento_lib.config import settings
 from tarento_lib.ratelimit import MemoryStore, SlidingLog, TokenBucket
 from tarento_lib.ratelimit.simulate import max_in_window
+from tarento_lib.ratelimit.storage.scripts import read_log
+from tarento_lib.ratelimit.storage.wire import client_commands
 
 REDIS_URL = settings().redis_url
 
@@ -28,6 +33,19 @@ class RecordingLog(SlidingLog):
         decision, new_state, ttl = super().step(state, now, cost, consume)
         if consume and decision.allowed:
             self.admitted.append(now)
+        return decision, new_state, ttl
+
+
+class RealTimeLog(SlidingLog):
+    """Inside the store's lock: the time the decision used, the real time, and the answer."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.decisions: list[tuple[float, float, bool]] = []
+
+    def step(self, state: Any, now: float, cost: int, consume: bool) -> Any:
+        decision, new_state, ttl = super().step(state, now, cost, consume)
+        self.decisions.append((now, time.monotonic(), decision.allowed))
         return decision, new_state, ttl
 
 
@@ -58,6 +76,117 @@ def test_eight_threads_sliding_log_memory() -> None:
     assert limiter.admitted == sorted(limiter.admitted)
     assert max_in_window(limiter.admitted, 1.0) == 10
     assert len(limiter.admitted) >= 10 * 3  # 4 s of fake time: several windows were filled
+
+
+def test_eight_threads_sliding_log_exact_in_real_time_memory() -> None:
+    """The real clock is read inside the store's lock, so every decision sees the time it runs at.
+
+    A time read before the lock goes stale while another thread decides: written into the log
+    out of order, it lets one request too many into a real window (51-52 of 50 on every run).
+    """
+    limit, window = 30, 0.25
+    limiter = RealTimeLog(limit, window, storage=MemoryStore())  # the default, real clock
+    end = time.monotonic() + 4 * window
+
+    def hammer() -> None:
+        while time.monotonic() < end:
+            limiter.hit("shared")
+
+    _threads(hammer)
+    decisions = limiter.decisions  # in the order the lock let them in
+    stale = [i for i in range(1, len(decisions)) if decisions[i][0] < decisions[i - 1][1]]
+    assert stale == []  # no decision used a time from before the previous one had finished
+    admitted = [now for now, _, allowed in decisions if allowed]
+    assert max_in_window(admitted, window) == limit
+    assert len(admitted) >= 2 * limit  # entries left the window during the run
+
+
+def _admitted_instants(
+    limiter: SlidingLog, store: Any, seconds: float, threads: int
+) -> tuple[int, Counter[float]]:
+    """Hammer one key from ``threads`` threads; return the admissions and their server instants.
+
+    Each admission's time is the newest entry of the log it wrote; every thread reads the log
+    right after its own admission, so together they see every admitted instant (counted with
+    the most copies any one log held: two admissions can share a microsecond).
+    """
+    key = limiter._prefix + "shared"
+    seen: Counter[float] = Counter()
+    seen_lock = threading.Lock()
+    admissions = 0
+    end = time.monotonic() + seconds
+
+    def hammer() -> None:
+        nonlocal admissions, seen
+        while time.monotonic() < end:
+            if limiter.hit("shared").allowed:
+                logged = Counter(read_log(store.client.get(key)))
+                with seen_lock:
+                    admissions += 1
+                    seen |= logged
+
+    _threads(hammer, threads)
+    return admissions, seen
+
+
+def test_eight_threads_sliding_log_exact_in_real_time_redis(
+    redis_backend: str, prefix: str, make_store: Callable[..., Any]
+) -> None:
+    """Without a clock a Redis-backed limiter takes the server's ``TIME`` inside its script."""
+    limit, window = 20, 0.5
+    store = make_store(redis_backend)
+    limiter = SlidingLog(limit, window, storage=store, prefix=prefix)
+    admissions, seen = _admitted_instants(limiter, store, 3 * window, 8)
+    instants = sorted(seen.elements())
+    assert len(instants) == admissions >= 2 * limit
+    assert max_in_window(instants, window) == limit
+
+
+def _hammer_real_redis_log(prefix: str, limit: int, window: float, queue: Any) -> None:
+    from tarento_lib.ratelimit import store_from_url
+
+    store = store_from_url(REDIS_URL)  # the defaults: server TIME for a limiter without a clock
+    limiter = SlidingLog(limit, window, storage=store, prefix=prefix)
+    queue.put(_admitted_instants(limiter, store, 3 * window, 2))
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not REDIS_URL, reason="TARENTO_REDIS_URL not set")
+def test_four_processes_two_threads_sliding_log_exact_in_real_time(prefix: str) -> None:
+    """4 processes x 2 threads on a real Redis, default settings: no real window over the limit
+    (with each process's own clock read before the round trip: 51 of 50)."""
+    limit, window = 30, 0.5
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    procs = [
+        context.Process(target=_hammer_real_redis_log, args=(prefix, limit, window, queue))
+        for _ in range(4)
+    ]
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert all(p.exitcode == 0 for p in procs)
+    seen: Counter[float] = Counter()
+    for _, logged in results:
+        seen |= logged
+    instants = sorted(seen.elements())
+    assert len(instants) == sum(admissions for admissions, _ in results) >= 2 * limit
+    assert max_in_window(instants, window) == limit
+
+
+def test_redis_store_reads_the_server_clock_unless_given_one(
+    prefix: str, make_store: Callable[..., Any]
+) -> None:
+    store = make_store("fakeredis")
+    default = SlidingLog(5, 1.0, storage=store, prefix=prefix)
+    given = SlidingLog(5, 1.0, storage=store, clock=FakeClock(7.5), prefix=prefix)
+    with client_commands(with_args=True) as sent:
+        default.hit("u")
+        given.hit("u")
+    nows = [command[4] for command in sent if command[0] == "EVALSHA"]
+    assert nows == ["", 7.5]  # '' asks the script for the server's TIME
 
 
 def test_eight_threads_token_bucket_memory() -> None:

@@ -106,9 +106,9 @@ def test_bug_hunt_catches_a_partial_fix() -> None:
 
     card = run_suite(half_fixed, "bug_hunt")
     assert {r.name for r in card.failed} == {
-        "ties_by_name",
-        "rejects_negative_top",
-        "overall_is_mean_of_every_score",
+        "ties are broken by name",
+        "a negative top is refused",
+        "overall is the mean of every score",
     }
 
 

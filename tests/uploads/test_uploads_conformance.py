@@ -7,7 +7,7 @@ import binascii
 import hashlib
 import math
 
-from tarento_lib.lab.grading import get_suite, run_suite
+from tarento_lib.grading import get_suite, run_suite
 from tarento_lib.uploads.conformance import ReferenceUploads
 
 

@@ -3,6 +3,11 @@
 ``store_from_url("memory://")`` or ``store_from_url("redis://127.0.0.1:6379/0")`` builds a
 store; :func:`redis_from_env` gives a real Redis client when ``TARENTO_REDIS_URL`` is set and
 an in-process fakeredis (with Lua) otherwise, so the notebooks need nothing started by hand.
+
+The Redis clients built here wait at most :data:`REDIS_TIMEOUT` seconds to connect and for each
+reply, so a frozen server turns into the limiter's ``on_error`` answer instead of a caller
+blocked for as long as it stays frozen. The URL overrides either timeout, as redis-py's
+``from_url`` reads them: ``redis://host:6379/0?socket_timeout=0.05&socket_connect_timeout=0.2``.
 """
 
 from __future__ import annotations
@@ -17,7 +22,11 @@ from tarento_lib.ratelimit.errors import ConfigurationError
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.base import RateLimiter
 
-__all__ = ["Storage", "redis_from_env", "store_from_url"]
+__all__ = ["REDIS_TIMEOUT", "Storage", "redis_from_env", "store_from_url"]
+
+#: Seconds a Redis client built here waits to connect, and for each reply (a decision is one
+#: round trip of well under a millisecond, so this only ever fires on an outage).
+REDIS_TIMEOUT = 1.0
 
 
 @runtime_checkable
@@ -31,11 +40,10 @@ class Storage(Protocol):
     def supports(self, strategy: str) -> bool:
         """Whether this store can run the named strategy."""
 
-    def decide(
-        self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool
-    ) -> Decision:
-        """Run ``limiter``'s algorithm on ``key`` atomically;
-        raise ``StorageError`` if unreachable."""
+    def decide(self, limiter: RateLimiter, key: str, cost: int, consume: bool) -> Decision:
+        """Run ``limiter``'s algorithm on ``key`` atomically, reading the time inside that atomic
+        step (``limiter.now()``, or a clock of the store's own); raise ``StorageError`` if the
+        store cannot be reached."""
 
     def clear(self, key: str) -> None:
         """Delete the state stored under ``key``."""
@@ -49,19 +57,18 @@ def redis_from_env(*, server: Any = None) -> Any:
     """
     url = settings().redis_url
     if url:
-        import redis
-
-        return redis.Redis.from_url(url)
+        return _redis_client(url)
     import fakeredis
 
     return fakeredis.FakeRedis(server=server if server is not None else fakeredis.FakeServer())
 
 
-def store_from_url(url: str, *, time_source: str = "clock") -> Storage:
+def store_from_url(url: str, *, time_source: str = "auto") -> Storage:
     """A store for ``memory://``, ``redis://…``/``rediss://…``/``unix://…`` or ``fakeredis://``.
 
-    ``time_source`` (Redis only): ``"clock"`` uses the limiter's injected clock, ``"server"``
-    the Redis server's ``TIME`` (the one clock every app instance agrees on).
+    ``time_source`` (Redis only): ``"auto"`` uses the Redis server's ``TIME`` (the one clock
+    every app instance agrees on) for limiters built without a clock and the injected clock
+    otherwise; ``"server"`` always ``TIME``; ``"clock"`` always the limiter's clock.
     """
     require_str(url, "url")
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
@@ -78,10 +85,17 @@ def store_from_url(url: str, *, time_source: str = "clock") -> Storage:
             return RedisStore(
                 fakeredis.FakeRedis(server=fakeredis.FakeServer()), time_source=time_source
             )
-        import redis
-
-        return RedisStore(redis.Redis.from_url(url), time_source=time_source)
+        return RedisStore(_redis_client(url), time_source=time_source)
     raise ConfigurationError(
         f"unknown storage URL scheme {scheme or url!r}; use memory://, redis://, rediss://, "
         "unix:// or fakeredis://"
+    )
+
+
+def _redis_client(url: str) -> Any:
+    """A redis-py client for ``url`` with :data:`REDIS_TIMEOUT`, unless the URL sets its own."""
+    import redis
+
+    return redis.Redis.from_url(
+        url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
     )

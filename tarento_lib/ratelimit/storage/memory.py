@@ -25,6 +25,8 @@ class MemoryStore:
     when the store has doubled in size since the last sweep, or when ``sweep_every`` seconds of
     the limiter's clock have passed since then, so one-off keys do not pile up.
     Limiters that share one store must share one clock (expiry times are compared across keys).
+    Each decision reads the limiter's clock under the lock, so decisions and their times come
+    in the same order, whichever thread gets there first.
     """
 
     blocking = False
@@ -41,12 +43,11 @@ class MemoryStore:
     def supports(self, strategy: str) -> bool:
         return True  # every strategy's Python step runs here
 
-    def decide(
-        self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool
-    ) -> Decision:
+    def decide(self, limiter: RateLimiter, key: str, cost: int, consume: bool) -> Decision:
         data, lock = self._data, self._lock
         lock.acquire()  # (acquire/release: measurably cheaper than `with` on this per-request path)
         try:
+            now = limiter.now()  # inside the lock: a time read before it could be stale by now
             entry = data.get(key)
             decision, new_state, ttl = limiter.step(
                 entry[0] if entry is not None and entry[1] > now else None, now, cost, consume

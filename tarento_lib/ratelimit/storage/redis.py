@@ -1,10 +1,13 @@
 """The Redis store: every decision is one EVALSHA of the strategy's Lua script (one round trip,
 atomic on the server). Scripts are loaded once per store and reloaded if Redis forgets them.
 
-Which clock? ``time_source="clock"`` (default) passes the limiter's injected clock, which keeps
-notebooks and tests deterministic but is only right when every instance shares that clock.
-Several app instances each have their own monotonic clock, so production should use
-``time_source="server"``: the script reads Redis's ``TIME``, the one clock they all share.
+Which clock? By default (``time_source="auto"``) a limiter built without a ``clock`` gets
+Redis's ``TIME``, read by the script itself: the one clock every app instance shares, read inside
+the atomic step, so concurrent callers are ordered by the time they are decided at. A limiter
+given a clock (a ``FakeClock`` in notebooks and tests) keeps it: its time is read before the
+round trip, which is deterministic but can go stale under concurrent callers, so a clock passed
+to a shared production limiter is a mistake. ``"server"`` uses ``TIME`` even then, ``"clock"``
+always the limiter's clock.
 
 The round trip itself skips redis-py's per-command pool checkout: with a plain ``ConnectionPool``
 the store keeps its own idle connections (opened with the client's settings) and sends EVALSHA
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TIME_SOURCES", "RedisStore"]
 
-TIME_SOURCES = ("clock", "server")
+TIME_SOURCES = ("auto", "clock", "server")
 _ONE = (b"1", "1")  # a client built with decode_responses=True answers str
 
 
@@ -42,7 +45,7 @@ class RedisStore:
 
     blocking = True
 
-    def __init__(self, client: Any, *, time_source: str = "clock") -> None:
+    def __init__(self, client: Any, *, time_source: str = "auto") -> None:
         if time_source not in TIME_SOURCES:
             raise ConfigurationError(
                 f"time_source must be one of {TIME_SOURCES}, got {time_source!r}"
@@ -54,6 +57,7 @@ class RedisStore:
         self.client = client
         self.time_source = time_source
         self._server_time = time_source == "server"
+        self._auto_time = time_source == "auto"
         self._shas: dict[str, str] = {}
         self._connect = _connection_factory(client)
         self._idle: list[Any] = []  # list.pop/append are atomic: threads never share a connection
@@ -62,10 +66,10 @@ class RedisStore:
     def supports(self, strategy: str) -> bool:
         return strategy in SCRIPTS
 
-    def decide(
-        self, limiter: RateLimiter, key: str, now: float, cost: int, consume: bool
-    ) -> Decision:
-        args = ("" if self._server_time else now, cost, 1 if consume else 0, *limiter.script_args())
+    def decide(self, limiter: RateLimiter, key: str, cost: int, consume: bool) -> Decision:
+        server = self._server_time or (self._auto_time and not limiter.clock_given)
+        now = "" if server else limiter.now()  # '': the script reads the server's TIME
+        args = (now, cost, 1 if consume else 0, *limiter.script_args())
         allowed, remaining, retry, reset = self._run(limiter.name, key, args).split()
         return new_decision(
             (allowed in _ONE, limiter.limit, int(remaining), float(retry), float(reset), False)

@@ -4,10 +4,11 @@ Calling convention: ``KEYS[1]`` is the key; ``ARGV`` is ``now`` (``''`` = use th
 ``TIME``), ``cost``, ``consume`` (``'1'``/``'0'``), then the strategy's parameters.
 Each script answers one string, ``"allowed remaining retry_after reset_after"`` (the durations as
 ``%.17g``, so they round-trip exactly; a Lua number would reach the client truncated to an integer,
-and one string costs the server less than a four-element array). Only an admitted request writes,
-and every write sets an expiry (when the state is back to fresh, plus one second of slack, because
-Redis counts expiry in its own real time while ``now`` may come from another clock), so idle keys
-disappear by themselves.
+and one string costs the server less than a four-element array). Counts are written with ``%d``
+(Lua's ``tostring`` keeps only 14 digits). Only an admitted request writes, and every write sets
+an expiry (when the state is back to fresh, plus one second of slack, because Redis counts expiry
+in its own real time while ``now`` may come from another clock), so idle keys disappear by
+themselves.
 """
 
 from __future__ import annotations
@@ -43,8 +44,15 @@ local cost = tonumber(ARGV[2])
 local consume = ARGV[3] == '1'
 local EPS = 1e-9
 local function f(x) return string.format('%.17g', x) end
--- one second of slack: expiry is real time
-local function px(s) return math.ceil(s * 1000) + 1000 end
+local function px(s)  -- ms, plus one second of slack (expiry is real time), at most ~31,000 years
+  return string.format('%d', math.min(math.ceil(s * 1000) + 1000, 1e15))
+end
+local function window_index(window)  -- k with k * window <= now < (k + 1) * window, as floats
+  local index = math.floor(now / window)
+  if (index + 1) * window <= now then return index + 1 end
+  if index * window > now then return index - 1 end
+  return index
+end
 -- one string: one format, no table
 local function reply(allowed, remaining, retry_after, reset_after)
   return string.format('%d %d %.17g %.17g', allowed, remaining, retry_after, reset_after)
@@ -53,7 +61,7 @@ end
 
 _FIXED_WINDOW = """
 local limit, window = tonumber(ARGV[4]), tonumber(ARGV[5])
-local index = math.floor(now / window)
+local index = window_index(window)
 local count = 0
 local raw = redis.call('GET', KEYS[1])
 if raw then
@@ -64,7 +72,7 @@ local reset = (index + 1) * window - now
 if count + cost > limit then return reply(0, limit - count, reset, reset) end
 if not consume then return reply(1, limit - count, 0, reset) end
 count = count + cost
-redis.call('SET', KEYS[1], f(index) .. ' ' .. count, 'PX', px(reset))
+redis.call('SET', KEYS[1], string.format('%.17g %d', index, count), 'PX', px(reset))
 return reply(1, limit - count, 0, reset)
 """
 
@@ -127,7 +135,7 @@ return reply(1, limit - count - cost, 0, window)
 
 _SLIDING_WINDOW_COUNTER = """
 local limit, window = tonumber(ARGV[4]), tonumber(ARGV[5])
-local index = math.floor(now / window)
+local index = window_index(window)
 local prev, curr = 0, 0
 local raw = redis.call('GET', KEYS[1])
 if raw then
@@ -160,7 +168,7 @@ if not consume then
 end
 curr = curr + cost
 local reset = start + 2 * window - now
-redis.call('SET', KEYS[1], f(index) .. ' ' .. prev .. ' ' .. curr, 'PX', px(reset))
+redis.call('SET', KEYS[1], string.format('%.17g %d %d', index, prev, curr), 'PX', px(reset))
 return reply(1, math.max(0, math.floor(limit - (used + cost) + EPS)), 0, reset)
 """
 

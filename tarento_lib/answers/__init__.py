@@ -1,0 +1,1 @@
+"""The interview answers, one module per question (placeholder; the tooling branch owns it)."""
