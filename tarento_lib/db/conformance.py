@@ -16,6 +16,8 @@ import random
 from typing import Any
 
 from tarento_lib.clock import FakeClock
+from tarento_lib.grading import Case, CaseFailure, Steps, Suite, approx, between, is_number, rule
+from tarento_lib.grading.values import show, strict_equal
 from tarento_lib.retry import (
     Attempt,
     RetryError,
@@ -27,8 +29,6 @@ from tarento_lib.retry import (
     stop_after_delay,
     wait_full_jitter,
 )
-from tarento_lib.grading import Case, CaseFailure, Steps, Suite, approx, between, is_number, rule
-from tarento_lib.grading.values import show, strict_equal
 
 __all__ = ["CAP", "DEADLINE", "MAX_ATTEMPTS", "SUITES", "reference_policy"]
 
