@@ -11,7 +11,8 @@ Run from the repository root: ``python benchmarks/bench_cache.py [--quick]``.
 from __future__ import annotations
 
 import argparse
-import os
+
+from _report import print_load, print_target
 
 from tarento_lib.cache.throughput import compare_caches, lock_styles
 
@@ -40,18 +41,14 @@ def main() -> None:
     print(f"{'contender':22} {'ops/s':>12} {'vs cachetools':>14}  note")
     for name, rate in ops.items():
         print(f"{name:22} {rate:12,.0f} {rate / baseline:13.2f}x  {NOTES[name]}")
-    print(
-        f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
-    )
+    print()
+    print_load()
     verdicts = [
         ("LRUCache", "LRUCache (thread-safe, stats) >= 1.0x cachetools"),
         ("LinkedLRUCache", "LinkedLRUCache >= 1.0x cachetools"),
     ]
     for name, target in verdicts:
-        print(
-            f"target {target}: {'MET' if ops[name] >= baseline else 'MISSED'} "
-            f"({ops[name] / baseline:.2f}x)"
-        )
+        print_target(target, ops[name] >= baseline, f"{ops[name] / baseline:.2f}x")
     print("\nwhat a lock costs around one dict update (ns/op):")
     for style, ns in lock_styles().items():
         print(f"  {style:22} {ns:6.0f}")

@@ -14,11 +14,8 @@ same runs. Target from the issue: JobQueue >= 0.3x the bare queue.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _report import print_load, print_target
 
 from tarento_lib.jobs.benchmark import measure
 
@@ -36,16 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n = args.jobs or (5_000 if args.quick else 20_000)
     rounds = args.rounds or (3 if args.quick else 7)
-    load_before = os.getloadavg()
+    print_load("before")
     rates = measure(n=n, rounds=rounds, workers=args.workers)
-    load_after = os.getloadavg()
+    print_load("after")
     print(f"{n:,} no-op jobs, {args.workers} workers, median of {rounds} interleaved rounds")
-    print(
-        "load average (1, 5, 15 min): before "
-        + ", ".join(f"{x:.2f}" for x in load_before)
-        + "; after "
-        + ", ".join(f"{x:.2f}" for x in load_after)
-    )
     print(f"{'variant':<22}{'jobs/CPU s':>14}{'ratio':>9}{'jobs/wall s':>14}{'ratio':>9}")
     cpu, wall = rates["cpu"], rates["wall"]
     for name in cpu:
@@ -55,10 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     ratio = cpu["JobQueue"] / cpu["bare PriorityQueue"]
     wall_ratio = wall["JobQueue"] / wall["bare PriorityQueue"]
-    verdict = "MET" if ratio >= TARGET else "MISSED"
-    print(
-        f"target ≥ {TARGET}x: {verdict} (JobQueue at {ratio:.2f}x of the bare queue on CPU time; "
-        f"{wall_ratio:.2f}x on the wall clock)"
+    print_target(
+        f"JobQueue ≥ {TARGET}x the bare queue",
+        ratio >= TARGET,
+        f"{ratio:.2f}x on CPU time; {wall_ratio:.2f}x on the wall clock",
     )
     return 0
 

@@ -24,19 +24,16 @@ import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import limits
 import redis
+from _report import print_load, print_target
 from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import (
     FixedWindowRateLimiter,
@@ -91,11 +88,11 @@ def compare(
     return statistics.median(ours_rates), statistics.median(theirs_rates), ratio
 
 
-VERDICTS: list[str] = []
+VERDICTS: list[tuple[str, bool, str]] = []
 
 
 def verdict(target: str, met: bool, figure: str) -> None:
-    VERDICTS.append(f"{target:78s} {figure:>6s}  {'MET' if met else 'MISSED'}")
+    VERDICTS.append((target, met, figure))
 
 
 def memory_section(n: int, rounds: int) -> None:
@@ -116,7 +113,7 @@ def memory_section(n: int, rounds: int) -> None:
             )
             print(f"{label:42s} {n_keys:>6d} {ours:>11,.0f} {theirs:>11,.0f} {ratio:>6.2f}x")
             verdict(
-                f"in memory, {label}, {n_keys} key{'s' if n_keys > 1 else ''}: target >= 2x",
+                f"in memory, {label}, {n_keys} key{'s' if n_keys > 1 else ''}: >= 2x",
                 ratio >= 2.0,
                 f"{ratio:.2f}x",
             )
@@ -268,7 +265,7 @@ def main() -> None:
     n, rounds, redis_n, redis_rounds = (
         (5_000, 5, 1_000, 5) if args.quick else (20_000, 15, 3_000, 11)
     )
-    load_before = os.getloadavg()
+    print_load("before")
     memory_section(n, rounds)
     with redis_url() as url:
         if url is None:
@@ -276,9 +273,9 @@ def main() -> None:
         else:
             redis_section(url, redis_n, redis_rounds)
     print("\n== targets (issue: performance)")
-    print("\n".join(VERDICTS))
-    load = ", ".join(f"{x:.2f}" for x in load_before + os.getloadavg())
-    print(f"load average (1, 5, 15 min) before and after: {load} on {os.cpu_count()} CPUs")
+    for target, met, figure in VERDICTS:
+        print_target(target, met, figure)
+    print_load("after")
 
 
 if __name__ == "__main__":

@@ -21,20 +21,16 @@ from __future__ import annotations
 import argparse
 import gc
 import heapq
-import os
 import random
 import statistics
-import sys
 import time
 import tracemalloc
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import marisa_trie
+from _report import print_load, print_target
 from rapidfuzz.distance import Levenshtein as RapidLevenshtein
 
 from tarento_lib.text import (
@@ -286,9 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     verdicts = bench_autocomplete(args.quick)
     verdicts.update(bench_levenshtein(args.quick))
-    print(f"\n== verdicts (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
+    print("\n== verdicts")
+    print_load()
     for what, ok in verdicts.items():
-        print(f"  target {what}: {'MET' if ok else 'MISSED'}")
+        print_target(what, ok)
     print(f"\n(done in {time.perf_counter() - started:.0f} s)")
     return 0
 

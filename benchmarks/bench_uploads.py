@@ -20,6 +20,7 @@ Measured in one run, rounds interleaved, medians reported:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -33,11 +34,8 @@ from functools import partial
 from pathlib import Path
 
 import httpx
+from _report import print_load, print_target
 from fastapi import Request
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import contextlib
 
 from tarento_lib.uploads import MiB
 from tarento_lib.uploads.client import UploadInterrupted, upload_file
@@ -99,8 +97,7 @@ def _status_kib(pid: int, field: str) -> int:
 
 def start_server(root: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    child = subprocess.Popen([sys.executable, __file__, "--serve", str(root), str(port)], env=env)
+    child = subprocess.Popen([sys.executable, __file__, "--serve", str(root), str(port)])
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -351,25 +348,21 @@ def main() -> int:
         f"  bytes re-sent after 2 cuts:      {wire - file_size:8d}       (file {file_size} bytes, "
         f"on the wire {wire})"
     )
-    print(
-        f"  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
+    print_load()
+    print_target(
+        "throughput >= 0.5x the copy",
+        ratio("upload") >= 0.5,
+        f"{ratio('upload'):.2f}x; the bare-socket ceiling here is {ratio('socket'):.2f}x",
     )
-
-    def verdict(ok: bool) -> str:
-        return "MET" if ok else "MISSED"
-
-    print(
-        f"target throughput >= 0.5x the copy: {verdict(ratio('upload') >= 0.5)} "
-        f"({ratio('upload'):.2f}x; "
-        f"the bare-socket ceiling here is {ratio('socket'):.2f}x)"
+    print_target(
+        "server peak <= 3 chunks above idle",
+        peak - idle <= 3 * CHUNK,
+        f"{(peak - idle) / CHUNK:.2f} chunks",
     )
-    print(
-        f"target server peak <= 3 chunks above idle: {verdict(peak - idle <= 3 * CHUNK)} "
-        f"({(peak - idle) / CHUNK:.2f} chunks)"
-    )
-    print(
-        f"target only missing chunks re-sent after a cut: {verdict(wire == file_size)} "
-        f"({wire - file_size} bytes re-sent)"
+    print_target(
+        "only missing chunks re-sent after a cut",
+        wire == file_size,
+        f"{wire - file_size} bytes re-sent",
     )
     return 0
 

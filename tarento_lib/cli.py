@@ -1,4 +1,5 @@
-"""``tarento-lab``: open the lab, run notebooks headless, grade an exercise from a terminal."""
+"""``tarento-lab``: open the lab, run notebooks headless, grade an exercise from a terminal,
+mint a bearer token for the content and job APIs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tarento_lib import config
+from tarento_lib._validate import require_choice
 
 __all__ = ["find_notebooks", "lab_command", "main", "notebooks_dir"]
 
@@ -119,12 +121,48 @@ def _cmd_nav(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_stats(args: argparse.Namespace) -> int:
+    import json
+
+    from tarento_lib.lab.stats import format_table, notebook_stats
+
+    rows = [notebook_stats(path) for path in find_notebooks(args.notebooks)]
+    if args.json:
+        print(json.dumps([row.as_dict() for row in rows], indent=2))
+    else:
+        print(format_table(rows))
+    return 0
+
+
 def _cmd_slides(args: argparse.Namespace) -> int:
     from tarento_lib.lab.slides import export_slides
 
     out_dir = Path(args.out)
     for path in find_notebooks(args.notebooks):
         print(export_slides(path, out_dir))
+    return 0
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    from tarento_lib.auth import AuthConfigurationError, Role, TokenAuthority
+
+    try:
+        authority = TokenAuthority.from_settings()
+        role = require_choice(args.role, "--role", [role.value for role in Role])
+    except (config.ConfigurationError, ValueError) as error:
+        raise SystemExit(f"tarento-lab: {error}") from None
+    subject = args.subject or f"dev-{role}"
+    try:
+        token = authority.issue(subject, [role], lifetime=args.lifetime)
+    except (AuthConfigurationError, TypeError, ValueError) as error:
+        raise SystemExit(f"tarento-lab: {error}") from None
+    if authority.is_development:
+        print(
+            f"tarento-lab: signed with the public development key ({config.AUTH_SECRET} unset): "
+            "accepted only by apps that run in development",
+            file=sys.stderr,
+        )
+    print(token)
     return 0
 
 
@@ -195,12 +233,32 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("solution", help="path to a .py file defining your class or function")
     grade.add_argument("--name", help="which class or function in the file to grade")
     grade.set_defaults(func=_cmd_check)
+    stats = commands.add_parser(
+        "stats",
+        help="reading minutes, exercise cases, long slides and visible asserts per notebook",
+    )
+    stats.add_argument("notebooks", nargs="*", help="qNN prefixes (default: every notebook)")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stats.set_defaults(func=_cmd_stats)
     slides = commands.add_parser(
         "slides", help="export notebooks as self-contained reveal.js slides"
     )
     slides.add_argument("notebooks", nargs="*", help="qNN prefixes (default: every notebook)")
     slides.add_argument("--out", default="slides", help="output folder (default: ./slides)")
     slides.set_defaults(func=_cmd_slides)
+    token = commands.add_parser(
+        "token",
+        help="print a bearer token for the content and job APIs (signed with the "
+        f"{config.AUTH_SECRET} key, else the development key)",
+    )
+    token.add_argument(
+        "--role", default="editor", help="reader, editor, reviewer or admin (default: editor)"
+    )
+    token.add_argument("--subject", help="who the caller is (default: dev-<role>)")
+    token.add_argument(
+        "--lifetime", type=float, default=3600.0, help="seconds it stays valid (default: 3600)"
+    )
+    token.set_defaults(func=_cmd_token)
     nav = commands.add_parser("nav", help="regenerate every notebook's header and footer cells")
     nav.add_argument(
         "--check", action="store_true", help="only list stale notebooks (exit 1 if any)"

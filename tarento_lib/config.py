@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tarento_lib._validate import require_bool, require_int, require_number
@@ -24,10 +24,14 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = [
+    "AUTH_AUDIENCE",
+    "AUTH_SECRET",
     "CHROMIUM",
     "DATABASE_REPLICA_URLS",
     "DATABASE_URL",
     "DATABASE_URL_SCHEMES",
+    "ENVIRONMENT",
+    "ENVIRONMENTS",
     "PG_CTL",
     "REDIS_URL",
     "S3_BUCKET",
@@ -55,6 +59,15 @@ PG_CTL = "TARENTO_PG_CTL"
 """Tests only: a ``pg_ctl -D … -w`` prefix that lets the outage test stop and start PostgreSQL."""
 CHROMIUM = "TARENTO_CHROMIUM"
 """Tests only: the Chromium binary of the browser tests."""
+AUTH_SECRET = "TARENTO_AUTH_SECRET"
+"""The key that signs and checks API tokens (32 bytes or more); unset: the public dev key."""
+AUTH_AUDIENCE = "TARENTO_AUTH_AUDIENCE"
+"""The ``aud`` claim a token must carry to be accepted (default ``tarento-lab``)."""
+ENVIRONMENT = "TARENTO_ENV"
+"""``development`` (the default) or ``production``, where development credentials are refused."""
+
+ENVIRONMENTS = ("development", "production")
+"""The values ``TARENTO_ENV`` may take; anything else is a :class:`ConfigurationError`."""
 
 SERVICE_VARIABLES = (REDIS_URL, DATABASE_URL, DATABASE_REPLICA_URLS, S3_ENDPOINT, S3_BUCKET)
 """The switches to real services: ``tarento-lab`` removes them unless given ``--real``."""
@@ -82,6 +95,9 @@ class Settings:
     s3_bucket: str | None = None
     pg_ctl: str | None = None
     chromium: str | None = None
+    auth_secret: str | None = field(default=None, repr=False)
+    auth_audience: str | None = None
+    environment: str = "development"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -100,7 +116,21 @@ class Settings:
             s3_bucket=get(S3_BUCKET),
             pg_ctl=get(PG_CTL),
             chromium=get(CHROMIUM),
+            auth_secret=get(AUTH_SECRET),
+            auth_audience=get(AUTH_AUDIENCE),
+            environment=get(ENVIRONMENT) or "development",
         )
+
+    @property
+    def production(self) -> bool:
+        """Whether ``TARENTO_ENV`` says production; a value that is neither name is refused.
+
+        A typo such as ``prod`` must not quietly mean development.
+        """
+        choices = " or ".join(ENVIRONMENTS)
+        if self.environment not in ENVIRONMENTS:
+            raise ConfigurationError(f"{ENVIRONMENT} must be {choices}, got {self.environment!r}")
+        return self.environment == "production"
 
     @property
     def real_s3(self) -> bool:

@@ -37,7 +37,8 @@ def test_every_tarento_variable_in_the_library_is_named_in_config_only() -> None
 
 
 def test_settings_read_the_environment_when_called(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (*config.SERVICE_VARIABLES, config.PG_CTL, config.CHROMIUM):
+    auth = (config.AUTH_SECRET, config.AUTH_AUDIENCE, config.ENVIRONMENT)
+    for name in (*config.SERVICE_VARIABLES, config.PG_CTL, config.CHROMIUM, *auth):
         monkeypatch.delenv(name, raising=False)
     assert settings() == Settings()
     monkeypatch.setenv(config.REDIS_URL, "redis://127.0.0.1:1/0")

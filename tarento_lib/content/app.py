@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from tarento_lib.auth import TokenAuthority, install_authority, resolve_authority
 from tarento_lib.clock import Clock
 from tarento_lib.content.cache import ReadCache
 from tarento_lib.content.database import Database
@@ -30,6 +31,8 @@ def create_app(
     now: Callable[[], datetime] | None = None,
     read_cache_ttl: float = 0.0,
     clock: Clock | None = None,
+    auth: TokenAuthority | None = None,
+    production: bool | None = None,
 ) -> FastAPI:
     """A new content API on ``database_url`` (default: ``$TARENTO_DATABASE_URL``, else SQLite in
     memory).
@@ -38,8 +41,15 @@ def create_app(
     under a server that runs the lifespan). ``now`` makes timestamps deterministic.
     ``read_cache_ttl > 0`` caches rendered public reads in-process for that many seconds
     (on ``clock``), dropped at once by writes through this process.
+
+    ``auth`` verifies the bearer tokens of every write (default: from ``$TARENTO_AUTH_SECRET``,
+    else the development authority, whose tokens anyone can mint; its clock is ``now``).
+    ``production`` (default: ``$TARENTO_ENV == "production"``) refuses to build an app that
+    would accept development credentials.
     """
-    database = Database(database_url, schema=schema, now=now or _utcnow)
+    now = now or _utcnow
+    authority = resolve_authority(auth, production=production, now=now)
+    database = Database(database_url, schema=schema, now=now)
     read_cache = ReadCache(read_cache_ttl, clock=clock) if read_cache_ttl else None
 
     @asynccontextmanager
@@ -56,6 +66,7 @@ def create_app(
     )
     app.state.database = database
     app.state.read_cache = read_cache
+    install_authority(app, authority)
     app.include_router(router)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _internal_error)

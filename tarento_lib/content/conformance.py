@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, HTTPException
 from sqlalchemy import event
 
+from tarento_lib.auth import TokenAuthority
 from tarento_lib.content import service
 from tarento_lib.content.app import create_app
 from tarento_lib.content.dependencies import SessionDep
@@ -74,16 +75,20 @@ def reference_languages_endpoint(app: FastAPI) -> None:
 
 
 def _drive(candidate: Callable[[FastAPI], Any], steps: Steps, script: Callable[..., Any]) -> Any:
-    """A fresh in-memory app with the candidate's route added; runs ``script(client, app)``."""
-    app = create_app("sqlite+aiosqlite://")
+    """A fresh in-memory app with the candidate's route added; runs ``script(client, app)``
+    (the client sends the admin's development token, to seed content)."""
+    app = create_app("sqlite+aiosqlite://", auth=TokenAuthority.development(), production=False)
     steps.note("app = create_app(); add_languages_endpoint(app)")
     candidate(app)
+    seeder = {"Authorization": f"Bearer {app.state.token_authority.issue_for('admin')}"}
 
     import httpx  # here, not at import: httpx's own CLI module loads pygments
 
     async def main() -> Any:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://lab") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://lab", headers=seeder
+        ) as client:
             try:
                 return await script(client, app)
             finally:
@@ -112,7 +117,7 @@ async def _seed(client: httpx.AsyncClient, steps: Steps, *, publish: bool = True
 
 
 def _case_route(candidate: Any, steps: Steps) -> None:
-    app = create_app("sqlite+aiosqlite://")
+    app = create_app("sqlite+aiosqlite://", auth=TokenAuthority.development(), production=False)
     candidate(app)
     paths = [(getattr(r, "path", ""), sorted(getattr(r, "methods", ()) or ())) for r in app.routes]
     steps.note(f"routes added: {[p for p, _ in paths if p.endswith('/languages')]}")

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the app's database, a session per request, and "now"."""
+"""FastAPI dependencies: the app's database, a session per request, "now", and who may write."""
 
 from __future__ import annotations
 
@@ -9,14 +9,18 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tarento_lib.auth import Identity, Role, require_role
 from tarento_lib.content.cache import ReadCache
 from tarento_lib.content.database import Database
 
 __all__ = [
+    "AdminDep",
     "DatabaseDep",
+    "EditorDep",
     "NowDep",
     "ReadCacheDep",
     "ReadSessionDep",
+    "ReviewerDep",
     "SessionDep",
     "get_database",
     "get_now",
@@ -64,3 +68,8 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 ReadCacheDep = Annotated[ReadCache | None, Depends(get_read_cache)]
 NowDep = Annotated[datetime, Depends(get_now)]
+
+# Who may write (401 without a valid token, 403 without the role; see ``tarento_lib.auth``).
+EditorDep = Annotated[Identity, require_role(Role.EDITOR)]
+ReviewerDep = Annotated[Identity, require_role(Role.REVIEWER)]
+AdminDep = Annotated[Identity, require_role(Role.ADMIN)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tarento_lib import config
 
-__all__ = ["ConfigurationError", "ContentError", "DuplicateContentError"]
+__all__ = ["ConfigurationError", "ContentError", "DuplicateContentError", "FourEyesError"]
 
 
 class ContentError(Exception):
@@ -21,3 +21,15 @@ class DuplicateContentError(ContentError):
     def __init__(self, content_key: str) -> None:
         super().__init__(f"content {content_key!r} already exists")
         self.content_key = content_key
+
+
+class FourEyesError(ContentError):
+    """Someone tried to publish text they wrote themselves: a second person must publish it."""
+
+    def __init__(self, subject: str, language: str) -> None:
+        super().__init__(
+            f"{subject} wrote the current {language} text, so someone else must publish it "
+            "(four-eyes rule): save it as a draft and ask a reviewer"
+        )
+        self.subject = subject
+        self.language = language

@@ -2,6 +2,9 @@
 
 One translation per (content, language) is a database constraint, not a check in code, so
 it also holds for concurrent writers and for rows written by other programs.
+
+The audit columns (``created_by``, ``edited_by``, ``published_by``, ``deleted_by``) hold the
+subject of the authenticated caller; the service writes them, no request body can.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class Content(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_by: Mapped[str] = mapped_column(String(128))
+    deleted_by: Mapped[str | None] = mapped_column(String(128), default=None)
     # lazy="raise": touching an unloaded collection is an error, never a hidden query (N+1).
     translations: Mapped[list[Translation]] = relationship(
         back_populates="content",
@@ -61,6 +66,8 @@ class Translation(Base):
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="draft")
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    edited_by: Mapped[str] = mapped_column(String(128))  # who wrote the current text
+    published_by: Mapped[str | None] = mapped_column(String(128), default=None)  # None: a draft
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     content: Mapped[Content] = relationship(back_populates="translations", lazy="raise")

@@ -1,5 +1,9 @@
 """HTTP routes: the only layer that knows about status codes and headers.
 
+Reads of published text are public; every other route names the role it needs (``EditorDep``,
+``ReviewerDep``, ``AdminDep``), records the caller as the author of what it changes, and
+documents its 401 and 403.
+
 Order matters: ``/contents/search`` is declared before ``/contents/{content_key}``, or the
 path parameter would capture ``search`` and the search route could never be reached.
 """
@@ -14,11 +18,20 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, st
 from fastapi.exceptions import RequestValidationError
 from pydantic import StringConstraints, TypeAdapter, ValidationError
 
+from tarento_lib.auth import Identity, Role, auth_responses
 from tarento_lib.content import service
 from tarento_lib.content.cache import CachedRead, ReadCache
 from tarento_lib.content.database import Database
-from tarento_lib.content.dependencies import NowDep, ReadCacheDep, ReadSessionDep, SessionDep
-from tarento_lib.content.errors import DuplicateContentError
+from tarento_lib.content.dependencies import (
+    AdminDep,
+    EditorDep,
+    NowDep,
+    ReadCacheDep,
+    ReadSessionDep,
+    ReviewerDep,
+    SessionDep,
+)
+from tarento_lib.content.errors import DuplicateContentError, FourEyesError
 from tarento_lib.content.languages import LanguageCode, resolution_order
 from tarento_lib.content.models import Content
 from tarento_lib.content.schemas import (
@@ -56,6 +69,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
 _UNPARSABLE: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The body could not be parsed"}
 }
+_AUTH = auth_responses(ErrorBody)
 
 
 def content_out(content: Content) -> ContentOut:
@@ -66,6 +80,7 @@ def content_out(content: Content) -> ContentOut:
         category=content.category,
         created_at=content.created_at,
         updated_at=content.updated_at,
+        created_by=content.created_by,
         translations={
             LanguageCode(t.language): TranslationOut.model_validate(t) for t in content.translations
         },
@@ -76,19 +91,32 @@ def _not_found(content_key: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, f"no content {content_key!r}")
 
 
+def _self_publish(identity: Identity) -> bool:
+    """Whether ``identity`` may publish text it wrote itself: admins only (audited all the same)."""
+    return identity.holds(Role.ADMIN)
+
+
+def _four_eyes(error: FourEyesError) -> HTTPException:
+    return HTTPException(status.HTTP_403_FORBIDDEN, str(error))
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={**_UNPARSABLE, 409: {"model": ErrorBody}},
+    responses={**_UNPARSABLE, **_AUTH, 409: {"model": ErrorBody}},
 )
 async def create_content(
-    data: ContentCreate, session: SessionDep, now: NowDep, response: Response
+    data: ContentCreate, editor: EditorDep, session: SessionDep, now: NowDep, response: Response
 ) -> ContentOut:
-    """Create content with its translations (one per language)."""
+    """Create content with its translations (one per language). Needs the editor role."""
     try:
-        content = await service.create_content(session, data=data, now=now)
+        content = await service.create_content(
+            session, data=data, now=now, actor=editor.subject, self_publish=_self_publish(editor)
+        )
     except DuplicateContentError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    except FourEyesError as error:
+        raise _four_eyes(error) from None
     response.headers["Location"] = f"/contents/{content.content_key}"
     return content_out(content)
 
@@ -296,9 +324,12 @@ def _forget(cache: ReadCache | None, content_key: str) -> None:
         cache.invalidate(content_key)
 
 
-@router.get("/{content_key}/translations", responses=_ERRORS)
-async def get_all_translations(content_key: KeyPath, session: ReadSessionDep) -> ContentOut:
-    """The editor's view: every translation, drafts included."""
+@router.get("/{content_key}/translations", responses={**_ERRORS, **_AUTH})
+async def get_all_translations(
+    content_key: KeyPath, _editor: EditorDep, session: ReadSessionDep
+) -> ContentOut:
+    """The editor's view: every translation, drafts included, with who wrote and published it.
+    Needs the editor role (drafts are not public)."""
     content = await service.get_content(session, content_key=content_key)
     if content is None:
         raise _not_found(content_key)
@@ -310,6 +341,7 @@ async def get_all_translations(content_key: KeyPath, session: ReadSessionDep) ->
     responses={
         **_ERRORS,
         **_UNPARSABLE,
+        **_AUTH,
         201: {"model": TranslationOut, "description": "Created: the language was new"},
     },
 )
@@ -317,15 +349,28 @@ async def put_translation(
     content_key: KeyPath,
     language: LanguageCode,
     data: TranslationUpdate,
+    editor: EditorDep,
     session: SessionDep,
     now: NowDep,
     cache: ReadCacheDep,
     response: Response,
 ) -> TranslationOut:
-    """Create (201) or replace (200) one translation; only the editable fields are accepted."""
-    result = await service.upsert_translation(
-        session, content_key=content_key, language=language, data=data, now=now
-    )
+    """Create (201) or replace (200) one translation; only the editable fields are accepted.
+
+    Needs the editor role. The new text is a draft until someone else publishes it.
+    """
+    try:
+        result = await service.upsert_translation(
+            session,
+            content_key=content_key,
+            language=language,
+            data=data,
+            now=now,
+            actor=editor.subject,
+            self_publish=_self_publish(editor),
+        )
+    except FourEyesError as error:
+        raise _four_eyes(error) from None
     _forget(cache, content_key)
     if result is None:
         raise _not_found(content_key)
@@ -341,10 +386,20 @@ async def _move(
     content_key: str,
     language: LanguageCode,
     target: Status,
+    reviewer: Identity,
 ) -> TranslationOut:
-    translation = await service.set_status(
-        session, content_key=content_key, language=language, status=target, now=now
-    )
+    try:
+        translation = await service.set_status(
+            session,
+            content_key=content_key,
+            language=language,
+            status=target,
+            now=now,
+            actor=reviewer.subject,
+            self_publish=_self_publish(reviewer),
+        )
+    except FourEyesError as error:
+        raise _four_eyes(error) from None
     _forget(cache, content_key)
     if translation is None:
         raise HTTPException(
@@ -353,36 +408,45 @@ async def _move(
     return TranslationOut.model_validate(translation)
 
 
-@router.post("/{content_key}/translations/{language}/publish", responses=_ERRORS)
+_GUARDED = {**_ERRORS, **_AUTH}
+
+
+@router.post("/{content_key}/translations/{language}/publish", responses=_GUARDED)
 async def publish(
     content_key: KeyPath,
     language: LanguageCode,
+    reviewer: ReviewerDep,
     session: SessionDep,
     now: NowDep,
     cache: ReadCacheDep,
 ) -> TranslationOut:
-    """Make a translation public."""
-    return await _move(session, now, cache, content_key, language, Status.PUBLISHED)
+    """Make a translation public. Needs the reviewer role, and someone other than its last
+    editor (four-eyes): its author gets a 403."""
+    return await _move(session, now, cache, content_key, language, Status.PUBLISHED, reviewer)
 
 
-@router.post("/{content_key}/translations/{language}/unpublish", responses=_ERRORS)
+@router.post("/{content_key}/translations/{language}/unpublish", responses=_GUARDED)
 async def unpublish(
     content_key: KeyPath,
     language: LanguageCode,
+    reviewer: ReviewerDep,
     session: SessionDep,
     now: NowDep,
     cache: ReadCacheDep,
 ) -> TranslationOut:
-    """Take a translation back to draft (no longer served)."""
-    return await _move(session, now, cache, content_key, language, Status.DRAFT)
+    """Take a translation back to draft (no longer served). Needs the reviewer role."""
+    return await _move(session, now, cache, content_key, language, Status.DRAFT, reviewer)
 
 
-@router.delete("/{content_key}", status_code=status.HTTP_204_NO_CONTENT, responses=_ERRORS)
+@router.delete("/{content_key}", status_code=status.HTTP_204_NO_CONTENT, responses=_GUARDED)
 async def delete_content(
-    content_key: KeyPath, session: SessionDep, now: NowDep, cache: ReadCacheDep
+    content_key: KeyPath, admin: AdminDep, session: SessionDep, now: NowDep, cache: ReadCacheDep
 ) -> None:
-    """Soft delete: the content disappears from every read; its key stays reserved."""
-    deleted = await service.soft_delete(session, content_key=content_key, now=now)
+    """Soft delete: the content disappears from every read; its key stays reserved.
+    Needs the admin role."""
+    deleted = await service.soft_delete(
+        session, content_key=content_key, now=now, actor=admin.subject
+    )
     _forget(cache, content_key)
     if not deleted:
         raise _not_found(content_key)

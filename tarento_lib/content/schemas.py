@@ -150,14 +150,21 @@ _STRICT = ConfigDict(extra="forbid")
 
 
 class TranslationUpdate(BaseModel):
-    """The editable fields of a translation; any other key (ids, timestamps, reviewers) is a 422."""
+    """The editable fields of a translation; any other key (ids, timestamps, reviewers) is a 422.
+
+    Who edited and who published are never read from a body: they come from the caller's token.
+    """
 
     model_config = _STRICT
     title: Title
     body: Body
     meta_description: Meta | None = None
     keywords: list[Keyword] = Field(default_factory=list, max_length=20)
-    status: Status | None = Field(None, description="omit to keep the current status (new: draft)")
+    status: Status | None = Field(
+        None,
+        description="omit for a draft (an admin's edit keeps the current status); "
+        "published only for an admin, as nobody else publishes their own text",
+    )
 
 
 class TranslationIn(TranslationUpdate):
@@ -203,6 +210,8 @@ class TranslationOut(_Out):
     status: Status
     revision: int
     updated_at: datetime
+    edited_by: str = Field(description="who wrote the current text (from their token)")
+    published_by: str | None = Field(description="who published it; null for a draft")
 
     @field_serializer("updated_at")
     def _when(self, moment: datetime) -> str:
@@ -217,6 +226,7 @@ class ContentOut(_Out):
     category: str
     created_at: datetime
     updated_at: datetime
+    created_by: str
     translations: dict[LanguageCode, TranslationOut]
 
     @field_serializer("created_at", "updated_at")

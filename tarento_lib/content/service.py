@@ -1,6 +1,10 @@
 """The service layer: keyword-only async functions over a session; ``None`` when not found.
 
-No HTTP here: routes turn ``None`` into 404 and :class:`DuplicateContentError` into 409.
+No HTTP here: routes turn ``None`` into 404, :class:`DuplicateContentError` into 409 and
+:class:`FourEyesError` into 403. Every write names its ``actor`` (the caller's subject, recorded
+in the audit columns). Publishing is four-eyes: nobody publishes the text they last wrote, unless
+``self_publish`` (routes pass it for admins); an edit by anyone else turns published text back
+into a draft, so no unreviewed text is ever served.
 Every ORM read of one content loads it and its translations in one statement (``joinedload``),
 and the relationship is ``lazy="raise"``, so an accidental per-row query fails loudly. The
 public read is one Core statement that returns just the row to serve
@@ -22,7 +26,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from tarento_lib._validate import require_int
-from tarento_lib.content.errors import DuplicateContentError
+from tarento_lib.content.errors import DuplicateContentError, FourEyesError
 from tarento_lib.content.languages import LanguageCode
 from tarento_lib.content.models import Content, Translation
 from tarento_lib.content.schemas import ContentCreate, Status, TranslationUpdate
@@ -156,14 +160,28 @@ def localized_params(content_key: str, order: Sequence[LanguageCode]) -> dict[st
     return params
 
 
-async def create_content(session: AsyncSession, *, data: ContentCreate, now: datetime) -> Content:
-    """Insert content and its translations in one transaction; the database decides duplicates."""
+async def create_content(
+    session: AsyncSession,
+    *,
+    data: ContentCreate,
+    now: datetime,
+    actor: str,
+    self_publish: bool = False,
+) -> Content:
+    """Insert content and its translations in one transaction; the database decides duplicates.
+
+    A translation sent as published is published by its own author: only with ``self_publish``.
+    """
+    for item in data.translations:
+        if item.status == Status.PUBLISHED and not self_publish:
+            raise FourEyesError(actor, item.language)
     content = Content(
         content_key=data.content_key,
         category=data.category,
         created_at=now,
         updated_at=now,
-        translations=[_new_translation(t.language, t, now) for t in data.translations],
+        created_by=actor,
+        translations=[_new_translation(t.language, t, now, actor) for t in data.translations],
     )
     session.add(content)
     try:
@@ -174,7 +192,10 @@ async def create_content(session: AsyncSession, *, data: ContentCreate, now: dat
     return content
 
 
-def _new_translation(language: LanguageCode, data: TranslationUpdate, now: datetime) -> Translation:
+def _new_translation(
+    language: LanguageCode, data: TranslationUpdate, now: datetime, actor: str
+) -> Translation:
+    status = data.status or Status.DRAFT
     return Translation(
         language=language,
         title=data.title,
@@ -183,15 +204,21 @@ def _new_translation(language: LanguageCode, data: TranslationUpdate, now: datet
         body_folded=fold(data.body),
         meta_description=data.meta_description,
         keywords=list(data.keywords),
-        status=data.status or Status.DRAFT,
+        status=status,
         revision=1,
         created_at=now,
         updated_at=now,
+        edited_by=actor,
+        published_by=actor if status == Status.PUBLISHED else None,
     )
 
 
-def _editable(data: TranslationUpdate) -> dict[str, object]:
-    """The editable fields, by name: nothing else of the row can be changed from outside."""
+def _editable(data: TranslationUpdate, actor: str, self_publish: bool) -> dict[str, object]:
+    """The editable fields, by name, and the audit columns: nothing else can change from outside.
+
+    New text is unreviewed: it becomes a draft unless the actor may publish their own text
+    (then an omitted status keeps the current one, and the actor is its publisher).
+    """
     values: dict[str, object] = {
         "title": data.title,
         "body": data.body,
@@ -199,9 +226,16 @@ def _editable(data: TranslationUpdate) -> dict[str, object]:
         "body_folded": fold(data.body),
         "meta_description": data.meta_description,
         "keywords": list(data.keywords),
+        "edited_by": actor,
     }
     if data.status is not None:
         values["status"] = data.status
+        values["published_by"] = actor if data.status == Status.PUBLISHED else None
+    elif self_publish:
+        values["published_by"] = case((Translation.status == Status.PUBLISHED.value, actor))
+    else:
+        values["status"] = Status.DRAFT
+        values["published_by"] = None
     return values
 
 
@@ -237,23 +271,28 @@ async def upsert_translation(
     language: LanguageCode,
     data: TranslationUpdate,
     now: datetime,
+    actor: str,
+    self_publish: bool = False,
 ) -> tuple[Translation, bool] | None:
     """Create or replace one translation; ``(translation,
     created)``, or ``None`` if no such content."""
+    if data.status == Status.PUBLISHED and not self_publish:
+        raise FourEyesError(actor, language)
     content_id = await _live_id(session, content_key)
     if content_id is None:
         return None
+    values = _editable(data, actor, self_publish)
     for _attempt in range(
         2
     ):  # a concurrent insert of the same language turns the second try into an update
         updated = (
-            await session.execute(_bump(content_id, language, _editable(data), now))
+            await session.execute(_bump(content_id, language, values, now))
         ).scalar_one_or_none()
         if updated is not None:
             await _touch(session, content_id, now)
             await session.commit()
             return updated, False
-        translation = _new_translation(language, data, now)
+        translation = _new_translation(language, data, now, actor)
         translation.content_id = content_id
         session.add(translation)
         try:
@@ -273,16 +312,24 @@ async def set_status(
     language: LanguageCode,
     status: Status,
     now: datetime,
+    actor: str,
+    self_publish: bool = False,
 ) -> Translation | None:
-    """Move one translation through the workflow (draft ⇄ published); ``None`` if absent."""
+    """Move one translation through the workflow (draft ⇄ published); ``None`` if absent.
+
+    Publishing is one conditional UPDATE: it changes the row only if someone other than its
+    last editor publishes it (or ``self_publish``), so an edit racing the publication cannot
+    slip through. When nothing changed, the row says why: already there, or four-eyes.
+    """
     content_id = await _live_id(session, content_key)
     if content_id is None:
         return None
-    changed = (
-        await session.execute(
-            _bump(content_id, language, {"status": status}, now).where(Translation.status != status)
-        )
-    ).scalar_one_or_none()
+    publishing = status == Status.PUBLISHED
+    values = {"status": status, "published_by": actor if publishing else None}
+    statement = _bump(content_id, language, values, now).where(Translation.status != status)
+    if publishing and not self_publish:
+        statement = statement.where(Translation.edited_by != actor)
+    changed = (await session.execute(statement)).scalar_one_or_none()
     if changed is not None:
         await _touch(session, content_id, now)
         await session.commit()
@@ -290,15 +337,20 @@ async def set_status(
     query = select(Translation).where(
         Translation.content_id == content_id, Translation.language == language
     )
-    return (await session.execute(query)).scalar_one_or_none()
+    current = (await session.execute(query)).scalar_one_or_none()
+    if current is not None and current.status != status and current.edited_by == actor:
+        raise FourEyesError(actor, language)
+    return current
 
 
-async def soft_delete(session: AsyncSession, *, content_key: str, now: datetime) -> bool:
+async def soft_delete(
+    session: AsyncSession, *, content_key: str, now: datetime, actor: str
+) -> bool:
     """Hide the content from every read (its key stays taken); False if it was not live."""
     result = await session.execute(
         update(Content)
         .where(Content.content_key == content_key, Content.deleted_at.is_(None))
-        .values(deleted_at=now, updated_at=now)
+        .values(deleted_at=now, updated_at=now, deleted_by=actor)
     )
     await session.commit()
     return bool(result.rowcount)

@@ -24,22 +24,9 @@ from redis.asyncio import Redis
 
 from tarento_lib.answers.q02_sliding_window import RedisSlidingWindowLimiter, rate_limited
 from tarento_lib.answers.q05_token_bucket import RedisTokenBucket
-from tarento_lib.config import settings
+from tests.backends import REDIS_BACKENDS, REDIS_URL
 
-REDIS_URL = settings().redis_url
-
-BACKENDS = [
-    pytest.param("fakeredis", id="fakeredis"),
-    pytest.param(
-        "redis",
-        id="redis",
-        marks=[
-            pytest.mark.redis,
-            pytest.mark.skipif(not REDIS_URL, reason="TARENTO_REDIS_URL not set"),
-        ],
-    ),
-]
-
+BACKENDS = REDIS_BACKENDS
 REAL_SERVER = BACKENDS[1:]
 
 

@@ -15,20 +15,12 @@ import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 
-from tarento_lib.config import settings
 from tarento_lib.content import create_app
+from tests.backends import DATABASE_BACKENDS, DATABASE_URL, POSTGRES
 
-PG_URL = settings().database_url
-needs_pg = pytest.mark.skipif(not PG_URL, reason="TARENTO_DATABASE_URL not set")
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, needs_pg]),
-]
-RACE_BACKENDS = [
-    pytest.param("sqlite-file", id="sqlite-file"),
-    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, needs_pg]),
-]
+BACKENDS = DATABASE_BACKENDS
+# Races need a database shared by several connections: a SQLite file, not the in-memory one.
+RACE_BACKENDS = [pytest.param("sqlite-file", id="sqlite-file"), POSTGRES]
 
 
 class TickingClock:
@@ -48,7 +40,7 @@ def make_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     if backend == "sqlite-file":
         path = tmp_path_factory.mktemp("content") / "content.db"
         return create_app(f"sqlite+aiosqlite:///{path}", now=TickingClock())
-    return create_app(PG_URL, schema=f"t_{uuid.uuid4().hex[:16]}", now=TickingClock())
+    return create_app(DATABASE_URL, schema=f"t_{uuid.uuid4().hex[:16]}", now=TickingClock())
 
 
 async def close_app(app: FastAPI) -> None:
@@ -75,8 +67,21 @@ async def race_app(
     await close_app(application)
 
 
-def client_for(application: FastAPI) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://test")
+def bearer(application: FastAPI, role: str) -> dict[str, str]:
+    """The ``Authorization`` header of one of the development identities (``admin``, ...)."""
+    return {"Authorization": f"Bearer {application.state.token_authority.issue_for(role)}"}
+
+
+def client_for(application: FastAPI, role: str | None = "admin") -> httpx.AsyncClient:
+    """A client of ``application`` that sends ``role``'s token (``None``: no token at all).
+
+    The admin by default: the tests of what the API does are not about who may do it (those are
+    in ``test_content_auth.py``), and an admin may also publish text it wrote.
+    """
+    headers = bearer(application, role) if role else {}
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=application), base_url="http://test", headers=headers
+    )
 
 
 @pytest_asyncio.fixture

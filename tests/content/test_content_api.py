@@ -36,6 +36,7 @@ async def test_create_returns_201_with_translations_keyed_by_language(
         "category",
         "created_at",
         "updated_at",
+        "created_by",
         "translations",
     }
     assert data["translations"]["en"]["keywords"] == ["a", "b"]

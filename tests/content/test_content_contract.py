@@ -12,6 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
+from tarento_lib.auth import Role, TokenAuthority
 from tarento_lib.content.schemas import (
     FORMAT_CHARACTERS,
     Body,
@@ -19,7 +20,7 @@ from tarento_lib.content.schemas import (
     Title,
     TranslationUpdate,
 )
-from tests.content.conftest import translation
+from tests.content.conftest import client_for, translation
 
 # --- every status a route returns is in the OpenAPI document, and every documented one is reached
 
@@ -28,7 +29,9 @@ JSON = {"content-type": "application/json"}
 KEY = "/contents/{content_key}"
 ONE = "/contents/{content_key}/translations/{language}"
 
-# (method, path template, concrete path, keyword arguments of the request, expected status)
+# (method, path template, concrete path, keyword arguments of the request, expected status);
+# sent as the admin unless the arguments name another development identity as "role" (None: no
+# token at all, "forged": a token signed with another key)
 SCENARIOS: list[tuple[str, str, str, dict[str, Any], int]] = [
     (
         "POST",
@@ -71,7 +74,46 @@ SCENARIOS: list[tuple[str, str, str, dict[str, Any], int]] = [
     ("DELETE", KEY, "/contents/b", {}, 204),
     ("DELETE", KEY, "/contents/b", {}, 404),
     ("DELETE", KEY, "/contents/A!", {}, 422),
+    # who may do what: 401 without a (valid) identity, 403 without the role or against four-eyes
+    ("POST", "/contents", "/contents", {"role": None, "json": {}}, 401),
+    ("POST", "/contents", "/contents", {"role": "reader", "json": {}}, 403),
+    (
+        "POST",
+        "/contents",
+        "/contents",
+        {
+            "role": "editor",
+            "json": {"content_key": "c", "translations": [translation("en", "T", "B")]},
+        },
+        403,
+    ),
+    ("GET", f"{KEY}/translations", "/contents/a/translations", {"role": "forged"}, 401),
+    ("GET", f"{KEY}/translations", "/contents/a/translations", {"role": "reader"}, 403),
+    ("PUT", ONE, "/contents/a/translations/hi", {"role": None, "json": {}}, 401),
+    ("PUT", ONE, "/contents/a/translations/hi", {"role": "reader", "json": {}}, 403),
+    (
+        "PUT",
+        ONE,
+        "/contents/a/translations/en",
+        {"role": "reviewer", "json": {"title": "R", "body": "B"}},
+        200,
+    ),
+    ("POST", f"{ONE}/publish", "/contents/a/translations/en/publish", {"role": "reviewer"}, 403),
+    ("POST", f"{ONE}/publish", "/contents/a/translations/en/publish", {"role": "editor"}, 403),
+    ("POST", f"{ONE}/publish", "/contents/a/translations/en/publish", {"role": None}, 401),
+    ("POST", f"{ONE}/unpublish", "/contents/a/translations/en/unpublish", {"role": "editor"}, 403),
+    ("POST", f"{ONE}/unpublish", "/contents/a/translations/en/unpublish", {"role": None}, 401),
+    ("DELETE", KEY, "/contents/a", {"role": "reviewer"}, 403),
+    ("DELETE", KEY, "/contents/a", {"role": None}, 401),
 ]
+
+
+def _forged_client(app: FastAPI) -> httpx.AsyncClient:
+    other = TokenAuthority("another secret, another signer: " + "x" * 32)
+    token = other.issue("dev-admin", [Role.ADMIN])
+    client = client_for(app, None)
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
 
 
 @pytest.mark.asyncio
@@ -83,9 +125,13 @@ async def test_every_status_returned_is_documented_and_every_documented_one_is_r
     )
     assert created.status_code == 201
     observed: dict[tuple[str, str], set[int]] = {}
-    for method, template, path, request, expected in SCENARIOS:
-        response = await client.request(method, path, **request)
-        assert response.status_code == expected, (method, path, response.text)
+    clients = {role: client_for(app, role) for role in ("reader", "editor", "reviewer", None)}
+    clients |= {"admin": client, "forged": _forged_client(app)}
+    for method, template, path, arguments, expected in SCENARIOS:
+        request = dict(arguments)
+        sender = clients[request.pop("role", "admin")]
+        response = await sender.request(method, path, **request)
+        assert response.status_code == expected, (method, path, arguments, response.text)
         observed.setdefault((method, template), set()).add(response.status_code)
     documented = {
         (method.upper(), path): {int(code) for code in operation["responses"]}
@@ -93,6 +139,8 @@ async def test_every_status_returned_is_documented_and_every_documented_one_is_r
         for method, operation in item.items()
     }
     assert observed == documented
+    for other in clients.values():
+        await other.aclose()
 
 
 @pytest.mark.asyncio

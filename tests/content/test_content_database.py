@@ -92,12 +92,14 @@ async def test_unique_translation_per_language_is_a_database_constraint(app: Fas
         status="draft",
         created_at=now,
         updated_at=now,
+        edited_by="dev-editor",
     )
     async with database.session() as session:
         session.add(
             Content(
                 content_key="k",
                 category="c",
+                created_by="dev-editor",
                 created_at=now,
                 updated_at=now,
                 translations=[Translation(**row)],

@@ -16,6 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from tarento_lib.content import create_app, resolution_order
 from tarento_lib.content.languages import LanguageCode
+from tests.content.conftest import client_for
 
 KEYS = st.sampled_from(["a.one", "b.two", "c.three"])
 LANGS = st.sampled_from(["en", "hi", "mai", "bn", "as", "ta"])
@@ -28,9 +29,7 @@ class ContentMachine(RuleBasedStateMachine):
         super().__init__()
         self.loop = asyncio.new_event_loop()
         self.app = create_app("sqlite+aiosqlite://")
-        self.client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://model"
-        )
+        self.client = client_for(self.app)  # as the admin, who may publish what it writes
         self.live: dict[str, dict[str, tuple[str, str]]] = {}
         self.deleted: set[str] = set()
 

@@ -13,17 +13,8 @@ import pytest
 from sqlalchemy import text
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.config import settings
 from tarento_lib.db import ConnectionManager
-
-PG_URL = settings().database_url or ""
-PG_REPLICAS = list(settings().database_replica_urls)
-needs_pg = pytest.mark.skipif(not PG_URL, reason="TARENTO_DATABASE_URL not set")
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, needs_pg]),
-]
+from tests.backends import DATABASE_BACKENDS, DATABASE_REPLICA_URLS, DATABASE_URL
 
 
 def sqlite_urls(directory: Path, replicas: int = 2) -> list[str]:
@@ -31,14 +22,14 @@ def sqlite_urls(directory: Path, replicas: int = 2) -> list[str]:
     return [f"sqlite+aiosqlite:///{directory / name}.db" for name in names]
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=DATABASE_BACKENDS)
 def db_urls(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
     """``[primary, replica1, replica2]`` on the backend under test."""
     if request.param == "sqlite":
         return sqlite_urls(tmp_path)
-    if len(PG_REPLICAS) < 2:
+    if len(DATABASE_REPLICA_URLS) < 2:
         pytest.skip("TARENTO_DATABASE_REPLICA_URLS needs two URLs")
-    return [PG_URL, *PG_REPLICAS[:2]]
+    return [DATABASE_URL, *DATABASE_REPLICA_URLS[:2]]
 
 
 @pytest.fixture

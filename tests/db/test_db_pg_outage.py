@@ -17,18 +17,21 @@ import pytest
 from sqlalchemy import text
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.config import settings
 from tarento_lib.db import ConnectionManager, DatabaseUnavailable
 from tarento_lib.retry import RetryPolicy, stop_after_attempt, wait_exponential
+from tests.backends import (
+    DATABASE_REPLICA_URLS,
+    DATABASE_URL,
+    PG_CTL,
+    needs_pg_ctl,
+    needs_postgres,
+)
 
-PG_CTL = settings().pg_ctl or ""
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not (PG_CTL and settings().database_url),
-        reason="TARENTO_PG_CTL / TARENTO_DATABASE_URL not set",
-    ),
+    needs_postgres,
+    needs_pg_ctl,
     pytest.mark.skipif(
         bool(os.environ.get("PYTEST_XDIST_WORKER")),
         reason="stops the shared PostgreSQL: run without xdist",
@@ -53,9 +56,9 @@ async def test_an_outage_fails_fast_with_a_clear_error_and_the_manager_recovers_
 ):
     clock, table = FakeClock(), f"t_outage_{uuid.uuid4().hex[:10]}"
     policy = RetryPolicy(stop=stop_after_attempt(4), wait=wait_exponential(0.5, maximum=4))
-    replicas = list(settings().database_replica_urls)
+    replicas = DATABASE_REPLICA_URLS
     manager = ConnectionManager(
-        settings().database_url,
+        DATABASE_URL,
         replicas,
         clock=clock,
         retry=policy,

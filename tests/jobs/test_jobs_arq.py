@@ -8,10 +8,9 @@ import uuid
 
 import pytest
 
-from tarento_lib.config import settings
 from tarento_lib.jobs.scaleout import redis_settings_from_url, run_on_arq
+from tests.backends import REDIS_URL, needs_redis
 
-REDIS_URL = settings().redis_url
 # arq 0.28 closes its pool with redis-py's deprecated close(); not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
 
@@ -26,7 +25,7 @@ def checksum(text: str) -> int:
 
 
 @pytest.mark.redis
-@pytest.mark.skipif(not REDIS_URL, reason="TARENTO_REDIS_URL not set")
+@needs_redis
 def test_same_job_functions_run_on_arq() -> None:
     queue_name = f"tarento-test:{uuid.uuid4().hex}"  # unique per test run, safe under xdist
     calls = [("fetch", (i,)) for i in range(6)] + [("checksum", ("tarento",))]

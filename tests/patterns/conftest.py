@@ -12,24 +12,12 @@ import pytest_asyncio
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from tarento_lib.config import settings
 from tarento_lib.patterns.demo import Base
 from tarento_lib.patterns.engine import create_engine, session_factory
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgres",
-        id="postgres",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(not settings().database_url, reason="TARENTO_DATABASE_URL not set"),
-        ],
-    ),
-]
+from tests.backends import DATABASE_BACKENDS, DATABASE_URL
 
 
-@pytest_asyncio.fixture(params=BACKENDS)
+@pytest_asyncio.fixture(params=DATABASE_BACKENDS)
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """A fresh database per test: a SQLite file, or a private schema on the real PostgreSQL."""
     if request.param == "sqlite":
@@ -40,12 +28,10 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         await built.dispose()
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(settings().database_url)
+    admin = create_engine(DATABASE_URL)
     async with admin.begin() as conn:
         await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    built = create_engine(settings().database_url).execution_options(
-        schema_translate_map={None: schema}
-    )
+    built = create_engine(DATABASE_URL).execution_options(schema_translate_map={None: schema})
     async with built.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     yield built

@@ -9,17 +9,10 @@ import fakeredis
 import pytest
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.config import settings
 from tarento_lib.ratelimit import MemoryStore, RedisStore
+from tests.backends import REDIS_BACKENDS, REDIS_URL
 
-REDIS_URL = settings().redis_url
-needs_redis = pytest.mark.skipif(not REDIS_URL, reason="TARENTO_REDIS_URL not set")
-
-BACKENDS = [
-    pytest.param("memory", id="memory"),
-    pytest.param("fakeredis", id="fakeredis"),
-    pytest.param("redis", id="redis", marks=[pytest.mark.redis, needs_redis]),
-]
+BACKENDS = [pytest.param("memory", id="memory"), *REDIS_BACKENDS]
 
 
 def real_redis_client():
@@ -56,7 +49,7 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture(params=BACKENDS[1:])
+@pytest.fixture(params=REDIS_BACKENDS)
 def redis_backend(request: pytest.FixtureRequest) -> str:
     """The Redis-like backends only: fakeredis always, the real server when its URL is set."""
     return str(request.param)

@@ -13,13 +13,11 @@ from typing import Any
 import pytest
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.config import settings
 from tarento_lib.ratelimit import MemoryStore, SlidingLog, TokenBucket
 from tarento_lib.ratelimit.simulate import max_in_window
 from tarento_lib.ratelimit.storage.scripts import read_log
 from tarento_lib.ratelimit.storage.wire import client_commands
-
-REDIS_URL = settings().redis_url
+from tests.backends import REDIS_URL, needs_redis
 
 
 class RecordingLog(SlidingLog):
@@ -151,7 +149,7 @@ def _hammer_real_redis_log(prefix: str, limit: int, window: float, queue: Any) -
 
 
 @pytest.mark.redis
-@pytest.mark.skipif(not REDIS_URL, reason="TARENTO_REDIS_URL not set")
+@needs_redis
 def test_four_processes_two_threads_sliding_log_exact_in_real_time(prefix: str) -> None:
     """4 processes x 2 threads on a real Redis, default settings: no real window over the limit
     (with each process's own clock read before the round trip: 51 of 50)."""
@@ -215,7 +213,7 @@ def _hammer_redis(kind: str, prefix: str, rounds: int, queue: Any) -> None:
 
 
 @pytest.mark.redis
-@pytest.mark.skipif(not REDIS_URL, reason="TARENTO_REDIS_URL not set")
+@needs_redis
 @pytest.mark.parametrize("kind", ["log", "bucket"])
 def test_four_processes_real_redis(kind: str, prefix: str) -> None:
     context = multiprocessing.get_context("fork")

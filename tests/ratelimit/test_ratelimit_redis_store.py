@@ -8,9 +8,9 @@ import fakeredis
 import pytest
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.config import settings
 from tarento_lib.ratelimit import STRATEGIES, RedisStore, SlidingLog, StorageError, redis_from_env
 from tarento_lib.ratelimit.storage.wire import client_commands, server_commands
+from tests.backends import needs_redis
 
 
 def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store) -> None:
@@ -162,8 +162,8 @@ def test_unreachable_real_client_is_a_storage_error(caplog: pytest.LogCaptureFix
 
 
 @pytest.mark.redis
-@pytest.mark.skipif(not settings().redis_url, reason="TARENTO_REDIS_URL not set")
-def test_server_commands_reads_commandstats_on_a_real_server(prefix: str, make_store) -> None:
+@needs_redis
+def test_server_commands_reads_commandstats_on_a_real_server(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
     store = make_store("redis")
     limiter = SlidingLog(3, 60.0, storage=store, clock=FakeClock(), prefix=prefix)
     limiter.hit("warm-up")

@@ -196,6 +196,7 @@ def test_everyday_text_takes_the_fast_route() -> None:
         assert not takes_fast_route(text), text
 
 
+@pytest.mark.slow  # 3,000 Hypothesis examples: seconds each
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts, st.booleans())
 @example("a\u0301\u094d\u0915", True)
@@ -204,6 +205,7 @@ def test_fast_route_equals_general_route(text: str, fold_case: bool) -> None:
     assert units(text, fold_case=fold_case) == tuple(general(text, fold_case))
 
 
+@pytest.mark.slow  # 3,000 Hypothesis examples: seconds each
 @settings(max_examples=3000, deadline=None)
 @given(st.one_of(texts, mostly_indic))
 def test_fast_split_equals_regex_x_where_the_scan_allows_it(text: str) -> None:
@@ -212,6 +214,7 @@ def test_fast_split_equals_regex_x_where_the_scan_allows_it(text: str) -> None:
         assert _fastpath.fast_split(text) == _GRAPHEME.findall(text)
 
 
+@pytest.mark.slow  # 3,000 Hypothesis examples: seconds each
 @settings(max_examples=3000, deadline=None)
 @given(st.one_of(texts, mostly_indic), st.integers(min_value=1, max_value=30))
 @example("\u0915\u094d\u0937", 1)  # the boundary after the slice depends on the next character

@@ -10,12 +10,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tarento_lib.config import settings
 from tarento_lib.uploads import LocalStorage, S3Storage, SQLiteSessionStore, UploadService
 from tarento_lib.uploads.api import create_app
 from tarento_lib.uploads.embedded import S3Endpoint, moto_s3, s3_from_env, serve_app
-
-REAL_S3 = settings().real_s3
+from tests.backends import S3_BACKENDS
 
 
 @pytest.fixture(scope="session")
@@ -47,21 +45,7 @@ def _ensure_bucket(endpoint: S3Endpoint) -> None:
         endpoint.client.create_bucket(Bucket=endpoint.bucket)
 
 
-BACKENDS = [
-    pytest.param("local", id="local"),
-    pytest.param("moto", id="moto-s3", marks=pytest.mark.s3),
-    pytest.param(
-        "s3",
-        id="real-s3",
-        marks=[
-            pytest.mark.s3,
-            pytest.mark.skipif(not REAL_S3, reason="TARENTO_S3_ENDPOINT/TARENTO_S3_BUCKET not set"),
-        ],
-    ),
-]
-
-
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=S3_BACKENDS)
 def make_storage(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], Any]:
     """A factory of storages that all see the same data (as a restarted server would)."""
     if request.param == "local":
