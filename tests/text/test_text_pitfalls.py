@@ -1,4 +1,4 @@
-"""One test per Q3 and Q4 pitfall of the typical answer: tarento_lib does the right thing instead."""
+"""One test per Q3 and Q4 pitfall of the typical answer: tarento_lib does the right thing."""
 
 from __future__ import annotations
 
