@@ -75,6 +75,21 @@ def test_scripts_ship_as_lua_files() -> None:
     assert "ZADD" in SCRIPTS["sliding_log"] and "TIME" in SCRIPTS["token_bucket"]
 
 
+def test_pyproject_ships_the_lua_files() -> None:
+    """``pip install .`` copies package data only where pyproject's globs say so."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]
+    package = "tarento_lib.ratelimit.storage"
+    folder = root / package.replace(".", "/")
+    shipped = {path for pattern in package_data[package] for path in folder.glob(pattern)}
+    assert shipped == set(folder.glob("lua/*.lua")) and len(shipped) == len(STRATEGIES) + 1
+
+
 def test_script_reloaded_after_flush(prefix: str, make_store) -> None:
     store = make_store("fakeredis")  # never SCRIPT FLUSH a real server other suites share
     limiter = SlidingLog(2, 10.0, storage=store, clock=FakeClock(), prefix=prefix)
