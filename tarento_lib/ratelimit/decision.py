@@ -39,7 +39,7 @@ class Decision(NamedTuple):
         """``RateLimit-Limit``/``-Remaining``/``-Reset`` as in revision 06 of the IETF draft
         (draft-ietf-httpapi-ratelimit-headers-06), plus ``Retry-After`` when denied.
 
-        Later revisions (08 onwards) replace the three fields with two structured ones,
+        Later revisions (07 onwards) replace the three fields with two structured ones,
         ``RateLimit-Policy`` and ``RateLimit``; many servers and clients still use these.
         """
         headers = {
