@@ -100,6 +100,7 @@ class SlidingLog(_Windowed):
     (O(limit) memory). A unit admitted at ``t`` stops counting at ``t + window``."""
 
     name = "sliding_log"
+    unique_members = True
 
     def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
         limit, window = self.limit, self.window
