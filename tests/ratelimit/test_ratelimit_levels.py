@@ -126,3 +126,30 @@ def test_trace_rejects_bad_input() -> None:
         trace_tokens(bucket, [0.0], until=2.0, every=0.0)
     with pytest.raises(ValueError, match="until"):
         trace_tokens(bucket, [0.0], until=-1.0)
+
+
+def test_bucket_chart_draws_the_sampled_level() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tarento_lib.lab import bucket_chart
+
+    outcomes, samples = trace_tokens(
+        TokenBucket(2, 1.0, clock=FakeClock()), [0.0, 0.0, 0.0], until=2.0, every=0.5
+    )
+    left, right = bucket_chart(
+        [o.time for o in outcomes],
+        [o.allowed for o in outcomes],
+        samples,
+        capacity=2,
+        rate=1.0,
+    )
+    level, refused = right.get_lines()
+    assert list(level.get_ydata()) == [v for _, v in samples]
+    assert list(refused.get_xdata()) == [0.0]  # the third request at t=0 found no token
+    assert len(left.get_lines()) == 3
+    with pytest.raises(ValueError, match="decisions"):
+        bucket_chart([0.0], [], samples, capacity=2, rate=1.0)
+    plt.close("all")
