@@ -175,13 +175,16 @@ def bucket_chart(
     (left), and the tokens in the bucket as ``(time, tokens)`` samples (right)."""
     if len(times) != len(admitted):
         raise ValueError(f"{len(times)} request times for {len(admitted)} decisions")
-    _, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
-    counts = range(1, len(times) + 1)
-    left.step(times, counts, where="post", label="offered")
+    _, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), sharex=True)
+    end = max([*times, *(t for t, _ in levels)], default=0.0)  # both panels run to the end
+    offered = list(range(1, len(times) + 1))
     cumulative = [sum(admitted[: i + 1]) for i in range(len(admitted))]
-    left.step(times, cumulative, where="post", label="admitted")
-    promise = [capacity + rate * t for t in times]
-    left.plot(times, promise, "--", color="grey", label="capacity + rate·t")
+    steps = [*times, end]
+    left.step(steps, [*offered, len(times)], where="post", label="offered")
+    left.step(steps, [*cumulative, sum(admitted)], where="post", label="admitted")
+    left.plot(
+        steps, [capacity + rate * t for t in steps], "--", color="grey", label="capacity + rate·t"
+    )
     left.set(title="cumulative requests", xlabel="time (s)")
     left.legend()
     right.plot([t for t, _ in levels], [v for _, v in levels], color=PALETTE[2])
