@@ -3,7 +3,8 @@
 Run from the repository root:  python benchmarks/bench_text.py [--quick]
 
 1. Top-10 autocomplete on the 50,000 most frequent English words (wordfreq), for prefixes of
-   length 1, 2, 3 and 6: our ``Trie`` vs a collect-all-then-sort trie, a sorted list with
+   length 1, 2, 3 and 6: our ``Trie`` vs the interview answer (collect the subtree + ``heapq``),
+   a collect-all-then-sort trie, a sorted list with
    ``bisect`` + ``heapq``, and ``marisa-trie`` with a frequency array + ``heapq``. Median
    CPU microseconds per query over interleaved rounds, ratios against ours, build time and memory.
 2. Grapheme-level edit distance on Hindi texts of 100 and 1,000 code points: the rapidfuzz fast
@@ -33,6 +34,7 @@ import marisa_trie
 from _report import print_load, print_target
 from rapidfuzz.distance import Levenshtein as RapidLevenshtein
 
+from tarento_lib.answers.q03_trie import Trie as InterviewTrie
 from tarento_lib.text import (
     CollectAllTrie,
     SortedWordList,
@@ -65,6 +67,14 @@ class MarisaTopK:
             k, self.trie.items(prefix), key=lambda item: (-freq[item[1]], item[0])
         )
         return [word for word, _ in best]
+
+
+def interview_trie(words: list[tuple[str, float]]) -> InterviewTrie:
+    """The interview answer filled with ``words`` (it takes them one ``insert`` at a time)."""
+    trie = InterviewTrie()
+    for word, frequency in words:
+        trie.insert(word, frequency)
+    return trie
 
 
 # CPU time of this process, not wall time: on a shared machine, time spent descheduled would
@@ -135,6 +145,7 @@ def bench_autocomplete(quick: bool) -> dict[str, bool]:
     )
     builders: dict[str, Callable[[], Any]] = {
         "top-k Trie (ours)": lambda: Trie(english),
+        "interview answer": lambda: interview_trie(english),
         "collect-all trie": lambda: CollectAllTrie(english),
         "sorted list+heapq": lambda: SortedWordList(english),
         "marisa-trie+heapq": lambda: MarisaTopK(english),

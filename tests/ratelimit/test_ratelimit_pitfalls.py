@@ -1,4 +1,4 @@
-"""Every Q2-* and Q5-* row of PITFALLS.md: tarento_lib behaves as the row's last column says."""
+"""Every Q2 and Q5 pitfall of the typical answer: tarento_lib does the right thing instead."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One test per PITFALLS.md row of Q3 and Q4: tarento_lib behaves as the row's last column says."""
+"""One test per Q3 and Q4 pitfall of the typical answer: tarento_lib does the right thing."""
 
 from __future__ import annotations
 
