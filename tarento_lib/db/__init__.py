@@ -2,7 +2,8 @@
 failover.
 
 Nothing is connected or built at import time; a :class:`ConnectionManager` creates its engines
-when constructed and connects on the first session.
+when constructed and connects on the first session. The retry policies and loops are
+:mod:`tarento_lib.retry`'s; this package adds which errors are transient (:func:`is_transient`).
 """
 
 from tarento_lib.db.breaker import BreakerState, CircuitBreaker
@@ -11,32 +12,14 @@ from tarento_lib.db.errors import (
     ConfigurationError,
     DatabaseUnavailable,
     InjectedFault,
-    RetryError,
 )
 from tarento_lib.db.faults import Faults
 from tarento_lib.db.health import HealthReport, NodeHealth, health_router
-from tarento_lib.db.manager import ConnectEvent, ConnectionManager, default_retry_policy
+from tarento_lib.db.manager import ConnectEvent, ConnectionManager
 from tarento_lib.db.nodes import PoolOptions
-from tarento_lib.db.retry import (
-    RetryPolicy,
-    RetryState,
-    StopPolicy,
-    WaitPolicy,
-    is_transient,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_after_delay,
-    stop_never,
-    wait_exponential,
-    wait_fixed,
-    wait_full_jitter,
-    wait_none,
-    wait_random,
-)
-from tarento_lib.db.retrying import Attempt, aretry_call, retry_call
+from tarento_lib.db.retry import default_retry_policy, is_transient
 
 __all__ = [
-    "Attempt",
     "BreakerState",
     "CircuitBreaker",
     "CircuitOpenError",
@@ -49,23 +32,7 @@ __all__ = [
     "InjectedFault",
     "NodeHealth",
     "PoolOptions",
-    "RetryError",
-    "RetryPolicy",
-    "RetryState",
-    "StopPolicy",
-    "WaitPolicy",
-    "aretry_call",
     "default_retry_policy",
     "health_router",
     "is_transient",
-    "retry_call",
-    "retry_if_exception_type",
-    "stop_after_attempt",
-    "stop_after_delay",
-    "stop_never",
-    "wait_exponential",
-    "wait_fixed",
-    "wait_full_jitter",
-    "wait_none",
-    "wait_random",
 ]

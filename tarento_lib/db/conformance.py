@@ -16,18 +16,19 @@ import random
 from typing import Any
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.db.errors import RetryError
-from tarento_lib.db.retry import (
+from tarento_lib.grading import Case, CaseFailure, Steps, Suite, approx, between, is_number, rule
+from tarento_lib.grading.values import show, strict_equal
+from tarento_lib.retry import (
+    Attempt,
+    RetryError,
     RetryPolicy,
     RetryState,
+    retry_call,
     retry_if_exception_type,
     stop_after_attempt,
     stop_after_delay,
     wait_full_jitter,
 )
-from tarento_lib.db.retrying import Attempt, retry_call
-from tarento_lib.grading import Case, CaseFailure, Steps, Suite, approx, between, is_number, rule
-from tarento_lib.grading.values import show, strict_equal
 
 __all__ = ["CAP", "DEADLINE", "MAX_ATTEMPTS", "SUITES", "reference_policy"]
 

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from tarento_lib.config import ConfigurationError
+from tarento_lib.retry import RetryError
 
 __all__ = [
     "CircuitOpenError",
     "ConfigurationError",
     "DatabaseUnavailable",
     "InjectedFault",
-    "RetryError",
 ]
-
-
-class RetryError(Exception):
-    """A retry policy gave up; ``last_error`` is the final attempt's error (also ``__cause__``)."""
-
-    def __init__(
-        self, message: str, *, attempts: int, elapsed: float, last_error: BaseException | None
-    ) -> None:
-        super().__init__(message)
-        self.attempts = attempts
-        self.elapsed = elapsed
-        self.last_error = last_error
 
 
 class DatabaseUnavailable(RetryError):

@@ -25,34 +25,14 @@ from tarento_lib._validate import require_bool, require_number
 from tarento_lib.clock import Clock, MonotonicClock
 from tarento_lib.config import DATABASE_URL, parse_database_url, settings
 from tarento_lib.db.breaker import CircuitBreaker
-from tarento_lib.db.errors import (
-    CircuitOpenError,
-    ConfigurationError,
-    DatabaseUnavailable,
-    RetryError,
-)
+from tarento_lib.db.errors import CircuitOpenError, ConfigurationError, DatabaseUnavailable
 from tarento_lib.db.faults import Faults
 from tarento_lib.db.health import HealthReport, probe
 from tarento_lib.db.nodes import Node, PoolOptions, make_engine
-from tarento_lib.db.retry import (
-    Policy,
-    RetryPolicy,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_full_jitter,
-)
-from tarento_lib.db.retrying import Attempt, aretry_call
+from tarento_lib.db.retry import default_retry_policy
+from tarento_lib.retry import Attempt, Policy, RetryError, aretry_call
 
-__all__ = ["ConnectEvent", "ConnectionManager", "default_retry_policy"]
-
-
-def default_retry_policy() -> RetryPolicy:
-    """3 attempts within 10 s, exponential backoff from
-    0.5 s with full jitter, transient errors only."""
-    return RetryPolicy(
-        stop=stop_after_attempt(3) | stop_after_delay(10),
-        wait=wait_full_jitter(initial=0.5, maximum=5),
-    )
+__all__ = ["ConnectEvent", "ConnectionManager"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +57,12 @@ def _replica_list(replica_urls: Iterable[str] | None) -> list[str]:
 
 
 class ConnectionManager:
-    """Pooled connections to one primary and any number of read replicas (none is fine)."""
+    """Pooled connections to one primary and any number of read replicas (none is fine).
+
+    ``retry`` is any :mod:`tarento_lib.retry` policy; the default, :func:`default_retry_policy`,
+    retries transient errors only. A policy of your own retries what its ``retry`` predicate
+    accepts: pass ``retry=is_transient`` to keep that rule.
+    """
 
     def __init__(
         self,

@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 
 from tarento_lib._validate import require_int, require_number
 from tarento_lib.clock import FakeClock
-from tarento_lib.db.errors import RetryError
-from tarento_lib.db.retry import Policy
-from tarento_lib.db.retrying import Attempt, decide, retry_call
+from tarento_lib.retry import Attempt, Policy, RetryError, RetryState, decide, retry_call
 
 __all__ = ["HerdResult", "bucket_counts", "reconnect_herd", "retry_timeline", "timeline_spans"]
 
@@ -102,11 +100,9 @@ def reconnect_herd(
     bucket = require_number(bucket, "bucket", minimum=0, min_inclusive=False)
     clock, rng, result = FakeClock(), random.Random(seed), HerdResult(connected=[None] * clients)
     accepted: dict[int, int] = {}
-    queue = [
-        (0.0, client, 1, 0.0) for client in range(clients)
-    ]  # (time, client, attempt, last wait)
+    queue = [(0.0, client, 1) for client in range(clients)]  # (time, client, attempt)
     while queue:
-        now, client, attempt, last_wait = heapq.heappop(queue)
+        now, client, attempt = heapq.heappop(queue)
         clock.set(now)
         result.attempts.append(now)
         slot = math.floor(now / bucket)
@@ -115,11 +111,9 @@ def reconnect_herd(
             result.connected[client] = now
             continue
         error = ConnectionRefusedError("server down" if now < outage else "server overloaded")
-        wait = decide(
-            policy, attempt=attempt, elapsed=now, error=error, rng=rng, last_wait=last_wait
-        )
+        wait = decide(policy, RetryState(attempt, elapsed=now, error=error, jitter=rng.random()))
         if wait is not None and now + wait <= horizon:
-            heapq.heappush(queue, (now + wait, client, attempt + 1, wait))
+            heapq.heappush(queue, (now + wait, client, attempt + 1))
     return result
 
 

@@ -7,7 +7,7 @@ from tarento_lib.jobs.errors import (
     QueueClosedError,
     QueueFullError,
 )
-from tarento_lib.jobs.model import TERMINAL, Attempt, ExponentialBackoff, JobInfo, JobStatus
+from tarento_lib.jobs.model import TERMINAL, Attempt, JobInfo, JobStatus
 from tarento_lib.jobs.queue import MAX_PRIORITY, MIN_PRIORITY, JobQueue
 
 __all__ = [
@@ -15,7 +15,6 @@ __all__ = [
     "MIN_PRIORITY",
     "TERMINAL",
     "Attempt",
-    "ExponentialBackoff",
     "JobCancelledError",
     "JobFailedError",
     "JobInfo",

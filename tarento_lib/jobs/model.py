@@ -1,11 +1,10 @@
-"""What a job is: its states, its record, and the backoff policy between its attempts."""
+"""What a job is: its states and its record."""
 
 from __future__ import annotations
 
 import enum
 import functools
 import inspect
-import math
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ from typing import Any, NamedTuple
 __all__ = [
     "TERMINAL",
     "Attempt",
-    "ExponentialBackoff",
     "Job",
     "JobInfo",
     "JobStatus",
@@ -187,32 +185,6 @@ class JobInfo:
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
-
-
-@dataclass(frozen=True, slots=True)
-class ExponentialBackoff:
-    """Delay before retry number ``n`` (1-based):
-    ``base * factor**(n-1)``, capped at ``max_delay``."""
-
-    base: float = 1.0
-    factor: float = 2.0
-    max_delay: float = 60.0
-
-    def __post_init__(self) -> None:
-        for name, low in (("base", 0.0), ("factor", 1.0), ("max_delay", 0.0)):
-            value = getattr(self, name)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, (int, float))
-                or not math.isfinite(value)
-                or value < low
-            ):
-                raise ValueError(f"{name} must be a finite number >= {low:g}, got {value!r}")
-
-    def __call__(self, retry: int) -> float:
-        if retry < 1:
-            raise ValueError(f"retry must be >= 1, got {retry!r}")
-        return min(self.max_delay, self.base * self.factor ** (retry - 1))
 
 
 def is_async_callable(func: Callable[..., Any]) -> bool:

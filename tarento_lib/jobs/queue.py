@@ -26,6 +26,7 @@ import asyncio
 import functools
 import inspect
 import itertools
+import random
 import time
 import types
 from collections import deque
@@ -40,13 +41,13 @@ from tarento_lib.jobs.errors import JobCancelledError, JobFailedError, QueueClos
 from tarento_lib.jobs.model import (
     TERMINAL,
     Attempt,
-    ExponentialBackoff,
     Job,
     JobInfo,
     JobStatus,
     is_async_callable,
     new_job,
 )
+from tarento_lib.retry import RetryState, WaitPolicy, wait_exponential
 from tarento_lib.virtual_time import LoopClock
 
 __all__ = ["MAX_PRIORITY", "MIN_PRIORITY", "JobQueue"]
@@ -80,7 +81,8 @@ class JobQueue:
         clock: Clock | None = None,
         on_full: Literal["raise", "wait"] = "raise",
         enqueue_timeout: float | None = None,
-        backoff: Callable[[int], float] | None = None,
+        backoff: WaitPolicy | Callable[[RetryState], float] | None = None,
+        rng: random.Random | None = None,
         executor: Executor | None = None,
         keep_finished: int = 10_000,
     ) -> None:
@@ -92,11 +94,14 @@ class JobQueue:
             if enqueue_timeout is None
             else require_number(enqueue_timeout, "enqueue_timeout", minimum=0)
         )
-        if backoff is not None and not callable(backoff):
-            raise TypeError(
-                "backoff must be a callable taking the retry number and returning seconds"
-            )
-        self._backoff = backoff or ExponentialBackoff()
+        self._backoff = (
+            wait_exponential(1.0, base=2.0, maximum=60.0)
+            if backoff is None
+            else require_callable(backoff, "backoff")
+        )
+        if rng is not None and not isinstance(rng, random.Random):
+            raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
+        self._rng = rng or random.Random()
         self._clock: Clock = clock if clock is not None else LoopClock()
         self._now: Callable[[], float] = (
             self._clock.now
@@ -459,7 +464,8 @@ class JobQueue:
         self._retries += 1
         job.status = _RETRYING
         self._retrying += 1
-        delay = require_number(self._backoff(job.attempts), "backoff delay", minimum=0)
+        state = RetryState(job.attempts, self._now() - job.started_at, error, self._rng.random())
+        delay = require_number(self._backoff(state), "backoff delay", minimum=0)
         job.retry_handle = asyncio.get_running_loop().call_later(delay, self._requeue, job)
 
     def _requeue(self, job: Job) -> None:

@@ -13,8 +13,9 @@ import statistics
 from dataclasses import dataclass
 
 from tarento_lib._validate import require_choice
-from tarento_lib.jobs.model import Attempt, ExponentialBackoff, JobInfo
+from tarento_lib.jobs.model import Attempt, JobInfo
 from tarento_lib.jobs.queue import JobQueue
+from tarento_lib.retry import wait_exponential
 from tarento_lib.virtual_time import run_fresh, run_virtual
 from tarento_lib.workloads import poisson_arrivals
 
@@ -65,7 +66,7 @@ def timeline_run(
     ]
 
     async def main() -> TimelineRun:
-        async with JobQueue(workers, backoff=ExponentialBackoff(base=2.0)) as queue:
+        async with JobQueue(workers, backoff=wait_exponential(2.0)) as queue:
             ids = [
                 await queue.enqueue(_FailsFirst(s, f), priority=p, max_retries=2)
                 for s, f, p in plan

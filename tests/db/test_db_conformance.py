@@ -7,8 +7,8 @@ import random
 import pytest
 
 from tarento_lib.db.conformance import SUITES, reference_policy
-from tarento_lib.db.retry import RetryState
 from tarento_lib.grading import get_suite, run_suite
+from tarento_lib.retry import RetryState
 
 ALL = {case.name for case in SUITES["retry"].cases}
 

@@ -15,10 +15,8 @@ from tarento_lib.db import (
     ConnectionManager,
     DatabaseUnavailable,
     InjectedFault,
-    RetryPolicy,
-    stop_after_attempt,
-    wait_fixed,
 )
+from tarento_lib.retry import RetryPolicy, stop_after_attempt, wait_fixed
 
 pytestmark = pytest.mark.asyncio
 

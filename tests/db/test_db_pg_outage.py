@@ -17,13 +17,8 @@ import pytest
 from sqlalchemy import text
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.db import (
-    ConnectionManager,
-    DatabaseUnavailable,
-    RetryPolicy,
-    stop_after_attempt,
-    wait_exponential,
-)
+from tarento_lib.db import ConnectionManager, DatabaseUnavailable
+from tarento_lib.retry import RetryPolicy, stop_after_attempt, wait_exponential
 from tests.backends import (
     DATABASE_REPLICA_URLS,
     DATABASE_URL,

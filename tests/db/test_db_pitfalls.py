@@ -16,14 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.db import (
-    ConnectionManager,
-    DatabaseUnavailable,
-    RetryPolicy,
-    stop_after_attempt,
-    wait_fixed,
-)
+from tarento_lib.db import ConnectionManager, DatabaseUnavailable
 from tarento_lib.db.demo import User, create_schema, create_users_app
+from tarento_lib.retry import RetryPolicy, stop_after_attempt, wait_fixed
 
 
 def sqlite_urls(directory: Path, replicas: int = 2) -> list[str]:

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.db import ConnectionManager, DatabaseUnavailable, RetryPolicy, stop_after_attempt
+from tarento_lib.db import ConnectionManager, DatabaseUnavailable
+from tarento_lib.retry import RetryPolicy, stop_after_attempt
 
 NODES = ("primary", "replica1", "replica2")
 

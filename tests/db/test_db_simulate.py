@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from tarento_lib.db import (
-    RetryPolicy,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_exponential,
-    wait_fixed,
-    wait_full_jitter,
-)
 from tarento_lib.db.simulate import (
     HerdResult,
     bucket_counts,
     reconnect_herd,
     retry_timeline,
     timeline_spans,
+)
+from tarento_lib.retry import (
+    RetryPolicy,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential,
+    wait_fixed,
+    wait_full_jitter,
 )
 
 NO_JITTER = RetryPolicy(stop=stop_after_delay(300), wait=wait_exponential(1, maximum=30))

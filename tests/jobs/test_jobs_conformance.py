@@ -8,6 +8,7 @@ from collections import deque
 from tarento_lib.grading import get_suite, run_suite
 from tarento_lib.jobs import JobQueue, JobStatus
 from tarento_lib.jobs.conformance import SUITES
+from tarento_lib.retry import RetryState
 
 ALL = {case.name for case in SUITES["job_queue"].cases}
 
@@ -45,7 +46,7 @@ class SleepsThroughBackoff(JobQueue):
     async def _attempt(self, job, worker):
         await super()._attempt(job, worker)
         if job.status is JobStatus.RETRYING:
-            await asyncio.sleep(self._backoff(job.attempts) + 1)
+            await asyncio.sleep(self._backoff(RetryState(job.attempts)) + 1)
 
 
 class CancelOnlyFlips(JobQueue):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,7 +13,6 @@ import pytest
 
 from tarento_lib.clock import FakeClock
 from tarento_lib.jobs import (
-    ExponentialBackoff,
     JobCancelledError,
     JobFailedError,
     JobQueue,
@@ -20,6 +20,7 @@ from tarento_lib.jobs import (
     QueueClosedError,
     QueueFullError,
 )
+from tarento_lib.retry import RetryState, wait_exponential, wait_full_jitter
 from tarento_lib.virtual_time import run_virtual
 
 
@@ -129,9 +130,7 @@ def test_retries_follow_the_backoff_schedule() -> None:
     flaky = Flaky(3)
 
     async def main() -> str:
-        async with JobQueue(
-            1, backoff=ExponentialBackoff(base=2, factor=3, max_delay=100)
-        ) as queue:
+        async with JobQueue(1, backoff=wait_exponential(2, base=3, maximum=100)) as queue:
             return await queue.result(await queue.enqueue(flaky, max_retries=3))
 
     assert run_virtual(main) == "ok"
@@ -157,7 +156,7 @@ def test_a_retrying_job_frees_its_worker_q8_4() -> None:
     async def main() -> tuple[list[str], list[tuple[str, float, float]]]:
         log: list[str] = []
         flaky = Flaky(1)
-        async with JobQueue(1, backoff=ExponentialBackoff(base=5)) as queue:
+        async with JobQueue(1, backoff=wait_exponential(5)) as queue:
             a = await queue.enqueue(flaky, max_retries=1)
             b = await queue.enqueue(sleep_and_log, log, "B")
             await queue.result(b)
@@ -174,7 +173,7 @@ def test_a_retrying_job_frees_its_worker_q8_4() -> None:
 
 def test_retries_never_block_on_a_full_queue_q8_4() -> None:
     async def main() -> list[str]:
-        async with JobQueue(1, max_size=1, backoff=ExponentialBackoff(base=0.5)) as queue:
+        async with JobQueue(1, max_size=1, backoff=wait_exponential(0.5)) as queue:
             a = await queue.enqueue(Flaky(2), max_retries=3)
             await asyncio.sleep(0.5)  # A is running: its slot is free again
             b = await queue.enqueue(sleep_and_log, [], "B", 3)
@@ -185,7 +184,7 @@ def test_retries_never_block_on_a_full_queue_q8_4() -> None:
 
 def test_timeout_is_a_failed_attempt_then_retried() -> None:
     async def main() -> list[str]:
-        async with JobQueue(1, backoff=ExponentialBackoff(base=1)) as queue:
+        async with JobQueue(1, backoff=wait_exponential(1)) as queue:
             job = await queue.enqueue(sleep_and_log, [], "slow", 10, timeout=2, max_retries=1)
             with pytest.raises(JobFailedError):
                 await queue.result(job)
@@ -237,7 +236,7 @@ def test_cancel_interrupts_a_running_job_and_frees_the_worker() -> None:
 def test_cancel_during_backoff_stops_the_retry() -> None:
     async def main() -> list[float]:
         flaky = Flaky(5)
-        async with JobQueue(1, backoff=ExponentialBackoff(base=10)) as queue:
+        async with JobQueue(1, backoff=wait_exponential(10)) as queue:
             job = await queue.enqueue(flaky, max_retries=5)
             await asyncio.sleep(2)
             assert queue.status(job) == "retrying"
@@ -431,6 +430,7 @@ def test_concurrent_producers_every_job_runs_once() -> None:
         ({"on_full": "drop"}, ValueError, "on_full"),
         ({"enqueue_timeout": -1}, ValueError, "enqueue_timeout"),
         ({"backoff": 3}, TypeError, "backoff"),
+        ({"rng": 7}, TypeError, "rng"),
         ({"keep_finished": -1}, ValueError, "keep_finished"),
     ],
 )
@@ -484,20 +484,42 @@ def test_unknown_ids_and_non_callables() -> None:
     run_virtual(main)
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "match"),
-    [({"base": -1}, "base"), ({"factor": 0.5}, "factor"), ({"max_delay": math.inf}, "max_delay")],
-)
-def test_backoff_rejects_bad_arguments(kwargs: dict[str, float], match: str) -> None:
-    with pytest.raises(ValueError, match=match):
-        ExponentialBackoff(**kwargs)
+def test_the_default_backoff_doubles_from_1_second_up_to_60() -> None:
+    flaky = Flaky(3)
+
+    async def main() -> str:
+        async with JobQueue(1) as queue:
+            return await queue.result(await queue.enqueue(flaky, max_retries=3))
+
+    assert run_virtual(main) == "ok"
+    # each attempt takes 1 s; then waits 1, 2, 4 s before the next
+    assert flaky.calls == [0.0, 2.0, 5.0, 10.0]
 
 
-def test_backoff_doubles_up_to_its_cap() -> None:
-    policy = ExponentialBackoff(base=0.5, factor=2, max_delay=3)
-    assert [policy(n) for n in range(1, 6)] == [0.5, 1.0, 2.0, 3, 3]
-    with pytest.raises(ValueError, match="retry"):
-        policy(0)
+def test_backoff_sees_the_retry_state_and_jitter_comes_from_the_rng() -> None:
+    seen: list[RetryState] = []
+    jittered = wait_full_jitter(1, maximum=8)
+
+    def backoff(state: RetryState) -> float:
+        seen.append(state)
+        return jittered(state)
+
+    def run(seed: int) -> list[float]:
+        flaky = Flaky(3)
+
+        async def main() -> str:
+            async with JobQueue(1, backoff=backoff, rng=random.Random(seed)) as queue:
+                return await queue.result(await queue.enqueue(flaky, max_retries=3))
+
+        assert run_virtual(main) == "ok"
+        return flaky.calls
+
+    assert run(1) == run(1) != run(2)
+    first = seen[:3]
+    assert [s.attempt for s in first] == [1, 2, 3]
+    assert all(isinstance(s.error, RuntimeError) for s in first)
+    assert first[0].elapsed == 1.0  # the first attempt took 1 s
+    assert all(jittered(s) <= min(8, 2 ** (s.attempt - 1)) for s in seen)
 
 
 def test_timestamps_come_from_the_injected_clock() -> None:
@@ -518,7 +540,7 @@ def test_times_and_spans_of_a_retried_job() -> None:
     async def main() -> tuple[
         list[tuple[float | None, float | None]], list[tuple[str, str, float, float, str]]
     ]:
-        async with JobQueue(2, backoff=ExponentialBackoff(base=3)) as queue:
+        async with JobQueue(2, backoff=wait_exponential(3)) as queue:
             blocker = await queue.enqueue(sleep_and_log, [], "blocker", 2)
             job = await queue.enqueue(Flaky(1), max_retries=1)
             pending = [(queue.info(job).started_at, queue.info(job).finished_at)]

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tarento_lib.jobs import TERMINAL, ExponentialBackoff, JobQueue, QueueClosedError
+from tarento_lib.jobs import TERMINAL, JobQueue, QueueClosedError
+from tarento_lib.retry import wait_exponential
 from tarento_lib.virtual_time import run_virtual
 
 
@@ -68,9 +69,7 @@ def play(scenario: dict) -> dict:
 
     async def main() -> dict:
         loop = asyncio.get_running_loop()
-        queue = JobQueue(
-            scenario["workers"], backoff=ExponentialBackoff(base=0.5, factor=2, max_delay=4)
-        )
+        queue = JobQueue(scenario["workers"], backoff=wait_exponential(0.5, base=2, maximum=4))
         runs: dict[int, int] = {}
         successes: dict[int, int] = {}
         active: set[int] = set()

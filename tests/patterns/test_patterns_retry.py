@@ -1,4 +1,4 @@
-"""retry and its policies: each policy alone, composition, sync and async, on a FakeClock."""
+"""The retry decorator over the core: plain and async functions, on a FakeClock."""
 
 from __future__ import annotations
 
@@ -6,14 +6,11 @@ import asyncio
 import random
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from tarento_lib.clock import FakeClock
 from tarento_lib.patterns.retry import (
-    RetryState,
     retry,
-    retry_if,
+    retry_if_exception_type,
     stop_after_attempt,
     stop_after_delay,
     wait_exponential,
@@ -29,39 +26,11 @@ class Flaky:
         self.failures, self.calls = failures, 0
         self.error = error or ConnectionError("down")
 
-    def __call__(self) -> str:
+    def __call__(self, *args: object, **kwargs: object) -> str:
         self.calls += 1
         if self.calls <= self.failures:
             raise self.error
         return "ok"
-
-
-def test_stop_policies_and_composition() -> None:
-    either = stop_after_attempt(3) | stop_after_delay(10)
-    both = stop_after_attempt(3) & stop_after_delay(10)
-    assert [either(RetryState(a, e)) for a, e in [(2, 5), (3, 5), (2, 10)]] == [False, True, True]
-    assert [both(RetryState(a, e)) for a, e in [(3, 5), (3, 10)]] == [False, True]
-    assert repr(either) == "(stop_after_attempt(3) | stop_after_delay(10))"
-
-
-def test_wait_policies_and_sum() -> None:
-    exp = wait_exponential(0.5, multiplier=2, maximum=3)
-    assert [exp(RetryState(a, 0)) for a in range(1, 6)] == [0.5, 1.0, 2.0, 3.0, 3.0]
-    jitter = wait_random(0, 1, rng=random.Random(7))
-    again = wait_random(0, 1, rng=random.Random(7))
-    assert [jitter(RetryState(1, 0)) for _ in range(3)] == [
-        again(RetryState(1, 0)) for _ in range(3)
-    ]
-    assert (wait_fixed(1) + wait_fixed(0.5))(RetryState(1, 0)) == 1.5
-
-
-@given(st.integers(1, 5000), st.floats(0.01, 5), st.floats(1, 4), st.floats(0, 100))
-def test_exponential_is_capped_and_grows(
-    attempt: int, initial: float, multiplier: float, cap: float
-) -> None:
-    wait = wait_exponential(initial, multiplier=multiplier, maximum=cap)
-    now, after = wait(RetryState(attempt, 0)), wait(RetryState(attempt + 1, 0))
-    assert 0 <= now <= after <= cap or now == after == cap
 
 
 def test_sync_retry_waits_on_the_clock_and_succeeds() -> None:
@@ -73,7 +42,7 @@ def test_sync_retry_waits_on_the_clock_and_succeeds() -> None:
         clock=clock,
         on_retry=lambda state, delay: seen.append((state.attempt, delay)),
     )(flaky)
-    assert call() == "ok"
+    assert call("an", argument=1) == "ok"
     assert (flaky.calls, clock.sleeps, seen) == (3, [1.0, 2.0], [(1, 1.0), (2, 2.0)])
 
 
@@ -95,9 +64,31 @@ def test_stop_after_delay_uses_the_clock() -> None:
 
 def test_other_errors_are_not_retried() -> None:
     flaky = Flaky(1, KeyError("nope"))
+    clock = FakeClock()
     with pytest.raises(KeyError):
-        retry(when=retry_if(ConnectionError), clock=FakeClock())(flaky)()
-    assert flaky.calls == 1
+        retry(retry=retry_if_exception_type(ConnectionError), clock=clock)(flaky)()
+    assert flaky.calls == 1 and clock.sleeps == []
+
+
+def test_the_defaults_are_three_attempts_from_a_tenth_of_a_second() -> None:
+    clock = FakeClock()
+    with pytest.raises(ConnectionError):
+        retry(clock=clock)(Flaky(10))()
+    assert clock.sleeps == [0.1, 0.2]
+
+
+def test_jitter_is_replayed_by_a_seeded_rng_and_stays_within_the_cap() -> None:
+    def sleeps(seed: int) -> list[float]:
+        clock = FakeClock()
+        wait = wait_exponential(0.25, maximum=1) + wait_random(0, 0.5)
+        with pytest.raises(ConnectionError):
+            retry(stop=stop_after_attempt(6), wait=wait, clock=clock, rng=random.Random(seed))(
+                Flaky(10)
+            )()
+        return clock.sleeps
+
+    assert sleeps(7) == sleeps(7) != sleeps(8)
+    assert len(sleeps(7)) == 5 and max(sleeps(7)) <= 1
 
 
 def test_async_retry_and_cancellation_is_never_retried() -> None:
@@ -125,28 +116,27 @@ def test_metadata_is_kept() -> None:
         """Docs."""
         return "x"
 
-    wrapped = retry(clock=FakeClock())(fetch)
+    async def afetch() -> str:
+        """Async docs."""
+        return "x"
+
+    wrapped, awrapped = retry(clock=FakeClock())(fetch), retry(clock=FakeClock())(afetch)
     assert (wrapped.__name__, wrapped.__doc__) == ("fetch", "Docs.")
+    assert (awrapped.__name__, awrapped.__doc__) == ("afetch", "Async docs.")
+    assert asyncio.iscoroutinefunction(awrapped) and not asyncio.iscoroutinefunction(wrapped)
 
 
 @pytest.mark.parametrize(
-    ("build", "message"),
+    ("build", "error", "message"),
     [
-        (lambda: stop_after_attempt(0), "attempts"),
-        (lambda: stop_after_delay(-1), "seconds"),
-        (lambda: wait_fixed(float("inf")), "seconds"),
-        (lambda: wait_exponential(0), "initial"),
-        (lambda: wait_exponential(1, multiplier=0.5), "multiplier"),
-        (lambda: wait_random(2, 1), "high"),
+        (lambda: retry(stop=3), TypeError, "stop must be a StopPolicy"),
+        (lambda: retry(wait=1), TypeError, "wait must be a WaitPolicy"),
+        (lambda: retry(retry="ConnectionError"), TypeError, "retry must be callable"),
+        (lambda: retry(clock="now"), TypeError, "clock must be a Clock"),
+        (lambda: retry(rng=7), TypeError, "rng must be a random.Random"),
+        (lambda: retry()(3), TypeError, "the decorated function must be callable"),
     ],
 )
-def test_bad_policy_arguments(build, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+def test_bad_decorator_arguments(build, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
         build()
-
-
-def test_bad_decorator_arguments() -> None:
-    with pytest.raises(TypeError, match="Exception subclasses"):
-        retry_if(BaseException)
-    with pytest.raises(TypeError, match="decorates a function"):
-        retry()(3)
