@@ -1,7 +1,7 @@
 """Widget builders: a few controls wired to a function that re-plots.
 
 Widget cells store their output inside widget state, which nbval reads as plain
-stdout; give such cells the ``nbval-ignore-output`` tag (see DESIGN.md, rule 5).
+stdout; give such cells the ``nbval-ignore-output`` tag.
 """
 
 from __future__ import annotations

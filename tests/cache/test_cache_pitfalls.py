@@ -1,4 +1,4 @@
-"""PITFALLS.md rows Q1-1 .. Q1-4: what the typical answer gets wrong, and that we do not."""
+"""Pitfalls Q1-1 .. Q1-4: what the typical answer gets wrong, and that we do not."""
 
 from __future__ import annotations
 

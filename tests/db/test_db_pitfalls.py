@@ -1,4 +1,4 @@
-"""One test per Q7 row of PITFALLS.md: tarento_lib behaves as the row's last column says."""
+"""One test per Q7 pitfall of the typical answer: tarento_lib does the right thing instead."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ def test_every_error_has_a_distinct_code_and_status() -> None:
 
 
 def test_domain_errors_pass_through_unchanged() -> None:
-    """PITFALLS BP-2: the application's own error keeps its code and details."""
+    """Pitfall BP-2: the application's own error keeps its code and details."""
     original = Conflict("quota exceeded", details={"limit": 10})
     with pytest.raises(Conflict) as caught, translate_errors():
         raise original
@@ -56,7 +56,7 @@ def test_domain_errors_pass_through_unchanged() -> None:
     ],
 )
 def test_wrappers_chain_the_original(low: Exception, expected: type[AppError]) -> None:
-    """PITFALLS BP-2: every wrapper keeps the original as ``__cause__`` (``raise ... from``)."""
+    """Pitfall BP-2: every wrapper keeps the original as ``__cause__`` (``raise ... from``)."""
     with pytest.raises(expected) as caught, translate_errors(what="loading"):
         raise low
     assert caught.value.__cause__ is low
@@ -118,7 +118,7 @@ def test_install_needs_a_fastapi_app() -> None:
 
 
 def test_modules_define_everything_they_use() -> None:
-    """PITFALLS BP-1 / Q10-1 / Q10-2: no undefined global anywhere,
+    """Pitfall BP-1 / Q10-1 / Q10-2: no undefined global anywhere,
     except the two kept on purpose."""
     modules = [
         importlib.import_module(f"tarento_lib.{pkg}.{path.stem}")

@@ -26,7 +26,7 @@ LOG = logging.getLogger("tests.patterns.timing")
 
 
 def test_a_plain_function_stays_plain(caplog) -> None:
-    """PITFALLS PAT-2: the decorated sync function returns its value, not a coroutine."""
+    """Pitfall PAT-2: the decorated sync function returns its value, not a coroutine."""
 
     @log_execution_time(logger=LOG, timer=StepTimer())
     def add(a: int, b: int) -> int:

@@ -66,7 +66,7 @@ async def test_outer_failure_discards_released_savepoints(sessions) -> None:
 
 
 async def test_cancellation_rolls_back(sessions) -> None:
-    """PITFALLS PAT-1: a CancelledError is a BaseException; the block must still roll back."""
+    """Pitfall PAT-1: a CancelledError is a BaseException; the block must still roll back."""
     entered = asyncio.Event()
 
     async def work() -> None:

@@ -1,5 +1,5 @@
 """Reviewing the commonly suggested fix: every remaining bug fails on ``suggested`` (strict xfail)
-and passes on ``fixed``. PITFALLS rows Q10-1 … Q10-8 plus the issue's extra findings."""
+and passes on ``fixed``. Pitfalls Q10-1 … Q10-8 plus the issue's extra findings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One test per PITFALLS row Q9-*: tarento_lib behaves as the row's last column says."""
+"""One test per Q9 pitfall of the typical answer: tarento_lib does the right thing instead."""
 
 from __future__ import annotations
 
