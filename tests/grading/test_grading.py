@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tarento_lib.cache import LinkedLRUCache, LRUCache
+from tarento_lib.cache import LRUCache, ThreadSafeLinkedLRUCache
 from tarento_lib.grading import Case, Steps, Suite, get_suite, run_suite, suite_names
 from tarento_lib.grading.scorecard import CaseResult, Scorecard
 from tarento_lib.lab import check
@@ -55,13 +55,6 @@ class NoneIsMissCache(LRUCache):
     def get(self, key: Any, default: Any = None) -> Any:
         value = super().get(key)
         return default if value is None else value
-
-
-class ThreadSafeLinkedLRUCache(LinkedLRUCache):
-    """The suite has a case with 8 threads; ``LinkedLRUCache`` takes a lock only when asked to."""
-
-    def __init__(self, capacity: int) -> None:
-        super().__init__(capacity, thread_safe=True)
 
 
 def failed(card: Any) -> set[str]:
