@@ -10,7 +10,7 @@ The bugs, and what this version does instead:
 4. ``process_users`` awaited one user after another: it runs them concurrently, but at most
    ``max_concurrency`` at a time (one task per user with no bound is 5,000 queries at once),
    and a user that fails is logged and reported, not mistaken for a result.
-5. ``process_user`` was called but never defined: here it is, one bound-parameter query.
+5. ``process_user`` was called but never defined: here it is, one lookup with a bound parameter.
 
 Time: ``get_users`` and ``calculate_stats`` are O(n); ``process_users`` takes about
 ``ceil(n / max_concurrency)`` query latencies. Space: O(n) for the copies and the results.
@@ -78,5 +78,5 @@ class UserManager:
         return results, failed
 
     async def process_user(self, user: dict[str, Any]) -> dict[str, Any]:
-        await self.db.query("UPDATE users SET processed = true WHERE id = $1", user["id"])
+        await self.db.query("SELECT * FROM users WHERE id = $1", user["id"])
         return {"user_id": user["id"], "processed": True}

@@ -483,7 +483,7 @@ def test_q10_processing_is_concurrent_bounded_and_reports_failures(
         (results, failed), seconds = run_virtual(main())
     assert len(results) == 29 and list(failed) == [7]
     assert db.peak == 5
-    assert seconds == 1 + 6  # one read, then 29 updates five at a time
+    assert seconds == 1 + 6  # one read, then 29 lookups five at a time
     assert "user 7" in caplog.text
     with pytest.raises(ValueError):
         q10_user_manager.UserManager(db, max_concurrency=0)
