@@ -105,6 +105,7 @@ def test_bug_hunt_catches_the_suggested_fix() -> None:
         "process_users has a bound by default",
         "a failing user is reported, the others still processed",
         "a cancelled lookup is a failure, not a result",
+        "max_concurrency below 1 is refused",
     }
 
 
