@@ -463,7 +463,7 @@ def test_q10_users_are_copied_without_secrets_and_per_instance() -> None:
 
 
 def test_q10_stats_have_the_same_keys_for_every_input() -> None:
-    stats = q10_user_manager.UserManager.calculate_stats
+    stats = q10_user_manager.UserManager(FakeUsers()).calculate_stats
     assert stats([]) == {"count": 0, "total": 0.0, "average": None, "min": None, "max": None}
     assert stats([2, 4]) == {"count": 2, "total": 6.0, "average": 3.0, "min": 2, "max": 4}
 
