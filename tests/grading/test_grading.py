@@ -11,6 +11,7 @@ import pytest
 
 from tarento_lib.cache import LinkedLRUCache, LRUCache
 from tarento_lib.grading import Case, Steps, Suite, get_suite, run_suite, suite_names
+from tarento_lib.grading.scorecard import CaseResult, Scorecard
 from tarento_lib.lab import check
 from tarento_lib.questions import QUESTIONS
 
@@ -194,3 +195,28 @@ class LoopsInC(LRUCache):
 def test_a_case_cannot_state_the_expected_value() -> None:
     with pytest.raises(TypeError, match="the expected value comes from the reference"):
         Steps().expect(1, 1, "get('a')")
+
+
+def test_scorecard_replays_a_repeated_failure_once() -> None:
+    same = ("cache = Stub(2)",), "", "raised NotImplementedError"
+    card = Scorecard(
+        "lru",
+        [
+            CaseResult("first case", False, same[2], steps=same[0], hint="a hint"),
+            CaseResult("second case", False, same[2], steps=same[0], hint="another hint"),
+            CaseResult("third case", False, "raised KeyError", steps=("cache = Stub(1)",)),
+            CaseResult("fourth case", True),
+        ],
+    )
+    assert card.render().splitlines() == [
+        "lru: 1/4 cases pass",
+        "  ✗ first case",
+        "      cache = Stub(2)",
+        "      => raised NotImplementedError",
+        "      hint: a hint",
+        "  ✗ second case (failed the same way as above)",
+        "  ✗ third case",
+        "      cache = Stub(1)",
+        "      => raised KeyError",
+        "  ✓ fourth case",
+    ]
