@@ -24,45 +24,15 @@ from __future__ import annotations
 import argparse
 import difflib
 import random
-import statistics
 import time
-from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from _report import print_load
+from _timing import interleaved
 from rapidfuzz.distance import Levenshtein as RapidLevenshtein
 
 from tarento_lib.answers import q04_similarity as answer
 from tarento_lib.text import levenshtein, load_vocabulary, units
-
-# CPU time of this process, not wall time: on a shared machine, time spent descheduled would
-# otherwise land on whichever case happened to be running.
-clock = time.process_time
-
-
-def per_call_seconds(func: Callable[[], Any], budget: float = 0.02) -> float:
-    """CPU seconds per call of ``func``, timing enough calls to fill about ``budget`` seconds."""
-    start = clock()
-    func()
-    single = max(clock() - start, 1e-7)
-    number = max(1, min(20_000, int(budget / single)))
-    start = clock()
-    for _ in range(number):
-        func()
-    return (clock() - start) / number
-
-
-def interleaved(cases: dict[str, Callable[[], Any]], rounds: int, seed: int) -> dict[str, float]:
-    """Median seconds per call of each case, the cases shuffled anew in every round."""
-    rng = random.Random(seed)
-    samples: dict[str, list[float]] = {name: [] for name in cases}
-    names = list(cases)
-    for _ in range(rounds):
-        rng.shuffle(names)
-        for name in names:
-            samples[name].append(per_call_seconds(cases[name]))
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def hindi_text(words: list[str], length: int, rng: random.Random) -> str:
@@ -92,7 +62,7 @@ def bench(size: int, words: list[str], rounds: int, rng: random.Random) -> None:
         "peer: rapidfuzz on code points": partial(RapidLevenshtein.distance, a, b),
         "peer: difflib ratio on code points": partial(difflib_ratio, a, b),
     }
-    row = interleaved(cases, rounds, size)
+    row = interleaved(cases, rounds, size, budget=0.02)
     print(
         f"\n  {size:,} code points ({len(x)} x {len(y)} graphemes, distance {distance}; "
         f"by code point {RapidLevenshtein.distance(a, b)})"

@@ -24,6 +24,7 @@ from typing import Any
 
 import marisa_trie
 from _report import print_load, print_target
+from _timing import clock, interleaved
 
 from tarento_lib.answers.q03_trie import Trie as InterviewTrie
 from tarento_lib.text import CollectAllTrie, SortedWordList, Trie, load_vocabulary
@@ -55,35 +56,6 @@ def interview_trie(words: list[tuple[str, float]]) -> InterviewTrie:
     for word, frequency in words:
         trie.insert(word, frequency)
     return trie
-
-
-# CPU time of this process, not wall time: on a shared machine, time spent descheduled would
-# otherwise land on whichever case happened to be running.
-clock = time.process_time
-
-
-def per_call_seconds(func: Callable[[], Any], budget: float = 0.005) -> float:
-    """CPU seconds per call of ``func``, timing enough calls to fill about ``budget`` seconds."""
-    start = clock()
-    func()
-    single = max(clock() - start, 1e-7)
-    number = max(1, min(20_000, int(budget / single)))
-    start = clock()
-    for _ in range(number):
-        func()
-    return (clock() - start) / number
-
-
-def interleaved(cases: dict[str, Callable[[], Any]], rounds: int, seed: int) -> dict[str, float]:
-    """Median seconds per call of each case, the cases shuffled anew in every round."""
-    rng = random.Random(seed)
-    samples: dict[str, list[float]] = {name: [] for name in cases}
-    names = list(cases)
-    for _ in range(rounds):
-        rng.shuffle(names)
-        for name in names:
-            samples[name].append(per_call_seconds(cases[name]))
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def traced(build: Callable[[], Any]) -> tuple[Any, int]:
