@@ -1,18 +1,12 @@
-"""Benchmark of tarento_lib.text: top-k autocomplete and grapheme-level Levenshtein.
+"""Benchmark of tarento_lib.text: top-k autocomplete (edit distance: bench_similarity.py).
 
 Run from the repository root:  python benchmarks/bench_text.py [--quick]
 
 1. Top-10 autocomplete on the 50,000 most frequent English words (wordfreq), for prefixes of
-   length 1, 2, 3 and 6: our ``Trie`` vs a collect-all-then-sort trie, a sorted list with
+   length 1, 2, 3 and 6: our ``Trie`` vs the interview answer (collect the subtree + ``heapq``),
+   a collect-all-then-sort trie, a sorted list with
    ``bisect`` + ``heapq``, and ``marisa-trie`` with a frequency array + ``heapq``. Median
    CPU microseconds per query over interleaved rounds, ratios against ours, build time and memory.
-2. Grapheme-level edit distance on Hindi texts of 100 and 1,000 code points: the rapidfuzz fast
-   path vs the pure-Python two-row DP, end to end (both prepare the texts the same way: NFC,
-   casefold, grapheme segmentation) and on prepared grapheme sequences (the distance kernel
-   alone). Also the end-to-end time of the general preparation route (fold + regex \\X), and
-   which route each text took. Nothing is cached between calls: each call prepares its texts
-   anew (only the compiled scan pattern and tables are built once, on first use).
-
 Ends with one MET/MISSED line per target of the issue, and the load average.
 """
 
@@ -26,25 +20,13 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import marisa_trie
 from _report import print_load, print_target
-from rapidfuzz.distance import Levenshtein as RapidLevenshtein
 
-from tarento_lib.text import (
-    CollectAllTrie,
-    SortedWordList,
-    Trie,
-    fold,
-    levenshtein,
-    levenshtein_dp,
-    load_vocabulary,
-)
-from tarento_lib.text._fastpath import fast_risk
-from tarento_lib.text.similarity import two_row_distance
-from tarento_lib.text.unicode import _GRAPHEME, prepared_graphemes
+from tarento_lib.answers.q03_trie import Trie as InterviewTrie
+from tarento_lib.text import CollectAllTrie, SortedWordList, Trie, load_vocabulary
 
 K = 10
 
@@ -65,6 +47,14 @@ class MarisaTopK:
             k, self.trie.items(prefix), key=lambda item: (-freq[item[1]], item[0])
         )
         return [word for word, _ in best]
+
+
+def interview_trie(words: list[tuple[str, float]]) -> InterviewTrie:
+    """The interview answer filled with ``words`` (it takes them one ``insert`` at a time)."""
+    trie = InterviewTrie()
+    for word, frequency in words:
+        trie.insert(word, frequency)
+    return trie
 
 
 # CPU time of this process, not wall time: on a shared machine, time spent descheduled would
@@ -135,6 +125,7 @@ def bench_autocomplete(quick: bool) -> dict[str, bool]:
     )
     builders: dict[str, Callable[[], Any]] = {
         "top-k Trie (ours)": lambda: Trie(english),
+        "interview answer": lambda: interview_trie(english),
         "collect-all trie": lambda: CollectAllTrie(english),
         "sorted list+heapq": lambda: SortedWordList(english),
         "marisa-trie+heapq": lambda: MarisaTopK(english),
@@ -195,84 +186,6 @@ def _timed(build: Callable[[], Any]) -> float:
     return clock() - start
 
 
-def hindi_text(words: list[str], length: int, rng: random.Random) -> str:
-    chosen: list[str] = []
-    while sum(map(len, chosen)) + len(chosen) < length:
-        chosen.append(rng.choice(words))
-    return " ".join(chosen)[:length]
-
-
-def general_route(a: str, b: str) -> int:
-    """The same preparation without the fast route: fold + regex \\X."""
-    return RapidLevenshtein.distance(_GRAPHEME.findall(fold(a)), _GRAPHEME.findall(fold(b)))
-
-
-def bench_levenshtein(quick: bool) -> dict[str, bool]:
-    print(
-        "\n== grapheme-level Levenshtein on Hindi text (median CPU time per call; ratio = DP / "
-        "fast path)"
-    )
-    print(
-        "   end to end: levenshtein(a, b) vs levenshtein_dp(a, b); both prepare the texts the same "
-        "way"
-    )
-    print(
-        "   (NFC, ignorables, casefold, graphemes: prepared_graphemes) and differ only in the "
-        "distance."
-    )
-    print(
-        "   kernel only: the distance on the prepared grapheme lists, rapidfuzz vs "
-        "two_row_distance."
-    )
-    rng = random.Random(5)
-    words = [w for w, _ in load_vocabulary("hi", 5_000)]
-    targets = {100: 50, 1_000: 500}
-    rounds = 3 if quick else 7
-    verdicts: dict[str, bool] = {}
-    risk = fast_risk()
-    for size, target in targets.items():
-        a, b = hindi_text(words, size, rng), hindi_text(words, size, rng)
-        x, y = prepared_graphemes(a), prepared_graphemes(b)
-        general_x, general_y = _GRAPHEME.findall(fold(a)), _GRAPHEME.findall(fold(b))
-        assert x == general_x and y == general_y
-        assert (
-            levenshtein(a, b)
-            == levenshtein_dp(a, b)
-            == RapidLevenshtein.distance(x, y)
-            == two_row_distance(x, y)
-        )
-        routes = ["fast" if risk(text) is None else "general" for text in (a, b)]
-        cases = {
-            "fast": partial(levenshtein, a, b),
-            "dp": partial(levenshtein_dp, a, b),
-            "general": partial(general_route, a, b),
-            "fast kernel": partial(RapidLevenshtein.distance, x, y),
-            "dp kernel": partial(two_row_distance, x, y),
-        }
-        row = interleaved(cases, rounds, size)
-        print(
-            f"  {size:5} code points ({len(x)}x{len(y)} graphemes; route taken: "
-            f"{routes[0]}/{routes[1]})"
-        )
-        for label, fast, dp in (
-            ("end to end", "fast", "dp"),
-            ("kernel only", "fast kernel", "dp kernel"),
-        ):
-            ratio = row[dp] / row[fast]
-            print(
-                f"      {label:11}: fast {row[fast] * 1e6:8.1f} µs, DP {row[dp] * 1e3:8.2f} ms, "
-                f"{ratio:7.0f}x"
-            )
-            if label == "end to end":
-                verdicts[f"{size:,} chars: end to end >= {target}x"] = ratio >= target
-        ratio = row["dp"] / row["general"]
-        print(
-            "      general route (fold + regex \\X + rapidfuzz, for reference): "
-            f"{row['general'] * 1e6:8.1f} µs, {ratio:5.0f}x"
-        )
-    return verdicts
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -281,7 +194,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     verdicts = bench_autocomplete(args.quick)
-    verdicts.update(bench_levenshtein(args.quick))
     print("\n== verdicts")
     print_load()
     for what, ok in verdicts.items():

@@ -21,8 +21,6 @@ from tests.model_answers import ANSWERS, answer_module, answer_of
 # is noticed and the entry goes).
 KNOWN_GAPS = {
     "q09": "LocalUploads.complete returns the file's path; the upload suite wants its bytes",
-    "q10": "the answer is the fixed UserManager class; the bug_hunt suite grades the "
-    "summarise_scores function of the exercise, so no suite grades the answer",
 }
 
 

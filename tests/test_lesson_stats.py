@@ -27,7 +27,11 @@ from tarento_lib.questions import NOTEBOOKS, question
 
 # Notebooks already in lesson shape; each lesson issue adds its own. When all eleven are in,
 # the list goes and the budget test covers every notebook.
-RESTRUCTURED: tuple[str, ...] = ("q11",)
+RESTRUCTURED: tuple[str, ...] = ("q01", "q02", "q03", "q04", "q05", "q10", "q11")
+
+# Restructured notebooks that still break a budget for a reason outside their lesson:
+# number -> reason, run as strict xfail so the fix is noticed.
+OVER_BUDGET: dict[str, str] = {}
 
 new_markdown = nbformat.v4.new_markdown_cell
 new_code = nbformat.v4.new_code_cell
@@ -205,7 +209,18 @@ def test_cli_prints_a_table_and_json(
 
 
 @pytest.mark.skipif(not RESTRUCTURED, reason="no notebook is in lesson shape yet")
-@pytest.mark.parametrize("number", RESTRUCTURED)
+@pytest.mark.parametrize(
+    "number",
+    [
+        pytest.param(
+            number,
+            marks=[pytest.mark.xfail(reason=reason, strict=True)]
+            if (reason := OVER_BUDGET.get(number))
+            else [],
+        )
+        for number in RESTRUCTURED
+    ],
+)
 def test_restructured_notebooks_keep_the_lesson_budgets(number: str) -> None:
     stats = notebook_stats(NOTEBOOKS / question(number).notebook)
     assert budget_problems(stats, BUDGETS) == []

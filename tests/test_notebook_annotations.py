@@ -18,7 +18,7 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 DEMOS = [  # notebook, a text only the demonstrating cell holds, the name it never imported
-    ("q02_sliding_window_rate_limiter", "Dict[str, Any]", "Dict"),
+    ("q02_sliding_window_rate_limiter", "Dict[str, int]", "Dict"),
     ("q04_text_similarity_indic", "-> Set[str]", "Set"),
     ("q11_patterns", "Optional[dict]", "Optional"),
 ]

@@ -33,13 +33,8 @@ _ASSERTS_THE_STUB_FAILS = "a cell after the grader asserts that the stub fails"
 # Notebooks that do not run green with their answer yet: number -> why. Strict xfail, so the
 # lesson issue that fixes one notices, and removes the entry.
 NOT_GREEN_YET: dict[str, str] = {
-    "q02": _ASSERTS_THE_STUB_FAILS + " (card.passed == 0)",
-    "q03": _ASSERTS_THE_STUB_FAILS + " (assert not card.ok)",
-    "q04": _ASSERTS_THE_STUB_FAILS + " (assert not card.ok)",
-    "q05": _ASSERTS_THE_STUB_FAILS + " (card.passed == 0)",
     "q08": _ASSERTS_THE_STUB_FAILS + " (assert not card.ok)",
     "q09": "the answer's complete() returns a path, so 2 of the 12 upload cases fail",
-    "q10": "the answer is the fixed UserManager; the exercise grades summarise_scores",
 }
 
 _TOP_LEVEL_AWAIT = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT

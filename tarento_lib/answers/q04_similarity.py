@@ -1,15 +1,9 @@
 """Q4 · Text similarity for Indian languages: the answer to write in the interview.
 
-Three steps. NFC makes canonically equal texts equal ("क़" as one code point or as क + nukta);
-``casefold`` makes case not matter ("Straße" and "STRASSE"). Then the text is split into
-extended grapheme clusters, the letters a reader sees (``regex``'s ``\\X``; the standard
-library has no grapheme splitter): "नमस्ते" is six code points but three clusters, न म स्ते.
-Edit distance counts clusters, so one akshara edit costs 1, and vowel signs or viramas shared
-by unrelated words count for nothing. ZWJ and ZWNJ are kept: in Indic scripts they select a
-different letter form. ``similarity`` is ``1 - distance / length of the longer text``.
-
-Time: O(m·n) for texts of m and n clusters (plus O(m + n) to prepare them). Space: O(m + n)
-for the clusters and O(min(m, n)) for the table: only the previous row is ever read.
+NFC and ``casefold`` make equal texts equal; ``regex``'s ``\\X`` splits them into grapheme
+clusters (न म स्ते, not six code points); Levenshtein counts cluster edits with two rows of
+the table. ZWJ and ZWNJ are kept: in Indic scripts they select a letter form.
+Time O(m·n) for m and n clusters; memory O(m + n) for the clusters, O(min(m, n)) for the table.
 """
 
 from __future__ import annotations
@@ -21,31 +15,24 @@ import regex
 
 __all__ = ["levenshtein"]
 
-GRAPHEME = regex.compile(r"\X")
-
 
 def graphemes(text: str) -> list[str]:
     """``text`` in NFC, case-folded, as a list of grapheme clusters."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return GRAPHEME.findall(unicodedata.normalize("NFC", text).casefold())
+    return regex.findall(r"\X", unicodedata.normalize("NFC", text).casefold())
 
 
 def edit_distance(x: Sequence[str], y: Sequence[str]) -> int:
     """The fewest insertions, deletions and substitutions of units turning ``x`` into ``y``."""
     if len(x) < len(y):
-        x, y = y, x  # a row as long as the shorter text
+        x, y = y, x  # the row runs over the shorter text
     previous = list(range(len(y) + 1))  # distances from the empty prefix of x
     for i, unit in enumerate(x, start=1):
         current = [i]
         for j, other in enumerate(y, start=1):
-            current.append(
-                min(
-                    previous[j] + 1,  # delete unit
-                    current[j - 1] + 1,  # insert other
-                    previous[j - 1] + (unit != other),  # keep or substitute
-                )
-            )
+            delete, insert = previous[j] + 1, current[j - 1] + 1
+            current.append(min(delete, insert, previous[j - 1] + (unit != other)))
         previous = current
     return previous[-1]
 

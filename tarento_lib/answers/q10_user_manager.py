@@ -10,7 +10,7 @@ The bugs, and what this version does instead:
 4. ``process_users`` awaited one user after another: it runs them concurrently, but at most
    ``max_concurrency`` at a time (one task per user with no bound is 5,000 queries at once),
    and a user that fails is logged and reported, not mistaken for a result.
-5. ``process_user`` was called but never defined: here it is, one bound-parameter query.
+5. ``process_user`` was called but never defined: here it is, one lookup with a bound parameter.
 
 Time: ``get_users`` and ``calculate_stats`` are O(n); ``process_users`` takes about
 ``ceil(n / max_concurrency)`` query latencies. Space: O(n) for the copies and the results.
@@ -33,12 +33,10 @@ class Database(Protocol):
 
 
 class UserManager:
-    """Reads users through ``db.query`` and processes them, ``max_concurrency`` at a time."""
+    """Users from ``db.query``; ``process_users`` returns ``(results, {user id: error})``."""
 
     def __init__(self, db: Database, *, max_concurrency: int = 10) -> None:
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise TypeError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
-        if max_concurrency < 1:
+        if type(max_concurrency) is not int or max_concurrency < 1:
             raise ValueError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
         self.db, self.max_concurrency = db, max_concurrency
         self.users: list[dict[str, Any]] = []  # this instance's own list (bug 1)
@@ -47,8 +45,7 @@ class UserManager:
         rows = await self.db.query("SELECT * FROM users")
         return [{k: v for k, v in row.items() if k not in SENSITIVE} for row in rows]  # bug 2
 
-    @staticmethod
-    def calculate_stats(numbers: list[float]) -> dict[str, float | None]:
+    def calculate_stats(self, numbers: list[float]) -> dict[str, float | None]:
         count, total = len(numbers), float(sum(numbers))
         return {  # bug 3: the same keys for every input
             "count": count,
@@ -59,9 +56,8 @@ class UserManager:
         }
 
     async def process_users(self) -> tuple[list[dict[str, Any]], dict[int, BaseException]]:
-        """``(results, {user id: error})``: every user is processed once, concurrently (bug 4)."""
         users = await self.get_users()
-        gate = asyncio.Semaphore(self.max_concurrency)
+        gate = asyncio.Semaphore(self.max_concurrency)  # bug 4: concurrent, but bounded
 
         async def one(user: dict[str, Any]) -> dict[str, Any]:
             async with gate:
@@ -78,5 +74,5 @@ class UserManager:
         return results, failed
 
     async def process_user(self, user: dict[str, Any]) -> dict[str, Any]:
-        await self.db.query("UPDATE users SET processed = true WHERE id = $1", user["id"])
+        await self.db.query("SELECT * FROM users WHERE id = $1", user["id"])
         return {"user_id": user["id"], "processed": True}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Hashable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -10,12 +9,7 @@ from typing import Any, TypeVar
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-__all__ = [
-    "CacheStats",
-    "counter_value",
-    "new_counter",
-    "unhashable",
-]
+__all__ = ["CacheStats", "MappingMixin", "unhashable"]
 
 
 @dataclass(frozen=True)
@@ -35,17 +29,6 @@ class CacheStats:
     def hit_rate(self) -> float:
         """hits / (hits + misses); 0.0 before the first lookup."""
         return self.hits / self.lookups if self.lookups else 0.0
-
-
-def new_counter(start: int = 0) -> itertools.count:
-    """A counter whose increment, ``next(counter)``,
-    is one C call: no lock needed, no update lost."""
-    return itertools.count(start)
-
-
-def counter_value(counter: itertools.count) -> int:
-    """Read a counter from :func:`new_counter` without moving it (its repr is ``count(N)``)."""
-    return int(repr(counter)[6:-1])
 
 
 def unhashable(key: Any) -> TypeError:
@@ -80,11 +63,6 @@ class MappingMixin(MutableMapping):
     def __delitem__(self, key: Any) -> None:
         if not self.delete(key):
             raise KeyError(key)
-
-    def _new_counters(self, hits: int = 0, misses: int = 0) -> None:
-        """Hit and miss counters, their increments bound once (they run on every lookup)."""
-        self._hits, self._misses = new_counter(hits), new_counter(misses)
-        self._hit, self._miss = self._hits.__next__, self._misses.__next__
 
     def items(self) -> list[tuple[Any, Any]]:
         """A snapshot, least to most recently used;

@@ -5,42 +5,22 @@ key to its node; the list runs from the least recently used node (just after the
 sentinel) to the most recently used (just before the ``tail`` sentinel). Sentinels mean
 every unlink/link is the same four pointer writes, with no ``if node is None`` cases.
 
-Moving a node is several pointer writes, so unlike ``LRUCache`` (whose reads are single
-atomic ``OrderedDict`` calls) this cache cannot read without a lock when it is shared. Like
-``cachetools.LRUCache`` it takes no lock by default; ``thread_safe=True`` wraps every public
-operation in one lock, which on CPython 3.11 costs about a quarter of its throughput
-(``benchmarks/bench_cache.py`` prints both).
+Moving a node is several pointer writes in a row, so a cache shared between threads must
+make each operation atomic. Like ``cachetools.LRUCache``, ``LinkedLRUCache`` takes no lock;
+``ThreadSafeLinkedLRUCache`` is the same cache with every public operation under one
+``threading.Lock`` (``benchmarks/bench_cache.py`` prints what that lock costs).
 """
 
 from __future__ import annotations
 
-import functools
 import threading
-from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from tarento_lib._validate import require_bool, require_int
-from tarento_lib.cache._base import (
-    CacheStats,
-    MappingMixin,
-    counter_value,
-    unhashable,
-)
+from tarento_lib._validate import require_int
+from tarento_lib.cache._base import CacheStats, MappingMixin, unhashable
 
-__all__ = ["LinkedLRUCache"]
+__all__ = ["LinkedLRUCache", "ThreadSafeLinkedLRUCache"]
 
-_LOCKED_METHODS = (
-    "get",
-    "put",
-    "delete",
-    "clear",
-    "pop",
-    "popitem",
-    "setdefault",
-    "_snapshot",
-    "_export",
-    "reset_stats",
-)
 _MISSING: Any = object()
 
 
@@ -54,38 +34,25 @@ class _Node:
         self.next: _Node = self
 
 
-def _synchronized(lock: threading.Lock, method: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(method)
-    def locked(*args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return method(*args, **kwargs)
-
-    return locked
-
-
 class LinkedLRUCache(MappingMixin):
     """LRU cache on a hand-built doubly linked list; same API as ``LRUCache`` (no TTL).
 
-    Not thread-safe unless built with ``thread_safe=True`` (then every operation takes one lock).
+    Not thread-safe: share ``ThreadSafeLinkedLRUCache`` between threads instead.
     ``copy.copy``, ``copy.deepcopy`` and ``pickle`` store the entries as a list, least recently
     used first, never the linked nodes (a chain of thousands of nodes would exhaust the
     recursion limit), and give an independent cache with the same order and statistics.
     """
 
-    def __init__(self, capacity: int, *, thread_safe: bool = False) -> None:
+    thread_safe: ClassVar[bool] = False
+
+    def __init__(self, capacity: int) -> None:
         self.capacity = require_int(capacity, "capacity", minimum=1)
-        self.thread_safe = require_bool(thread_safe, "thread_safe")
         self._map: dict[Any, _Node] = {}
         self._find = self._map.get  # bound once: hot path
         self._head = _Node()  # head.next is the least recently used
         self._tail = _Node()  # tail.prev is the most recently used
         self._head.next, self._tail.prev = self._tail, self._head
-        self._new_counters()
-        self._evictions = 0
-        if thread_safe:  # instance attributes shadow the methods: the lock-free path pays nothing
-            self._lock = threading.Lock()
-            for name in _LOCKED_METHODS:
-                setattr(self, name, _synchronized(self._lock, getattr(self, name)))
+        self._hits = self._misses = self._evictions = 0
 
     def get(self, key: Any, default: Any = None) -> Any:
         try:
@@ -93,7 +60,7 @@ class LinkedLRUCache(MappingMixin):
         except TypeError:
             raise unhashable(key) from None
         if node is None:
-            self._miss()
+            self._misses += 1
             return default
         tail = self._tail
         last = tail.prev
@@ -105,7 +72,7 @@ class LinkedLRUCache(MappingMixin):
             node.prev = last
             node.next = tail
             last.next = tail.prev = node
-        self._hit()
+        self._hits += 1
         return node.value
 
     def put(self, key: Any, value: Any) -> None:
@@ -181,7 +148,7 @@ class LinkedLRUCache(MappingMixin):
         except TypeError:
             raise unhashable(key) from None
         if node is None:
-            LinkedLRUCache.put(self, key, default)  # the method's own body: the lock is held
+            LinkedLRUCache.put(self, key, default)  # not self.put: a subclass may hold a lock
             return default
         self._unlink(node)
         self._link_last(node)
@@ -218,32 +185,94 @@ class LinkedLRUCache(MappingMixin):
 
     @property
     def stats(self) -> CacheStats:
-        return CacheStats(
-            counter_value(self._hits), counter_value(self._misses), self._evictions, 0
-        )
+        return CacheStats(self._hits, self._misses, self._evictions, 0)
 
     def _export(self) -> tuple[list[tuple[Any, Any]], tuple[int, int, int]]:
         """The entries and the counters, read together (under the lock when there is one)."""
-        counters = (counter_value(self._hits), counter_value(self._misses), self._evictions)
-        return LinkedLRUCache._snapshot(self), counters  # _snapshot's own body: lock held
+        counters = (self._hits, self._misses, self._evictions)
+        return LinkedLRUCache._snapshot(self), counters  # not self._snapshot: the lock is held
 
     def __getstate__(self) -> dict[str, Any]:
         """The settings, the entries (least recently used first) and the statistics."""
         entries, counters = self._export()
-        return {
-            "capacity": self.capacity,
-            "thread_safe": self.thread_safe,
-            "entries": entries,
-            "stats": counters,
-        }
+        return {"capacity": self.capacity, "entries": entries, "stats": counters}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        LinkedLRUCache.__init__(self, state["capacity"], thread_safe=state["thread_safe"])
+        LinkedLRUCache.__init__(self, state["capacity"])
         for key, value in state["entries"]:
-            self.put(key, value)
-        hits, misses, self._evictions = state["stats"]
-        self._new_counters(hits, misses)
+            LinkedLRUCache.put(self, key, value)
+        self._hits, self._misses, self._evictions = state["stats"]
 
     def reset_stats(self) -> None:
-        self._new_counters()
-        self._evictions = 0
+        self._hits = self._misses = self._evictions = 0
+
+
+class ThreadSafeLinkedLRUCache(LinkedLRUCache):
+    """``LinkedLRUCache`` with every public operation under one ``threading.Lock``.
+
+    Each method takes the lock and runs the parent's body, which never calls another locked
+    method (the lock is not reentrant), so an operation is atomic for every other thread.
+    """
+
+    thread_safe: ClassVar[bool] = True
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__(capacity)
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        with self._lock:
+            return super().get(key, default)
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            super().put(key, value)
+
+    def delete(self, key: Any) -> bool:
+        with self._lock:
+            return super().delete(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            super().clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return super().__len__()
+
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return super().__contains__(key)
+
+    def pop(self, key: Any, default: Any = _MISSING) -> Any:
+        with self._lock:
+            return super().pop(key, default)
+
+    def popitem(self) -> tuple[Any, Any]:
+        with self._lock:
+            return super().popitem()
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        with self._lock:
+            return super().setdefault(key, default)
+
+    def _snapshot(self) -> list[tuple[Any, Any]]:
+        with self._lock:
+            return super()._snapshot()
+
+    @property
+    def stats(self) -> CacheStats:
+        with self._lock:
+            return super().stats
+
+    def _export(self) -> tuple[list[tuple[Any, Any]], tuple[int, int, int]]:
+        with self._lock:
+            return super()._export()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._lock = threading.Lock()
+
+    def reset_stats(self) -> None:
+        with self._lock:
+            super().reset_stats()

@@ -11,7 +11,6 @@ from tarento_lib._validate import require_int, require_number
 from tarento_lib.cache._base import (
     CacheStats,
     MappingMixin,
-    counter_value,
     unhashable,
 )
 from tarento_lib.clock import Clock, MonotonicClock
@@ -29,10 +28,9 @@ class LRUCache(MappingMixin):
     * ``ttl`` (seconds, per cache or per ``put``) expires entries lazily when they are next
       touched, and ``purge_expired()`` drops every expired entry at once (a heap of deadlines
       makes that O(expired · log n), not a scan). Time comes from the injected ``clock``.
-    * Thread-safe: a ``threading.Lock`` guards every change (``put``, eviction, expiry), so
-      the size never exceeds ``capacity``; a plain ``get`` needs no lock (see ``get``), and
-      hits and misses are ``itertools.count`` objects, whose increment is one C call, so no
-      increment is ever lost.
+    * Thread-safe: every operation, ``get`` included (it reorders the entries and counts a
+      hit or a miss), runs under one ``threading.Lock``, so the size never exceeds
+      ``capacity`` and the statistics are plain ``int`` counters that never lose an update.
     * It is a ``MutableMapping`` with ``cachetools.LRUCache``'s mapping behaviour (its
       contract tests run on it): ``c[k]`` marks ``k`` as used and, on a miss, calls
       ``__missing__`` (``KeyError`` unless a subclass defines it); ``popitem`` takes the least
@@ -52,44 +50,17 @@ class LRUCache(MappingMixin):
         )
         self._clock: Clock = clock if clock is not None else MonotonicClock()
         self._data: OrderedDict[Any, Any] = OrderedDict()
-        self._lookup, self._refresh = self._data.get, self._data.move_to_end  # bound once: hot path
-        self._deadlines: dict[
-            Any, tuple[float, int]
-        ] = {}  # key -> (deadline, push number), only keys that can expire
-        self._heap: list[
-            tuple[float, int, Any]
-        ] = []  # (deadline, tie-breaker, key); stale rows skipped
+        # key -> (deadline, push number), for the keys that can expire
+        self._deadlines: dict[Any, tuple[float, int]] = {}
+        # (deadline, push number, key), soonest first; rows of re-put or deleted keys are stale
+        self._heap: list[tuple[float, int, Any]] = []
         self._pushes = 0
         self._lock = threading.Lock()
-        self._acquire, self._release = self._lock.acquire, self._lock.release
-        self._new_counters()
-        self._evictions = self._expirations = 0  # changed only under the lock
+        self._hits = self._misses = self._evictions = self._expirations = 0  # under the lock
 
     # -- the O(1) core --------------------------------------------------------------
     def get(self, key: Any, default: Any = None) -> Any:
-        """The value for ``key`` (marking it most recently used), or ``default`` on a miss.
-
-        The common path takes no lock: ``OrderedDict.get`` and ``move_to_end`` are each one
-        atomic C call, and a read that races an eviction is a hit at the moment of the lookup.
-        Only ``put`` (check size, evict, insert) and expiry need the lock.
-        """
-        try:
-            value = self._lookup(key, _MISSING)
-        except TypeError:
-            raise unhashable(key) from None
-        if value is _MISSING:
-            self._miss()
-            return default
-        if self._deadlines:  # some entries can expire: check this one under the lock
-            return self._get_expiring(key, default)
-        try:  # noqa: SIM105 - free on the hit path; suppress() builds a context manager per get
-            self._refresh(key)
-        except KeyError:  # evicted by another thread between the two calls: still a hit
-            pass
-        self._hit()
-        return value
-
-    def _get_expiring(self, key: Any, default: Any) -> Any:
+        """The value for ``key`` (marking it most recently used), or ``default`` on a miss."""
         with self._lock:
             try:
                 value = self._data.get(key, _MISSING)
@@ -99,10 +70,10 @@ class LRUCache(MappingMixin):
                 self._remove_expired(key)
                 value = _MISSING
             if value is _MISSING:
-                self._miss()
+                self._misses += 1
                 return default
             self._data.move_to_end(key)
-            self._hit()
+            self._hits += 1
             return value
 
     def put(self, key: Any, value: Any, *, ttl: float | None = None) -> None:
@@ -113,23 +84,22 @@ class LRUCache(MappingMixin):
         lifetime = (
             self.ttl if ttl is None else require_number(ttl, "ttl", minimum=0, min_inclusive=False)
         )
-        data = self._data
-        self._acquire()  # bound once in __init__: cheaper than a `with` block on the hot path
+        with self._lock:
+            self._store(key, value, lifetime)
+
+    def _store(self, key: Any, value: Any, lifetime: float | None) -> None:
+        """``put``'s body, run with the lock held."""
         try:
-            data[key] = value
-            self._refresh(key)
-            if (
-                lifetime is not None
-            ):  # before making room, so an old deadline cannot purge the new value
-                self._set_deadline(key, self._clock.now() + lifetime)
-            elif self._deadlines:
-                self._deadlines.pop(key, None)
-            if len(data) > self.capacity:
-                self._make_room()
+            self._data[key] = value
         except TypeError:
             raise unhashable(key) from None
-        finally:
-            self._release()
+        self._data.move_to_end(key)
+        if lifetime is not None:  # before making room: an old deadline must not purge it
+            self._set_deadline(key, self._clock.now() + lifetime)
+        elif self._deadlines:
+            self._deadlines.pop(key, None)
+        if len(self._data) > self.capacity:
+            self._make_room()
 
     def delete(self, key: Any) -> bool:
         """Remove ``key``; ``True`` if it was present (and not expired)."""
@@ -190,12 +160,13 @@ class LRUCache(MappingMixin):
             return key, value
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
+        """The value for ``key``, marked most recently used; if absent, store ``default`` first."""
         with self._lock:
             if key in self._data and not (self._deadlines and self._expired(key)):
                 self._data.move_to_end(key)
                 return self._data[key]
-        self.put(key, default)
-        return default
+            self._store(key, default, self.ttl)
+            return default
 
     def _snapshot(self) -> list[tuple[Any, Any]]:
         with self._lock:
@@ -229,10 +200,7 @@ class LRUCache(MappingMixin):
         heap, now, dropped = self._heap, self._clock.now(), 0
         while heap and heap[0][0] <= now:
             deadline, number, key = heapq.heappop(heap)
-            if self._deadlines.get(key) == (
-                deadline,
-                number,
-            ):  # not a stale row of a re-put or deleted key
+            if self._deadlines.get(key) == (deadline, number):  # not a stale row
                 self._remove_expired(key)
                 dropped += 1
         return dropped
@@ -259,12 +227,7 @@ class LRUCache(MappingMixin):
                 left = None if row is None else row[0] - now
                 if left is None or left > 0:
                     entries.append((key, value, left))
-            stats = (
-                counter_value(self._hits),
-                counter_value(self._misses),
-                self._evictions,
-                self._expirations,
-            )
+            stats = (self._hits, self._misses, self._evictions, self._expirations)
         return {
             "capacity": self.capacity,
             "ttl": self.ttl,
@@ -277,22 +240,15 @@ class LRUCache(MappingMixin):
         LRUCache.__init__(self, state["capacity"], ttl=state["ttl"], clock=state["clock"])
         for key, value, left in state["entries"]:
             self.put(key, value, ttl=left)
-        hits, misses, self._evictions, self._expirations = state["stats"]
-        self._new_counters(hits, misses)
+        self._hits, self._misses, self._evictions, self._expirations = state["stats"]
 
     # -- statistics -----------------------------------------------------------------
     @property
     def stats(self) -> CacheStats:
         """Hits, misses, evictions and expirations so far, with ``hit_rate``."""
         with self._lock:
-            return CacheStats(
-                counter_value(self._hits),
-                counter_value(self._misses),
-                self._evictions,
-                self._expirations,
-            )
+            return CacheStats(self._hits, self._misses, self._evictions, self._expirations)
 
     def reset_stats(self) -> None:
         with self._lock:
-            self._new_counters()
-            self._evictions = self._expirations = 0
+            self._hits = self._misses = self._evictions = self._expirations = 0

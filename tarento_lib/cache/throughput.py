@@ -5,16 +5,15 @@ from __future__ import annotations
 import functools
 import random
 import statistics
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from tarento_lib.cache.linked import LinkedLRUCache
+from tarento_lib.cache.linked import LinkedLRUCache, ThreadSafeLinkedLRUCache
 from tarento_lib.cache.lru import LRUCache
 from tarento_lib.workloads import zipf_keys
 
-__all__ = ["compare_caches", "lock_styles", "make_ops", "replay", "replay_functools"]
+__all__ = ["compare_caches", "make_ops", "replay", "replay_functools"]
 
 
 def make_ops(
@@ -60,20 +59,28 @@ def compare_caches(
     skew: float = 1.1,
     rounds: int = 5,
     seed: int = 7,
+    extra: Mapping[str, Callable[[int], Any]] | None = None,
 ) -> dict[str, float]:
-    """Median ops/s per contender over interleaved rounds on one shared operation stream."""
+    """Median ops/s per contender over interleaved rounds on one shared operation stream.
+
+    ``extra`` adds contenders by name: each is a class (or factory) taking the capacity and
+    giving an object with ``get(key)`` and ``put(key, value)``, such as an interview answer.
+    """
     import cachetools  # a peer library, installed with the [dev] extra
 
     keys, is_put = make_ops(n, n_keys=n_keys, skew=skew, put_fraction=0.2, seed=seed)
-    contenders: dict[str, Callable[[], float]] = {
-        "LRUCache": lambda: replay(LRUCache(capacity), keys, is_put),
-        "LinkedLRUCache": lambda: replay(LinkedLRUCache(capacity), keys, is_put),
-        "LinkedLRUCache+lock": lambda: replay(
-            LinkedLRUCache(capacity, thread_safe=True), keys, is_put
-        ),
-        "cachetools.LRUCache": lambda: replay(cachetools.LRUCache(capacity), keys, is_put),
-        "functools.lru_cache": lambda: replay_functools(capacity, keys),
+    factories: dict[str, Callable[[int], Any]] = {
+        **(extra or {}),
+        "LRUCache": LRUCache,
+        "LinkedLRUCache": LinkedLRUCache,
+        "ThreadSafeLinkedLRUCache": ThreadSafeLinkedLRUCache,
+        "cachetools.LRUCache": cachetools.LRUCache,
     }
+    contenders: dict[str, Callable[[], float]] = {
+        name: functools.partial(_replay_new, make, capacity, keys, is_put)
+        for name, make in factories.items()
+    }
+    contenders["functools.lru_cache"] = functools.partial(replay_functools, capacity, keys)
     times: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(rounds):
         for name, run in contenders.items():
@@ -81,33 +88,7 @@ def compare_caches(
     return {name: n / statistics.median(samples) for name, samples in times.items()}
 
 
-def lock_styles(n: int = 200_000, rounds: int = 5) -> dict[str, float]:
-    """Nanoseconds per operation of one dict update taken three ways:
-    no lock, ``with``, bound methods."""
-    lock, data = threading.Lock(), {0: 0}
-    acquire, release = lock.acquire, lock.release
-
-    def bare() -> None:
-        data[0] += 1
-
-    def with_block() -> None:
-        with lock:
-            data[0] += 1
-
-    def bound() -> None:
-        acquire()
-        try:
-            data[0] += 1
-        finally:
-            release()
-
-    result = {}
-    for name, op in [("no lock", bare), ("with lock:", with_block), ("acquire()/release()", bound)]:
-        samples = []
-        for _ in range(rounds):
-            start = time.perf_counter()
-            for _ in range(n):
-                op()
-            samples.append(time.perf_counter() - start)
-        result[name] = statistics.median(samples) / n * 1e9
-    return result
+def _replay_new(
+    make: Callable[[int], Any], capacity: int, keys: Sequence[int], is_put: Sequence[bool]
+) -> float:
+    return replay(make(capacity), keys, is_put)

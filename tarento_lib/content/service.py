@@ -68,7 +68,7 @@ def fold(text: str) -> str:
 def summarize(text: str, limit: int = 160) -> str:
     """At most ``limit`` grapheme clusters, cut at a word if possible; "…" only when cut."""
     require_int(limit, "limit", minimum=1)
-    cut = first_graphemes(text, limit)  # one call into C (or the regex engine), not one per cluster
+    cut = first_graphemes(text, limit)  # one regex match, not a split of the whole text
     if len(cut) == len(text):  # at most ``limit`` clusters in all
         return text
     space = cut.rfind(" ")

@@ -42,12 +42,22 @@ class Scorecard:
         return self.ok
 
     def render(self) -> str:
+        """The card: a count, then one line per case; a failure is replayed below its line,
+        once: a later case that failed the same way (same steps, same error) says so instead."""
         lines = [f"{self.suite}: {self.passed}/{len(self.results)} cases pass"]
         if self.problem:
             lines.append(f"  ! {self.problem}")
+        replayed: set[tuple[tuple[str, ...], str, str]] = set()
         for result in self.results:
-            lines.append(f"  {'✓' if result.passed else '✗'} {result.name}")
-            if not result.passed and result.message:
+            mark = "✓" if result.passed else "✗"
+            failure = (result.steps, result.output, result.message)
+            if result.passed or not result.message:
+                lines.append(f"  {mark} {result.name}")
+            elif failure in replayed:
+                lines.append(f"  {mark} {result.name} (failed the same way as above)")
+            else:
+                replayed.add(failure)
+                lines.append(f"  {mark} {result.name}")
                 lines.extend(f"      {step}" for step in result.steps)
                 lines.extend(f"      | {line}" for line in result.output.splitlines())
                 lines.append(f"      => {result.message}")

@@ -23,6 +23,7 @@ _HOMES = {
     "tarento_lib.lab.plotting": (
         "PALETTE",
         "bar_chart",
+        "bucket_chart",
         "heatmap",
         "line_chart",
         "new_axes",

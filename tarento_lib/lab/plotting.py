@@ -9,7 +9,16 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
-__all__ = ["PALETTE", "bar_chart", "heatmap", "line_chart", "new_axes", "timeline", "use_lab_style"]
+__all__ = [
+    "PALETTE",
+    "bar_chart",
+    "bucket_chart",
+    "heatmap",
+    "line_chart",
+    "new_axes",
+    "timeline",
+    "use_lab_style",
+]
 
 # Colour-blind-safe (Okabe-Ito), in the order series are drawn.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -152,3 +161,35 @@ def timeline(
     ax.legend(handles=handles, loc="upper right")
     ax.grid(axis="y", visible=False)
     return ax
+
+
+def bucket_chart(
+    times: Sequence[float],
+    admitted: Sequence[bool],
+    levels: Sequence[tuple[float, float]],
+    *,
+    capacity: float,
+    rate: float,
+) -> tuple[Axes, Axes]:
+    """A token bucket at work: requests offered and admitted against ``capacity + rate * t``
+    (left), and the tokens in the bucket as ``(time, tokens)`` samples (right)."""
+    if len(times) != len(admitted):
+        raise ValueError(f"{len(times)} request times for {len(admitted)} decisions")
+    _, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), sharex=True)
+    end = max([*times, *(t for t, _ in levels)], default=0.0)  # both panels run to the end
+    offered = list(range(1, len(times) + 1))
+    cumulative = [sum(admitted[: i + 1]) for i in range(len(admitted))]
+    steps = [*times, end]
+    left.step(steps, [*offered, len(times)], where="post", label="offered")
+    left.step(steps, [*cumulative, sum(admitted)], where="post", label="admitted")
+    left.plot(
+        steps, [capacity + rate * t for t in steps], "--", color="grey", label="capacity + rate·t"
+    )
+    left.set(title="cumulative requests", xlabel="time (s)")
+    left.legend()
+    right.plot([t for t, _ in levels], [v for _, v in levels], color=PALETTE[2])
+    refused = [t for t, ok in zip(times, admitted, strict=True) if not ok]
+    right.plot(refused, [0] * len(refused), "x", color=PALETTE[3], label="refused")
+    right.set(title="tokens in the bucket", xlabel="time (s)", ylim=(-0.3, capacity + 0.5))
+    right.legend(loc="lower right")
+    return left, right

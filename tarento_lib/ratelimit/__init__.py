@@ -9,9 +9,16 @@
 from tarento_lib.ratelimit.base import MAX_LIMIT, ON_ERROR_POLICIES, RateLimiter
 from tarento_lib.ratelimit.decision import Decision
 from tarento_lib.ratelimit.errors import ConfigurationError, RateLimitExceeded, StorageError
-from tarento_lib.ratelimit.storage import REDIS_TIMEOUT, Storage, redis_from_env, store_from_url
+from tarento_lib.ratelimit.storage import (
+    REDIS_TIMEOUT,
+    AsyncStorage,
+    Storage,
+    async_redis_from_env,
+    redis_from_env,
+    store_from_url,
+)
 from tarento_lib.ratelimit.storage.memory import MemoryStore
-from tarento_lib.ratelimit.storage.redis import RedisStore
+from tarento_lib.ratelimit.storage.redis import AsyncRedisStore, RedisStore
 from tarento_lib.ratelimit.strategies import (
     STRATEGIES,
     FixedWindow,
@@ -26,6 +33,8 @@ __all__ = [
     "ON_ERROR_POLICIES",
     "REDIS_TIMEOUT",
     "STRATEGIES",
+    "AsyncRedisStore",
+    "AsyncStorage",
     "ConfigurationError",
     "Decision",
     "FixedWindow",
@@ -39,6 +48,7 @@ __all__ = [
     "Storage",
     "StorageError",
     "TokenBucket",
+    "async_redis_from_env",
     "redis_from_env",
     "store_from_url",
 ]

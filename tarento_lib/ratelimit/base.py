@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import threading
-import time
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,6 +14,7 @@ from tarento_lib._validate import require_int, require_number, require_str
 from tarento_lib.clock import Clock, MonotonicClock
 from tarento_lib.ratelimit.decision import EPSILON, Decision
 from tarento_lib.ratelimit.errors import ConfigurationError, RateLimitExceeded, StorageError
+from tarento_lib.ratelimit.storage import AsyncStorage
 
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.storage import Storage
@@ -42,6 +43,9 @@ class RateLimiter(ABC):
     """
 
     name: ClassVar[str]
+
+    #: Whether the Redis script needs a token unique to each call (the sliding log's members).
+    unique_members: ClassVar[bool] = False
 
     #: Seconds (of the limiter's clock) between two log lines about a failing store: the first
     #: failure is logged at once, later ones are counted and reported once per interval.
@@ -75,10 +79,8 @@ class RateLimiter(ABC):
                 f"{type(self.storage).__name__} has no implementation of {self.name!r}"
             )
         self._prefix = f"{prefix}:{self.name}:{self._signature()}:"
-        #: Reads the clock; stores call it inside their critical section. (Bound once: on the
-        #: real clock it is the ``time.monotonic`` builtin itself, one Python call fewer per hit.)
-        self.now = time.monotonic if type(self.clock) is MonotonicClock else self.clock.now
-        self._store_decide = self.storage.decide
+        #: Reads the clock; stores call it inside their critical section.
+        self.now = self.clock.now
         self._outage_lock = threading.Lock()
         self._failures = 0  # fallbacks since the last log line about them
         self._last_report, self._next_report = 0.0, -math.inf
@@ -104,12 +106,21 @@ class RateLimiter(ABC):
     def hit(self, key: str, cost: int = 1) -> Decision:
         """Try to admit one request of ``cost`` units for ``key``;
         a denied request consumes nothing."""
-        if type(cost) is not int or cost != 1:  # the hot path: the same steps as _decide, inlined
-            self._check_cost(cost)
-        if type(key) is not str or not key:
-            self._check_key(key)
+        return self._decide(key, cost, True)
+
+    async def ahit(self, key: str, cost: int = 1) -> Decision:
+        """:meth:`hit` for async code: awaits an async store (``AsyncRedisStore``), answers a
+        memory store inline, and runs a blocking store (``RedisStore``) in a worker thread."""
+        self._check_cost(cost)
+        self._check_key(key)
         try:
-            return self._store_decide(self, self._prefix + key, cost, True)
+            if isinstance(self.storage, AsyncStorage):
+                return await self.storage.adecide(self, self._prefix + key, cost, True)
+            if self.storage.blocking:
+                return await asyncio.to_thread(
+                    self.storage.decide, self, self._prefix + key, cost, True
+                )
+            return self.storage.decide(self, self._prefix + key, cost, True)
         except StorageError as exc:
             return self._fallback(exc, cost)
 
@@ -121,6 +132,14 @@ class RateLimiter(ABC):
         """Forget everything about ``key`` (its full allowance is back)."""
         self._check_key(key)
         self.storage.clear(self._prefix + key)
+
+    async def areset(self, key: str) -> None:
+        """:meth:`reset` for async code (required by an async store)."""
+        self._check_key(key)
+        if isinstance(self.storage, AsyncStorage):
+            await self.storage.aclear(self._prefix + key)
+        else:
+            self.storage.clear(self._prefix + key)
 
     def hit_or_raise(self, key: str, cost: int = 1) -> Decision:
         """:meth:`hit`, but a refusal raises :class:`RateLimitExceeded` carrying ``retry_after``."""
@@ -158,10 +177,8 @@ class RateLimiter(ABC):
 
     # --- internals ------------------------------------------------------------------
     def _decide(self, key: str, cost: int, consume: bool) -> Decision:
-        if type(cost) is not int or cost != 1:
-            self._check_cost(cost)
-        if type(key) is not str or not key:
-            self._check_key(key)
+        self._check_cost(cost)
+        self._check_key(key)
         try:
             return self.storage.decide(self, self._prefix + key, cost, consume)
         except StorageError as exc:

@@ -36,8 +36,12 @@ class Decision(NamedTuple):
         return 0 if self.allowed else max(1, math.ceil(self.retry_after - EPSILON))
 
     def headers(self) -> dict[str, str]:
-        """``RateLimit-*`` headers (IETF draft)
-        for this decision, plus ``Retry-After`` when denied."""
+        """``RateLimit-Limit``/``-Remaining``/``-Reset`` as in revision 06 of the IETF draft
+        (draft-ietf-httpapi-ratelimit-headers-06), plus ``Retry-After`` when denied.
+
+        Later revisions (07 onwards) replace the three fields with two structured ones,
+        ``RateLimit-Policy`` and ``RateLimit``; many servers and clients still use these.
+        """
         headers = {
             "RateLimit-Limit": str(self.limit),
             "RateLimit-Remaining": str(self.remaining),

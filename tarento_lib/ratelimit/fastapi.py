@@ -2,8 +2,8 @@
 headers.
 
 Allowed responses carry the same ``RateLimit-*`` headers. The event loop never waits on Redis:
-a store that does network I/O (``storage.blocking``) is called in Starlette's threadpool; the
-memory store answers in microseconds without I/O, so it is called inline.
+the dependency awaits ``limiter.ahit``, which awaits an ``AsyncRedisStore`` (``redis.asyncio``,
+no thread), answers the memory store inline, and runs a blocking ``RedisStore`` in a thread.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from tarento_lib._validate import require_callable, require_instance, require_int
 from tarento_lib.ratelimit.base import RateLimiter
@@ -55,10 +54,7 @@ class RateLimitDependency:
 
     async def __call__(self, request: Request, response: Response) -> Decision:
         key = self.key(request)
-        if self.limiter.storage.blocking:
-            decision = await run_in_threadpool(self.limiter.hit, key, self.cost)
-        else:
-            decision = self.limiter.hit(key, self.cost)
+        decision = await self.limiter.ahit(key, self.cost)
         if not decision.allowed:
             detail = {"error": "rate_limited", "retry_after": decision.retry_after_seconds}
             raise HTTPException(status_code=429, detail=detail, headers=decision.headers())

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tarento_lib._validate import require_number
 from tarento_lib.clock import FakeClock
 from tarento_lib.ratelimit.base import RateLimiter
 from tarento_lib.ratelimit.decision import EPSILON, Decision
+from tarento_lib.ratelimit.strategies import TokenBucket
 
-__all__ = ["Outcome", "leaky_departures", "max_in_window", "per_second", "simulate"]
+__all__ = [
+    "Outcome",
+    "leaky_departures",
+    "max_in_window",
+    "per_second",
+    "simulate",
+    "trace_tokens",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +37,13 @@ class Outcome:
         return self.decision.allowed
 
 
+def _check_arrivals(arrivals: Sequence[float]) -> None:
+    if any(b < a for a, b in itertools.pairwise(arrivals)):
+        raise ValueError("arrivals must be in ascending order")
+    if arrivals and arrivals[0] < 0:
+        raise ValueError(f"arrival times must be >= 0, got {arrivals[0]}")
+
+
 def simulate(
     limiter: RateLimiter, arrivals: Sequence[float], *, key: str = "client", cost: int = 1
 ) -> list[Outcome]:
@@ -38,16 +55,48 @@ def simulate(
     clock = limiter.clock
     if not isinstance(clock, FakeClock):
         raise TypeError(f"simulate needs a limiter on a FakeClock, got {type(clock).__name__}")
-    if any(b < a for a, b in itertools.pairwise(arrivals)):
-        raise ValueError("arrivals must be in ascending order")
+    _check_arrivals(arrivals)
     start = clock.now()
     outcomes = []
     for t in arrivals:
-        if t < 0:
-            raise ValueError(f"arrival times must be >= 0, got {t}")
         clock.set(max(clock.now(), start + t))
         outcomes.append(Outcome(t, limiter.hit(key, cost)))
     return outcomes
+
+
+def trace_tokens(
+    bucket: TokenBucket,
+    arrivals: Sequence[float],
+    *,
+    until: float,
+    every: float = 0.1,
+    key: str = "client",
+    cost: int = 1,
+) -> tuple[list[Outcome], list[tuple[float, float]]]:
+    """:func:`simulate`, plus the bucket's level sampled every ``every`` seconds up to ``until``.
+
+    Between requests the bucket refills continuously, so the level is also read (by a peek that
+    takes nothing) just before and just after each request: plotted as a line, the samples
+    show the ramps of the refill and the drop at each admitted request.
+    """
+    require_number(until, "until", minimum=0)
+    require_number(every, "every", minimum=0, min_inclusive=False)
+    clock = bucket.clock
+    if not isinstance(clock, FakeClock):
+        raise TypeError(f"trace_tokens needs a bucket on a FakeClock, got {type(clock).__name__}")
+    _check_arrivals(arrivals)
+    start, grid = clock.now(), [k * every for k in range(math.floor(until / every + EPSILON) + 1)]
+    outcomes: list[Outcome] = []
+    samples: list[tuple[float, float]] = []
+    for t, is_request in heapq.merge(
+        ((t, False) for t in grid), ((t, True) for t in arrivals), key=lambda event: event[0]
+    ):
+        clock.set(max(clock.now(), start + t))
+        samples.append((t, bucket.tokens(key)))
+        if is_request:
+            outcomes.append(Outcome(t, bucket.hit(key, cost)))
+            samples.append((t, bucket.tokens(key)))
+    return outcomes, samples
 
 
 def per_second(times: Sequence[float], *, duration: float, bucket: float = 1.0) -> list[int]:

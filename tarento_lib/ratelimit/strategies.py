@@ -100,6 +100,7 @@ class SlidingLog(_Windowed):
     (O(limit) memory). A unit admitted at ``t`` stops counting at ``t + window``."""
 
     name = "sliding_log"
+    unique_members = True
 
     def step(self, state: Any, now: float, cost: int, consume: bool) -> Step:
         limit, window = self.limit, self.window
@@ -234,6 +235,15 @@ class TokenBucket(_Bucket):
             full,
         )
 
+    def tokens(self, key: str) -> float:
+        """The tokens in ``key``'s bucket now, fractions included; takes none (a peek).
+
+        The peek says how long until the bucket is full, and the refill is linear, so the
+        level is ``capacity - rate * reset_after`` on every store.
+        """
+        missing = self.rate * self.peek(key).reset_after
+        return min(float(self.capacity), max(0.0, self.capacity - missing))
+
 
 class LeakyBucket(_Bucket):
     """A bucket of ``capacity`` that drains at a constant ``rate``; a request is admitted only if
@@ -264,6 +274,10 @@ class LeakyBucket(_Bucket):
         drained = level / rate
         room = max(0, floor(capacity - level + EPSILON))
         return new_decision((True, capacity, room, 0.0, drained, False)), (level, last), drained
+
+    def level(self, key: str) -> float:
+        """How full ``key``'s bucket is now, fractions included; adds nothing (a peek)."""
+        return min(float(self.capacity), max(0.0, self.rate * self.peek(key).reset_after))
 
 
 STRATEGIES: dict[str, type[RateLimiter]] = {

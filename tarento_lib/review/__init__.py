@@ -2,5 +2,5 @@
 
 ``buggy`` (the question), ``suggested`` (the commonly suggested fix, still wrong), ``fixed``
 (reviewed and correct), ``database`` (an in-memory async users table with call timing),
-``lint`` (undefined globals) and ``bug_hunt`` (the exercise).
+``lint`` (undefined globals) and ``conformance`` (the exercise's ``bug_hunt`` suite).
 """

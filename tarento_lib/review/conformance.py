@@ -1,119 +1,192 @@
-"""The ``bug_hunt`` suite: hidden checks for the Q10 exercise (``summarise_scores``)."""
+"""The ``bug_hunt`` suite: the question's ``UserManager``, fixed, graded on the in-memory database.
+
+A candidate is a class built as ``cls(db)`` or ``cls(db, max_concurrency=N)`` with ``users``
+(a list), ``async get_users()``, ``calculate_stats(numbers)``, ``async process_user(user)`` and
+``async process_users()`` returning ``(results, failed)``: the results of the users that
+were processed, and ``{user id: error}`` for those that were not. Every case builds its own
+:class:`~tarento_lib.review.database.InMemoryUserDB` and runs on virtual time, so the query
+latency costs nothing and the number of queries in flight is exact.
+"""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-from tarento_lib.grading import Case, Steps, Suite
+from tarento_lib.grading import Case, Steps, Suite, approx, between
+from tarento_lib.review.database import InMemoryUserDB, sample_users
+from tarento_lib.virtual_time import run_virtual
 
 __all__ = ["SUITES"]
 
-
-def _rows(*pairs: tuple[str, Any]) -> list[dict[str, Any]]:
-    return [{"name": name, "score": score} for name, score in pairs]
+LATENCY = 0.05  # seconds per query
 
 
-def _leaves_input_unchanged(fn: Any, steps: Steps) -> None:
-    rows = _rows(("asha", "8"), ("bala", 6), ("asha", 9))
-    _call(fn, steps, rows)
-    steps.expect(rows, "the caller's rows after the call")
+def _db(users: int) -> InMemoryUserDB:
+    return InMemoryUserDB(rows=sample_users(users), latency=LATENCY)
 
 
-def _independent_calls(fn: Any, steps: Steps) -> None:
-    _call(fn, steps, _rows(("asha", None), ("bala", 5)))
-    second = _call(fn, steps, _rows(("chitra", 7)))
-    steps.expect(second["skipped"], "skipped names of the second call")
+def _virtual(body: Callable[[Any, Steps], Awaitable[None]]) -> Callable[[Any, Steps], None]:
+    """Run an async case body on virtual time."""
+
+    def run(cls: Any, steps: Steps) -> None:
+        run_virtual(body(cls, steps))
+
+    return run
 
 
-def _empty_input(fn: Any, steps: Steps) -> None:
-    got = _call(fn, steps, [])
-    steps.expect(got, "summary of no rows")
+@contextlib.contextmanager
+def _quiet_logs() -> Iterator[None]:
+    """Drop log records for a while: a logged failure must not print into the scorecard's cell."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
 
 
-def _best_first(fn: Any, steps: Steps) -> None:
-    got = _call(fn, steps, _rows(("asha", 5), ("bala", 9), ("chitra", 7), ("dev", 1)), top=3)
-    steps.expect(got["top"], "top 3")
+async def _process(cls: Any, steps: Steps, db: InMemoryUserDB, **kwargs: Any) -> Any:
+    shown = "".join(f", {k}={v!r}" for k, v in kwargs.items())
+    steps.note(
+        f"{len(db.rows)} users: results, failed = await UserManager(db{shown}).process_users()"
+    )
+    with _quiet_logs():
+        results, failed = await cls(db, **kwargs).process_users()
+    steps.note(f"-> {len(results)} results, failed users {sorted(failed)}")
+    return results, failed
 
 
-def _ties_by_name(fn: Any, steps: Steps) -> None:
-    got = _call(fn, steps, _rows(("bala", 6), ("dev", 6), ("chitra", 6)), top=2)
-    steps.expect(got["top"], "top 2 of a three-way tie")
+def _own_users(cls: Any, steps: Steps) -> None:
+    steps.note("a, b = UserManager(db), UserManager(another_db); a.users.append({'id': 1})")
+    a, b = cls(_db(2)), cls(_db(3))
+    a.users.append({"id": 1})
+    steps.expect(b.users, "b.users")
 
 
-def _top_zero(fn: Any, steps: Steps) -> None:
-    got = _call(fn, steps, _rows(("asha", 5), ("bala", 9)), top=0)
-    steps.expect(got["top"], "top 0")
+@_virtual
+async def _get_users(cls: Any, steps: Steps) -> None:
+    db = _db(3)
+    steps.note("users = await UserManager(db).get_users()")
+    users = await cls(db).get_users()
+    steps.expect(len(users), "how many users came back")
+    steps.expect("password" in users[0], "'password' in users[0]")
+    steps.expect([row["password"] for row in db.rows], "the database's passwords afterwards")
 
 
-def _bad_top(fn: Any, steps: Steps) -> None:
-    rows = _rows(("asha", 5), ("bala", 9))
-    steps.expect_raises(
-        (ValueError, TypeError), lambda: fn(rows, top=-1), "summarise_scores(rows, top=-1)"
+def _stats(cls: Any, steps: Steps) -> None:
+    manager = cls(InMemoryUserDB())
+    got = steps.call(manager, "calculate_stats", [2, 4, 9])
+    steps.expect(got["total"], "total of [2, 4, 9]", approx())
+    steps.expect(got["average"], "average of [2, 4, 9]", approx())
+
+
+def _stats_of_nothing(cls: Any, steps: Steps) -> None:
+    manager = cls(InMemoryUserDB())
+    empty = steps.call(manager, "calculate_stats", [])
+    some = manager.calculate_stats([1.5])
+    steps.expect_true(sorted(empty) == sorted(some), "the same keys for [] as for [1.5]")
+    steps.expect(empty["average"], "the average of nothing")
+
+
+@_virtual
+async def _concurrent(cls: Any, steps: Steps) -> None:
+    db = _db(12)
+    results, _ = await _process(cls, steps, db, max_concurrency=4)
+    steps.expect(sorted(r["user_id"] for r in results), "the processed user ids")
+    steps.expect(db.peak_concurrency, "the most queries in flight at once")
+    steps.expect(db.elapsed(), "seconds for the batch (a list query, then 12 lookups)", approx())
+
+
+@_virtual
+async def _bounded_by_default(cls: Any, steps: Steps) -> None:
+    db = _db(300)
+    await _process(cls, steps, db)
+    steps.expect(
+        db.peak_concurrency,
+        "the most queries in flight at once, with the default bound",
+        between(2, 50, "more than one, and a bound well below 300 (say 10)"),
     )
 
 
-def _overall_mean(fn: Any, steps: Steps) -> None:
-    got = _call(fn, steps, _rows(("asha", 10), ("asha", 10), ("asha", 10), ("bala", 0)))
-    steps.expect(got["overall"], "overall mean of the four scores")
+@_virtual
+async def _failure_reported(cls: Any, steps: Steps) -> None:
+    db = _db(5)
+    steps.note("db.fail(3, RuntimeError('profile service down'))")
+    db.fail(3, RuntimeError("profile service down"))
+    results, failed = await _process(cls, steps, db)
+    steps.expect(sorted(r["user_id"] for r in results), "the processed user ids")
+    steps.expect(sorted(failed), "the failed user ids")
+    steps.expect(str(failed.get(3)), "the error kept for user 3")
 
 
-def _call(fn: Any, steps: Steps, *args: Any, **kwargs: Any) -> Any:
-    """Call the candidate through ``steps`` so the scorecard shows ``summarise_scores(...)``."""
-    return steps.call(SimpleNamespace(summarise_scores=fn), "summarise_scores", *args, **kwargs)
+@_virtual
+async def _cancelled_child(cls: Any, steps: Steps) -> None:
+    db = _db(3)
+    steps.note("db.fail(2, asyncio.CancelledError())")
+    db.fail(2, asyncio.CancelledError())
+    results, failed = await _process(cls, steps, db)
+    steps.expect(sorted(r["user_id"] for r in results), "the processed user ids")
+    steps.expect(sorted(failed), "the failed user ids")
 
 
-def _reference() -> Any:
-    from tarento_lib.review.bug_hunt import summarise_scores
+def _bad_bound(cls: Any, steps: Steps) -> None:
+    steps.expect_raises(
+        ValueError, lambda: cls(InMemoryUserDB(), max_concurrency=0), "max_concurrency=0"
+    )
 
-    return summarise_scores
+
+def _reference() -> type:
+    from tarento_lib.review.fixed import UserManager
+
+    return UserManager
 
 
 SUITES: dict[str, Suite] = {
     "bug_hunt": Suite(
         name="bug_hunt",
-        title="summarise_scores: the bugs still hiding in it",
-        kind="function",
+        title="UserManager: the question's four bugs, fixed",
         reference=_reference,
         cases=(
+            Case("each manager has its own users list", _own_users),
             Case(
-                "leaves the input unchanged",
-                _leaves_input_unchanged,
-                "Convert scores into a new list or local variable; "
-                "never write back into the caller's dicts.",
+                "get_users drops the password and leaves the database's rows alone",
+                _get_users,
+                "Build new dicts without 'password'; never assign into the rows you were given.",
+            ),
+            Case("calculate_stats adds and averages", _stats),
+            Case(
+                "calculate_stats([]) gives the same keys, average None",
+                _stats_of_nothing,
+                "Check for an empty list before dividing; return every key, None where undefined.",
             ),
             Case(
-                "calls are independent",
-                _independent_calls,
-                "A default value is created once, when the function is defined. "
-                "Use None and make a new list.",
+                "process_users runs users concurrently, at most max_concurrency at once",
+                _concurrent,
+                "asyncio.gather over the users, each waiting on one asyncio.Semaphore(n).",
             ),
             Case(
-                "no rows give an empty summary",
-                _empty_input,
-                "No rows means no mean: return None instead of dividing by zero.",
+                "process_users has a bound by default",
+                _bounded_by_default,
+                "Default max_concurrency to a small number (10): never one query per user at once.",
             ),
             Case(
-                "the best come first",
-                _best_first,
-                "Sort by score, highest first, then take the first `top`.",
+                "a failing user is reported, the others still processed",
+                _failure_reported,
+                "gather(..., return_exceptions=True), then split results from errors per user.",
             ),
             Case(
-                "ties are broken by name",
-                _ties_by_name,
-                "Sort by a key of (-mean, name) so equal means come out by name.",
+                "a cancelled lookup is a failure, not a result",
+                _cancelled_child,
+                "CancelledError is a BaseException, not an Exception: test for BaseException.",
             ),
             Case(
-                "top 0 gives no names",
-                _top_zero,
-                "lst[-0:] is the whole list: slice from the front instead.",
-            ),
-            Case("a negative top is refused", _bad_top, "Validate `top` first: an int >= 0."),
-            Case(
-                "overall is the mean of every score",
-                _overall_mean,
-                "The mean of per-person means weights people, not scores: "
-                "average the scores themselves.",
+                "max_concurrency below 1 is refused",
+                _bad_bound,
+                "Validate in __init__: an int >= 1, else ValueError.",
             ),
         ),
     )

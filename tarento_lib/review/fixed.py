@@ -15,9 +15,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from tarento_lib._validate import require_int, require_str
 
@@ -41,12 +40,14 @@ def public_view(row: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in row.items() if key not in SENSITIVE_FIELDS}
 
 
-@dataclass
-class ProcessReport:
-    """What a batch did: one result per processed user, and the error of each user that failed."""
+class ProcessReport(NamedTuple):
+    """What a batch did: one result per processed user, and the error of each user that failed.
 
-    processed: list[dict[str, Any]] = field(default_factory=list)
-    failed: dict[int, BaseException] = field(default_factory=dict)
+    A named tuple, so ``results, failed = await manager.process_users()`` works too.
+    """
+
+    processed: list[dict[str, Any]]
+    failed: dict[int, BaseException]
 
 
 class UserManager:
@@ -91,7 +92,7 @@ class UserManager:
 
     @staticmethod
     def _report(users: list[dict[str, Any]], outcomes: list[Any]) -> ProcessReport:
-        report = ProcessReport()
+        report = ProcessReport(processed=[], failed={})
         for user, outcome in zip(users, outcomes, strict=True):
             if isinstance(outcome, (KeyboardInterrupt, SystemExit)):
                 raise outcome

@@ -8,7 +8,6 @@ from tarento_lib.text.similarity import (
     cosine,
     jaccard,
     levenshtein,
-    levenshtein_dp,
     levenshtein_similarity,
     ngram_similarity,
     ngrams,
@@ -20,7 +19,6 @@ from tarento_lib.text.unicode import (
     fold,
     graphemes,
     normalize,
-    prepared_graphemes,
     units,
 )
 from tarento_lib.text.vocabulary import load_vocabulary
@@ -39,12 +37,10 @@ __all__ = [
     "graphemes",
     "jaccard",
     "levenshtein",
-    "levenshtein_dp",
     "levenshtein_similarity",
     "load_vocabulary",
     "ngram_similarity",
     "ngrams",
     "normalize",
-    "prepared_graphemes",
     "units",
 ]

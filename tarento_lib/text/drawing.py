@@ -1,5 +1,5 @@
-"""A picture of a small trie: one circle per node,
-the edge letters, and each node's cached top list."""
+"""A picture of a small trie: one circle per node, the edge letters, and each node's cached
+top list with the frequencies it ranks by (``ten 5 · ted 4``)."""
 
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ def _layout(root: _Node) -> dict[int, tuple[float, int, _Node, str]]:
 def draw_trie(
     trie: Trie, *, ax: Axes | None = None, show_top: bool = True, title: str = ""
 ) -> Axes:
-    """Draw ``trie`` top-down; word ends are filled,
-    and ``show_top`` writes each node's cached list."""
+    """Draw ``trie`` top-down; word ends are filled, and ``show_top`` writes each node's
+    cached list as ``word frequency`` pairs, best first."""
     placed = _layout(require_instance(trie, "trie", Trie)._root)
     if len(placed) > _MAX_NODES:
         raise ValueError(f"the trie has {len(placed)} nodes; draw_trie draws at most {_MAX_NODES}")
@@ -68,7 +68,7 @@ def draw_trie(
             edgecolors=PALETTE[0],
         )
         if show_top and node.top:
-            label = " ".join(record[2] for record in node.top)
+            label = " · ".join(f"{record[2]} {-record[0]:g}" for record in node.top)
             ax.text(x + 0.12, -depth - 0.18, label, fontsize=7, color=PALETTE[3], va="top")
     ax.set_axis_off()
     return ax

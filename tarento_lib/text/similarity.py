@@ -6,8 +6,8 @@ and compares them per grapheme cluster (default) or per code point (``level="cod
 Scores are in [0, 1]; 1.0 means the prepared texts are equal (for the n-gram measures, that
 their n-gram profiles are equal, which unequal anagram-like texts can share).
 
-The fast path for edit distance is ``rapidfuzz``, which accepts sequences of graphemes;
-:func:`levenshtein_dp` is the readable two-row dynamic programme, kept for teaching.
+Edit distance is rapidfuzz's, which accepts any sequences of hashable items, grapheme clusters
+included: the same answer as the two-row dynamic programme, computed in C.
 """
 
 from __future__ import annotations
@@ -20,26 +20,23 @@ from typing import Literal
 from rapidfuzz.distance import Levenshtein as _Levenshtein
 
 from tarento_lib._validate import require_choice, require_int, require_number
-from tarento_lib.text.unicode import Level, prepared_graphemes, units
+from tarento_lib.text.unicode import Level, units
 
 __all__ = [
     "DEFAULT_WEIGHTS",
-    "MAX_DP_CELLS",
     "combined",
     "compare",
     "cosine",
     "jaccard",
     "levenshtein",
-    "levenshtein_dp",
     "levenshtein_similarity",
     "ngram_similarity",
     "ngrams",
-    "two_row_distance",
 ]
 
 # Edit distance carries the most weight: it is the only measure that sees order and position.
 # The three set/bag measures share the rest. Any subset of these keys may be given to
-# ``combined``; the weights are normalised to sum to 1.
+# ``combined``; the result is divided by the sum of the weights given.
 DEFAULT_WEIGHTS: Mapping[str, float] = {
     "levenshtein": 0.4,
     "jaccard": 0.2,
@@ -47,46 +44,16 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "cosine": 0.2,
 }
 
-# The pure-Python DP refuses inputs whose table would exceed this many cells (time, not memory).
-MAX_DP_CELLS = 25_000_000
-
 _START, _END = "\x02", "\x03"  # padding around n-grams, so short texts still have n-grams
 
 
 def _pair(a: str, b: str, level: Level, fold_case: bool) -> tuple[Sequence[str], Sequence[str]]:
-    if level == "grapheme":  # the lists themselves: no copy into tuples
-        return prepared_graphemes(a, fold_case), prepared_graphemes(b, fold_case)
     return units(a, level, fold_case=fold_case), units(b, level, fold_case=fold_case)
 
 
 def levenshtein(a: str, b: str, *, level: Level = "grapheme", fold_case: bool = True) -> int:
     """Edit distance (insertions, deletions, substitutions of one unit each), through rapidfuzz."""
-    x, y = _pair(a, b, level, fold_case)
-    return _Levenshtein.distance(x, y)
-
-
-def levenshtein_dp(a: str, b: str, *, level: Level = "grapheme", fold_case: bool = True) -> int:
-    """The same distance by dynamic programming over two rows: O(m·n) time, O(min(m, n)) memory."""
-    return two_row_distance(*_pair(a, b, level, fold_case))
-
-
-def two_row_distance(x: Sequence[str], y: Sequence[str]) -> int:
-    """The DP itself, over two prepared sequences of units."""
-    if len(x) < len(y):
-        x, y = y, x  # the row runs over the shorter text
-    if len(x) * len(y) > MAX_DP_CELLS:
-        raise ValueError(
-            f"texts too long for the DP: {len(x)}x{len(y)} cells > MAX_DP_CELLS={MAX_DP_CELLS}"
-        )
-    previous = list(range(len(y) + 1))
-    for i, unit in enumerate(x, start=1):
-        current = [i]
-        for j, other in enumerate(y, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (unit != other))
-            )
-        previous = current
-    return previous[-1]
+    return _Levenshtein.distance(*_pair(a, b, level, fold_case))
 
 
 def levenshtein_similarity(
@@ -155,6 +122,7 @@ _MEASURES = {
 
 
 def _checked_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    """The weights to use, by measure: known names, finite, >= 0, with a finite sum > 0."""
     chosen = dict(DEFAULT_WEIGHTS if weights is None else weights)
     unknown = set(chosen) - set(_MEASURES)
     if unknown:
@@ -163,10 +131,9 @@ def _checked_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
         )
     for name, weight in chosen.items():
         require_number(weight, f"weights[{name!r}]", minimum=0)
-    total = sum(chosen.values())
-    if total <= 0:
-        raise ValueError("weights must have at least one weight > 0")
-    return {name: weight / total for name, weight in chosen.items() if weight > 0}
+    if not 0 < sum(chosen.values()) < math.inf:
+        raise ValueError("weights must have at least one weight > 0 and a finite sum")
+    return {name: weight for name, weight in chosen.items() if weight > 0}
 
 
 def compare(
@@ -186,14 +153,15 @@ def combined(
     level: Level = "grapheme",
     fold_case: bool = True,
 ) -> float:
-    """Weighted mean of the measures (``DEFAULT_WEIGHTS`` unless given); always in [0, 1].
+    """Weighted mean of the measures (``DEFAULT_WEIGHTS`` unless given): in [0, 1], and exactly
+    1.0 when the prepared texts are equal, whatever the weights.
 
-    Missing measures weigh 0; unknown names, negative or non-finite weights, or all-zero
-    weights raise ``ValueError``.
+    Missing measures weigh 0; unknown names, negative or non-finite weights, or weights that
+    are all zero (or whose sum overflows) raise ``ValueError``.
     """
-    normalised = _checked_weights(weights)
-    score = sum(
-        w * _MEASURES[name](a, b, level=level, fold_case=fold_case)
-        for name, w in normalised.items()
-    )
-    return min(1.0, max(0.0, score))
+    chosen = _checked_weights(weights)
+    scores = {name: _MEASURES[name](a, b, level=level, fold_case=fold_case) for name in chosen}
+    # One division by the raw total. Equal texts score exactly 1.0 on every measure, so the
+    # numerator is the same sum as the denominator and the result is exactly 1.0; and since
+    # w * s <= w for every score s <= 1, the result never exceeds 1.0 either.
+    return sum(w * scores[name] for name, w in chosen.items()) / sum(chosen.values())

@@ -14,15 +14,6 @@ from typing import Literal
 import regex
 
 from tarento_lib._validate import require_choice, require_int, require_str
-from tarento_lib.text._fastpath import (
-    fast_risk as _fast_risk,
-)
-from tarento_lib.text._fastpath import (
-    fast_slice as _fast_slice,
-)
-from tarento_lib.text._fastpath import (
-    fast_split as _fast_split,
-)
 
 __all__ = [
     "IGNORABLE",
@@ -32,7 +23,6 @@ __all__ = [
     "fold",
     "graphemes",
     "normalize",
-    "prepared_graphemes",
     "units",
 ]
 
@@ -46,27 +36,22 @@ LEVELS: tuple[str, ...] = ("grapheme", "codepoint")
 IGNORABLE: frozenset[str] = frozenset(
     "\ufeff\u00ad\u2060\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
-_DROP_IGNORABLE = {ord(ch): None for ch in IGNORABLE}
-_HAS_IGNORABLE = regex.compile("[" + "".join(sorted(IGNORABLE)) + "]")
+_DROP_IGNORABLE = dict.fromkeys(map(ord, IGNORABLE))
 _GRAPHEME = regex.compile(r"\X")
 
 
 def normalize(text: str) -> str:
     """NFC, with the ignorable characters removed; ZWJ and ZWNJ are kept."""
     require_str(text, "text")
-    if text.isascii():
-        return text
-    if _HAS_IGNORABLE.search(text):
-        text = text.translate(_DROP_IGNORABLE)
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text.translate(_DROP_IGNORABLE))
 
 
 def fold(text: str) -> str:
-    """``normalize`` then ``casefold`` (which, unlike ``lower``, maps "Straße" to "strasse")."""
-    normal = normalize(text)
-    folded = normal.casefold()
-    # Folding can leave a text that is no longer NFC; scripts without case come back unchanged.
-    return folded if folded == normal or folded.isascii() else unicodedata.normalize("NFC", folded)
+    """``normalize`` then ``casefold`` (which, unlike ``lower``, maps "Straße" to "strasse").
+
+    Folding can leave a text that is no longer NFC, so NFC runs again after it.
+    """
+    return unicodedata.normalize("NFC", normalize(text).casefold())
 
 
 def graphemes(text: str) -> list[str]:
@@ -76,55 +61,24 @@ def graphemes(text: str) -> list[str]:
 
 
 def units(text: str, level: Level = "grapheme", *, fold_case: bool = True) -> tuple[str, ...]:
-    """``text`` prepared for comparison and split into graphemes or code points."""
-    if level == "grapheme":
-        return tuple(prepared_graphemes(text, fold_case))
+    """``text`` prepared for comparison (``fold`` or ``normalize``), as graphemes or code points."""
     require_choice(level, "level", LEVELS)
-    return tuple(fold(text) if fold_case else normalize(text))
-
-
-def prepared_graphemes(text: str, fold_case: bool = True) -> list[str]:
-    """The grapheme clusters of ``fold(text)`` (or ``normalize(text)``): ``units`` as a list.
-
-    Same result as ``regex``'s ``\\X`` over the prepared text, by one of two routes. Text made
-    only of the characters the fast route knows (Latin, the Indic blocks, punctuation, emoji;
-    see :mod:`tarento_lib.text._fastpath`), with nothing that NFC would change, no ignorable
-    character and no virama without a consonant before it, is already prepared up to case: it
-    is folded with ``str.casefold`` and split by ``ugrapheme`` (C, several times faster than
-    ``\\X``). Any other text takes the general route: ``fold``/``normalize``, then ``\\X``.
-    """
-    require_str(text, "text")
-    if _fast_split is not None:
-        risky = _fast_risk()
-        if risky(text) is None:
-            if not fold_case:
-                return _fast_split(text)
-            folded = text.casefold()
-            if folded == text or risky(folded) is None:
-                return _fast_split(folded)
-    return _GRAPHEME.findall(fold(text) if fold_case else normalize(text))
+    prepared = fold(text) if fold_case else normalize(text)
+    return tuple(_GRAPHEME.findall(prepared) if level == "grapheme" else prepared)
 
 
 @functools.lru_cache(maxsize=32)
 def _first_clusters(n: int) -> regex.Pattern[str]:
-    return regex.compile(rf"\X{{{n}}}")
+    return regex.compile(rf"\X{{1,{n}}}")
 
 
 def first_graphemes(text: str, n: int) -> str:
     """The first ``n`` grapheme clusters of ``text`` as one string (all of it when it has fewer).
 
-    Exactly ``"".join(graphemes(text)[:n])`` on the raw text, without splitting the rest. When
-    the risk scan of the fast route passes over the slice and the one character after it (a
-    cluster boundary depends on nothing further right), ``ugrapheme`` slices in C; otherwise one
-    ``regex`` match of ``n`` clusters.
+    Exactly ``"".join(graphemes(text)[:n])``, by one ``regex`` match that stops after ``n``
+    clusters instead of splitting the whole text.
     """
     require_str(text, "text")
     require_int(n, "n", minimum=1)
-    if len(text) <= n:  # a cluster is at least one code point
-        return text
-    if _fast_slice is not None:
-        cut: str = _fast_slice(text, 0, n)
-        if _fast_risk()(text[: len(cut) + 1]) is None:
-            return cut
     found = _first_clusters(n).match(text)
-    return text if found is None else found.group()
+    return "" if found is None else found.group()

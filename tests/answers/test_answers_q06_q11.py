@@ -463,7 +463,7 @@ def test_q10_users_are_copied_without_secrets_and_per_instance() -> None:
 
 
 def test_q10_stats_have_the_same_keys_for_every_input() -> None:
-    stats = q10_user_manager.UserManager.calculate_stats
+    stats = q10_user_manager.UserManager(FakeUsers()).calculate_stats
     assert stats([]) == {"count": 0, "total": 0.0, "average": None, "min": None, "max": None}
     assert stats([2, 4]) == {"count": 2, "total": 6.0, "average": 3.0, "min": 2, "max": 4}
 
@@ -483,7 +483,7 @@ def test_q10_processing_is_concurrent_bounded_and_reports_failures(
         (results, failed), seconds = run_virtual(main())
     assert len(results) == 29 and list(failed) == [7]
     assert db.peak == 5
-    assert seconds == 1 + 6  # one read, then 29 updates five at a time
+    assert seconds == 1 + 6  # one read, then 29 lookups five at a time
     assert "user 7" in caplog.text
     with pytest.raises(ValueError):
         q10_user_manager.UserManager(db, max_concurrency=0)

@@ -9,7 +9,6 @@ the deprecated ``missing=`` argument.
 
 from __future__ import annotations
 
-import functools
 import pickle
 import sys
 from collections.abc import Callable
@@ -17,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from tarento_lib.cache import LinkedLRUCache, LRUCache
+from tarento_lib.cache import LinkedLRUCache, LRUCache, ThreadSafeLinkedLRUCache
 
 BOTH = pytest.mark.parametrize(
     "cls",
-    [LRUCache, LinkedLRUCache, functools.partial(LinkedLRUCache, thread_safe=True)],
+    [LRUCache, LinkedLRUCache, ThreadSafeLinkedLRUCache],
     ids=["lru", "linked", "linked-locked"],
 )
 
@@ -113,10 +112,7 @@ def _identity_subclass(base: type) -> type:
 @BOTH
 def test_missing_subclass(cls: Callable[..., Any]) -> None:
     """Mirrors CacheTestMixin.test_missing_subclass (through _test_missing)."""
-    if isinstance(cls, functools.partial):
-        cache = _identity_subclass(cls.func)(2, **cls.keywords)
-    else:
-        cache = _identity_subclass(cls)(2)
+    cache = _identity_subclass(cls)(2)
     assert len(cache) == 0
     assert cache[1] == 1 and cache[2] == 2 and len(cache) == 2 and 1 in cache and 2 in cache
     assert cache[3] == 3 and len(cache) == 2 and 3 in cache and 1 not in cache

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from tarento_lib.cache import LinkedLRUCache, LRUCache
+from tarento_lib.cache import LRUCache, ThreadSafeLinkedLRUCache
 from tarento_lib.clock import FakeClock
 
 
@@ -17,7 +17,7 @@ from tarento_lib.clock import FakeClock
     "make",
     [
         lambda: LRUCache(50),
-        lambda: LinkedLRUCache(50, thread_safe=True),
+        lambda: ThreadSafeLinkedLRUCache(50),
         lambda: LRUCache(50, ttl=0.5, clock=FakeClock()),
     ],
 )
@@ -65,7 +65,7 @@ def test_eight_threads_hammering_one_cache(make) -> None:
 
 
 def test_concurrent_clear_keeps_the_linked_list_consistent() -> None:
-    cache = LinkedLRUCache(20, thread_safe=True)
+    cache = ThreadSafeLinkedLRUCache(20)
     stop = threading.Event()
 
     def reader() -> None:

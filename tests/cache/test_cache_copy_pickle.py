@@ -4,7 +4,6 @@ same statistics, same settings, and nothing shared with the original."""
 from __future__ import annotations
 
 import copy
-import functools
 import pickle
 import sys
 from collections.abc import Callable
@@ -14,12 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tarento_lib.cache import LinkedLRUCache, LRUCache
+from tarento_lib.cache import LinkedLRUCache, LRUCache, ThreadSafeLinkedLRUCache
 from tarento_lib.clock import FakeClock
 
 MAKERS = pytest.mark.parametrize(
     "make",
-    [LRUCache, LinkedLRUCache, functools.partial(LinkedLRUCache, thread_safe=True)],
+    [LRUCache, LinkedLRUCache, ThreadSafeLinkedLRUCache],
     ids=["lru", "linked", "linked-locked"],
 )
 
@@ -92,7 +91,7 @@ def test_a_large_cache_pickles_without_recursion(make: Callable[..., Any]) -> No
 
 @COPIES
 def test_a_locked_linked_cache_gets_a_lock_of_its_own(duplicate: Callable[[Any], Any]) -> None:
-    cache = LinkedLRUCache(2, thread_safe=True)
+    cache = ThreadSafeLinkedLRUCache(2)
     cache["a"] = 1
     twin = duplicate(cache)
     assert twin.thread_safe and twin._lock is not cache._lock

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import math
+from typing import Any
 
 import pytest
 
-from tarento_lib.cache import CacheStats, LinkedLRUCache, LRUCache
+from tarento_lib.cache import CacheStats, LinkedLRUCache, LRUCache, ThreadSafeLinkedLRUCache
 from tarento_lib.clock import FakeClock
 
 # LRUCache; LinkedLRUCache without and with its lock
 BOTH = pytest.mark.parametrize(
     "cls",
-    [LRUCache, LinkedLRUCache, functools.partial(LinkedLRUCache, thread_safe=True)],
+    [LRUCache, LinkedLRUCache, ThreadSafeLinkedLRUCache],
     ids=["lru", "linked", "linked-locked"],
 )
 
@@ -108,14 +108,66 @@ def test_capacity_below_one_is_a_value_error(cls: type, bad: int) -> None:
         cls(bad)
 
 
-@pytest.mark.parametrize("bad", [1, None, "yes"])
-def test_thread_safe_must_be_a_bool(bad: object) -> None:
-    with pytest.raises(TypeError, match="thread_safe"):
-        LinkedLRUCache(3, thread_safe=bad)
+class CountingLock:
+    """A lock that counts how often it is taken and fails loudly if it is taken twice."""
+
+    def __init__(self) -> None:
+        self.entries = 0
+        self.held = False
+
+    def __enter__(self) -> None:
+        assert not self.held, "the lock was taken again while held"
+        self.held = True
+        self.entries += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self.held = False
+
+
+OPERATIONS = {
+    "get": lambda c: c.get("a"),
+    "get-miss": lambda c: c.get("zz"),
+    "put": lambda c: c.put("z", 26),
+    "delete": lambda c: c.delete("a"),
+    "pop": lambda c: c.pop("a"),
+    "popitem": lambda c: c.popitem(),
+    "setdefault": lambda c: c.setdefault("a", 25),
+    "len": len,
+    "in": lambda c: "a" in c,
+    "items": lambda c: c.items(),
+    "stats": lambda c: c.stats,
+    "clear": lambda c: c.clear(),
+    "reset_stats": lambda c: c.reset_stats(),
+}
+
+
+@pytest.mark.parametrize("cls", [LRUCache, ThreadSafeLinkedLRUCache], ids=["lru", "linked-locked"])
+@pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
+def test_every_public_operation_takes_the_lock_once(cls: type, operation: Any) -> None:
+    cache = cls(3)
+    cache.update({"a": 1, "b": 2})
+    cache._lock = lock = CountingLock()
+    operation(cache)
+    assert lock.entries == 1 and not lock.held
+
+
+def test_the_locked_linked_cache_is_a_subclass_not_patched_instances() -> None:
+    cache = ThreadSafeLinkedLRUCache(2)
+    assert isinstance(cache, LinkedLRUCache) and cache.thread_safe
+    assert not LinkedLRUCache.thread_safe and not hasattr(LinkedLRUCache(2), "_lock")
+    assert {"get", "put", "delete", "popitem"}.isdisjoint(vars(cache))
+
+
+def test_lru_statistics_are_plain_ints() -> None:
+    cache = LRUCache(2)
+    cache.put("a", 1)
+    cache.get("a"), cache.get("b")
+    assert type(cache._hits) is int and type(cache._misses) is int
+    assert cache.stats == CacheStats(hits=1, misses=1)
 
 
 def test_locked_linked_cache_wraps_every_public_operation_in_one_lock() -> None:
-    cache = LinkedLRUCache(2, thread_safe=True)
+    cache = ThreadSafeLinkedLRUCache(2)
     cache.update({"a": 1, "b": 2})
     cache["a"]
     assert cache.popitem() == ("b", 2)  # popitem, put and delete must not take the same lock twice

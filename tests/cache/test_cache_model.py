@@ -9,7 +9,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from tarento_lib.cache import LinkedLRUCache, LRUCache
+from tarento_lib.cache import LinkedLRUCache, LRUCache, ThreadSafeLinkedLRUCache
 from tarento_lib.clock import FakeClock
 
 keys = st.integers(min_value=0, max_value=7)
@@ -101,7 +101,7 @@ class LinkedModel(LRUModel):
 
 class LockedLinkedModel(LRUModel):
     def make(self, capacity: int) -> Any:
-        return LinkedLRUCache(capacity, thread_safe=True)
+        return ThreadSafeLinkedLRUCache(capacity)
 
 
 TestLRUCacheAgainstModel = LRUModel.TestCase

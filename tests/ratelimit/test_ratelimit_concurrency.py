@@ -13,10 +13,8 @@ from typing import Any
 import pytest
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.ratelimit import MemoryStore, SlidingLog, TokenBucket
+from tarento_lib.ratelimit import MemoryStore, RedisStore, SlidingLog, TokenBucket
 from tarento_lib.ratelimit.simulate import max_in_window
-from tarento_lib.ratelimit.storage.scripts import read_log
-from tarento_lib.ratelimit.storage.wire import client_commands
 from tests.backends import REDIS_URL, needs_redis
 
 
@@ -118,7 +116,7 @@ def _admitted_instants(
         nonlocal admissions, seen
         while time.monotonic() < end:
             if limiter.hit("shared").allowed:
-                logged = Counter(read_log(store.client.get(key)))
+                logged = Counter(t for _, t in store.client.zrange(key, 0, -1, withscores=True))
                 with seen_lock:
                     admissions += 1
                     seen |= logged
@@ -177,13 +175,21 @@ def test_four_processes_two_threads_sliding_log_exact_in_real_time(prefix: str) 
 def test_redis_store_reads_the_server_clock_unless_given_one(
     prefix: str, make_store: Callable[..., Any]
 ) -> None:
-    store = make_store("fakeredis")
+    import fakeredis
+
+    sent: list[tuple[Any, ...]] = []
+
+    class Recording(fakeredis.FakeRedis):
+        def execute_command(self, *args: Any, **options: Any) -> Any:
+            sent.append(args)
+            return super().execute_command(*args, **options)
+
+    store = RedisStore(Recording())
     default = SlidingLog(5, 1.0, storage=store, prefix=prefix)
     given = SlidingLog(5, 1.0, storage=store, clock=FakeClock(7.5), prefix=prefix)
-    with client_commands(with_args=True) as sent:
-        default.hit("u")
-        given.hit("u")
-    nows = [command[4] for command in sent if command[0] == "EVALSHA"]
+    default.hit("u")
+    given.hit("u")
+    nows = [command[4] for command in sent if command[0] == "EVALSHA"][-2:]
     assert nows == ["", 7.5]  # '' asks the script for the server's TIME
 
 
@@ -233,8 +239,7 @@ def test_four_processes_real_redis(kind: str, prefix: str) -> None:
 
 
 def test_eight_threads_share_one_redis_store(redis_backend: str, prefix: str, make_store) -> None:
-    """The store's idle connections are handed out one
-    caller at a time: 8 threads, exactly the limit."""
+    """The client's own pool hands connections out one caller at a time: exactly the limit."""
     store = make_store(redis_backend)
     limiter = SlidingLog(40, 600.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
     admitted: list[bool] = []
@@ -244,46 +249,3 @@ def test_eight_threads_share_one_redis_store(redis_backend: str, prefix: str, ma
 
     _threads(hammer)
     assert sum(admitted) == 40 and len(admitted) == 200
-    assert (
-        1 <= len(store._idle) <= 8
-    )  # at most one connection per concurrent caller, all back and idle
-
-
-def _child_connection_is_new(store: Any, limiter: Any, inherited: Any, queue: Any) -> None:
-    limiter.hit("u")
-    queue.put(len(store._idle) == 1 and store._idle[0] is not inherited)
-
-
-def test_a_forked_child_opens_its_own_connection(prefix: str, make_store) -> None:
-    store = make_store("fakeredis")
-    limiter = SlidingLog(5, 60.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
-    limiter.hit("u")
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    child = context.Process(
-        target=_child_connection_is_new, args=(store, limiter, store._idle[0], queue)
-    )
-    child.start()
-    assert queue.get(timeout=60) is True  # never the parent's socket
-    child.join(timeout=60)
-    assert child.exitcode == 0
-
-
-def test_other_pools_go_through_the_client(prefix: str) -> None:
-    import fakeredis
-    import redis
-
-    from tarento_lib.ratelimit import RedisStore
-
-    server = fakeredis.FakeServer()
-    pool = redis.BlockingConnectionPool(
-        max_connections=2, connection_class=fakeredis.FakeRedisConnection, server=server
-    )  # a bounded pool keeps its own rules
-    store = RedisStore(fakeredis.FakeRedis(connection_pool=pool))
-    limiter = SlidingLog(2, 60.0, storage=store, clock=FakeClock(0.0), prefix=prefix)
-    assert [limiter.hit("u").allowed for _ in range(3)] == [True, True, False]
-    assert store._connect is None and store._idle == []
-    bounded = redis.ConnectionPool(
-        max_connections=2, connection_class=fakeredis.FakeRedisConnection, server=server
-    )
-    assert RedisStore(fakeredis.FakeRedis(connection_pool=bounded))._connect is None

@@ -13,7 +13,14 @@ import pytest
 from fastapi import FastAPI
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.ratelimit import Decision, MemoryStore, RedisStore, SlidingLog, TokenBucket
+from tarento_lib.ratelimit import (
+    AsyncRedisStore,
+    Decision,
+    MemoryStore,
+    RedisStore,
+    SlidingLog,
+    TokenBucket,
+)
 from tarento_lib.ratelimit.fastapi import RateLimitDependency, create_demo_app, rate_limit
 
 
@@ -83,6 +90,29 @@ def test_blocking_store_runs_off_the_event_loop() -> None:
 
     asyncio.run(scenario())
     assert len(store.threads) == 3 and loop_thread[0] not in store.threads
+
+
+class LoopRecordingStore(AsyncRedisStore):
+    def __init__(self) -> None:
+        super().__init__(fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer()))
+        self.threads: list[int] = []
+
+    async def adecide(self, *args: Any, **kwargs: Any) -> Decision:
+        self.threads.append(threading.get_ident())
+        return await super().adecide(*args, **kwargs)
+
+
+def test_async_store_is_awaited_on_the_event_loop() -> None:
+    store = LoopRecordingStore()
+    app = create_demo_app(SlidingLog(2, 10.0, storage=store, clock=FakeClock()))
+    loop_thread: list[int] = []
+
+    async def scenario() -> list[int]:
+        loop_thread.append(threading.get_ident())
+        return [r.status_code for r in await _get(app, "/hello", 3)]
+
+    assert asyncio.run(scenario()) == [200, 200, 429]
+    assert store.threads == loop_thread * 3  # no thread pool: every decision on the loop
 
 
 def test_bad_dependency_arguments() -> None:

@@ -8,62 +8,86 @@ import fakeredis
 import pytest
 
 from tarento_lib.clock import FakeClock
-from tarento_lib.ratelimit import STRATEGIES, RedisStore, SlidingLog, StorageError, redis_from_env
-from tarento_lib.ratelimit.storage.wire import client_commands, server_commands
+from tarento_lib.ratelimit import (
+    STRATEGIES,
+    AsyncRedisStore,
+    RedisStore,
+    SlidingLog,
+    StorageError,
+    redis_from_env,
+)
+from tarento_lib.ratelimit.storage.scripts import SCRIPTS
+from tarento_lib.ratelimit.storage.wire import counting_client, server_commands
 from tests.backends import needs_redis
 
 
 def test_one_round_trip_per_decision(redis_backend: str, prefix: str, make_store) -> None:
-    store = make_store(redis_backend)
+    store = RedisStore(counting_client(make_store(redis_backend).client))
     for name, cls in STRATEGIES.items():
         limiter = cls(3, 1.0, storage=store, clock=FakeClock(), prefix=prefix)
         limiter.hit("warm-up")
-        with client_commands() as sent:
-            for _ in range(5):
-                limiter.hit("u")
-                limiter.peek("u")
-        assert sent == ["EVALSHA"] * 10, name
-
-
-def test_sliding_log_server_commands(prefix: str, make_store) -> None:
-    """EVALSHA plus what its script calls: 2 per refusal or peek, 3 per admission (4 past 16)."""
-    store = make_store(
-        "fakeredis"
-    )  # counted as fakeredis runs them (a shared real server's INFO would mix in others)
-    limiter = SlidingLog(20, 60.0, storage=store, clock=FakeClock(), prefix=prefix)
-    limiter.hit("warm-up")
-    with server_commands(store.client) as ran:
-        for _ in range(10):
+        store.client.sent.clear()
+        for _ in range(5):
             limiter.hit("u")
-    assert ran == {"evalsha": 10, "getrange": 10, "set": 10}
-    with server_commands(store.client) as ran:
-        for _ in range(10):
-            limiter.hit("u")  # into logs of 10 to 19 entries: the first read holds 16
-    assert ran == {"evalsha": 10, "getrange": 10 + 3, "set": 10}
-    with server_commands(store.client) as ran:
-        refusals = [limiter.hit("u") for _ in range(10)] + [limiter.peek("u") for _ in range(10)]
-    assert not any(d.allowed for d in refusals)
-    assert ran == {"evalsha": 20, "getrange": 20}
+            limiter.peek("u")
+        assert store.client.sent == ["EVALSHA"] * 10, name
 
 
-def test_connections_are_reused_and_dropped_after_a_cut(prefix: str, make_store) -> None:
-    store = make_store("fakeredis")
-    limiter = SlidingLog(5, 60.0, storage=store, clock=FakeClock(), prefix=prefix)
-    for _ in range(3):
+def test_sliding_log_is_a_sorted_set_with_unique_members_and_a_ttl(
+    redis_backend: str, prefix: str, make_store
+) -> None:
+    store = make_store(redis_backend)
+    limiter = SlidingLog(5, 60.0, storage=store, clock=FakeClock(7.0), prefix=prefix)
+    assert limiter.hit("u", cost=3).allowed and limiter.hit("u").allowed
+    key = limiter._prefix + "u"
+    entries = store.client.zrange(key, 0, -1, withscores=True)
+    assert store.client.type(key) in (b"zset", "zset")
+    assert [score for _, score in entries] == [7.0] * 4 and len({m for m, _ in entries}) == 4
+    assert 60_000 < store.client.pttl(key) <= 61_000
+
+
+def test_async_store_decides_on_redis_asyncio() -> None:
+    import asyncio
+
+    async def scenario() -> list[bool]:
+        limiter = SlidingLog(2, 60.0, storage=AsyncRedisStore(fakeredis.FakeAsyncRedis()))
+        allowed = [(await limiter.ahit("u")).allowed for _ in range(3)]
+        await limiter.areset("u")
+        return [*allowed, (await limiter.ahit("u")).allowed]
+
+    assert asyncio.run(scenario()) == [True, True, False, True]
+
+
+def test_async_store_refuses_the_sync_calls() -> None:
+    limiter = SlidingLog(2, 60.0, storage=AsyncRedisStore(fakeredis.FakeAsyncRedis()))
+    with pytest.raises(TypeError, match="ahit"):
         limiter.hit("u")
-    assert len(store._idle) == 1  # one caller at a time: one connection, reused
-    conn = store._idle[0]
+    with pytest.raises(TypeError, match="areset"):
+        limiter.reset("u")
 
-    def cut(*args, **kwargs):
-        raise KeyboardInterrupt  # interrupted between the write and the reply
 
-    conn.read_response = cut
-    with pytest.raises(KeyboardInterrupt):
-        limiter.hit("u")
-    assert store._idle == [] and conn._sock is None  # that socket is closed, never reused
-    assert (
-        limiter.hit("u").remaining == 0
-    )  # 3, the interrupted one (it reached the server), this one: 5 of 5
+def test_scripts_ship_as_lua_files() -> None:
+    from importlib.resources import files
+
+    lua = files("tarento_lib.ratelimit.storage").joinpath("lua")
+    shipped = {entry.name for entry in lua.iterdir() if entry.name.endswith(".lua")}
+    assert shipped == {f"{name}.lua" for name in STRATEGIES} | {"prologue.lua"}
+    assert "ZADD" in SCRIPTS["sliding_log"] and "TIME" in SCRIPTS["token_bucket"]
+
+
+def test_pyproject_ships_the_lua_files() -> None:
+    """``pip install .`` copies package data only where pyproject's globs say so."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]
+    package = "tarento_lib.ratelimit.storage"
+    folder = root / package.replace(".", "/")
+    shipped = {path for pattern in package_data[package] for path in folder.glob(pattern)}
+    assert shipped == set(folder.glob("lua/*.lua")) and len(shipped) == len(STRATEGIES) + 1
 
 
 def test_script_reloaded_after_flush(prefix: str, make_store) -> None:
@@ -163,7 +187,7 @@ def test_unreachable_real_client_is_a_storage_error(caplog: pytest.LogCaptureFix
 
 @pytest.mark.redis
 @needs_redis
-def test_server_commands_reads_commandstats_on_a_real_server(prefix: str, make_store) -> None:  # type: ignore[no-untyped-def]
+def test_server_commands_reads_commandstats_on_a_real_server(prefix: str, make_store) -> None:
     store = make_store("redis")
     limiter = SlidingLog(3, 60.0, storage=store, clock=FakeClock(), prefix=prefix)
     limiter.hit("warm-up")
@@ -171,4 +195,4 @@ def test_server_commands_reads_commandstats_on_a_real_server(prefix: str, make_s
         for _ in range(10):
             limiter.hit("u")
     # INFO commandstats is server-wide: other clients of a shared server can only add to these
-    assert ran["evalsha"] >= 10 and ran["getrange"] >= 10 and ran["set"] >= 3 and "info" not in ran
+    assert ran["evalsha"] >= 10 and ran["zcard"] >= 10 and ran["zadd"] >= 3 and "info" not in ran

@@ -1,11 +1,14 @@
-"""The in-memory users table, the cache and the bug_hunt suite."""
+"""The in-memory users table, the cache and the bug_hunt suite (the fixed UserManager)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from tarento_lib.answers.q10_user_manager import UserManager
 from tarento_lib.lab import run_suite
-from tarento_lib.review.bug_hunt import buggy_summarise_scores, summarise_scores
+from tarento_lib.review import buggy, fixed, suggested
 from tarento_lib.review.database import DatabaseError, InMemoryCache, InMemoryUserDB, sample_users
 from tarento_lib.virtual_time import run_virtual
 
@@ -83,35 +86,38 @@ def test_cache_round_trip_and_validation() -> None:
         run_virtual(cache.set("k", "v", expire=0))
 
 
-def test_bug_hunt_reference_passes_every_case() -> None:
-    card = run_suite(summarise_scores, "bug_hunt")
-    assert card.ok, card.render()
+def test_bug_hunt_reference_and_answer_pass_every_case() -> None:
+    for candidate in (fixed.UserManager, UserManager):
+        card = run_suite(candidate, "bug_hunt")
+        assert card.ok and card.passed == len(card.results), card.render()
 
 
-def test_bug_hunt_buggy_version_fails_every_case() -> None:
-    card = run_suite(buggy_summarise_scores, "bug_hunt")
-    assert card.passed == 0, card.render()
+def test_bug_hunt_fails_the_question_on_exactly_its_bugs() -> None:
+    card = run_suite(buggy.UserManager, "bug_hunt")
+    assert [r.name for r in card.results if r.passed] == ["calculate_stats adds and averages"]
 
 
-def test_bug_hunt_catches_a_partial_fix() -> None:
-    def half_fixed(rows, top=3):
-        means: dict = {}
-        for row in rows:
-            if row.get("score") not in (None, ""):
-                means.setdefault(row["name"], []).append(float(row["score"]))
-        means = {k: sum(v) / len(v) for k, v in means.items()}
-        best = sorted(means, key=means.get, reverse=True)[:top]
-        overall = sum(means.values()) / len(means) if means else None
-        return {"means": means, "top": best, "overall": overall, "skipped": []}
-
-    card = run_suite(half_fixed, "bug_hunt")
+def test_bug_hunt_catches_the_suggested_fix() -> None:
+    card = run_suite(suggested.UserManager, "bug_hunt")
     assert {r.name for r in card.failed} == {
-        "ties are broken by name",
-        "a negative top is refused",
-        "overall is the mean of every score",
+        "calculate_stats([]) gives the same keys, average None",
+        "process_users runs users concurrently, at most max_concurrency at once",
+        "process_users has a bound by default",
+        "a failing user is reported, the others still processed",
+        "a cancelled lookup is a failure, not a result",
+        "max_concurrency below 1 is refused",
     }
 
 
-def test_fixed_summary_rejects_bad_top() -> None:
-    with pytest.raises(TypeError, match="top"):
-        summarise_scores([], top="3")
+def test_bug_hunt_catches_an_unbounded_gather() -> None:
+    class Unbounded(fixed.UserManager):
+        async def process_users(self) -> fixed.ProcessReport:
+            users = await self.get_users()
+            outcomes = await asyncio.gather(*map(self.process_user, users), return_exceptions=True)
+            return self._report(users, outcomes)
+
+    card = run_suite(Unbounded, "bug_hunt")
+    assert {r.name for r in card.failed} == {
+        "process_users runs users concurrently, at most max_concurrency at once",
+        "process_users has a bound by default",
+    }

@@ -6,8 +6,9 @@ import unicodedata
 
 import regex
 
+from tarento_lib.answers import q04_similarity
 from tarento_lib.lab import get_suite, run_suite
-from tarento_lib.text import CollectAllTrie, Trie, levenshtein, levenshtein_dp
+from tarento_lib.text import CollectAllTrie, Trie, levenshtein
 
 
 def failed(candidate: object, suite: str) -> set[str]:
@@ -22,7 +23,7 @@ def test_reference_trie_passes_every_case() -> None:
 
 def test_reference_levenshtein_passes_every_case() -> None:
     assert run_suite(levenshtein, "levenshtein").ok
-    assert run_suite(levenshtein_dp, "levenshtein").ok
+    assert run_suite(q04_similarity.levenshtein, "levenshtein").ok
 
 
 class CountsEveryInsert(Trie):

@@ -1,4 +1,5 @@
-"""Similarity measures: metric laws, DP vs rapidfuzz, known Indic cases, weights, bad input."""
+"""Similarity measures: metric laws, the interview answer's DP vs rapidfuzz, known Indic cases,
+weights (combined is exactly 1.0 on equal texts for every valid weight set), bad input."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tarento_lib.answers import q04_similarity as answer
 from tarento_lib.text import (
     DEFAULT_WEIGHTS,
     combined,
@@ -13,11 +15,10 @@ from tarento_lib.text import (
     cosine,
     jaccard,
     levenshtein,
-    levenshtein_dp,
     levenshtein_similarity,
     ngram_similarity,
     ngrams,
-    similarity,
+    units,
 )
 
 LEVELS = ["grapheme", "codepoint"]
@@ -28,6 +29,11 @@ ALPHABET = (
 texts = st.text(alphabet=ALPHABET, max_size=12)
 
 
+def dp(a: str, b: str, level: str = "grapheme") -> int:
+    """The interview answer's two-row DP over the library's prepared units."""
+    return answer.edit_distance(units(a, level), units(b, level))
+
+
 @settings(max_examples=150, deadline=None)
 @given(a=texts, b=texts, c=texts, level=st.sampled_from(LEVELS))
 def test_levenshtein_is_a_metric(a: str, b: str, c: str, level: str) -> None:
@@ -36,14 +42,16 @@ def test_levenshtein_is_a_metric(a: str, b: str, c: str, level: str) -> None:
 
     assert d(a, a) == 0
     assert d(a, b) == d(b, a)
-    assert (d(a, b) == 0) == (similarity.units(a, level) == similarity.units(b, level))
+    assert (d(a, b) == 0) == (units(a, level) == units(b, level))
     assert d(a, c) <= d(a, b) + d(b, c)
 
 
 @settings(max_examples=150, deadline=None)
 @given(a=texts, b=texts, level=st.sampled_from(LEVELS))
 def test_dp_agrees_with_rapidfuzz(a: str, b: str, level: str) -> None:
-    assert levenshtein_dp(a, b, level=level) == levenshtein(a, b, level=level)
+    assert dp(a, b, level) == levenshtein(a, b, level=level)
+    if level == "grapheme":  # the answer prepares its texts alike (no ignorable in ALPHABET)
+        assert answer.levenshtein(a, b) == levenshtein(a, b)
 
 
 @settings(max_examples=100, deadline=None)
@@ -71,19 +79,13 @@ def test_every_score_is_in_unit_interval_and_one_on_equal(a: str, b: str, level:
     ],
 )
 def test_known_indic_distances(a: str, b: str, graphemes: int, codepoints: int) -> None:
-    assert levenshtein(a, b) == levenshtein_dp(a, b) == graphemes
-    assert (
-        levenshtein(a, b, level="codepoint")
-        == levenshtein_dp(a, b, level="codepoint")
-        == codepoints
-    )
+    assert levenshtein(a, b) == answer.levenshtein(a, b) == graphemes
+    assert levenshtein(a, b, level="codepoint") == dp(a, b, "codepoint") == codepoints
 
 
-def test_dp_keeps_two_rows_and_bounds_its_work(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert levenshtein_dp("a" * 300, "b" * 200) == 300
-    monkeypatch.setattr(similarity, "MAX_DP_CELLS", 100)
-    with pytest.raises(ValueError, match="MAX_DP_CELLS"):
-        levenshtein_dp("a" * 11, "b" * 10)
+def test_long_texts_are_fine() -> None:
+    assert levenshtein("क" * 20_000, "ख" * 20_000) == 20_000
+    assert answer.levenshtein("a" * 300, "b" * 200) == 300
 
 
 def test_similarity_values() -> None:
@@ -112,10 +114,48 @@ def test_case_folding_is_optional_and_shared_by_every_measure() -> None:
     assert levenshtein("Hello", "hello", fold_case=False) == 1
 
 
+weights = st.dictionaries(
+    st.sampled_from(list(DEFAULT_WEIGHTS)),
+    st.floats(min_value=0, max_value=1e300, allow_subnormal=True),
+    min_size=1,
+).filter(lambda w: 0 < sum(w.values()) < float("inf"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=texts, chosen=weights, level=st.sampled_from(LEVELS))
+def test_combined_is_exactly_one_on_equal_texts_for_every_weight_set(
+    text: str, chosen: dict[str, float], level: str
+) -> None:
+    assert combined(text, text, weights=chosen, level=level) == 1.0
+    assert combined(text, text.upper(), weights=chosen, level=level) == 1.0  # folded alike
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=texts, b=texts, chosen=weights)
+def test_combined_is_a_weighted_mean_in_the_unit_interval(
+    a: str, b: str, chosen: dict[str, float]
+) -> None:
+    score = combined(a, b, weights=chosen)
+    scores = compare(a, b)
+    assert 0.0 <= score <= 1.0
+    assert min(scores[k] for k in chosen if chosen[k] > 0) - 1e-12 <= score
+    assert score <= max(scores[k] for k in chosen if chosen[k] > 0) + 1e-12
+
+
+def test_the_weights_once_normalised_one_by_one_miss_one() -> None:
+    """Dividing each weight by the total first rounds: the sum of the parts is not 1.0."""
+    chosen = {"levenshtein": 0.1, "jaccard": 0.2, "ngram": 0.3}
+    total = sum(chosen.values())
+    assert sum(w / total * 1.0 for w in chosen.values()) != 1.0
+    assert combined("नमस्ते", "नमस्ते", weights=chosen) == 1.0
+
+
 def test_weights_are_validated_and_normalised() -> None:
     assert sum(DEFAULT_WEIGHTS.values()) == pytest.approx(1.0)
     assert combined("abc", "abc", weights={k: 1.0 for k in DEFAULT_WEIGHTS}) == 1.0
     assert combined("abcd", "abce", weights={"levenshtein": 2.0}) == 0.75
+    with pytest.raises(ValueError, match="finite sum"):
+        combined("a", "b", weights={"jaccard": 1e308, "ngram": 1e308})
     with pytest.raises(ValueError, match="unknown measures"):
         combined("a", "b", weights={"soundex": 1.0})
     with pytest.raises(ValueError, match="at least one weight"):
@@ -130,7 +170,6 @@ def test_weights_are_validated_and_normalised() -> None:
     "measure",
     [
         levenshtein,
-        levenshtein_dp,
         levenshtein_similarity,
         jaccard,
         ngram_similarity,

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tarento_lib.text import IGNORABLE, fold, graphemes, normalize, units
+from tarento_lib.text import IGNORABLE, first_graphemes, fold, graphemes, normalize, units
+
+# Devanagari letters, signs, virama and nukta; ZWJ/ZWNJ; a decomposed accent; emoji; CR LF.
+MIXED = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"कषनरमस\u093f\u093e\u094d\u093c\u0958\u200c\u200d ae\u0301\r\n",
+            *("\U0001f44d", "\U0001f3fd", "\U0001f1ee", "\U0001f1f3"),
+        ]
+    ),
+    max_size=20,
+)
 
 
 def test_nfc_and_nukta() -> None:
@@ -48,3 +61,19 @@ def test_units_levels() -> None:
 def test_non_str_raises(func) -> None:
     with pytest.raises(TypeError, match="text must be a str, got bytes"):
         func(b"abc")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=MIXED, n=st.integers(min_value=1, max_value=25))
+def test_first_graphemes_is_the_first_n_clusters(text: str, n: int) -> None:
+    assert first_graphemes(text, n) == "".join(graphemes(text)[:n])
+
+
+def test_first_graphemes_cuts_between_aksharas() -> None:
+    assert first_graphemes("क्षमा", 1) == "क्ष"  # not "क", nor "क्"
+    assert first_graphemes("नमस्ते", 3) == first_graphemes("नमस्ते", 9) == "नमस्ते"
+    assert first_graphemes("", 2) == ""
+    with pytest.raises(TypeError, match="text must be a str"):
+        first_graphemes(b"abc", 2)
+    with pytest.raises(ValueError, match="n must be an int >= 1"):
+        first_graphemes("abc", 0)

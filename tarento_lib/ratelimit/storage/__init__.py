@@ -22,7 +22,14 @@ from tarento_lib.ratelimit.errors import ConfigurationError
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.base import RateLimiter
 
-__all__ = ["REDIS_TIMEOUT", "Storage", "redis_from_env", "store_from_url"]
+__all__ = [
+    "REDIS_TIMEOUT",
+    "AsyncStorage",
+    "Storage",
+    "async_redis_from_env",
+    "redis_from_env",
+    "store_from_url",
+]
 
 #: Seconds a Redis client built here waits to connect, and for each reply (a decision is one
 #: round trip of well under a millisecond, so this only ever fires on an outage).
@@ -34,7 +41,7 @@ class Storage(Protocol):
     """What a limiter needs from a backend:
     one atomic decision per call, and a way to forget a key."""
 
-    #: True when :meth:`decide` does network I/O (async callers should run it in a thread).
+    #: True when :meth:`decide` does network I/O (``limiter.ahit`` then runs it in a thread).
     blocking: bool
 
     def supports(self, strategy: str) -> bool:
@@ -49,6 +56,20 @@ class Storage(Protocol):
         """Delete the state stored under ``key``."""
 
 
+@runtime_checkable
+class AsyncStorage(Protocol):
+    """A store with an async decision (``limiter.ahit`` awaits it instead of using a thread)."""
+
+    def supports(self, strategy: str) -> bool:
+        """Whether this store can run the named strategy."""
+
+    async def adecide(self, limiter: RateLimiter, key: str, cost: int, consume: bool) -> Decision:
+        """:meth:`Storage.decide`, awaited."""
+
+    async def aclear(self, key: str) -> None:
+        """:meth:`Storage.clear`, awaited."""
+
+
 def redis_from_env(*, server: Any = None) -> Any:
     """A Redis client: the real server at ``$TARENTO_REDIS_URL``, else fakeredis with Lua.
 
@@ -61,6 +82,20 @@ def redis_from_env(*, server: Any = None) -> Any:
     import fakeredis
 
     return fakeredis.FakeRedis(server=server if server is not None else fakeredis.FakeServer())
+
+
+def async_redis_from_env(*, server: Any = None) -> Any:
+    """:func:`redis_from_env` on ``redis.asyncio``: the real server or an async fakeredis."""
+    url = settings().redis_url
+    if url:
+        import redis.asyncio
+
+        return redis.asyncio.Redis.from_url(
+            url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+        )
+    import fakeredis
+
+    return fakeredis.FakeAsyncRedis(server=server if server is not None else fakeredis.FakeServer())
 
 
 def store_from_url(url: str, *, time_source: str = "auto") -> Storage:

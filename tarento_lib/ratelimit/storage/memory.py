@@ -44,20 +44,15 @@ class MemoryStore:
         return True  # every strategy's Python step runs here
 
     def decide(self, limiter: RateLimiter, key: str, cost: int, consume: bool) -> Decision:
-        data, lock = self._data, self._lock
-        lock.acquire()  # (acquire/release: measurably cheaper than `with` on this per-request path)
-        try:
+        with self._lock:
             now = limiter.now()  # inside the lock: a time read before it could be stale by now
-            entry = data.get(key)
-            decision, new_state, ttl = limiter.step(
-                entry[0] if entry is not None and entry[1] > now else None, now, cost, consume
-            )
+            entry = self._data.get(key)
+            state = entry[0] if entry is not None and entry[1] > now else None
+            decision, new_state, ttl = limiter.step(state, now, cost, consume)
             if new_state is not None:  # only a write grows the store, so only a write may sweep
-                data[key] = (new_state, now + ttl)
-                if now >= self._next_sweep or len(data) >= self._sweep_at:
+                self._data[key] = (new_state, now + ttl)
+                if now >= self._next_sweep or len(self._data) >= self._sweep_at:
                     self._sweep(now)
-        finally:
-            lock.release()
         return decision
 
     def _sweep(self, now: float) -> None:

@@ -1,31 +1,26 @@
-"""The Redis store: every decision is one EVALSHA of the strategy's Lua script (one round trip,
-atomic on the server). Scripts are loaded once per store and reloaded if Redis forgets them.
+"""The Redis stores: every decision is one EVALSHA of the strategy's Lua script (one round trip,
+atomic on the server), sent through the client's own connection pool.
+
+Each store registers the scripts once (``client.register_script``); redis-py's ``Script`` sends
+EVALSHA and, if the server has forgotten the script (a restart, ``SCRIPT FLUSH``), loads it and
+tries again. :class:`RedisStore` takes a ``redis.Redis`` client; :class:`AsyncRedisStore` takes a
+``redis.asyncio.Redis`` client and serves ``await limiter.ahit(...)``, so an async web app
+decides without a thread.
 
 Which clock? By default (``time_source="auto"``) a limiter built without a ``clock`` gets
 Redis's ``TIME``, read by the script itself: the one clock every app instance shares, read inside
-the atomic step, so concurrent callers are ordered by the time they are decided at. A limiter
-given a clock (a ``FakeClock`` in notebooks and tests) keeps it: its time is read before the
-round trip, which is deterministic but can go stale under concurrent callers, so a clock passed
-to a shared production limiter is a mistake. ``"server"`` uses ``TIME`` even then, ``"clock"``
-always the limiter's clock.
-
-The round trip itself skips redis-py's per-command pool checkout: with a plain ``ConnectionPool``
-the store keeps its own idle connections (opened with the client's settings) and sends EVALSHA
-on one directly. The checkout polls the socket for stray data before every command, and
-profiling showed those system calls cost about as much client CPU as the EVALSHA exchange
-itself. A connection is reused only after a complete reply; any failure mid-exchange closes it.
-Other clients (cluster, sentinel, client-side caching, a bounded pool) go through ``evalsha``.
+the atomic step. A limiter given a clock (a ``FakeClock`` in notebooks and tests) keeps it: its
+time is read before the round trip, deterministic but stale under concurrent callers, so a clock
+passed to a shared production limiter is a mistake. ``"server"`` uses ``TIME`` even then,
+``"clock"`` always the limiter's clock.
 """
 
 from __future__ import annotations
 
-import functools
-import os
-from collections.abc import Callable
+import secrets
 from typing import TYPE_CHECKING, Any
 
-import redis
-from redis.exceptions import NoScriptError, RedisError, ResponseError
+from redis.exceptions import RedisError
 
 from tarento_lib.ratelimit.decision import Decision, new_decision
 from tarento_lib.ratelimit.errors import ConfigurationError, StorageError
@@ -34,107 +29,103 @@ from tarento_lib.ratelimit.storage.scripts import SCRIPTS
 if TYPE_CHECKING:
     from tarento_lib.ratelimit.base import RateLimiter
 
-__all__ = ["TIME_SOURCES", "RedisStore"]
+__all__ = ["TIME_SOURCES", "AsyncRedisStore", "RedisStore"]
 
 TIME_SOURCES = ("auto", "clock", "server")
 _ONE = (b"1", "1")  # a client built with decode_responses=True answers str
 
 
-class RedisStore:
-    """Limiter state in Redis, shared by every process that uses the same server."""
+class _Scripts:
+    """What both Redis stores share: the registered scripts, the arguments and the reply."""
 
-    blocking = True
-
-    def __init__(self, client: Any, *, time_source: str = "auto") -> None:
+    def __init__(self, client: Any, time_source: str) -> None:
         if time_source not in TIME_SOURCES:
             raise ConfigurationError(
                 f"time_source must be one of {TIME_SOURCES}, got {time_source!r}"
             )
-        if not callable(getattr(client, "evalsha", None)):
+        if not callable(getattr(client, "register_script", None)):
             raise TypeError(
                 f"client must be a redis.Redis-like client, got {type(client).__name__}"
             )
         self.client = client
         self.time_source = time_source
-        self._server_time = time_source == "server"
-        self._auto_time = time_source == "auto"
-        self._shas: dict[str, str] = {}
-        self._connect = _connection_factory(client)
-        self._idle: list[Any] = []  # list.pop/append are atomic: threads never share a connection
-        self._pid = os.getpid()
+        self.scripts = {name: client.register_script(text) for name, text in SCRIPTS.items()}
 
     def supports(self, strategy: str) -> bool:
-        return strategy in SCRIPTS
+        return strategy in self.scripts
 
-    def decide(self, limiter: RateLimiter, key: str, cost: int, consume: bool) -> Decision:
-        server = self._server_time or (self._auto_time and not limiter.clock_given)
-        now = "" if server else limiter.now()  # '': the script reads the server's TIME
-        args = (now, cost, 1 if consume else 0, *limiter.script_args())
-        allowed, remaining, retry, reset = self._run(limiter.name, key, args).split()
+    def _args(self, limiter: RateLimiter, cost: int, consume: bool) -> list[Any]:
+        server_time = self.time_source == "server" or (
+            self.time_source == "auto" and not limiter.clock_given
+        )
+        now = "" if server_time else limiter.now()  # '': the script reads the server's TIME
+        args = [now, cost, 1 if consume else 0, *limiter.script_args()]
+        if limiter.unique_members:
+            args.append(secrets.token_hex(8))
+        return args
+
+    @staticmethod
+    def _decision(limiter: RateLimiter, reply: Any) -> Decision:
+        allowed, remaining, retry, reset = reply.split()
         return new_decision(
             (allowed in _ONE, limiter.limit, int(remaining), float(retry), float(reset), False)
         )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(time_source={self.time_source!r})"
+
+
+class RedisStore(_Scripts):
+    """Limiter state in Redis, shared by every process that uses the same server."""
+
+    blocking = True
+
+    def __init__(self, client: Any, *, time_source: str = "auto") -> None:
+        super().__init__(client, time_source)
+
+    def decide(self, limiter: RateLimiter, key: str, cost: int, consume: bool) -> Decision:
+        args = self._args(limiter, cost, consume)
+        try:
+            reply = self.scripts[limiter.name](keys=[key], args=args)
+        except RedisError as exc:
+            raise StorageError(
+                f"redis {limiter.name} script failed: {type(exc).__name__}: {exc}"
+            ) from exc
+        return self._decision(limiter, reply)
 
     def clear(self, key: str) -> None:
         try:
             self.client.delete(key)
         except RedisError as exc:
-            raise StorageError(f"redis DEL failed: {exc}") from exc
+            raise StorageError(f"redis DEL failed: {type(exc).__name__}: {exc}") from exc
 
-    def _run(self, name: str, key: str, args: tuple[Any, ...]) -> Any:
+
+class AsyncRedisStore(_Scripts):
+    """:class:`RedisStore` on ``redis.asyncio``: use ``await limiter.ahit(key)``."""
+
+    blocking = True
+
+    def __init__(self, client: Any, *, time_source: str = "auto") -> None:
+        super().__init__(client, time_source)
+
+    async def adecide(self, limiter: RateLimiter, key: str, cost: int, consume: bool) -> Decision:
+        args = self._args(limiter, cost, consume)
         try:
-            sha = self._shas.get(name) or self._load(name)
-            try:
-                return self._evalsha(sha, key, args)
-            except NoScriptError:  # the server restarted or ran SCRIPT FLUSH: load again, once
-                return self._evalsha(self._load(name), key, args)
+            reply = await self.scripts[limiter.name](keys=[key], args=args)
         except RedisError as exc:
-            raise StorageError(f"redis {name} script failed: {type(exc).__name__}: {exc}") from exc
+            raise StorageError(
+                f"redis {limiter.name} script failed: {type(exc).__name__}: {exc}"
+            ) from exc
+        return self._decision(limiter, reply)
 
-    def _evalsha(self, sha: str, key: str, args: tuple[Any, ...]) -> Any:
-        """One EVALSHA: one write, one reply."""
-        if self._connect is None:
-            return self.client.evalsha(sha, 1, key, *args)
-        if self._pid != os.getpid():  # a forked child must never share its parent's sockets
-            self._idle, self._pid = [], os.getpid()
-        idle = self._idle
+    async def aclear(self, key: str) -> None:
         try:
-            conn = idle.pop()
-        except IndexError:
-            conn = self._connect()
-        try:
-            conn.send_command("EVALSHA", sha, 1, key, *args)
-            reply = conn.read_response()
-        except ResponseError:  # the server answered (NOSCRIPT included): the connection is clean
-            idle.append(conn)
-            raise
-        except (
-            BaseException
-        ):  # cut mid-exchange (error, timeout, interrupt): never reuse this socket
-            conn.disconnect()
-            raise
-        idle.append(conn)
-        return reply
+            await self.client.delete(key)
+        except RedisError as exc:
+            raise StorageError(f"redis DEL failed: {type(exc).__name__}: {exc}") from exc
 
-    def _load(self, name: str) -> str:
-        sha = self.client.script_load(SCRIPTS[name])
-        self._shas[name] = sha if isinstance(sha, str) else sha.decode()
-        return self._shas[name]
+    def decide(self, limiter: RateLimiter, key: str, cost: int, consume: bool) -> Decision:
+        raise TypeError("AsyncRedisStore decides asynchronously: use `await limiter.ahit(key)`")
 
-    def __repr__(self) -> str:
-        return f"RedisStore(time_source={self.time_source!r})"
-
-
-def _connection_factory(client: Any) -> Callable[[], Any] | None:
-    """How to open a connection configured like ``client``'s, or None to go through the client.
-
-    Only for a plain, unbounded ``redis.ConnectionPool`` without client-side caching (what
-    ``redis.Redis(...)``, ``Redis.from_url`` and fakeredis build); anything else keeps its own
-    logic.
-    """
-    pool = getattr(client, "connection_pool", None)
-    if type(pool) is not redis.ConnectionPool or getattr(pool, "cache", None) is not None:
-        return None
-    if pool.max_connections < 2**31:  # a bound set on purpose: our own connections would not count
-        return None
-    return functools.partial(pool.connection_class, **pool.connection_kwargs)
+    def clear(self, key: str) -> None:
+        raise TypeError("AsyncRedisStore clears asynchronously: use `await limiter.areset(key)`")

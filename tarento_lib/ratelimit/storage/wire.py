@@ -1,10 +1,11 @@
-"""Count what a Redis-backed limiter costs: commands the client sends, commands the server runs.
+"""Count what a Redis-backed limiter costs, through redis-py's and Redis's public interfaces.
 
-``client_commands()`` records every command redis-py writes (connection handshakes left out):
-without pipelining, one command is one round trip. ``server_commands(client)`` counts what the
-server executes, the ``redis.call`` inside a script included, by command name: on a real server
-from ``INFO commandstats`` deltas (so only meaningful when nobody else uses that server
-meanwhile), on fakeredis by watching it run them. Both are for notebooks, tests and benchmarks.
+Round trips: :class:`CountingRedis` is a ``redis.Redis`` whose ``execute_command`` records each
+command's name before sending it (without pipelining, one command is one round trip);
+``counting_client(client)`` builds one on ``client``'s own connection pool, so it sees the same
+data (a fakeredis client's pool included). Server commands, the ``redis.call`` inside a script
+included: :func:`server_commands` reads ``INFO commandstats`` before and after, which needs a real
+server that nobody else uses meanwhile (fakeredis has no ``INFO``).
 """
 
 from __future__ import annotations
@@ -14,44 +15,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from redis.connection import AbstractConnection
+import redis
 
-__all__ = ["client_commands", "server_commands"]
-
-_HANDSHAKE = {"CLIENT", "HELLO", "AUTH", "SELECT", "READONLY"}
+__all__ = ["CountingRedis", "counting_client", "server_commands"]
 
 
-def _name(command: Any) -> str:
-    return (command.decode() if isinstance(command, bytes) else str(command)).upper()
+class CountingRedis(redis.Redis):
+    """A ``redis.Redis`` that appends every command name it sends to :attr:`sent`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sent: list[str] = []
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        name = args[0]
+        self.sent.append((name.decode() if isinstance(name, bytes) else str(name)).upper())
+        return super().execute_command(*args, **options)
 
 
-@contextmanager
-def client_commands(*, with_args: bool = False) -> Iterator[list[Any]]:
-    """What every redis-py connection sends while the block runs: command names (upper case),
-    or with ``with_args=True`` each command's whole argument tuple as the caller passed it."""
-    sent: list[Any] = []
-    original = AbstractConnection.send_command
-
-    def recording(conn: Any, *args: Any, **kwargs: Any) -> None:
-        if _name(args[0]) not in _HANDSHAKE:
-            sent.append(args if with_args else _name(args[0]))
-        original(conn, *args, **kwargs)
-
-    AbstractConnection.send_command = recording
-    try:
-        yield sent
-    finally:
-        AbstractConnection.send_command = original
+def counting_client(client: redis.Redis) -> CountingRedis:
+    """A :class:`CountingRedis` on ``client``'s connection pool (same server, same settings)."""
+    return CountingRedis(connection_pool=client.connection_pool)
 
 
 @contextmanager
-def server_commands(client: Any) -> Iterator[Counter[str]]:
-    """Commands the server behind ``client`` runs while the block runs, by lower-case name."""
+def server_commands(client: redis.Redis) -> Iterator[Counter[str]]:
+    """Commands a real Redis server runs while the block runs, by lower-case name."""
     counts: Counter[str] = Counter()
-    if _is_fake(client):
-        with _watch_fake(counts):
-            yield counts
-        return
     before = _commandstats(client)
     try:
         yield counts
@@ -62,31 +52,8 @@ def server_commands(client: Any) -> Iterator[Counter[str]]:
                 counts[name] = calls - before.get(name, 0)
 
 
-def _commandstats(client: Any) -> dict[str, int]:
+def _commandstats(client: redis.Redis) -> dict[str, int]:
     return {
         name.removeprefix("cmdstat_"): int(stats["calls"])
         for name, stats in client.info("commandstats").items()
     }
-
-
-def _is_fake(client: Any) -> bool:
-    return type(client).__module__.startswith("fakeredis")
-
-
-@contextmanager
-def _watch_fake(counts: Counter[str]) -> Iterator[None]:
-    from fakeredis._socket import (
-        BaseFakeSocket,
-    )  # where fakeredis runs every command, scripts' ones too
-
-    original = BaseFakeSocket._run_command
-
-    def counting(sock: Any, func: Any, sig: Any, args: list[Any], from_script: bool) -> Any:
-        counts[sig.name.lower()] += 1
-        return original(sock, func, sig, args, from_script)
-
-    BaseFakeSocket._run_command = counting
-    try:
-        yield
-    finally:
-        BaseFakeSocket._run_command = original
