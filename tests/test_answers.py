@@ -19,9 +19,7 @@ from tests.model_answers import ANSWERS, answer_module, answer_of
 
 # Answers that do not pass their question's suite yet: number -> why (strict xfail, so a fix
 # is noticed and the entry goes).
-KNOWN_GAPS = {
-    "q09": "LocalUploads.complete returns the file's path; the upload suite wants its bytes",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def answer_params() -> list[object]:
