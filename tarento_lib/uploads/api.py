@@ -1,51 +1,31 @@
 """FastAPI routes for the upload service (JSON API under ``/uploads``) and ``create_app``.
 
-Layering: the service raises its named errors; this module alone turns them into
-``HTTPException``s, through one table. Every client mistake is a 4xx with a JSON body.
-Chunk bodies are streamed into the storage as they arrive (hashed on the way), never held
+Layering: the service raises its named errors; ``uploads.http`` (shared with the tus routes)
+turns them into ``HTTPException``s through one table. Every client mistake is a 4xx with a JSON
+body. Chunk bodies are streamed into the storage as they arrive (hashed on the way), never held
 whole in memory; a body longer than the chunk is refused at the first byte too many (413).
-Blocking service calls run in a worker thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from contextlib import closing
+from typing import Any, BinaryIO
+from urllib.parse import quote
 
-from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, Response
+from fastapi import APIRouter, FastAPI, Header, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, StrictInt
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool
 
-from tarento_lib.uploads.errors import (
-    ChecksumMismatch,
-    ChunkConflict,
-    IncompleteUpload,
-    StorageError,
-    UploadClosed,
-    UploadGone,
-    UploadNotFound,
-    UploadTooLarge,
-)
-from tarento_lib.uploads.receiver import ChunkReceiver
+from tarento_lib.uploads.errors import UploadNotFound
+from tarento_lib.uploads.http import ERROR_STATUS, call, http_error, receive_body
 from tarento_lib.uploads.service import UploadService, UploadStatus
+from tarento_lib.uploads.tus import tus_router
 
 __all__ = ["ERROR_STATUS", "create_app", "http_error", "receive_body", "upload_router"]
 
-T = TypeVar("T")
-
-# Most specific first: the first matching class decides the status code.
-ERROR_STATUS: list[tuple[type[Exception], int]] = [
-    (UploadNotFound, 404),
-    (UploadGone, 410),
-    (UploadClosed, 409),
-    (ChunkConflict, 409),
-    (IncompleteUpload, 409),
-    (UploadTooLarge, 413),
-    (ChecksumMismatch, 400),
-    (StorageError, 502),
-    (ValueError, 400),
-    (TypeError, 400),
-]
+DOWNLOAD_URL_SECONDS = 3600  # how long a presigned download URL stays valid
 
 
 class InitiateRequest(BaseModel):
@@ -56,43 +36,6 @@ class InitiateRequest(BaseModel):
     content_type: str = "application/octet-stream"
     sha256: str | None = None
     chunk_size: StrictInt | None = None
-
-
-def http_error(exc: Exception) -> HTTPException:
-    """The HTTP error a service exception stands for (re-raises anything unexpected)."""
-    for error_type, status in ERROR_STATUS:
-        if isinstance(exc, error_type):
-            if isinstance(exc, ChecksumMismatch) and exc.scope == "file":
-                status = 422
-            return HTTPException(status, detail={"error": type(exc).__name__, "message": str(exc)})
-    raise exc
-
-
-async def call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a blocking service call in a worker thread, turning its errors into HTTP errors."""
-    try:
-        return await run_in_threadpool(func, *args, **kwargs)
-    except Exception as exc:
-        raise http_error(exc) from exc
-
-
-async def receive_body(request: Request, receiver: ChunkReceiver) -> UploadStatus:
-    """Stream the request body into ``receiver`` as it arrives, then commit it (in a worker thread).
-
-    Each piece (one socket read, about 256 KiB) is hashed and written to its place on the event
-    loop: CRC32C and a page-cache ``pwrite`` of one piece take tens of microseconds, about what a
-    hop to a worker thread costs (measured: handing 1 MiB batches to a thread bought nothing on
-    2 busy cores). So no chunk is ever held whole in memory.
-    """
-    try:
-        async for piece in request.stream():
-            receiver.write(piece)
-    except BaseException as exc:
-        receiver.discard()
-        if isinstance(exc, Exception):
-            raise http_error(exc) from exc
-        raise
-    return await call(receiver.commit)
 
 
 def upload_router(service: UploadService) -> APIRouter:
@@ -133,8 +76,28 @@ def upload_router(service: UploadService) -> APIRouter:
         return (await receive_body(request, receiver)).as_dict()
 
     @router.post("/{upload_id}/complete")
-    async def complete(upload_id: str) -> dict[str, Any]:
-        return (await call(service.complete, upload_id)).as_dict()
+    async def complete(upload_id: str, request: Request) -> dict[str, Any]:
+        done = await call(service.complete, upload_id)
+        return done.as_dict() | {"download_url": await download_url(done, request)}
+
+    @router.get("/{upload_id}/file")
+    async def download(upload_id: str) -> StreamingResponse:
+        done = await call(service.status, upload_id)
+        if done.key is None:
+            raise http_error(UploadNotFound(f"upload {upload_id!r} is not complete"))
+        handle = await call(service.storage.open, done.key)
+        return StreamingResponse(
+            iterate_in_threadpool(_blocks(handle)),
+            media_type="application/octet-stream",
+            headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(done.filename)}"},
+        )
+
+    async def download_url(done: UploadStatus, request: Request) -> str:
+        """S3 hands out a presigned GET URL; other storages are served by ``download``."""
+        presign = getattr(service.storage, "presigned_url", None)
+        if presign is not None and done.key is not None:
+            return await call(presign, done.key, expires_in=DOWNLOAD_URL_SECONDS)
+        return str(request.url_for("download", upload_id=done.upload_id))
 
     @router.delete("/{upload_id}", status_code=204)
     async def abort(upload_id: str) -> Response:
@@ -144,12 +107,16 @@ def upload_router(service: UploadService) -> APIRouter:
     return router
 
 
+def _blocks(handle: BinaryIO, size: int = 1 << 20) -> Iterator[bytes]:
+    with closing(handle):
+        while block := handle.read(size):
+            yield block
+
+
 def create_app(service: UploadService, *, tus: bool = True) -> FastAPI:
     """An app serving the JSON API and, with ``tus``, the tus 1.0 protocol under ``/files``."""
     app = FastAPI(title="Tarento uploads")
     app.include_router(upload_router(service))
     if tus:
-        from tarento_lib.uploads.tus import tus_router
-
         app.include_router(tus_router(service))
     return app

@@ -2,7 +2,7 @@
 
 Each one also derives from the built-in exception a caller would expect (a missing upload is a
 ``LookupError``, a bad chunk a ``ValueError``), so generic code can catch it without importing us.
-The HTTP layer maps them to status codes in one table (``api.ERROR_STATUS``).
+The HTTP layer maps them to status codes in one table (``http.ERROR_STATUS``).
 """
 
 from __future__ import annotations

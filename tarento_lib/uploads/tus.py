@@ -24,7 +24,7 @@ from typing import BinaryIO
 from fastapi import APIRouter, HTTPException, Request, Response
 from starlette.requests import ClientDisconnect
 
-from tarento_lib.uploads.api import call
+from tarento_lib.uploads.http import call
 from tarento_lib.uploads.service import UploadService
 from tarento_lib.uploads.sessions import COMPLETED, UploadSession
 
@@ -39,7 +39,7 @@ _NUMBER = re.compile(r"[0-9]{1,20}")  # ASCII digits only: str.isdigit() also ta
 def _fail(status: int, message: str) -> HTTPException:
     return HTTPException(
         status,
-        detail={"error": "TusError", "message": message},
+        detail={"error": "tus_protocol", "message": message},
         headers={"Tus-Resumable": TUS_VERSION},
     )
 
@@ -69,7 +69,7 @@ def _check_version(request: Request) -> None:
     if request.headers.get("tus-resumable") != TUS_VERSION:
         raise HTTPException(
             412,
-            detail={"error": "TusError", "message": "Tus-Resumable: 1.0.0 is required"},
+            detail={"error": "tus_protocol", "message": "Tus-Resumable: 1.0.0 is required"},
             headers={"Tus-Version": TUS_VERSION},
         )
 

@@ -11,9 +11,18 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tarento_lib.uploads import LocalStorage, SQLiteSessionStore, UploadService, content_md5
+from tarento_lib.uploads import (
+    LocalStorage,
+    S3Storage,
+    SQLiteSessionStore,
+    UploadService,
+    content_md5,
+    errors,
+)
+from tarento_lib.uploads.api import create_app
 from tarento_lib.uploads.checksums import upload_checksum
 from tarento_lib.uploads.client import UploadInterrupted, upload_file
+from tarento_lib.uploads.embedded import S3Endpoint, serve_app
 from tarento_lib.uploads.faults import CutConnection
 
 
@@ -287,3 +296,47 @@ def test_client_sends_chunks_in_parallel(
         upload_file(
             path, BASE, client=http, state_dir=tmp_path / "state", progress=False, workers=0
         )
+
+
+def test_error_bodies_carry_a_stable_code_never_a_python_class_name(http: httpx.Client) -> None:
+    class_names = set(errors.__all__) | {"ValueError", "TypeError", "LookupError", "TusError"}
+    uid = initiate(http, size=1500)["upload_id"]
+    http.put(f"/uploads/{uid}/chunks/0", content=b"x" * 1024)
+    responses = {
+        "not_found": http.get("/uploads/nope"),
+        "chunk_conflict": http.put(f"/uploads/{uid}/chunks/0", content=b"z" * 1024),
+        "incomplete_upload": http.post(f"/uploads/{uid}/complete"),
+        "invalid_request": http.put(f"/uploads/{uid}/chunks/9", content=b"x"),
+        "too_large": http.put(f"/uploads/{uid}/chunks/1", content=b"x" * 2000),
+        "tus_protocol": http.post("/files"),  # no Tus-Resumable header
+    }
+    for code, response in responses.items():
+        body = response.json()["detail"]
+        assert body["error"] == code, (code, body)
+        assert not any(name in response.text for name in class_names), response.text
+
+
+def test_completion_returns_a_download_url_that_serves_the_file(http: httpx.Client) -> None:
+    uid = initiate(http, size=1500)["upload_id"]
+    error(http.get(f"/uploads/{uid}/file"), 404)  # not complete yet
+    http.put(f"/uploads/{uid}/chunks/0", content=b"x" * 1024)
+    http.put(f"/uploads/{uid}/chunks/1", content=b"y" * 476)
+    done = http.post(f"/uploads/{uid}/complete").json()
+    assert done["download_url"].endswith(f"/uploads/{uid}/file")
+    download = http.get(done["download_url"])
+    assert download.status_code == 200 and download.content == b"x" * 1024 + b"y" * 476
+    assert "a.bin" in download.headers["content-disposition"]
+
+
+def test_s3_storage_hands_out_a_presigned_download_url(moto_endpoint: S3Endpoint) -> None:
+    moto_endpoint.client.create_bucket(Bucket="presign-test")
+    storage = S3Storage(moto_endpoint.client, "presign-test", min_part_size=1)
+    service = UploadService(storage, SQLiteSessionStore(), chunk_size=1024, max_size=1 << 20)
+    with serve_app(create_app(service)) as base, httpx.Client(base_url=base) as api:
+        uid = api.post("/uploads", json={"filename": "s.bin", "size": 10}).json()["upload_id"]
+        api.put(f"/uploads/{uid}/chunks/0", content=b"0123456789")
+        url = api.post(f"/uploads/{uid}/complete").json()["download_url"]
+    assert not url.startswith(base) and "Signature" in url
+    assert httpx.get(url).content == b"0123456789"  # straight from S3, not through the app
+    with pytest.raises(ValueError, match="expires_in"):
+        storage.presigned_url("x", expires_in=0)

@@ -177,7 +177,7 @@ def test_q9_9_delete_or_complete_after_completion_is_never_500(s3_storage: S3Sto
         assert httpx.post(f"{url}/uploads/{uid}/complete").status_code == 200
         assert httpx.post(f"{url}/uploads/{uid}/complete").status_code == 200
         deleted = httpx.delete(f"{url}/uploads/{uid}")
-        assert deleted.status_code == 409 and deleted.json()["detail"]["error"] == "UploadClosed"
+        assert deleted.status_code == 409 and deleted.json()["detail"]["error"] == "upload_closed"
     with pytest.raises(UploadClosed):
         service.abort(uid)
 

@@ -166,3 +166,13 @@ def test_tuspy_reports_a_server_refusal(server: str, tmp_path: Path) -> None:
         tus_client.TusClient(f"{server}/files").uploader(
             file_stream=stream, chunk_size=1 << 20
         ).upload()
+
+
+def test_the_tus_routes_do_not_import_the_json_api() -> None:
+    """No import circle: both route modules lean on ``uploads.http``, neither on the other."""
+    import subprocess
+    import sys
+
+    code = "import sys, tarento_lib.uploads.tus; print('tarento_lib.uploads.api' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (result.returncode, result.stdout.strip()) == (0, "False"), result.stderr

@@ -111,7 +111,7 @@ def test_a_malformed_number_is_a_400(client: httpx.Client, header: str, value: s
     else:
         response = client.patch(url, content=b"x", headers={**OCTETS, header: _wire(value)})
     assert response.status_code == 400, response.text
-    assert response.json()["detail"]["error"] == "TusError"
+    assert response.json()["detail"]["error"] == "tus_protocol"
 
 
 def _wire(value: str) -> bytes:

@@ -159,6 +159,14 @@ class S3Storage:
                 raise KeyError(key) from None
             raise
 
+    def presigned_url(self, key: str, *, expires_in: int = 3600) -> str:
+        """A time-limited GET URL for ``key``: the client downloads from S3, not through us."""
+        return self.client.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": self.prefix + validate_key(key)},
+            ExpiresIn=require_int(expires_in, "expires_in", minimum=1, maximum=7 * 24 * 3600),
+        )
+
     def exists(self, key: str) -> bool:
         try:
             self._call("head_object", Key=self.prefix + validate_key(key))
