@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from tarento_lib.uploads.errors import (
     ChecksumMismatch,
@@ -41,6 +42,7 @@ ERROR_STATUS: list[tuple[type[Exception], int, str]] = [
     (UploadTooLarge, 413, "too_large"),
     (ChecksumMismatch, 400, "checksum_mismatch"),
     (StorageError, 502, "storage_unavailable"),
+    (ClientDisconnect, 400, "client_disconnected"),  # nobody reads it; it keeps the log quiet
     (ValueError, 400, "invalid_request"),
     (TypeError, 400, "invalid_request"),
 ]

@@ -49,9 +49,9 @@ def BASE(server: str) -> str:
 
 
 def flaky_client(
-    server: str, cut_at: set[int], *, after_send: bool = False
+    server: str, cut_at: set[int], *, after_send: bool = False, mid_body: bool = False
 ) -> tuple[httpx.Client, CutConnection]:
-    cut = CutConnection(httpx.HTTPTransport(), cut_at, after_send=after_send)
+    cut = CutConnection(httpx.HTTPTransport(), cut_at, after_send=after_send, mid_body=mid_body)
     return httpx.Client(base_url=server, transport=cut, timeout=30), cut
 
 
@@ -340,3 +340,25 @@ def test_s3_storage_hands_out_a_presigned_download_url(moto_endpoint: S3Endpoint
     assert httpx.get(url).content == b"0123456789"  # straight from S3, not through the app
     with pytest.raises(ValueError, match="expires_in"):
         storage.presigned_url("x", expires_in=0)
+
+
+def test_a_cut_in_the_middle_of_a_chunk_costs_half_a_chunk_sent_again(
+    BASE: str, tmp_path: Path
+) -> None:
+    data = random.Random(9).randbytes(2500)
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    flaky, cut = flaky_client(BASE, {2}, mid_body=True)
+    with flaky:
+        report = upload_file(path, BASE, client=flaky, state_dir=tmp_path, progress=False)
+    assert (cut.puts, report.chunks_sent, report.bytes_sent) == (4, 3, len(data))
+    assert cut.bytes_sent - len(data) == 1024 // 2  # the half body that crossed, then was lost
+    with httpx.Client(base_url=BASE) as http:
+        assert http.get(f"/uploads/{report.upload_id}/file").content == data
+
+
+def test_cut_connection_takes_one_kind_of_cut() -> None:
+    with pytest.raises(ValueError, match="choose one"):
+        CutConnection(httpx.HTTPTransport(), {1}, after_send=True, mid_body=True)
+    with pytest.raises(TypeError, match="mid_body must be a bool"):
+        CutConnection(httpx.HTTPTransport(), {1}, mid_body=1)
