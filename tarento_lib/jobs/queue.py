@@ -379,16 +379,16 @@ class JobQueue:
         job.history.append((job.worker, job.last_start, end, outcome))
 
     async def _call(self, job: Job) -> Any:
-        async with asyncio.timeout(job.timeout):  # None: no limit
-            return await self._invoke(job)
-
-    async def _invoke(self, job: Job) -> Any:
-        if job.is_async:
-            result = job.func(*job.args, **job.kwargs)
-        else:
-            call = functools.partial(job.func, *job.args, **job.kwargs)
-            result = await asyncio.get_running_loop().run_in_executor(self._executor, call)
-        return await _settle(result)
+        """One run of the job's function, under its timeout (``None``: no limit)."""
+        async with asyncio.timeout(job.timeout):
+            if job.is_async:
+                result = job.func(*job.args, **job.kwargs)
+            else:
+                call = functools.partial(job.func, *job.args, **job.kwargs)
+                result = await asyncio.get_running_loop().run_in_executor(self._executor, call)
+            if inspect.isawaitable(result):  # e.g. a lambda that returned a coroutine
+                result = await result
+            return result
 
     def _schedule_retry(self, job: Job, error: BaseException | None) -> None:
         job.error = error
@@ -464,9 +464,3 @@ class JobQueue:
         for waiter in self._result_waiters.pop(job_id, ()):
             if not waiter.done():
                 waiter.set_result(None)
-
-
-async def _settle(result: Any) -> Any:
-    if inspect.isawaitable(result):  # e.g. a lambda or plain callable that returned a coroutine
-        return await result
-    return result
