@@ -33,7 +33,6 @@ _ASSERTS_THE_STUB_FAILS = "a cell after the grader asserts that the stub fails"
 # Notebooks that do not run green with their answer yet: number -> why. Strict xfail, so the
 # lesson issue that fixes one notices, and removes the entry.
 NOT_GREEN_YET: dict[str, str] = {
-    "q08": _ASSERTS_THE_STUB_FAILS + " (assert not card.ok)",
     "q09": "the answer's complete() returns a path, so 2 of the 12 upload cases fail",
 }
 
