@@ -379,16 +379,21 @@ class JobQueue:
         job.history.append((job.worker, job.last_start, end, outcome))
 
     async def _call(self, job: Job) -> Any:
-        """One run of the job's function, under its timeout (``None``: no limit)."""
+        """One run of the job's function, under a timeout scope only when it has a timeout."""
+        if job.timeout is None:
+            return await self._run(job)
         async with asyncio.timeout(job.timeout):
-            if job.is_async:
-                result = job.func(*job.args, **job.kwargs)
-            else:
-                call = functools.partial(job.func, *job.args, **job.kwargs)
-                result = await asyncio.get_running_loop().run_in_executor(self._executor, call)
-            if inspect.isawaitable(result):  # e.g. a lambda that returned a coroutine
-                result = await result
-            return result
+            return await self._run(job)
+
+    async def _run(self, job: Job) -> Any:
+        if job.is_async:
+            result = job.func(*job.args, **job.kwargs)
+        else:
+            call = functools.partial(job.func, *job.args, **job.kwargs)
+            result = await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        if inspect.isawaitable(result):  # e.g. a lambda that returned a coroutine
+            result = await result
+        return result
 
     def _schedule_retry(self, job: Job, error: BaseException | None) -> None:
         job.error = error

@@ -90,10 +90,9 @@ class CancelOnlyFlips(JobQueue):
 class NoThreads(JobQueue):
     """Runs plain functions on the event loop's thread."""
 
-    async def _call(self, job):
-        async with asyncio.timeout(job.timeout):
-            result = job.func(*job.args, **job.kwargs)
-            return await result if asyncio.iscoroutine(result) else result
+    async def _run(self, job):
+        result = job.func(*job.args, **job.kwargs)
+        return await result if asyncio.iscoroutine(result) else result
 
 
 class Unbounded(JobQueue):
