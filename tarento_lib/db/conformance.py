@@ -162,21 +162,29 @@ class _Half(random.Random):
         return 0.5
 
 
-async def _run(
+def _database(
     cls: Any,
-    steps: Steps,
     clock: FakeClock,
+    primary: FakeEngine,
+    replica: FakeEngine | None = None,
+    rng: random.Random | None = None,
+) -> Any:
+    """Build the candidate before any step is noted: a stub then fails every case the same way."""
+    return cls(primary, replica, sleep=clock.asleep, now=clock.now, rng=rng or _Half())
+
+
+async def _run(
+    db: Any,
+    steps: Steps,
     primary: FakeEngine,
     replica: FakeEngine | None,
     *,
     readonly: bool = False,
-    rng: random.Random | None = None,
     body: Callable[[AsyncSession], Awaitable[Any]] | None = None,
 ) -> Any:
     """``async with db.session(...)``: the block's result, or the exception it ended with."""
     shown = f"readonly={readonly}" if readonly else ""
     steps.note(f"async with Database({primary.name}, {replica and replica.name}).session({shown})")
-    db = cls(primary, replica, sleep=clock.asleep, now=clock.now, rng=rng or _Half())
     try:
         async with db.session(readonly=readonly) as session:
             return await (body or _select_one)(session)
@@ -212,8 +220,9 @@ def _async(body: Callable[[Any, Steps], Awaitable[None]]) -> Callable[[Any, Step
 @_async
 async def _healthy(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
-    primary = FakeEngine("primary", clock)
-    got = await _run(cls, steps, clock, primary, FakeEngine("replica", clock))
+    primary, replica = FakeEngine("primary", clock), FakeEngine("replica", clock)
+    db = _database(cls, clock, primary, replica)
+    got = await _run(db, steps, primary, replica)
     steps.expect(got, "SELECT 1 in the session")
     steps.expect(primary.connects, "connections asked of the primary")
     steps.expect(clock.sleeps, "the waits")
@@ -224,8 +233,9 @@ async def _healthy(cls: Any, steps: Steps) -> None:
 async def _retries_refused(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     primary = FakeEngine("primary", clock, script=[ConnectionRefusedError, ConnectionResetError])
+    db = _database(cls, clock, primary)
     steps.note("the primary refuses, then resets, then connects")
-    got = await _run(cls, steps, clock, primary, None)
+    got = await _run(db, steps, primary, None)
     steps.expect(got, "SELECT 1 in the session")
     steps.expect(primary.connects, "connections asked of the primary")
     steps.expect(len(clock.sleeps), "how many times it waited")
@@ -235,8 +245,9 @@ async def _retries_refused(cls: Any, steps: Steps) -> None:
 async def _retries_timeout(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     primary = FakeEngine("primary", clock, script=[TimeoutError])
+    db = _database(cls, clock, primary)
     steps.note("the primary times out once, then connects")
-    got = await _run(cls, steps, clock, primary, None)
+    got = await _run(db, steps, primary, None)
     steps.expect(got, "SELECT 1 in the session")
     steps.expect(primary.connects, "connections asked of the primary")
 
@@ -245,8 +256,9 @@ async def _retries_timeout(cls: Any, steps: Steps) -> None:
 async def _no_bug_retried(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     primary = FakeEngine("primary", clock, script=[ValueError])
+    db = _database(cls, clock, primary)
     steps.note("connect() raises ValueError: a bug, not an outage")
-    got = await _run(cls, steps, clock, primary, None)
+    got = await _run(db, steps, primary, None)
     _outcome(steps, got, (ValueError,), "the session")
     steps.expect(primary.connects, "connections asked of the primary")
     steps.expect(clock.sleeps, "the waits")
@@ -256,8 +268,9 @@ async def _no_bug_retried(cls: Any, steps: Steps) -> None:
 async def _gives_up(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     primary = FakeEngine("primary", clock, down=True)
+    db = _database(cls, clock, primary)
     steps.note("the primary stays down")
-    got = await _run(cls, steps, clock, primary, None)
+    got = await _run(db, steps, primary, None)
     _outcome(steps, got, (ConnectionError,), "the session (the last connection error)")
     steps.expect(primary.connects, "connections asked of the primary")
 
@@ -276,8 +289,9 @@ def _half_ceilings(waits: Any) -> bool:
 async def _backoff(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     primary = FakeEngine("primary", clock, down=True)
+    db = _database(cls, clock, primary)
     steps.note("the primary stays down; every rng.random() draw is 0.5")
-    await _run(cls, steps, clock, primary, None)
+    await _run(db, steps, primary, None)
     steps.expect(clock.sleeps, "the waits", _half_ceilings)
 
 
@@ -298,9 +312,10 @@ async def _jitter(cls: Any, steps: Steps) -> None:
     waits = []
     for seed in (1, 2):
         clock = FakeClock()
-        steps.note(f"rng=random.Random({seed})")
         primary = FakeEngine("primary", clock, down=True)
-        await _run(cls, steps, clock, primary, None, rng=random.Random(seed))
+        db = _database(cls, clock, primary, rng=random.Random(seed))
+        steps.note(f"rng=random.Random({seed})")
+        await _run(db, steps, primary, None)
         waits.append(clock.sleeps)
     steps.expect(waits, "the waits of two clients", _spread)
 
@@ -309,8 +324,9 @@ async def _jitter(cls: Any, steps: Steps) -> None:
 async def _deadline(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     primary = FakeEngine("primary", clock, down=True, connect_time=10.0)
+    db = _database(cls, clock, primary)
     steps.note("the primary stays down and each attempt takes 10 s to fail")
-    got = await _run(cls, steps, clock, primary, None)
+    got = await _run(db, steps, primary, None)
     _outcome(steps, got, (ConnectionError,), "the session")
     steps.expect(
         primary.connects,
@@ -324,8 +340,9 @@ async def _read_failover(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     primary = FakeEngine("primary", clock, down=True)
     replica = FakeEngine("replica", clock)
+    db = _database(cls, clock, primary, replica)
     steps.note("the primary is down, the replica is up")
-    got = await _run(cls, steps, clock, primary, replica, readonly=True)
+    got = await _run(db, steps, primary, replica, readonly=True)
     steps.expect(got, "SELECT 1 in a read session")
     steps.expect(replica.connects, "connections asked of the replica")
     steps.expect(clock.sleeps, "the waits (fail over at once, no backoff first)")
@@ -337,8 +354,9 @@ async def _writes_primary_only(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     primary = FakeEngine("primary", clock, down=True)
     replica = FakeEngine("replica", clock)
+    db = _database(cls, clock, primary, replica)
     steps.note("the primary is down, the replica is up; a write session")
-    got = await _run(cls, steps, clock, primary, replica)
+    got = await _run(db, steps, primary, replica)
     _outcome(steps, got, (ConnectionError,), "the write session")
     steps.expect(replica.connects, "connections asked of the replica")
 
@@ -347,6 +365,7 @@ async def _writes_primary_only(cls: Any, steps: Steps) -> None:
 async def _block_once(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
     primary = FakeEngine("primary", clock)
+    db = _database(cls, clock, primary)
     runs = []
 
     async def body(session: AsyncSession) -> Any:
@@ -354,7 +373,7 @@ async def _block_once(cls: Any, steps: Steps) -> None:
         raise ConnectionResetError("the server went away mid-transaction")
 
     steps.note("the block inside async with raises ConnectionResetError")
-    got = await _run(cls, steps, clock, primary, None, body=body)
+    got = await _run(db, steps, primary, None, body=body)
     _outcome(steps, got, (ConnectionResetError,), "the session (the block's own error)")
     steps.expect(len(runs), "how many times the block ran")
     steps.expect(primary.connects, "connections asked of the primary")
