@@ -40,7 +40,15 @@ from tarento_lib.retry import (
     wait_full_jitter,
 )
 
-__all__ = ["CAP", "DEADLINE", "MAX_ATTEMPTS", "SUITES", "FakeEngine", "ReferenceDatabase"]
+__all__ = [
+    "CAP",
+    "DEADLINE",
+    "MAX_ATTEMPTS",
+    "SUITES",
+    "FakeEngine",
+    "ReferenceDatabase",
+    "reference_policy",
+]
 
 MAX_ATTEMPTS, DEADLINE, CAP = 6, 30.0, 8.0
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tarento_lib.answers.q07_session_retry import Database, RetryState, retry_delay
 from tarento_lib.clock import FakeClock
-from tarento_lib.db.conformance import SUITES, FakeEngine, ReferenceDatabase
+from tarento_lib.db.conformance import SUITES, FakeEngine, ReferenceDatabase, reference_policy
 from tarento_lib.grading import get_suite, run_suite
+from tarento_lib.retry import RetryState as CoreState
 
 ALL = {case.name for case in SUITES["retry"].cases}
 
@@ -186,3 +190,20 @@ def test_the_command_line_grades_a_solution_file(tmp_path, capsys) -> None:
     solution.write_text(SOLUTION, encoding="utf-8")
     assert main(["check", "q07", str(solution)]) == 0
     assert "retry: 11/11 cases pass" in capsys.readouterr().out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    attempt=st.integers(min_value=1, max_value=50),
+    elapsed=st.floats(min_value=0, max_value=60),
+    jitter=st.floats(min_value=0, max_value=1, exclude_max=True),
+    error=st.sampled_from([ConnectionRefusedError(), TimeoutError(), ValueError(), KeyError()]),
+)
+def test_the_answers_policy_agrees_with_the_shared_retry_core(
+    attempt: int, elapsed: float, jitter: float, error: Exception
+) -> None:
+    ours = retry_delay(RetryState(attempt, elapsed, error, jitter))
+    core = reference_policy(CoreState(attempt=attempt, elapsed=elapsed, error=error, jitter=jitter))
+    assert (ours is None and core is None) or (
+        ours is not None and core is not None and math.isclose(ours, core, abs_tol=1e-12)
+    )
