@@ -34,15 +34,16 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Annotated
 
 import httpx
 from _report import print_load, print_target
-from fastapi import Request, Response
+from fastapi import Header, Response
 from sqlalchemy import literal_column, select
 
 from tarento_lib.auth import Role, TokenAuthority
 from tarento_lib.config import settings
-from tarento_lib.content import create_app, routes, service
+from tarento_lib.content import LanguageCode, create_app, resolution_order, routes, service
 
 TARGET = (
     0.40  # the issue: the uncached read reaches at least 40% of the constant endpoint on PostgreSQL
@@ -88,7 +89,7 @@ def build_app(database_url: str, schema: str | None, read_cache_ttl: float = 0.0
     app = create_app(database_url, schema=schema, read_cache_ttl=read_cache_ttl)
     database = app.state.database
     select_one = select(literal_column("1"))
-    known = _Known(database)
+    known = _Known()
 
     @app.get("/constant")
     async def constant() -> dict[str, str]:
@@ -96,17 +97,22 @@ def build_app(database_url: str, schema: str | None, read_cache_ttl: float = 0.0
 
     @app.get("/bench/round-trip")
     async def round_trip() -> dict[str, str]:
-        await database.fetch_first(select_one, {})
+        async with database.read_session() as session:
+            await session.execute(select_one)
         return {"hello": "world"}
 
     @app.get("/bench/no-sql/{content_key}")
-    async def no_sql(request: Request) -> Response:
-        content_key, order = routes.public_read_params(request)
+    async def no_sql(
+        content_key: str,
+        lang: LanguageCode | None = None,
+        accept_language: Annotated[str | None, Header()] = None,
+    ) -> Response:
+        order = resolution_order(lang, accept_language)
         if known.row is None:
-            known.row = await database.fetch_first(
-                service.localized_statement(len(order)),
-                service.localized_params(content_key, order),
-            )
+            async with database.read_session() as session:
+                statement = service.localized_statement(len(order))
+                params = service.localized_params(content_key, order)
+                known.row = (await session.execute(statement, params)).first()
         read = await routes.render_public_read(known, content_key, order)
         return Response(read.payload, media_type="application/json", headers=read.headers)
 
@@ -114,12 +120,15 @@ def build_app(database_url: str, schema: str | None, read_cache_ttl: float = 0.0
 
 
 class _Known:
-    """A stand-in database that answers with a row fetched once (the route's work without SQL)."""
+    """A stand-in session that answers with a row fetched once (the route's work without SQL)."""
 
-    def __init__(self, database) -> None:
-        self.database, self.row = database, None
+    def __init__(self) -> None:
+        self.row = None
 
-    async def fetch_first(self, _statement, _params):
+    async def execute(self, _statement, _params):
+        return self
+
+    def first(self):
         return self.row
 
 
