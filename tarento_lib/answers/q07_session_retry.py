@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
-__all__ = ["retry_delay"]
+__all__ = ["Database"]
 
 MAX_ATTEMPTS, DEADLINE, BASE, CAP = 6, 30.0, 1.0, 8.0
 

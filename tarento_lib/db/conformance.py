@@ -1,36 +1,54 @@
-"""The "retry" exercise: grade a retry policy, a function ``state -> seconds | None``.
+"""The "retry" exercise: grade the question itself, a ``Database`` with an async ``session()``.
 
-The policy the reader writes (see the q07 notebook, "your turn"):
+A candidate is a class built as ``cls(primary, replica, sleep=..., now=..., rng=...)``: two
+engines (anything with ``async connect()``), an async ``sleep(seconds)``, a ``now()`` in seconds
+and a ``random.Random`` for the jitter. ``async with db.session(readonly=...) as session`` must
 
-* retry only connection problems (``ConnectionError``, ``TimeoutError``); anything else: ``None``;
-* give up after 6 attempts, or once 30 s have passed since the first one;
-* otherwise wait ``state.jitter * min(8, 2 ** (state.attempt - 1))`` seconds: exponential backoff
-  from 1 s, doubling, capped at 8 s, with full jitter.
+* hand out an ``AsyncSession`` on a connection from the primary (reads may fail over to the
+  replica; writes never go there), and give the connection back when the block ends;
+* retry only connection problems (``ConnectionError``, ``TimeoutError``): anything else at once;
+* wait ``rng.random() * min(8, 2 ** (attempt - 1))`` seconds between attempts (exponential
+  backoff from 1 s, capped at 8 s, full jitter), give up after 6 attempts or 30 s, and then
+  raise the last connection error;
+* run the block inside ``async with`` once: only getting a connection is retried.
+
+Every case builds its own :class:`FakeEngine` pair (SQLite in memory behind a script of
+failures) and a :class:`~tarento_lib.clock.FakeClock`, so a 30-second outage costs nothing.
 """
 
 from __future__ import annotations
 
-import inspect
-import itertools
+import asyncio
 import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
 from tarento_lib.clock import FakeClock
-from tarento_lib.grading import Case, CaseFailure, Steps, Suite, approx, between, is_number, rule
-from tarento_lib.grading.values import show, strict_equal
+from tarento_lib.grading import Case, Steps, Suite, between, rule
 from tarento_lib.retry import (
-    Attempt,
     RetryError,
     RetryPolicy,
-    RetryState,
-    retry_call,
+    aretry_call,
     retry_if_exception_type,
     stop_after_attempt,
     stop_after_delay,
     wait_full_jitter,
 )
 
-__all__ = ["CAP", "DEADLINE", "MAX_ATTEMPTS", "SUITES", "reference_policy"]
+__all__ = [
+    "CAP",
+    "DEADLINE",
+    "MAX_ATTEMPTS",
+    "SUITES",
+    "FakeEngine",
+    "ReferenceDatabase",
+    "reference_policy",
+]
 
 MAX_ATTEMPTS, DEADLINE, CAP = 6, 30.0, 8.0
 
@@ -40,202 +58,396 @@ reference_policy = RetryPolicy(
     retry=retry_if_exception_type(ConnectionError, TimeoutError),
 )
 
+Outcome = type[BaseException] | None
 
-def _ask(
-    policy: Any,
-    steps: Steps,
-    attempt: int,
-    *,
-    jitter: float = 0.5,
-    elapsed: float = 0.0,
-    error: BaseException | None = None,
+
+class FakeEngine:
+    """An engine whose ``connect()`` follows a script of failures, then opens SQLite connections.
+
+    ``script`` lists what each call does, in order (an exception class to raise, or ``None`` to
+    connect); after the script, every call connects, or raises ``ConnectionRefusedError`` when
+    ``down``. Each call takes ``connect_time`` seconds on the clock.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        clock: FakeClock,
+        *,
+        script: Sequence[Outcome] = (),
+        down: bool = False,
+        connect_time: float = 0.0,
+    ) -> None:
+        self.name, self.clock, self.down, self.connect_time = name, clock, down, connect_time
+        self.script = list(script)
+        self.connects = 0
+        self.checked_out = 0
+        self._engine = create_async_engine("sqlite+aiosqlite://", poolclass=AsyncAdaptedQueuePool)
+        event.listen(self._engine.sync_engine, "checkout", self._on_checkout)
+        event.listen(self._engine.sync_engine, "checkin", self._on_checkin)
+
+    def _on_checkout(self, *_: object) -> None:
+        self.checked_out += 1
+
+    def _on_checkin(self, *_: object) -> None:
+        self.checked_out -= 1
+
+    async def connect(self) -> AsyncConnection:
+        self.connects += 1
+        self.clock.advance(self.connect_time)
+        outcome = self.script.pop(0) if self.script else None
+        if outcome is None and self.down:
+            outcome = ConnectionRefusedError
+        if outcome is not None:
+            raise outcome(f"{self.name}: {outcome.__name__}")
+        return await self._engine.connect()
+
+    async def dispose(self) -> None:
+        await self._engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"FakeEngine({self.name!r})"
+
+
+class ReferenceDatabase:
+    """The grader's reference: the same contract, on the shared retry core."""
+
+    def __init__(
+        self,
+        primary: Any,
+        replica: Any = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        now: Callable[[], float] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.primary, self.replica = primary, replica
+        self._sleep, self._now, self._rng = sleep, now, rng or random.Random()
+
+    @asynccontextmanager
+    async def session(self, *, readonly: bool = False) -> AsyncIterator[AsyncSession]:
+        engines = [self.primary] + ([self.replica] if readonly and self.replica else [])
+        connection = await self._connect(engines)
+        try:
+            async with AsyncSession(bind=connection) as session:
+                yield session
+        finally:
+            await connection.close()
+
+    async def _connect(self, engines: list[Any]) -> AsyncConnection:
+        async def once() -> AsyncConnection:
+            for engine in engines[:-1]:
+                try:
+                    return await engine.connect()
+                except (ConnectionError, TimeoutError):
+                    continue
+            return await engines[-1].connect()
+
+        clock = _CallbackClock(self._now or asyncio.get_running_loop().time, self._sleep)
+        try:
+            return await aretry_call(once, reference_policy, clock=clock, rng=self._rng)
+        except RetryError as error:
+            raise error.last_error from None
+
+
+class _CallbackClock:
+    """A clock made of a ``now`` and an async ``sleep`` (what the candidate's class is given)."""
+
+    def __init__(self, now: Callable[[], float], sleep: Callable[[float], Awaitable[None]]):
+        self.now, self._asleep = now, sleep
+
+    def sleep(self, seconds: float) -> None:
+        raise RuntimeError("the async loop only sleeps with asleep")
+
+    async def asleep(self, seconds: float) -> None:
+        await self._asleep(seconds)
+
+
+class _Half(random.Random):
+    """A generator whose every draw is 0.5: the waits are half their ceilings, exactly."""
+
+    def random(self) -> float:
+        return 0.5
+
+
+def _database(
+    cls: Any,
+    clock: FakeClock,
+    primary: FakeEngine,
+    replica: FakeEngine | None = None,
+    rng: random.Random | None = None,
 ) -> Any:
-    error = error if error is not None else ConnectionRefusedError("connection refused")
-    state = RetryState(attempt=attempt, elapsed=elapsed, error=error, jitter=jitter)
-    shown = (
-        f"attempt={attempt}, elapsed={elapsed:g}, error={type(error).__name__}, jitter={jitter:g}"
-    )
+    """Build the candidate before any step is noted: a stub then fails every case the same way."""
+    return cls(primary, replica, sleep=clock.asleep, now=clock.now, rng=rng or _Half())
+
+
+async def _run(
+    db: Any,
+    steps: Steps,
+    primary: FakeEngine,
+    replica: FakeEngine | None,
+    *,
+    readonly: bool = False,
+    body: Callable[[AsyncSession], Awaitable[Any]] | None = None,
+) -> Any:
+    """``async with db.session(...)``: the block's result, or the exception it ended with."""
+    shown = f"readonly={readonly}" if readonly else ""
+    steps.note(f"async with Database({primary.name}, {replica and replica.name}).session({shown})")
     try:
-        result = policy(state)
-    except Exception as exc:
-        steps.note(f"policy({shown}) raised {type(exc).__name__}: {exc}")
-        raise
-    steps.note(f"policy({shown}) -> {show(result)}")
-    if inspect.isawaitable(result):
-        if inspect.iscoroutine(result):
-            result.close()
-        raise CaseFailure(
-            "the policy must return a number, not a coroutine: it decides, the loop sleeps"
-        )
-    return result
+        async with db.session(readonly=readonly) as session:
+            return await (body or _select_one)(session)
+    except Exception as error:
+        steps.note(f"-> raised {type(error).__name__}: {error}")
+        return error
+    finally:
+        for engine in (primary, replica):
+            if engine is not None:
+                await engine.dispose()
 
 
-@rule("each wait must be a number of seconds, twice the one before (same jitter)")
-def _doubling(waits: Any) -> bool:
-    return all(is_number(w) and w > 0 for w in waits) and all(
-        round(after / before, 6) == 2.0 for before, after in itertools.pairwise(waits)
+async def _select_one(session: AsyncSession) -> Any:
+    return await session.scalar(text("SELECT 1"))
+
+
+def _outcome(steps: Steps, result: Any, errors: tuple[type[BaseException], ...], what: str) -> None:
+    def replay() -> Any:
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    steps.expect_raises(errors, replay, what)
+
+
+def _async(body: Callable[[Any, Steps], Awaitable[None]]) -> Callable[[Any, Steps], None]:
+    def run(cls: Any, steps: Steps) -> None:
+        asyncio.run(body(cls, steps))
+
+    return run
+
+
+@_async
+async def _healthy(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary, replica = FakeEngine("primary", clock), FakeEngine("replica", clock)
+    db = _database(cls, clock, primary, replica)
+    got = await _run(db, steps, primary, replica)
+    steps.expect(got, "SELECT 1 in the session")
+    steps.expect(primary.connects, "connections asked of the primary")
+    steps.expect(clock.sleeps, "the waits")
+    steps.expect(primary.checked_out, "connections still checked out after the block")
+
+
+@_async
+async def _retries_refused(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, script=[ConnectionRefusedError, ConnectionResetError])
+    db = _database(cls, clock, primary)
+    steps.note("the primary refuses, then resets, then connects")
+    got = await _run(db, steps, primary, None)
+    steps.expect(got, "SELECT 1 in the session")
+    steps.expect(primary.connects, "connections asked of the primary")
+    steps.expect(len(clock.sleeps), "how many times it waited")
+
+
+@_async
+async def _retries_timeout(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, script=[TimeoutError])
+    db = _database(cls, clock, primary)
+    steps.note("the primary times out once, then connects")
+    got = await _run(db, steps, primary, None)
+    steps.expect(got, "SELECT 1 in the session")
+    steps.expect(primary.connects, "connections asked of the primary")
+
+
+@_async
+async def _no_bug_retried(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, script=[ValueError])
+    db = _database(cls, clock, primary)
+    steps.note("connect() raises ValueError: a bug, not an outage")
+    got = await _run(db, steps, primary, None)
+    _outcome(steps, got, (ValueError,), "the session")
+    steps.expect(primary.connects, "connections asked of the primary")
+    steps.expect(clock.sleeps, "the waits")
+
+
+@_async
+async def _gives_up(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, down=True)
+    db = _database(cls, clock, primary)
+    steps.note("the primary stays down")
+    got = await _run(db, steps, primary, None)
+    _outcome(steps, got, (ConnectionError,), "the session (the last connection error)")
+    steps.expect(primary.connects, "connections asked of the primary")
+
+
+@rule("each wait is half its ceiling at jitter 0.5: 0.5, 1, 2, 4, then 4 (the 8 s cap)")
+def _half_ceilings(waits: Any) -> bool:
+    expected = [0.5, 1.0, 2.0, 4.0, 4.0]
+    return (
+        isinstance(waits, list)
+        and len(waits) == len(expected)
+        and all(abs(w - e) < 1e-9 for w, e in zip(waits, expected, strict=True))
     )
 
 
-@rule(f"attempt 5 must wait no more than attempt 4: the ceiling reached {CAP:g} s and stays")
-def _capped_pair(pair: Any) -> bool:
-    fourth, fifth = pair
-    return is_number(fourth) and is_number(fifth) and fifth <= CAP and abs(fifth - fourth) < 1e-9
+@_async
+async def _backoff(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, down=True)
+    db = _database(cls, clock, primary)
+    steps.note("the primary stays down; every rng.random() draw is 0.5")
+    await _run(db, steps, primary, None)
+    steps.expect(clock.sleeps, "the waits", _half_ceilings)
 
 
-@rule("a retry needs a number of seconds")
-def _retried(wait: Any) -> bool:
-    return is_number(wait)
+@rule("two clients seeded differently must not wait in lockstep, and every wait within its cap")
+def _spread(pair: Any) -> bool:
+    first, second = pair
+    ceilings = [1.0, 2.0, 4.0, 8.0, 8.0]
+    within = all(
+        len(waits) == len(ceilings)
+        and all(0 <= w <= c for w, c in zip(waits, ceilings, strict=True))
+        for waits in (first, second)
+    )
+    return within and first != second
 
 
-@rule("the same state must give the same answer (no hidden counters or randomness)")
-def _same_twice(pair: Any) -> bool:
-    return strict_equal(pair[0], pair[1])
+@_async
+async def _jitter(cls: Any, steps: Steps) -> None:
+    waits = []
+    for seed in (1, 2):
+        clock = FakeClock()
+        primary = FakeEngine("primary", clock, down=True)
+        db = _database(cls, clock, primary, rng=random.Random(seed))
+        steps.note(f"rng=random.Random({seed})")
+        await _run(db, steps, primary, None)
+        waits.append(clock.sleeps)
+    steps.expect(waits, "the waits of two clients", _spread)
 
 
-@rule(f"every wait must be within [0, {CAP:g}] s")
-def _waits_in_range(waits: Any) -> bool:
-    return all(is_number(w) and 0 <= w <= CAP for w in waits)
-
-
-def _returns_seconds(policy: Any, steps: Steps) -> None:
+@_async
+async def _deadline(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, down=True, connect_time=10.0)
+    db = _database(cls, clock, primary)
+    steps.note("the primary stays down and each attempt takes 10 s to fail")
+    got = await _run(db, steps, primary, None)
+    _outcome(steps, got, (ConnectionError,), "the session")
     steps.expect(
-        _ask(policy, steps, 1),
-        "the wait after the first failure",
-        between(0, 1, "a number of seconds within [0, 1]"),
+        primary.connects,
+        "connections asked of the primary",
+        between(3, 4, "3 or 4: the 30 s deadline stops it before 6 attempts"),
     )
 
 
-def _doubles(policy: Any, steps: Steps) -> None:
-    waits = [_ask(policy, steps, attempt, jitter=0.5) for attempt in (1, 2, 3, 4)]
-    steps.expect(waits, "the waits after attempts 1-4 at jitter 0.5", _doubling)
+@_async
+async def _read_failover(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, down=True)
+    replica = FakeEngine("replica", clock)
+    db = _database(cls, clock, primary, replica)
+    steps.note("the primary is down, the replica is up")
+    got = await _run(db, steps, primary, replica, readonly=True)
+    steps.expect(got, "SELECT 1 in a read session")
+    steps.expect(replica.connects, "connections asked of the replica")
+    steps.expect(clock.sleeps, "the waits (fail over at once, no backoff first)")
+    steps.expect(replica.checked_out, "replica connections still checked out after the block")
 
 
-def _capped(policy: Any, steps: Steps) -> None:
-    pair = [_ask(policy, steps, 4, jitter=0.999), _ask(policy, steps, 5, jitter=0.999)]
-    steps.expect(pair, "the waits after attempts 4 and 5 at jitter 0.999", _capped_pair)
+@_async
+async def _writes_primary_only(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, down=True)
+    replica = FakeEngine("replica", clock)
+    db = _database(cls, clock, primary, replica)
+    steps.note("the primary is down, the replica is up; a write session")
+    got = await _run(db, steps, primary, replica)
+    _outcome(steps, got, (ConnectionError,), "the write session")
+    steps.expect(replica.connects, "connections asked of the replica")
 
 
-def _full_jitter(policy: Any, steps: Steps) -> None:
-    for jitter in (0.0, 0.1, 0.9):
-        got = _ask(policy, steps, 3, jitter=jitter)
-        steps.expect(got, f"the wait after attempt 3 at jitter {jitter}", approx())
+@_async
+async def _block_once(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock)
+    db = _database(cls, clock, primary)
+    runs = []
 
+    async def body(session: AsyncSession) -> Any:
+        runs.append(await _select_one(session))
+        raise ConnectionResetError("the server went away mid-transaction")
 
-def _attempt_limit(policy: Any, steps: Steps) -> None:
-    steps.expect(
-        _ask(policy, steps, MAX_ATTEMPTS - 1),
-        f"attempt {MAX_ATTEMPTS - 1} failed: one try is left",
-        _retried,
-    )
-    for attempt in (MAX_ATTEMPTS, MAX_ATTEMPTS + 1):
-        steps.expect(_ask(policy, steps, attempt), f"after {attempt} attempts the policy gives up")
-
-
-def _deadline(policy: Any, steps: Steps) -> None:
-    steps.expect(
-        _ask(policy, steps, 2, elapsed=DEADLINE - 0.1), "29.9 s in: still time to retry", _retried
-    )
-    steps.expect(_ask(policy, steps, 2, elapsed=DEADLINE), f"{DEADLINE:g} s have passed: give up")
-
-
-def _no_bugs_retried(policy: Any, steps: Steps) -> None:
-    for error in (
-        ValueError("user not found"),
-        KeyError("id"),
-        ZeroDivisionError("division by zero"),
-    ):
-        steps.expect(
-            _ask(policy, steps, 1, error=error),
-            f"{type(error).__name__} is a bug, not an outage: do not retry",
-        )
-    steps.expect(
-        _ask(policy, steps, 1, error=TimeoutError("timed out")),
-        "a timeout is worth a retry",
-        _retried,
-    )
-
-
-def _no_overflow(policy: Any, steps: Steps) -> None:
-    steps.expect(
-        _ask(policy, steps, 10_000), "attempt 10000: give up (and never compute 2.0 ** 9999)"
-    )
-
-
-def _pure(policy: Any, steps: Steps) -> None:
-    pair = [_ask(policy, steps, 3, jitter=0.3), _ask(policy, steps, 3, jitter=0.3)]
-    steps.expect(pair, "the same state asked twice", _same_twice)
-
-
-def _drives_the_loop(policy: Any, steps: Steps) -> None:
-    clock, record = FakeClock(), []
-
-    def connect() -> str:
-        clock.advance(0.01)
-        raise ConnectionRefusedError("server down")
-
-    steps.note("retry_call(connect, policy) against a server that stays down")
-    steps.expect_raises(
-        RetryError,
-        lambda: retry_call(connect, policy, clock=clock, rng=random.Random(7), record=record),
-        "retry_call with your policy",
-    )
-    steps.expect(len(record), "attempts made before giving up")
-    waits = [a.wait for a in record if isinstance(a, Attempt) and a.wait is not None]
-    steps.expect(waits, "the waits retry_call slept", _waits_in_range)
+    steps.note("the block inside async with raises ConnectionResetError")
+    got = await _run(db, steps, primary, None, body=body)
+    _outcome(steps, got, (ConnectionResetError,), "the session (the block's own error)")
+    steps.expect(len(runs), "how many times the block ran")
+    steps.expect(primary.connects, "connections asked of the primary")
+    steps.expect(primary.checked_out, "connections still checked out after the error")
 
 
 CASES = (
     Case(
-        "returns a number of seconds",
-        _returns_seconds,
-        "Return a number: state.jitter * min(8, 2 ** (state.attempt - 1)).",
+        "a healthy primary: one connection, no wait",
+        _healthy,
+        "Connect to the primary, yield an AsyncSession(bind=connection), close it in finally.",
     ),
     Case(
-        "each wait doubles the one before",
-        _doubles,
-        "The ceiling starts at 1 s and doubles: 1, 2, 4, 8 ...",
+        "retries a refused connection",
+        _retries_refused,
+        "Catch ConnectionError around connect(), sleep, and try again.",
+    ),
+    Case("a timeout is worth a retry", _retries_timeout, "TimeoutError is transient too."),
+    Case(
+        "does not retry a bug",
+        _no_bug_retried,
+        "Retry only ConnectionError and TimeoutError; let anything else out at once.",
     ),
     Case(
-        "the wait is capped at 8 seconds",
-        _capped,
-        "Take min(8, ...) before multiplying by the jitter.",
+        "gives up after 6 attempts",
+        _gives_up,
+        "Count attempts; after the 6th failure raise the last error (not a wrapper).",
     ),
     Case(
-        "full jitter scales the whole wait",
-        _full_jitter,
-        "Full jitter multiplies the whole ceiling by state.jitter (0 gives 0).",
-    ),
-    Case("gives up after 6 attempts", _attempt_limit, "Return None when state.attempt >= 6."),
-    Case("gives up after 30 seconds", _deadline, "Return None when state.elapsed >= 30."),
-    Case(
-        "retries only connection errors",
-        _no_bugs_retried,
-        "isinstance(state.error, (ConnectionError, TimeoutError)); anything else returns None.",
+        "backs off exponentially, capped at 8 s",
+        _backoff,
+        "Wait rng.random() * min(8, 2 ** (attempt - 1)) with the injected sleep.",
     ),
     Case(
-        "no overflow on a huge attempt number",
-        _no_overflow,
-        "Check the stop conditions before computing the wait.",
+        "full jitter: clients do not retry in lockstep",
+        _jitter,
+        "Draw the jitter from the injected rng, once per wait.",
     ),
     Case(
-        "a pure function of the state",
-        _pure,
-        "Use only the state: no counters, no random module, no clock.",
+        "gives up after 30 seconds",
+        _deadline,
+        "Measure elapsed time with the injected now(); stop once 30 s have passed.",
     ),
     Case(
-        "drives the retry loop",
-        _drives_the_loop,
-        "retry_call asks your policy after every failure.",
+        "reads fail over to the replica",
+        _read_failover,
+        "For readonly=True, try the replica in the same attempt when the primary fails.",
+    ),
+    Case(
+        "writes never go to the replica",
+        _writes_primary_only,
+        "Only readonly sessions may use the replica.",
+    ),
+    Case(
+        "the block runs once and the connection goes back",
+        _block_once,
+        "Retry getting the connection only; yield once, outside the retry loop.",
     ),
 )
 
 SUITES = {
     "retry": Suite(
         "retry",
-        "Retry policy: exponential backoff, full jitter, bounded",
+        "session(): pooled connection with bounded retry, jittered backoff and replica failover",
         CASES,
-        kind="function",
-        reference=lambda: reference_policy,
+        kind="class",
+        reference=lambda: ReferenceDatabase,
     )
 }

@@ -3,12 +3,15 @@
 It is the corrected version of the guide's FastAPI example, used by the q07 notebook and tests:
 each route gets a real session from a parameter-less dependency (the client cannot pick the node),
 bodies are validated by a schema of client-settable fields, and ``/health/database`` reports
-every node. Every response carries ``X-Served-By`` naming the node that served it.
+every node. The app's ``lifespan`` closes the manager's pools on shutdown. Every response
+carries ``X-Served-By`` naming the node that served it.
 
 (No ``from __future__ import annotations`` here: FastAPI must resolve the local ``Annotated``
 dependency aliases of the routes at runtime.)
 """
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Response, status
@@ -58,7 +61,15 @@ async def create_schema(manager: ConnectionManager) -> None:
 
 def create_users_app(manager: ConnectionManager) -> FastAPI:
     """The users API over ``manager`` (nothing is built at import time)."""
-    app = FastAPI(title="users on a connection manager")
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # FastAPI deprecated @app.on_event("startup"/"shutdown") for this: one context manager
+        # keeps the setup and its cleanup together, and the cleanup runs even if startup fails.
+        yield
+        await manager.close()  # dispose every pool when the server stops
+
+    app = FastAPI(title="users on a connection manager", lifespan=lifespan)
     ReadSession = Annotated[AsyncSession, Depends(manager.dependency(read_only=True))]
     WriteSession = Annotated[AsyncSession, Depends(manager.dependency())]
 

@@ -208,3 +208,20 @@ def test_q7_10_the_modules_import_and_build_nothing_at_import_time() -> None:
     )
     assert result.stdout.strip() == "[]" and result.stderr == ""
     assert AsyncEngine  # the type the check looks for
+
+
+class _ClosingManager(ConnectionManager):
+    closed = 0
+
+    async def close(self) -> None:
+        self.closed += 1
+        await super().close()
+
+
+@pytest.mark.asyncio
+async def test_the_apps_lifespan_closes_the_manager_on_shutdown(tmp_path: Path) -> None:
+    manager = _ClosingManager(sqlite_urls(tmp_path, replicas=0)[0], health_interval=None)
+    app = create_users_app(manager)
+    async with app.router.lifespan_context(app):
+        assert manager.closed == 0
+    assert manager.closed == 1
