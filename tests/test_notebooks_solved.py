@@ -28,12 +28,9 @@ TAG = "exercise-stub"
 # Notebooks whose model answer exists; each lesson issue adds its own.
 SOLVED = ("q01", "q02", "q03", "q04", "q05", "q06", "q07", "q08", "q09", "q10", "q11")
 
-_ASSERTS_THE_STUB_FAILS = "a cell after the grader asserts that the stub fails"
-
 # Notebooks that do not run green with their answer yet: number -> why. Strict xfail, so the
 # lesson issue that fixes one notices, and removes the entry.
 NOT_GREEN_YET: dict[str, str] = {
-    "q08": _ASSERTS_THE_STUB_FAILS + " (assert not card.ok)",
     "q09": "the answer's complete() returns a path, so 2 of the 12 upload cases fail",
 }
 

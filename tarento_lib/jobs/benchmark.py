@@ -1,4 +1,5 @@
-"""Throughput of no-op jobs: JobQueue vs a bare ``asyncio.PriorityQueue`` and a polling worker loop.
+"""Throughput of no-op jobs: JobQueue, the Q8 interview answer, a bare ``asyncio.PriorityQueue``
+and a polling worker loop.
 
 Used by ``benchmarks/bench_jobs.py`` and the notebook's "measure it" cell. Each variant runs
 ``n`` no-op coroutine jobs through ``workers`` worker tasks on a fresh real event loop, timed
@@ -19,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
+from tarento_lib.answers import q08_job_queue
 from tarento_lib.jobs.queue import JobQueue
 from tarento_lib.virtual_time import run_fresh
 
@@ -31,6 +33,7 @@ __all__ = [
     "measure",
     "noop",
     "polling_rate",
+    "time_answer",
     "time_bare",
     "time_jobqueue",
     "time_polling",
@@ -75,6 +78,24 @@ def time_jobqueue(n: int, workers: int = 4) -> Timing:
         elapsed = _since(start)
         if queue.stats()["completed"] != n:
             raise RuntimeError(f"JobQueue completed {queue.stats()['completed']} of {n} jobs")
+        return elapsed
+
+    return _timed(main)
+
+
+def time_answer(n: int, workers: int = 4) -> Timing:
+    """The interview answer: one task and one ``asyncio.Event`` per job, a uuid per id."""
+
+    async def main() -> Timing:
+        queue = q08_job_queue.JobQueue(workers, max_size=n)
+        await queue.start()
+        start = _now()
+        for _ in range(n):
+            await queue.enqueue(noop)
+        await queue.stop(graceful=True)
+        elapsed = _since(start)
+        if queue.stats()["completed"] != n:
+            raise RuntimeError(f"the answer completed {queue.stats()['completed']} of {n} jobs")
         return elapsed
 
     return _timed(main)
@@ -146,6 +167,7 @@ def time_polling(n: int, workers: int = 4, poll: float = 1.0) -> Timing:
 
 VARIANTS: dict[str, Callable[[int, int], Timing]] = {
     "JobQueue": time_jobqueue,
+    "interview answer": time_answer,
     "bare PriorityQueue": time_bare,
     "polling wait_for": time_polling,
 }
@@ -167,7 +189,7 @@ def polling_rate(n: int, workers: int = 4, poll: float = 1.0) -> float:
 
 
 def measure(n: int = 20_000, rounds: int = 5, workers: int = 4) -> dict[str, dict[str, float]]:
-    """Median jobs/s of each variant over interleaved rounds (one round runs all three), per clock.
+    """Median jobs/s of each variant over interleaved rounds (one round runs them all), per clock.
 
     Returns ``{"cpu": {variant: rate}, "wall": {variant: rate}}``, both read from the same runs.
     """

@@ -16,11 +16,12 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from tarento_lib._validate import require_int
 from tarento_lib.grading import Case, CaseFailure, Rule, Steps, Suite, between
 from tarento_lib.grading.values import show
 from tarento_lib.virtual_time import run_virtual
 
-__all__ = ["SUITES"]
+__all__ = ["STAGES", "SUITES", "stage"]
 
 LIMIT = 3600.0  # virtual seconds a case may take before it counts as a deadlock
 
@@ -406,30 +407,46 @@ def _case(name: str, body: Callable[[Any, Steps], Awaitable[None]], hint: str) -
     return Case(name, _virtual(body), hint)
 
 
-SUITES = {
-    "job_queue": Suite(
-        "job_queue",
-        "Async priority job queue with a worker pool",
-        reference=_reference,
-        cases=(
+# The exercise in three stages, each built on the one before: make stage 1 pass first.
+STAGES: dict[int, tuple[str, tuple[Case, ...]]] = {
+    1: (
+        "run jobs in priority order",
+        (
             _case(
                 "runs a coroutine job",
                 _runs_coroutine,
-                "await the job's coroutine in a worker and keep its result",
+                "a worker task awaits the job's coroutine and keeps its result",
             ),
             _case(
                 "runs a plain function in a thread",
                 _runs_plain_function,
-                "loop.run_in_executor / asyncio.to_thread",
+                "not a coroutine function: await asyncio.to_thread(func, *args)",
             ),
             _case(
-                "higher priority first", _priority_order, "heap entries (-priority, sequence, job)"
+                "higher priority first",
+                _priority_order,
+                "an asyncio.PriorityQueue of (-priority, sequence, job)",
             ),
             _case(
                 "equal priorities run FIFO",
                 _fifo_ties,
                 "a tuple (-priority, job) compares jobs on a tie: add a sequence number",
             ),
+            _case(
+                "awaitable results are awaited",
+                _awaitable_results,
+                "if inspect.isawaitable(result): result = await result",
+            ),
+            _case(
+                "rejects bad input",
+                _bad_input,
+                "validate priority in 1..10; unknown id -> KeyError",
+            ),
+        ),
+    ),
+    2: (
+        "retries and timeouts",
+        (
             _case(
                 "retries until it succeeds",
                 _retries_until_success,
@@ -443,13 +460,18 @@ SUITES = {
             _case(
                 "backoff does not hold the worker",
                 _backoff_frees_worker,
-                "schedule the re-queue with loop.call_later instead of sleeping in the worker",
+                "wait out the backoff in a separate task, then put the job back",
             ),
             _case(
                 "timeout counts as a failure",
                 _timeout_fails,
-                "wrap the attempt in asyncio.timeout(job.timeout)",
+                "run the attempt under asyncio.timeout(job.timeout)",
             ),
+        ),
+    ),
+    3: (
+        "cancel, stop and a bounded queue",
+        (
             _case(
                 "cancelled queued job never runs",
                 _cancel_pending,
@@ -458,7 +480,7 @@ SUITES = {
             _case(
                 "cancel interrupts a running job",
                 _cancel_running,
-                "keep the task running the job and call task.cancel()",
+                "run each attempt as its own task and call task.cancel()",
             ),
             _case(
                 "graceful stop drains the queue",
@@ -473,24 +495,34 @@ SUITES = {
             _case(
                 "full queue refuses without registering",
                 _full_queue,
-                "check for space before recording the job",
-            ),
-            _case(
-                "awaitable results are awaited",
-                _awaitable_results,
-                "if inspect.isawaitable(result): result = await result",
+                "record the job only once it is in the queue",
             ),
             _case("stats count each outcome", _stats, "count terminal states in one place"),
-            _case(
-                "rejects bad input",
-                _bad_input,
-                "validate priority in 1..10; unknown id -> KeyError",
-            ),
             _case(
                 "every job ends exactly once",
                 _every_job_ends_once,
                 "one function sets the terminal state; check it is not set twice",
             ),
         ),
+    ),
+}
+
+SUITES = {
+    "job_queue": Suite(
+        "job_queue",
+        "Async priority job queue with a worker pool",
+        reference=_reference,
+        cases=tuple(case for _, cases in STAGES.values() for case in cases),
     )
 }
+
+
+def stage(number: int) -> Suite:
+    """The cases of one stage of the exercise, as a suite of their own."""
+    title, cases = STAGES[require_int(number, "number", minimum=1, maximum=len(STAGES))]
+    return Suite(
+        f"job_queue, stage {number}: {title}",
+        f"Async job queue, stage {number}",
+        reference=_reference,
+        cases=cases,
+    )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import functools
 import inspect
-import types
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 __all__ = [
@@ -17,7 +17,6 @@ __all__ = [
     "JobInfo",
     "JobStatus",
     "is_async_callable",
-    "new_job",
 ]
 
 
@@ -34,8 +33,6 @@ class JobStatus(enum.StrEnum):
 
 
 TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
-# an enum member lookup costs a little every time; new_job runs once per job
-_PENDING, _COMPLETED = JobStatus.PENDING, JobStatus.COMPLETED
 
 
 class Attempt(NamedTuple):
@@ -48,41 +45,13 @@ class Attempt(NamedTuple):
     outcome: str  # "ok", "error", "timeout" or "cancelled"
 
 
+@dataclass(slots=True)
 class Job:
-    """The queue's record of one job (mutable; read it through :class:`JobInfo`).
+    """The queue's record of one job (mutable; callers read it through :class:`JobInfo`).
 
-    A record is made for every job, so it is slotted and built by :func:`new_job` rather than
-    by a class call with a Python ``__init__`` (which costs more than the stores themselves).
-    Slots that only some jobs ever use stay unset until written: ``worker`` and ``last_start``
-    (from its first attempt on), ``retry_handle`` (while it waits out a backoff), ``error``
-    (after a failed attempt), ``result`` and ``finished_at`` (when it ends). Code that may meet a
-    record before then reads them with ``getattr(job, name, None)``.
-
-    ``history`` holds one ``(worker, start, end, outcome)`` span per attempt, except the span of
-    a successful last attempt: that one is ``(worker, last_start, finished_at, "ok")`` and
-    :meth:`spans` adds it, so the common one-attempt job allocates no span at all.
+    ``history`` holds one ``(worker, start, end, outcome)`` span per finished attempt.
     """
 
-    __slots__ = (
-        "args",
-        "attempts",
-        "enqueued_at",
-        "error",
-        "finished_at",
-        "func",
-        "history",
-        "id",
-        "is_async",
-        "kwargs",
-        "last_start",
-        "max_retries",
-        "priority",
-        "result",
-        "retry_handle",
-        "status",
-        "timeout",
-        "worker",
-    )
     id: str
     func: Callable[..., Any]
     args: tuple[Any, ...]
@@ -92,15 +61,15 @@ class Job:
     timeout: float | None
     is_async: bool
     enqueued_at: float
-    status: JobStatus
-    attempts: int
-    history: tuple[tuple[str, float, float, str], ...]
-    worker: str  # the worker of its latest attempt
-    last_start: float  # when its latest attempt started
-    result: Any
-    error: BaseException | None
-    finished_at: float
-    retry_handle: Any  # the timer that re-queues it, while it waits out a backoff
+    status: JobStatus = JobStatus.PENDING
+    attempts: int = 0
+    history: list[tuple[str, float, float, str]] = field(default_factory=list)
+    worker: str | None = None  # the worker of its latest attempt
+    last_start: float | None = None  # when its latest attempt started
+    result: Any = None
+    error: BaseException | None = None
+    finished_at: float | None = None
+    retry_handle: asyncio.TimerHandle | None = None  # re-queues it after its backoff
 
     def __repr__(self) -> str:
         return (
@@ -114,16 +83,10 @@ class Job:
     @property
     def started_at(self) -> float | None:
         """When its first attempt started (None before that)."""
-        return self.history[0][1] if self.history else getattr(self, "last_start", None)
-
-    def spans(self) -> tuple[tuple[str, float, float, str], ...]:
-        """``(worker, start, end, outcome)`` for every finished attempt."""
-        if self.status is _COMPLETED:
-            return (*self.history, (self.worker, self.last_start, self.finished_at, "ok"))
-        return self.history
+        return self.history[0][1] if self.history else self.last_start
 
     def info(self) -> JobInfo:
-        error = getattr(self, "error", None)
+        error = self.error
         return JobInfo(
             id=self.id,
             name=self.name,
@@ -133,38 +96,10 @@ class Job:
             max_retries=self.max_retries,
             enqueued_at=self.enqueued_at,
             started_at=self.started_at,
-            finished_at=getattr(self, "finished_at", None),
-            result=getattr(self, "result", None),
+            finished_at=self.finished_at,
+            result=self.result,
             error=None if error is None else f"{type(error).__name__}: {error}",
         )
-
-
-def new_job(
-    id: str,
-    func: Callable[..., Any],
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    priority: int,
-    max_retries: int,
-    timeout: float | None,
-    is_async: bool,
-    enqueued_at: float,
-) -> Job:
-    """A pending job that has not run yet."""
-    job = Job()
-    job.id = id
-    job.func = func
-    job.args = args
-    job.kwargs = kwargs
-    job.priority = priority
-    job.max_retries = max_retries
-    job.timeout = timeout
-    job.is_async = is_async
-    job.enqueued_at = enqueued_at
-    job.status = _PENDING
-    job.attempts = 0
-    job.history = ()
-    return job
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +125,6 @@ class JobInfo:
 def is_async_callable(func: Callable[..., Any]) -> bool:
     """True for coroutine functions, partials of them,
     and objects with an ``async def __call__``."""
-    if type(func) is types.FunctionType:  # fast path: read the code flag directly
-        return bool(func.__code__.co_flags & inspect.CO_COROUTINE)
     while isinstance(func, functools.partial):
         func = func.func
     return inspect.iscoroutinefunction(func) or (

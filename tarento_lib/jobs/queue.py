@@ -1,23 +1,16 @@
 """An asyncio priority job queue with a worker pool, retries, timeouts and cancellation.
 
-Design in one paragraph: priorities are the ten integers 1..10, so instead of a heap the queue
-keeps one FIFO lane (a ``deque``) per priority and a bitmask of the lanes that hold jobs; a
-worker takes the first job of the highest non-empty lane (``mask.bit_length() - 1``). Equal
-priorities run first-in first-out, nothing is ever compared, and taking or adding a job costs
-the same however long the queue is. ``workers`` tasks serve the lanes; an idle worker parks
-on a future that the next push resolves. A failed attempt is re-queued later by a loop timer
-(to the back of its lane), so a job waiting out its backoff holds no worker. Cancelling a
-queued job marks it; the worker that later takes it skips it. Every job ends in exactly one
-terminal state: :meth:`JobQueue._finish` sets it, except for the common case of a successful
-attempt, which :meth:`JobQueue._succeeded` completes inline.
+Priorities are the ten integers 1..10, so the queue keeps one FIFO lane (a ``deque``) per
+priority and a bitmask of the lanes that hold jobs: a worker takes the first job of the highest
+non-empty lane (``mask.bit_length() - 1``). This is a bucket queue: equal priorities run
+first-in first-out, nothing is ever compared, and adding or taking a job costs the same however
+long the queue is. ``workers`` tasks serve the lanes; an idle worker parks on a future that the
+next push resolves. A failed attempt is re-queued later by a loop timer (to the back of its
+lane), so a job waiting out its backoff holds no worker. Cancelling a queued job marks it; the
+worker that later takes it skips it.
 
-The per-job path is kept short on purpose, since it is all that separates the queue from a bare
-``asyncio.PriorityQueue`` (``benchmarks/bench_jobs.py``): a coroutine job without a timeout runs
-straight in the worker's loop (no extra coroutine frame, no timeout machinery), a job record is
-a slotted object built without an ``__init__`` call, ids come from a counter, a successful
-attempt's timeline span is derived rather than stored, only terminal and retrying jobs are
-counted (the rest is derived when ``stats()`` is asked), and nothing per job is allocated for
-``result()`` waiters unless someone waits.
+One attempt path, :meth:`JobQueue._attempt`, runs every job; one finish path,
+:meth:`JobQueue._finish`, is the only place a job reaches a terminal state (exactly once).
 """
 
 from __future__ import annotations
@@ -27,8 +20,6 @@ import functools
 import inspect
 import itertools
 import random
-import time
-import types
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -45,7 +36,6 @@ from tarento_lib.jobs.model import (
     JobInfo,
     JobStatus,
     is_async_callable,
-    new_job,
 )
 from tarento_lib.retry import RetryState, WaitPolicy, wait_exponential
 from tarento_lib.virtual_time import LoopClock
@@ -53,13 +43,6 @@ from tarento_lib.virtual_time import LoopClock
 __all__ = ["MAX_PRIORITY", "MIN_PRIORITY", "JobQueue"]
 
 MIN_PRIORITY, MAX_PRIORITY = 1, 10
-# Enum member lookups cost a little each time; the hot path reads these module constants instead.
-_PENDING, _RETRYING, _RUNNING = JobStatus.PENDING, JobStatus.RETRYING, JobStatus.RUNNING
-_COMPLETED, _FAILED, _CANCELLED = JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED
-_Coroutine = types.CoroutineType
-# Shared by every job enqueued without keyword arguments, and never mutated: a record that keeps
-# its own empty dict would add one more object per job for the garbage collector to count.
-_NO_KWARGS: dict[str, Any] = {}
 
 
 class JobQueue:
@@ -103,35 +86,27 @@ class JobQueue:
             raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
         self._rng = rng or random.Random()
         self._clock: Clock = clock if clock is not None else LoopClock()
-        self._now: Callable[[], float] = (
-            self._clock.now
-        )  # start() swaps in loop.time when no clock is given
+        self._now: Callable[[], float] = self._clock.now
         self._executor = executor
         self._keep = require_int(keep_finished, "keep_finished", minimum=0)
-        self._lanes: list[deque[Job]] = [
-            deque() for _ in range(MAX_PRIORITY + 1)
-        ]  # one FIFO per priority
+        self._lanes: list[deque[Job]] = [deque() for _ in range(MAX_PRIORITY + 1)]  # FIFO each
         self._ready = 0  # bit p is set while lane p holds jobs
         self._idle: deque[asyncio.Future[None]] = deque()  # parked workers, waiting for a job
         self._jobs: dict[str, Job] = {}
         self._finished: deque[str] = deque()
         self._ids = itertools.count(1)
         self._capacity = Capacity(self.max_size, on_full, self._enqueue_timeout)
-        self._result_waiters: dict[
-            str, list[asyncio.Future[None]]
-        ] = {}  # job id -> result() callers
+        self._result_waiters: dict[str, list[asyncio.Future[None]]] = {}  # job id -> waiters
         self._idle_waiters: list[asyncio.Future[None]] = []
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._state: Literal["new", "running", "stopping", "stopped"] = "new"
         self._closed = False  # stopping or stopped: no new jobs
         # counts by state: the terminal ones counted, the others derived (see stats())
-        self._ended = dict.fromkeys((_COMPLETED, _FAILED, _CANCELLED), 0)
+        self._ended = dict.fromkeys(TERMINAL, 0)
         self._retrying = 0
         self._current: dict[
             str, Job
         ] = {}  # each worker's latest job: a running job is its worker's
-        self._last_func: Callable[..., Any] | None = None
-        self._last_is_async = False
         self._unfinished = self._retries = 0
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -140,13 +115,6 @@ class JobQueue:
         if self._state != "new":
             raise RuntimeError(f"start() can be called once; the queue is {self._state}")
         self._state = "running"
-        if isinstance(self._clock, LoopClock):
-            loop = asyncio.get_running_loop()
-            # the same reading as loop.time(), minus a method call per use when the loop is a stock
-            # one
-            self._now = (
-                time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
-            )
         for i in range(self.workers):
             name = f"w{i}"
             self._tasks[name] = asyncio.create_task(self._worker(name), name=f"job-worker-{name}")
@@ -205,43 +173,30 @@ class JobQueue:
 
         Raises QueueFullError (nothing registered) or QueueClosedError after ``stop``.
         """
-        if (
-            func is not self._last_func
-        ):  # most producers enqueue the same few functions over and over
-            require_callable(func, "func")
-            self._last_func, self._last_is_async = func, is_async_callable(func)
-        is_async = self._last_is_async
-        if type(priority) is not int or not MIN_PRIORITY <= priority <= MAX_PRIORITY:
-            require_int(priority, "priority", minimum=MIN_PRIORITY, maximum=MAX_PRIORITY)
-        if type(max_retries) is not int or max_retries < 0:
-            require_int(max_retries, "max_retries", minimum=0)
+        require_callable(func, "func")
+        require_int(priority, "priority", minimum=MIN_PRIORITY, maximum=MAX_PRIORITY)
+        require_int(max_retries, "max_retries", minimum=0)
         if timeout is not None:
             timeout = require_number(timeout, "timeout", minimum=0, min_inclusive=False)
-        if self._closed:
-            self._check_open()
-        capacity = self._capacity
-        if not capacity.free:
-            await capacity.wait(self._check_open)
-        capacity.free -= 1  # given back when a worker takes the job (or it is cancelled first)
-        job_id = f"job-{next(self._ids)}"
-        job = new_job(
-            job_id,
+        self._check_open()
+        if not self._capacity.free:
+            await self._capacity.wait(self._check_open)
+        self._capacity.free -= 1  # given back when a worker takes the job (or it is cancelled)
+        job = Job(
+            f"job-{next(self._ids)}",
             func,
             args,
-            kwargs or _NO_KWARGS,
+            kwargs,
             priority,
             max_retries,
             timeout,
-            is_async,
-            self._now(),
+            is_async_callable(func),
+            enqueued_at=self._now(),
         )
-        self._jobs[job_id] = job
+        self._jobs[job.id] = job
         self._unfinished += 1
-        self._lanes[priority].append(job)
-        self._ready |= 1 << priority
-        if self._idle:
-            self._wake_worker()
-        return job_id
+        self._push(job)
+        return job.id
 
     def status(self, job_id: str) -> JobStatus:
         """The job's state (a ``str`` enum: ``"pending"``,
@@ -260,9 +215,9 @@ class JobQueue:
             waiter = asyncio.get_running_loop().create_future()
             self._result_waiters.setdefault(job.id, []).append(waiter)
             await waiter
-        if job.status is _FAILED:
+        if job.status is JobStatus.FAILED:
             raise JobFailedError(job.id, job.attempts, job.error) from job.error
-        if job.status is _CANCELLED:
+        if job.status is JobStatus.CANCELLED:
             raise JobCancelledError(job.id)
         return job.result
 
@@ -277,16 +232,15 @@ class JobQueue:
         status = job.status
         if status in TERMINAL:
             return False
-        if status is _PENDING and not job.attempts:  # never taken by a worker: still holds its slot
+        if status is JobStatus.PENDING and not job.attempts:  # still holds its waiting-room slot
             self._capacity.give_back()
-        elif status is _RETRYING:
+        elif status is JobStatus.RETRYING and job.retry_handle is not None:
             job.retry_handle.cancel()
             job.retry_handle = None
-        self._finish(job, _CANCELLED)
-        if status is _RUNNING:
-            self._tasks[
-                job.worker
-            ].cancel()  # its worker sees the job cancelled and takes the cancellation back
+        self._finish(job, JobStatus.CANCELLED)
+        if status is JobStatus.RUNNING:
+            # its worker sees the job cancelled and takes the cancellation back
+            self._tasks[job.worker].cancel()
         return True
 
     def stats(self) -> dict[str, int]:
@@ -294,7 +248,8 @@ class JobQueue:
         (a busy worker is one running a job)."""
         ended = self._ended
         running = sum(
-            job.status is _RUNNING and job.worker == name for name, job in self._current.items()
+            job.status is JobStatus.RUNNING and job.worker == name
+            for name, job in self._current.items()
         )
         return {
             "workers": self.workers,
@@ -306,15 +261,15 @@ class JobQueue:
             "queued": self._unfinished - running - self._retrying,
             "retrying": self._retrying,
             "running": running,
-            "completed": ended[_COMPLETED],
-            "failed": ended[_FAILED],
-            "cancelled": ended[_CANCELLED],
+            "completed": ended[JobStatus.COMPLETED],
+            "failed": ended[JobStatus.FAILED],
+            "cancelled": ended[JobStatus.CANCELLED],
         }
 
     def timeline(self) -> list[Attempt]:
         """Every recorded attempt of the jobs still remembered,
         by start time: one span per attempt."""
-        spans = (Attempt(job.id, *span) for job in self._jobs.values() for span in job.spans())
+        spans = (Attempt(job.id, *span) for job in self._jobs.values() for span in job.history)
         return sorted(spans, key=lambda a: (a.start, a.worker))
 
     def __len__(self) -> int:
@@ -341,44 +296,32 @@ class JobQueue:
                 waiter.set_result(None)
                 return
 
+    def _pop(self) -> Job | None:
+        """The first job of the highest non-empty lane, or None when every lane is empty."""
+        if not self._ready:
+            return None
+        priority = self._ready.bit_length() - 1
+        lane = self._lanes[priority]
+        job = lane.popleft()
+        if not lane:
+            self._ready &= ~(1 << priority)
+        return job
+
     async def _worker(self, name: str) -> None:
-        lanes, loop = self._lanes, asyncio.get_running_loop()
-        inline = (
-            type(self)._attempt is JobQueue._attempt
-        )  # a subclass's own _attempt runs every job
+        loop = asyncio.get_running_loop()
         while True:
-            ready = self._ready
-            if not ready:  # park until the next push (or stop()) resolves the future
+            job = self._pop()
+            if job is None:  # park until the next push (or stop()) resolves the future
                 if self._state == "stopped":
                     return
                 waiter = loop.create_future()
                 self._idle.append(waiter)
                 await waiter
-                continue
-            priority = ready.bit_length() - 1  # the highest lane that holds jobs
-            lane = lanes[priority]
-            job = lane.popleft()
-            if not lane:
-                self._ready = ready ^ (1 << priority)
-            if job.status is not _PENDING:
-                continue  # cancelled while it waited in its lane
-            if not inline or job.timeout is not None or not job.is_async:
+            elif job.status is JobStatus.PENDING:  # else it was cancelled while it waited
                 await self._attempt(job, name)
-                continue
-            # the common case, a coroutine function without a timeout: _attempt's body without its
-            # frame
-            self._begin(job, name)
-            try:
-                value = job.func(*job.args, **job.kwargs)
-                value = await value if type(value) is _Coroutine else await _settle(value)
-            except BaseException as exc:
-                self._failed(job, exc)
-            else:
-                self._succeeded(job, value)
 
     async def _attempt(self, job: Job, worker: str) -> None:
-        """Run one attempt of ``job`` on ``worker``
-        (``_worker`` runs the common case the same way, inline)."""
+        """Run one attempt of ``job`` on ``worker``: every attempt of every job comes here."""
         self._begin(job, worker)
         try:
             value = await self._call(job)
@@ -389,89 +332,84 @@ class JobQueue:
 
     def _begin(self, job: Job, worker: str) -> None:
         if not job.attempts:  # its first attempt: the job leaves the waiting room
-            capacity = self._capacity
-            capacity.free += 1
-            if capacity.waiters:
-                capacity.wake()
+            self._capacity.give_back()
         self._current[worker] = job
-        job.status = _RUNNING
+        job.status = JobStatus.RUNNING
         job.attempts += 1
         job.worker = worker
         job.last_start = self._now()
 
     def _succeeded(self, job: Job, value: Any) -> None:
-        """:meth:`_finish` for a completed job, inlined: this runs once per job."""
         end = self._now()
-        if (
-            job.status is not _RUNNING
-        ):  # cancel() finished it while it ran, and the job swallowed the cancellation
+        if job.status is not JobStatus.RUNNING:
+            # cancel() finished it while it ran, and the job swallowed the cancellation
             self._cancelled_while_running(job, end)
             return
-        job.status = _COMPLETED  # no span appended: Job.spans() derives a successful last attempt's
-        self._ended[_COMPLETED] += 1
-        job.result = value
-        job.finished_at = end
-        self._unfinished -= 1
-        self._after_finish(job.id)
+        self._record(job, end, "ok")
+        self._finish(job, JobStatus.COMPLETED, result=value, when=end)
 
     def _failed(self, job: Job, exc: BaseException) -> None:
         """Classify a failed attempt; re-raise what was not the job's own failure."""
         end = self._now()
         if not isinstance(exc, (Exception, asyncio.CancelledError)):
             raise exc  # KeyboardInterrupt, SystemExit: not a job failure
-        if job.status is not _RUNNING:  # cancel() finished it while it ran
+        if job.status is not JobStatus.RUNNING:  # cancel() finished it while it ran
             self._cancelled_while_running(job, end)
-        elif isinstance(
-            exc, asyncio.CancelledError
-        ):  # the worker itself is being cancelled (loop shutting down)
-            job.history += ((job.worker, job.last_start, end, "cancelled"),)
-            self._finish(job, _CANCELLED, when=end)
+        elif isinstance(exc, asyncio.CancelledError):
+            # the worker itself is being cancelled (the loop is shutting down)
+            self._record(job, end, "cancelled")
+            self._finish(job, JobStatus.CANCELLED, when=end)
             raise exc
         else:
-            job.history += (
-                (
-                    job.worker,
-                    job.last_start,
-                    end,
-                    "timeout" if isinstance(exc, TimeoutError) else "error",
-                ),
-            )
+            self._record(job, end, "timeout" if isinstance(exc, TimeoutError) else "error")
             if job.attempts <= job.max_retries:
                 self._schedule_retry(job, exc)
             else:
-                self._finish(job, _FAILED, error=exc, when=end)
+                self._finish(job, JobStatus.FAILED, error=exc, when=end)
 
     def _cancelled_while_running(self, job: Job, end: float) -> None:
-        asyncio.current_task().uncancel()  # cancel()'s request, handled here
-        job.history += ((job.worker, job.last_start, end, "cancelled"),)
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()  # cancel()'s request, handled here
+        self._record(job, end, "cancelled")
+
+    @staticmethod
+    def _record(job: Job, end: float, outcome: str) -> None:
+        assert job.worker is not None and job.last_start is not None
+        job.history.append((job.worker, job.last_start, end, outcome))
 
     async def _call(self, job: Job) -> Any:
+        """One run of the job's function, under a timeout scope only when it has a timeout."""
         if job.timeout is None:
-            return await self._invoke(job)
+            return await self._run(job)
         async with asyncio.timeout(job.timeout):
-            return await self._invoke(job)
+            return await self._run(job)
 
-    async def _invoke(self, job: Job) -> Any:
+    async def _run(self, job: Job) -> Any:
         if job.is_async:
             result = job.func(*job.args, **job.kwargs)
         else:
             call = functools.partial(job.func, *job.args, **job.kwargs)
             result = await asyncio.get_running_loop().run_in_executor(self._executor, call)
-        return await _settle(result)
+        if inspect.isawaitable(result):  # e.g. a lambda that returned a coroutine
+            result = await result
+        return result
 
     def _schedule_retry(self, job: Job, error: BaseException | None) -> None:
         job.error = error
         self._retries += 1
-        job.status = _RETRYING
+        job.status = JobStatus.RETRYING
         self._retrying += 1
-        state = RetryState(job.attempts, self._now() - job.started_at, error, self._rng.random())
+        started = job.started_at
+        elapsed = 0.0 if started is None else self._now() - started
+        state = RetryState(job.attempts, elapsed, error, self._rng.random())
         delay = require_number(self._backoff(state), "backoff delay", minimum=0)
         job.retry_handle = asyncio.get_running_loop().call_later(delay, self._requeue, job)
 
     def _requeue(self, job: Job) -> None:
         job.retry_handle = None
-        if job.status is _RETRYING:
-            job.status = _PENDING
+        if job.status is JobStatus.RETRYING:
+            job.status = JobStatus.PENDING
             self._retrying -= 1
             self._push(job)
 
@@ -496,10 +434,9 @@ class JobQueue:
         error: BaseException | None = None,
         when: float | None = None,
     ) -> None:
-        """Move a job to a terminal state (a successful
-        attempt does this inline, in ``_succeeded``)."""
+        """Move a job to its terminal state: every job ends here, exactly once."""
         assert job.status not in TERMINAL, f"{job.id} finished twice"
-        if job.status is _RETRYING:
+        if job.status is JobStatus.RETRYING:
             self._retrying -= 1
         self._ended[status] += 1
         job.status = status
@@ -532,9 +469,3 @@ class JobQueue:
         for waiter in self._result_waiters.pop(job_id, ()):
             if not waiter.done():
                 waiter.set_result(None)
-
-
-async def _settle(result: Any) -> Any:
-    if inspect.isawaitable(result):  # e.g. a lambda or plain callable that returned a coroutine
-        return await result
-    return result

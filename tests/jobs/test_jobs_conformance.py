@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
+import pytest
+
+from tarento_lib.answers import q08_job_queue
 from tarento_lib.grading import get_suite, run_suite
 from tarento_lib.jobs import JobQueue, JobStatus
-from tarento_lib.jobs.conformance import SUITES
+from tarento_lib.jobs.conformance import STAGES, SUITES, stage
 from tarento_lib.retry import RetryState
 
 ALL = {case.name for case in SUITES["job_queue"].cases}
@@ -25,6 +28,33 @@ def test_reference_passes_every_case() -> None:
     card = run_suite(JobQueue, "job_queue")
     assert card.ok, card.render()
     assert len(card.results) == len(ALL) == 17
+
+
+def test_the_stages_split_the_suite_in_order_without_overlap() -> None:
+    staged = [case.name for number in STAGES for case in stage(number).cases]
+    assert staged == [case.name for case in SUITES["job_queue"].cases]
+    assert list(STAGES) == [1, 2, 3]
+    assert stage(1).name == "job_queue, stage 1: run jobs in priority order"
+
+
+def test_a_stage_number_out_of_range_is_refused() -> None:
+    with pytest.raises(ValueError, match="number"):
+        stage(0)
+    with pytest.raises(ValueError, match="number"):
+        stage(4)
+
+
+def test_the_interview_answer_passes_stage_1_and_a_stub_fails_it() -> None:
+    class Stub:
+        def __init__(self, workers: int = 4, max_size: int = 1000) -> None:
+            self.workers = workers
+
+        async def start(self) -> None:
+            raise NotImplementedError
+
+    assert run_suite(q08_job_queue.JobQueue, stage(1)).ok
+    card = run_suite(Stub, stage(1))
+    assert len(card.failed) == len(stage(1).cases)
 
 
 class _Stack(deque):
@@ -60,7 +90,7 @@ class CancelOnlyFlips(JobQueue):
 class NoThreads(JobQueue):
     """Runs plain functions on the event loop's thread."""
 
-    async def _invoke(self, job):
+    async def _run(self, job):
         result = job.func(*job.args, **job.kwargs)
         return await result if asyncio.iscoroutine(result) else result
 

@@ -4,6 +4,7 @@ retries, timeouts, cancellation, shutdown, capacity."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 import random
 import threading
@@ -20,6 +21,7 @@ from tarento_lib.jobs import (
     QueueClosedError,
     QueueFullError,
 )
+from tarento_lib.jobs.model import Job
 from tarento_lib.retry import RetryState, wait_exponential, wait_full_jitter
 from tarento_lib.virtual_time import run_virtual
 
@@ -573,3 +575,46 @@ def test_status_is_a_string_enum_and_info_is_a_dict() -> None:
     info = run_virtual(main)
     assert info["status"] == JobStatus.COMPLETED == "completed"
     assert (info["priority"], info["attempts"], info["result"], info["name"]) == (7, 1, "x", "noop")
+
+
+def test_every_job_takes_the_one_attempt_path_and_the_one_finish_path() -> None:
+    seen: list[tuple[str, str]] = []
+
+    class Recording(JobQueue):
+        async def _attempt(self, job, worker):
+            seen.append(("attempt", job.id))
+            await super()._attempt(job, worker)
+
+        def _finish(self, job, status, result=None, error=None, when=None):
+            seen.append((status.value, job.id))
+            super()._finish(job, status, result, error, when)
+
+    async def fails_once(box: list[int]) -> str:
+        box.append(1)
+        if len(box) == 1:
+            raise ValueError("first try")
+        return "ok"
+
+    async def main() -> list[str]:
+        async with Recording(2, backoff=wait_exponential(0.1)) as queue:
+            ids = [
+                await queue.enqueue(fails_once, []),
+                await queue.enqueue(sleep_and_log, [], "b"),
+                await queue.enqueue(sleep_and_log, [], "c", timeout=5),
+            ]
+        return ids
+
+    ids = run_virtual(main)
+    attempts = [job_id for kind, job_id in seen if kind == "attempt"]
+    finishes = [(kind, job_id) for kind, job_id in seen if kind != "attempt"]
+    assert sorted(attempts) == sorted([ids[0], *ids])  # the retried job has two attempts
+    assert sorted(finishes) == sorted(("completed", job_id) for job_id in ids)
+
+
+def test_the_job_record_is_an_ordinary_slotted_dataclass() -> None:
+    job = Job("job-1", noop, (), {}, 5, 3, None, True, enqueued_at=0.0)
+    assert dataclasses.is_dataclass(job) and not hasattr(job, "__dict__")
+    assert "history" in {field.name for field in dataclasses.fields(job)}
+    assert (job.status, job.attempts, job.history, job.error) == (JobStatus.PENDING, 0, [], None)
+    assert job.info().started_at is None
+    assert Job("job-2", noop, (), {}, 5, 3, None, True, enqueued_at=0.0).history is not job.history
