@@ -33,6 +33,7 @@ RESTRUCTURED: tuple[str, ...] = (
     "q03",
     "q04",
     "q05",
+    "q06",
     "q07",
     "q08",
     "q09",

@@ -7,12 +7,12 @@ most ``ttl`` seconds (the price of a cache that needs no shared invalidation cha
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from tarento_lib._validate import require_int, require_number
-from tarento_lib.clock import Clock, MonotonicClock
+from tarento_lib._validate import require_int
+from tarento_lib.cache import LRUCache
+from tarento_lib.clock import Clock
 
 __all__ = ["CachedRead", "ReadCache"]
 
@@ -27,37 +27,35 @@ class CachedRead:
 
 class ReadCache:
     """``(content_key, variant) → CachedRead`` for ``ttl`` seconds,
-    at most ``max_entries`` (LRU)."""
+    at most ``max_entries`` (least recently used first out): the library's ``LRUCache``, plus
+    dropping every variant of one content at once."""
 
     def __init__(
         self, ttl: float, *, max_entries: int = 10_000, clock: Clock | None = None
     ) -> None:
-        self.ttl = require_number(ttl, "ttl", minimum=0, min_inclusive=False)
         self.max_entries = require_int(max_entries, "max_entries", minimum=1)
-        self.clock = clock or MonotonicClock()
-        self._entries: OrderedDict[tuple[str, Hashable], tuple[float, CachedRead]] = OrderedDict()
-        self.hits = self.misses = 0
+        self._reads = LRUCache(self.max_entries, ttl=ttl, clock=clock)
+        self.ttl = ttl
 
     def get(self, content_key: str, variant: Hashable) -> CachedRead | None:
-        entry = self._entries.get((content_key, variant))
-        if entry is None or entry[0] <= self.clock.now():
-            self._entries.pop((content_key, variant), None)
-            self.misses += 1
-            return None
-        self._entries.move_to_end((content_key, variant))
-        self.hits += 1
-        return entry[1]
+        read: CachedRead | None = self._reads.get((content_key, variant))
+        return read
 
     def put(self, content_key: str, variant: Hashable, read: CachedRead) -> None:
-        self._entries[(content_key, variant)] = (self.clock.now() + self.ttl, read)
-        self._entries.move_to_end((content_key, variant))
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self._reads.put((content_key, variant), read)
 
     def invalidate(self, content_key: str) -> None:
         """Forget every cached read of ``content_key`` (called after each write)."""
-        for key in [key for key in self._entries if key[0] == content_key]:
-            del self._entries[key]
+        for key in [key for key in self._reads if key[0] == content_key]:
+            self._reads.delete(key)
+
+    @property
+    def hits(self) -> int:
+        return self._reads.stats.hits
+
+    @property
+    def misses(self) -> int:
+        return self._reads.stats.misses
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._reads)

@@ -203,28 +203,27 @@ _CASES = (
     Case(
         "published languages with native names",
         _case_published,
-        "load the content with service.get_content, keep status == 'published', "
-        "look names up in LANGUAGES",
+        "select the live content's translations with status 'published'; names from LANGUAGES",
     ),
     Case(
         "drafts are not listed",
         _case_drafts,
-        "filter on Status.PUBLISHED; an empty list is still a 200",
+        "keep published translations only; an empty list is still a 200",
     ),
     Case(
         "unknown key is a JSON 404",
         _case_missing,
-        "service.get_content returns None: raise HTTPException(404, ...)",
+        "no live content with that key: raise HTTPException(404, ...)",
     ),
     Case(
         "soft-deleted content is a 404",
         _case_deleted,
-        "service.get_content already skips deleted rows",
+        "a content whose deleted_at is set is gone: filter on deleted_at IS NULL",
     ),
     Case(
         "at most 2 SQL statements",
         _case_statements,
-        "one get_content call loads content + translations; no query per translation",
+        "one statement joining the content and its translations; no query per translation",
     ),
 )
 

@@ -11,17 +11,14 @@ path parameter would capture ``search`` and the search route could never be reac
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
-from fastapi.exceptions import RequestValidationError
-from pydantic import StringConstraints, TypeAdapter, ValidationError
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tarento_lib.auth import Identity, Role, auth_responses
 from tarento_lib.content import service
 from tarento_lib.content.cache import CachedRead, ReadCache
-from tarento_lib.content.database import Database
 from tarento_lib.content.dependencies import (
     AdminDep,
     EditorDep,
@@ -53,7 +50,6 @@ __all__ = [
     "content_out",
     "etag_matches",
     "etag_of",
-    "public_read_params",
     "render_public_read",
     "router",
 ]
@@ -183,86 +179,14 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-_KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"
-_KEY = TypeAdapter(Annotated[str, StringConstraints(pattern=_KEY_PATTERN)])
-_LANG = TypeAdapter(LanguageCode)
-_dumps = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":")
-).encode  # the bytes Pydantic would write
-# The parameters the handler reads from the request itself, documented exactly as FastAPI would
-# document them as declared parameters (schemathesis and /docs read this).
-_PARAMETERS: list[dict[str, Any]] = [
-    {
-        "name": "content_key",
-        "in": "path",
-        "required": True,
-        "description": "e.g. homepage.welcome",
-        "schema": {
-            "type": "string",
-            "pattern": _KEY_PATTERN,
-            "description": "e.g. homepage.welcome",
-            "title": "Content Key",
-        },
-    },
-    {
-        "name": "lang",
-        "in": "query",
-        "required": False,
-        "schema": {
-            "anyOf": [{"$ref": "#/components/schemas/LanguageCode"}, {"type": "null"}],
-            "title": "Lang",
-        },
-    },
-    *(
-        {
-            "name": name.lower(),
-            "in": "header",
-            "required": False,
-            "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": name},
-        }
-        for name in ("Accept-Language", "If-None-Match")
-    ),
-]
-_VALIDATION_ERROR = {
-    "description": "Validation Error",
-    "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}
-    },
-}
-
-
-def public_read_params(request: Request) -> tuple[str, tuple[LanguageCode, ...]]:
-    """The content key and the language resolution order of a public read, or a 422.
-
-    Read from the request directly, with the same checks and the same 422 body FastAPI gives
-    declared parameters: its per-parameter machinery costs more than the rest of the handler.
-    """
-    errors: list[dict[str, Any]] = []
-    content_key = request.path_params["content_key"]
-    lang = request.query_params.get("lang")
-    for where, name, adapter, value in (
-        ("path", "content_key", _KEY, content_key),
-        ("query", "lang", _LANG, lang),
-    ):
-        if value is not None:
-            try:
-                adapter.validate_python(value)
-            except ValidationError as error:
-                errors.extend({**e, "loc": (where, name)} for e in error.errors(include_url=False))
-    if errors:
-        raise RequestValidationError(errors)
-    return content_key, resolution_order(
-        LanguageCode(lang) if lang else None, request.headers.get("accept-language")
-    )
-
-
 async def render_public_read(
-    database: Database, content_key: str, order: tuple[LanguageCode, ...]
+    session: AsyncSession, content_key: str, order: tuple[LanguageCode, ...]
 ) -> CachedRead:
     """The public read of ``content_key``: one SQL statement, then bytes and headers, or a 404."""
-    row = await database.fetch_first(
+    result = await session.execute(
         service.localized_statement(len(order)), service.localized_params(content_key, order)
     )
+    row = result.first()
     if row is None:
         raise _not_found(content_key)
     key, category, language, title, body, meta_description, keywords, revision = row
@@ -271,24 +195,21 @@ async def render_public_read(
             status.HTTP_404_NOT_FOUND,
             f"{content_key!r} has no published translation in {', '.join(order)}",
         )
-    # The row was validated on its way in, so the body is built directly (same fields and bytes
-    # as LocalizedContent, which stays the documented response model; a test holds them equal).
-    payload = _dumps(
-        {
-            "content_key": key,
-            "category": category,
-            "language": language,
-            "requested_language": order[0],
-            "fallback_used": language != order[0],
-            "tried": order[: order.index(language) + 1],
-            "title": title,
-            "body": body,
-            "summary": service.summarize(body),
-            "meta_description": meta_description,
-            "keywords": json.loads(keywords) if isinstance(keywords, str) else keywords,
-            "revision": revision,
-        }
-    ).encode()  # serialised once: hashed for the ETag and sent as is
+    read = LocalizedContent(
+        content_key=key,
+        category=category,
+        language=language,
+        requested_language=order[0],
+        fallback_used=language != order[0],
+        tried=list(order[: order.index(language) + 1]),
+        title=title,
+        body=body,
+        summary=service.summarize(body),
+        meta_description=meta_description,
+        keywords=keywords,
+        revision=revision,
+    )
+    payload = read.model_dump_json().encode()  # serialised once: hashed for the ETag and sent
     headers = {"ETag": etag_of(payload), "Content-Language": language, "Vary": "Accept-Language"}
     return CachedRead(payload, headers)
 
@@ -296,25 +217,25 @@ async def render_public_read(
 @router.get(
     "/{content_key}",
     response_model=LocalizedContent,
-    openapi_extra={"parameters": _PARAMETERS},
-    responses={
-        **_ERRORS,
-        304: {"description": "Not modified (ETag matched)"},
-        422: _VALIDATION_ERROR,
-    },
+    responses={**_ERRORS, 304: {"description": "Not modified (ETag matched)"}},
 )
-async def get_localized(request: Request) -> Any:
+async def get_localized(
+    content_key: KeyPath,
+    session: ReadSessionDep,
+    cache: ReadCacheDep,
+    lang: LanguageCode | None = None,
+    accept_language: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
     """The published text in the best language: ``lang``,
     then ``Accept-Language``, then fallbacks."""
-    content_key, order = public_read_params(request)
-    state = request.app.state
-    cache: ReadCache | None = state.read_cache
+    order = resolution_order(lang, accept_language)
     read = cache.get(content_key, order) if cache is not None else None
     if read is None:
-        read = await render_public_read(state.database, content_key, order)
+        read = await render_public_read(session, content_key, order)
         if cache is not None:
             cache.put(content_key, order, read)
-    if etag_matches(request.headers.get("if-none-match"), read.headers["ETag"]):
+    if etag_matches(if_none_match, read.headers["ETag"]):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=read.headers)
     return Response(read.payload, media_type="application/json", headers=read.headers)
 

@@ -8,7 +8,7 @@ into a draft, so no unreviewed text is ever served.
 Every ORM read of one content loads it and its translations in one statement (``joinedload``),
 and the relationship is ``lazy="raise"``, so an accidental per-row query fails loudly. The
 public read is one Core statement that returns just the row to serve
-(:func:`localized_statement`, run by ``Database.fetch_first``).
+(:func:`localized_statement`, run with ``session.execute`` by the route).
 """
 
 from __future__ import annotations
