@@ -1,7 +1,7 @@
 """``tarento-lab stats``: reading budgets computed from notebook files.
 
 The computation is checked on small notebooks built here; the budget test then holds every
-notebook listed in ``RESTRUCTURED`` (those already in lesson shape) to the lesson budgets.
+question notebook to the lesson budgets.
 """
 
 from __future__ import annotations
@@ -23,27 +23,7 @@ from tarento_lib.lab.stats import (
     is_assert_only,
     notebook_stats,
 )
-from tarento_lib.questions import NOTEBOOKS, question
-
-# Notebooks already in lesson shape; each lesson issue adds its own. When all eleven are in,
-# the list goes and the budget test covers every notebook.
-RESTRUCTURED: tuple[str, ...] = (
-    "q01",
-    "q02",
-    "q03",
-    "q04",
-    "q05",
-    "q06",
-    "q07",
-    "q08",
-    "q09",
-    "q10",
-    "q11",
-)
-
-# Restructured notebooks that still break a budget for a reason outside their lesson:
-# number -> reason, run as strict xfail so the fix is noticed.
-OVER_BUDGET: dict[str, str] = {}
+from tarento_lib.questions import NOTEBOOKS, QUESTIONS, question
 
 new_markdown = nbformat.v4.new_markdown_cell
 new_code = nbformat.v4.new_code_cell
@@ -220,19 +200,7 @@ def test_cli_prints_a_table_and_json(
     assert row["minutes_1_4"] == pytest.approx(4 + HEADING_WORDS_1_4 / 200)
 
 
-@pytest.mark.skipif(not RESTRUCTURED, reason="no notebook is in lesson shape yet")
-@pytest.mark.parametrize(
-    "number",
-    [
-        pytest.param(
-            number,
-            marks=[pytest.mark.xfail(reason=reason, strict=True)]
-            if (reason := OVER_BUDGET.get(number))
-            else [],
-        )
-        for number in RESTRUCTURED
-    ],
-)
-def test_restructured_notebooks_keep_the_lesson_budgets(number: str) -> None:
+@pytest.mark.parametrize("number", [q.number for q in QUESTIONS])
+def test_every_lesson_keeps_the_budgets(number: str) -> None:
     stats = notebook_stats(NOTEBOOKS / question(number).notebook)
     assert budget_problems(stats, BUDGETS) == []
