@@ -18,7 +18,7 @@ import itertools
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tarento_lib.answers import q08_job_queue
 from tarento_lib.jobs.queue import JobQueue
@@ -67,9 +67,11 @@ def _timed(main: Callable[[], Awaitable[Timing]]) -> Timing:
     return run_fresh(main)
 
 
-def time_jobqueue(n: int, workers: int = 4) -> Timing:
+def _time_queue(make: Callable[..., Any], label: str, n: int, workers: int) -> Timing:
+    """Enqueue ``n`` no-op jobs on a started queue and stop it gracefully; time the lot."""
+
     async def main() -> Timing:
-        queue = JobQueue(workers, max_size=n)
+        queue = make(workers, max_size=n)
         await queue.start()
         start = _now()
         for _ in range(n):
@@ -77,28 +79,19 @@ def time_jobqueue(n: int, workers: int = 4) -> Timing:
         await queue.stop(graceful=True)
         elapsed = _since(start)
         if queue.stats()["completed"] != n:
-            raise RuntimeError(f"JobQueue completed {queue.stats()['completed']} of {n} jobs")
+            raise RuntimeError(f"{label} completed {queue.stats()['completed']} of {n} jobs")
         return elapsed
 
     return _timed(main)
+
+
+def time_jobqueue(n: int, workers: int = 4) -> Timing:
+    return _time_queue(JobQueue, "JobQueue", n, workers)
 
 
 def time_answer(n: int, workers: int = 4) -> Timing:
     """The interview answer: one task and one ``asyncio.Event`` per job, a uuid per id."""
-
-    async def main() -> Timing:
-        queue = q08_job_queue.JobQueue(workers, max_size=n)
-        await queue.start()
-        start = _now()
-        for _ in range(n):
-            await queue.enqueue(noop)
-        await queue.stop(graceful=True)
-        elapsed = _since(start)
-        if queue.stats()["completed"] != n:
-            raise RuntimeError(f"the answer completed {queue.stats()['completed']} of {n} jobs")
-        return elapsed
-
-    return _timed(main)
+    return _time_queue(q08_job_queue.JobQueue, "the answer", n, workers)
 
 
 def time_bare(n: int, workers: int = 4) -> Timing:

@@ -17,38 +17,26 @@ _LAYOUT = {"width": "420px"}
 _STYLE = {"description_width": "120px"}
 
 
-def slider(description: str, *, min: int, max: int, value: int, step: int = 1) -> widgets.IntSlider:
-    """An integer slider that updates on release (so a re-plot runs once, not on every pixel)."""
-    if not min <= value <= max:
-        raise ValueError(f"value {value} is outside [{min}, {max}] for {description!r}")
-    return widgets.IntSlider(
-        value=value,
-        min=min,
-        max=max,
-        step=step,
-        description=description,
-        continuous_update=False,
-        layout=_LAYOUT,
-        style=_STYLE,
+def _on_release(kind: type[widgets.Widget], description: str, **range_: Any) -> Any:
+    """A slider of ``kind`` that updates on release (so a re-plot runs once, not on every pixel)."""
+    low, high, value = range_["min"], range_["max"], range_["value"]
+    if not low <= value <= high:
+        raise ValueError(f"value {value} is outside [{low}, {high}] for {description!r}")
+    return kind(
+        description=description, continuous_update=False, layout=_LAYOUT, style=_STYLE, **range_
     )
+
+
+def slider(description: str, *, min: int, max: int, value: int, step: int = 1) -> widgets.IntSlider:
+    """An integer slider that updates on release."""
+    return _on_release(widgets.IntSlider, description, min=min, max=max, value=value, step=step)
 
 
 def float_slider(
     description: str, *, min: float, max: float, value: float, step: float
 ) -> widgets.FloatSlider:
     """A float slider that updates on release."""
-    if not min <= value <= max:
-        raise ValueError(f"value {value} is outside [{min}, {max}] for {description!r}")
-    return widgets.FloatSlider(
-        value=value,
-        min=min,
-        max=max,
-        step=step,
-        description=description,
-        continuous_update=False,
-        layout=_LAYOUT,
-        style=_STYLE,
-    )
+    return _on_release(widgets.FloatSlider, description, min=min, max=max, value=value, step=step)
 
 
 def choice(description: str, options: Sequence[Any], *, value: Any = None) -> widgets.Dropdown:
