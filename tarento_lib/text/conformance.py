@@ -707,10 +707,10 @@ _Q3 = Interview(
     probe=Probe(
         what="one autocomplete(prefix, 5) of a prefix that at most 26 words start with",
         growth="O(prefix + matches)",
-        sizes=(200, 20_000),
+        sizes=(100, 10_000),
         prepare=_trie_probe,
         limit=10.0,
-        repeat=300,
+        repeat=1000,
     ),
 )
 
@@ -811,8 +811,8 @@ _Q4 = Interview(
         growth="O(n·m)",
         sizes=(10, 160),
         prepare=_distance_probe,
-        limit=900.0,
-        repeat=4,
+        limit=1000.0,
+        repeat=5,
     ),
 )
 
