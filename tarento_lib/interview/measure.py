@@ -39,7 +39,7 @@ STARTUP_SECONDS = 120.0  # a child imports the question's library before any can
 FLOOD = 100_000  # printed characters beyond which the timings mostly measure printing
 RUFF_RULES = ("E4", "E7", "E9", "F", "B", "SIM")  # ruff's defaults, bugbear and simplify
 _ROOT = Path(__file__).resolve().parents[2]
-_ANSWERS = _ROOT / "tarento_lib" / "answers"
+_ANSWERS = Path(__file__).resolve().parents[1] / "answers"
 _ADVICE = {"O(1)": "look for a scan such as list.remove or 'in' on a list"}
 _FINDING = re.compile(r"^-:(\d+):(\d+): (.*)$", re.MULTILINE)  # ruff's concise format, stdin
 _ADVICE_ELSE = "look for work each operation repeats over everything already stored"
@@ -297,6 +297,7 @@ def measure(
     ``timeout`` bounds the candidate's part (import, set-up and timed rounds) in seconds; the
     child processes' start-up, before any candidate code runs, is not counted. Whatever the
     candidate's code does, this returns a :class:`Measurement`: a failure is its ``problem``.
+    Raises ``KeyError`` when the question has no interview plan.
     """
     require_str(number, "number")
     if name is not None:
@@ -354,7 +355,7 @@ def ruff_findings(path: Path) -> list[str]:
     is judged by ruff's default rules (E4, E7, E9, F) plus flake8-bugbear (B) and
     flake8-simplify (SIM), with ``--isolated``: no configuration file on the machine, this
     project's included, changes the verdict. A file that does not parse gives ruff's syntax
-    errors.
+    errors; one that cannot be read raises ``OSError``.
     """
     from tarento_lib.lab.tools import run_tool
 

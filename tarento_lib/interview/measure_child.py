@@ -105,7 +105,8 @@ def main() -> None:
     try:
         _Server(FrameReader(commands), channel, output).serve()
     except BaseException as exc:
-        write_frame(channel, ("broken", f"the measuring process failed: {describe_exception(exc)}"))
+        failed = f"the measuring process failed: {describe_exception(exc)}"
+        write_frame(channel, ("broken", failed, output.size))
     os._exit(0)  # the candidate's threads may still run: they end with the process
 
 

@@ -82,11 +82,7 @@ def solution(tmp_path: Path, source: str) -> Path:
     return path
 
 
-def plan_numbers() -> list[str]:
-    return numbers()
-
-
-@pytest.mark.parametrize("number", plan_numbers())
+@pytest.mark.parametrize("number", numbers())
 def test_every_model_answer_passes_its_probe(number: str) -> None:
     try:
         plan = interview_plan(number)
@@ -166,6 +162,11 @@ CONTAINED = {
     "flood of output": (
         cache_source(init="print('spam' * 100_000)"),
         "your code printed 800,002 characters during the probe",
+    ),
+    "forged replies": (
+        # an empty frame header on every descriptor the child may answer on (3 is its input)
+        cache_source(init="for fd in range(4, 6): os.write(fd, bytes(8))"),
+        "the channel was tampered with while setting up the probe at 100",
     ),
     "no class": ("x = 1\n", "cannot measure q01_solution.py: expected one class"),
     "not Python": ("def (:\n", "q01_solution.py does not parse: invalid syntax (line 1)"),
