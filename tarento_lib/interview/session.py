@@ -30,7 +30,8 @@ from tarento_lib.questions import question
 __all__ = ["CheckOutcome", "Session", "SessionError"]
 
 FORMAT = 1
-CASE_SECONDS = 10.0  # the grader's limit per case: an endless loop costs one case, not the session
+CASE_SECONDS = 10.0  # the grader's limit per case
+STAGE_SECONDS = 30.0  # and per check of a stage: an endless loop in __init__ fails every case
 
 
 class SessionError(Exception):
@@ -65,7 +66,7 @@ class CheckOutcome:
 def _grade_file(path: Path, suite: Suite) -> Scorecard:
     from tarento_lib.grading import check_file
 
-    return check_file(path, suite, timeout=CASE_SECONDS)
+    return check_file(path, suite, timeout=CASE_SECONDS, limit=STAGE_SECONDS)
 
 
 def _measure(number: str, path: Path) -> list[str]:

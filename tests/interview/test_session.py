@@ -188,12 +188,14 @@ def test_real_grading_fails_the_stub_and_passes_the_interview_answer(tmp_path, s
 def test_an_endless_loop_is_stopped_and_the_session_goes_on(tmp_path, script) -> None:
     from tarento_lib.grading import check_file
 
-    options = {**script.options(), "grade": partial(check_file, timeout=1.0)}
+    options = {**script.options(), "grade": partial(check_file, timeout=1.0, limit=2.5)}
     session = Session.start("q01", tmp_path, **options)
     session.solution.write_text(
         session.plan.stub.replace("raise NotImplementedError", "while True: pass", 1)
     )
     outcome = session.check()
     assert not outcome.passed
-    assert "did not finish within" in outcome.card.render()
+    card = outcome.card.render()
+    assert "did not finish within 1 s" in card
+    assert "stopped after 2.5 s in all; the cases left did not run" in card
     assert session.hint().startswith("hint 1")
