@@ -235,14 +235,14 @@ class ProgressStore:
         except FileNotFoundError:
             return Progress()
         except _BadFile as bad:
-            moved = self._set_aside()
+            moved = self._set_aside(bad)
             self._write(())
             return Progress(
                 notice=f"progress file {self.path} {bad}; moved it to {moved.name} "
                 "and started a fresh one"
             )
 
-    def _set_aside(self) -> Path:
+    def _set_aside(self, bad: _BadFile) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         target = self.path.with_name(f"{FILE_NAME}.bad-{stamp}")
         suffix = 1
@@ -253,8 +253,7 @@ class ProgressStore:
             os.replace(self.path, target)
         except OSError as error:
             raise ProgressFileError(
-                f"progress file {self.path} is unreadable and cannot be moved aside "
-                f"({_reason(error)})"
+                f"progress file {self.path} {bad}, and cannot be moved aside ({_reason(error)})"
             ) from error
         return target
 
