@@ -13,7 +13,7 @@ then ``os.replace``), so two sessions finishing at once keep both records and a 
 sees half a file. A file this version cannot read (not JSON, the wrong shape, another format)
 is moved aside to ``progress.json.bad-<timestamp>`` and a fresh one starts; the snapshot that
 follows carries a one-line ``notice`` saying so. A directory that cannot be written raises
-:class:`ProgressFileError`, whose message is that line.
+:class:`ProgressFileError` with a one-line message; the file stays as it was.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
+from platformdirs import user_data_path
 
 from tarento_lib._validate import require_instance, require_int, require_number, require_str
 from tarento_lib.questions import QUESTIONS
@@ -42,6 +43,7 @@ __all__ = [
     "ProgressRow",
     "ProgressStore",
     "format_rows",
+    "progress_rows",
 ]
 
 FORMAT = 1
@@ -169,8 +171,6 @@ class ProgressStore:
 
     def __init__(self, directory: Path | str | None = None) -> None:
         if directory is None:
-            from platformdirs import user_data_path
-
             directory = user_data_path("tarento-lab")
         self.directory = Path(require_instance(directory, "directory", (Path, str)))
         self.path = self.directory / FILE_NAME
@@ -190,7 +190,8 @@ class ProgressStore:
                 return self._read_or_recover()
 
     def record(self, attempt: Attempt) -> Progress:
-        """Append ``attempt``; returns the file's content after it."""
+        """Append ``attempt``; returns the file's content after it (with the ``notice`` of a
+        bad file set aside on the way: the attempt is then the first of a fresh file)."""
         require_instance(attempt, "attempt", Attempt)
         with self._locked():
             before = self._read_or_recover()
@@ -260,20 +261,17 @@ class ProgressStore:
     def _write(self, attempts: Iterable[Attempt]) -> None:
         """Replace the file in one step: a temporary file beside it, then ``os.replace``."""
         data = {"format": FORMAT, "attempts": [attempt.to_json() for attempt in attempts]}
+        name: str | None = None
         try:
             handle, name = tempfile.mkstemp(dir=self.directory, prefix=f".{FILE_NAME}.")
-        except OSError as error:
-            raise ProgressFileError(
-                f"cannot write the progress file {self.path} ({_reason(error)})"
-            ) from error
-        try:
             with open(handle, "w", encoding="utf-8") as temporary:
                 json.dump(data, temporary, indent=2)
                 temporary.flush()
                 os.fsync(temporary.fileno())
             os.replace(name, self.path)
         except OSError as error:
-            Path(name).unlink(missing_ok=True)
+            if name is not None:
+                Path(name).unlink(missing_ok=True)
             raise ProgressFileError(
                 f"cannot write the progress file {self.path} ({_reason(error)})"
             ) from error
