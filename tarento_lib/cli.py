@@ -108,6 +108,60 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if card.ok else 1
 
 
+def _cmd_interview(args: argparse.Namespace) -> int:
+    """Start, resume, check, hint or finish a mock interview; state lives in ``--dir``."""
+    from tarento_lib.interview.session import Session, SessionError, clock_text
+
+    directory = Path(args.dir or ".")
+    options = {}
+    if args.dir:  # a chosen folder keeps the progress file too, beside the session
+        from tarento_lib.interview.progress import ProgressStore
+
+        options["save_progress"] = lambda session: ProgressStore(directory).record(
+            session.attempt()
+        )
+    try:
+        session = Session.load(args.question, directory, **options)
+        if args.check or args.hint or args.finish:
+            if session is None:
+                raise SessionError(
+                    f"no interview of {args.question} in {directory}; "
+                    f"start one with: tarento-lab interview {args.question}"
+                )
+            if args.finish:
+                print(session.finish())
+                return 0
+            if args.hint:
+                print(session.hint())
+                return 0
+            outcome = session.check()
+            if outcome.card.results:
+                print(outcome.card.render())
+            if outcome.revealed is not None:
+                print(
+                    f"\nStage {session.stage_number - 1} passed at {clock_text(session.elapsed)}."
+                )
+                print(f"Next question from the interviewer ({clock_text(session.remaining)} left):")
+                print(session.ask(outcome.revealed))
+            elif outcome.scorecard:
+                print(f"\n{outcome.scorecard}")
+            elif not outcome.passed:
+                print(f"\n{clock_text(session.remaining)} left; --hint shows a hint")
+            return 0 if outcome.passed else 1
+        if session is not None and not session.finished:
+            print(session.status())
+            return 0
+        session = Session.start(args.question, directory, minutes=args.minutes, **options)
+    except (KeyError, SessionError) as exc:
+        raise SystemExit(f"tarento-lab: {exc.args[0] if exc.args else exc}") from None
+    print(session.intro())
+    print(
+        f"\nThe clock is running. Edit the file, then: tarento-lab interview {args.question} "
+        "--check (also --hint, --finish)"
+    )
+    return 0
+
+
 def _cmd_nav(args: argparse.Namespace) -> int:
     from tarento_lib.lab.navigation import stale_notebooks, update_navigation
 
@@ -272,6 +326,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--lifetime", type=float, default=3600.0, help="seconds it stays valid (default: 3600)"
     )
     token.set_defaults(func=_cmd_token)
+    interview = commands.add_parser(
+        "interview", help="practise a question under interview conditions: stages, hints, a clock"
+    )
+    interview.add_argument("question", help="qNN, e.g. q01")
+    interview.add_argument(
+        "--minutes", type=float, help="time budget (default: the stages' budgets added up)"
+    )
+    interview.add_argument(
+        "--dir",
+        help="folder for the solution, the session and the progress file "
+        "(default: the solution and session here, progress in your data folder)",
+    )
+    action = interview.add_mutually_exclusive_group()
+    action.add_argument("--check", action="store_true", help="grade the current stage")
+    action.add_argument("--hint", action="store_true", help="show the next hint (counted)")
+    action.add_argument("--finish", action="store_true", help="stop and print the scorecard")
+    interview.set_defaults(func=_cmd_interview)
     nav = commands.add_parser("nav", help="regenerate every notebook's header and footer cells")
     nav.add_argument(
         "--check", action="store_true", help="only list stale notebooks (exit 1 if any)"
