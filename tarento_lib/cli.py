@@ -220,6 +220,19 @@ def _cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from tarento_lib.interview.progress import ProgressFileError, ProgressStore, format_rows
+
+    try:
+        progress = ProgressStore(args.dir).read()
+    except ProgressFileError as error:
+        raise SystemExit(f"tarento-lab: {error}") from None
+    if progress.notice:
+        print(f"tarento-lab: {progress.notice}", file=sys.stderr)
+    print(format_rows(progress.rows()))
+    return 0
+
+
 def _environment(real: bool) -> dict[str, str]:
     """The lab's environment: real-service URLs only with ``--real``;
     study sessions stay embedded.
@@ -335,6 +348,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="only list stale notebooks (exit 1 if any)"
     )
     nav.set_defaults(func=_cmd_nav)
+    progress = commands.add_parser(
+        "progress", help="your mock interviews: best stage, best time, hints per question"
+    )
+    progress.add_argument(
+        "--dir", type=Path, help="where progress.json lives (default: your user data folder)"
+    )
+    progress.set_defaults(func=_cmd_progress)
     parser.set_defaults(commands=tuple(commands.choices))
     return parser
 
