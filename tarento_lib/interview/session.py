@@ -27,7 +27,7 @@ from tarento_lib.grading.scorecard import Scorecard
 from tarento_lib.interview.plan import Interview, Stage, interview_plan
 from tarento_lib.questions import question
 
-__all__ = ["CheckOutcome", "Session", "SessionError"]
+__all__ = ["CheckOutcome", "Session", "SessionError", "clock_text", "save_progress"]
 
 FORMAT = 1
 CASE_SECONDS = 10.0  # the grader's limit per case
@@ -81,10 +81,15 @@ def _findings(path: Path) -> list[str]:
     return ruff_findings(path)
 
 
-def _save_progress(session: Session) -> None:
-    from tarento_lib.interview.progress import ProgressStore
+def save_progress(session: Session, directory: Path | None = None) -> str | None:
+    """Record the finished session in the progress file (in ``directory``, else the user's
+    data folder); returns a one-line notice when the file needed attention, else ``None``."""
+    from tarento_lib.interview.progress import ProgressFileError, ProgressStore
 
-    ProgressStore().record(session.attempt())
+    try:
+        return ProgressStore(directory).record(session.attempt()).notice
+    except ProgressFileError as exc:
+        return f"{exc}; this attempt is not in your progress"
 
 
 def clock_text(seconds: float) -> str:
@@ -112,7 +117,7 @@ class Session:
         grade: Callable[[Path, Suite], Scorecard] = _grade_file,
         measure: Callable[[str, Path], list[str]] = _measure,
         findings: Callable[[Path], list[str]] = _findings,
-        save_progress: Callable[[Session], None] = _save_progress,
+        save_progress: Callable[[Session], str | None] = save_progress,
     ) -> None:
         self.plan = plan
         self.directory = directory
@@ -122,6 +127,7 @@ class Session:
         self._measure = measure
         self._findings = findings
         self._save_progress = save_progress
+        self.progress_notice: str | None = None  # what recording the attempt had to say
 
     # -- files ------------------------------------------------------------------------------
 
@@ -304,7 +310,7 @@ class Session:
         self._record.finished_at = round(min(self.elapsed, self.budget), 3)
         self._record.scorecard = self._render()
         self._write()
-        self._save_progress(self)
+        self.progress_notice = self._save_progress(self)
         return self._record.scorecard
 
     def attempt(self) -> Any:
