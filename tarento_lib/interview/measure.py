@@ -41,8 +41,8 @@ RUFF_RULES = ("E4", "E7", "E9", "F", "B", "SIM")  # ruff's defaults, bugbear and
 _ROOT = Path(__file__).resolve().parents[2]
 _ANSWERS = Path(__file__).resolve().parents[1] / "answers"
 _ADVICE = {"O(1)": "look for a scan such as list.remove or 'in' on a list"}
-_FINDING = re.compile(r"^-:(\d+):(\d+): (.*)$", re.MULTILINE)  # ruff's concise format, stdin
 _ADVICE_ELSE = "look for work each operation repeats over everything already stored"
+_FINDING = re.compile(r"^-:(\d+):(\d+): (.*)$", re.MULTILINE)  # ruff's concise format, stdin
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class Measurement:
     ``sizes[1]``; ``model`` is the model answer's at ``sizes[1]`` (``None`` where not measured).
     ``printed`` counts the characters the candidate printed. ``problem`` is one line, ``""``
     when all went well; ``skipped`` is the plan's reason when the question has no probe.
+    ``ratio``, ``flagged`` and ``speed`` are computed from these, so a stored measurement
+    (``Measurement(**dataclasses.asdict(m))``) reads back the same.
     """
 
     number: str
