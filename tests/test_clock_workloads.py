@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tarento_lib import workloads as w
-from tarento_lib.clock import Clock, DatedClock, FakeClock, MonotonicClock
+from tarento_lib.clock import DatedClock, FakeClock, MonotonicClock
 
 
 def test_fake_clock_moves_only_when_told() -> None:

@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from tarento_lib.auth import TokenAuthority, install_authority, resolve_authority
 from tarento_lib._validate import require_instance
+from tarento_lib.auth import TokenAuthority, install_authority, resolve_authority
 from tarento_lib.clock import DatedClock, MonotonicClock
 from tarento_lib.content.cache import ReadCache
 from tarento_lib.content.database import Database

@@ -169,7 +169,7 @@ def test_bad_options_are_rejected() -> None:
         Database("sqlite+aiosqlite://", schema="t_1")
     with pytest.raises(ConfigurationError, match="schema"):
         Database("postgresql+asyncpg://u@127.0.0.1:1/db", schema="Robert'); DROP")
-    with pytest.raises(TypeError, match="clock must be a DatedClock, got builtin_function_or_method"):
+    with pytest.raises(TypeError, match="clock must be a DatedClock, got builtin_function"):
         create_app("sqlite+aiosqlite://", clock=time.monotonic)  # no dates, only seconds
 
 
