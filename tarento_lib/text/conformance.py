@@ -811,7 +811,7 @@ _Q4 = Interview(
         growth="O(n·m)",
         sizes=(10, 160),
         prepare=_distance_probe,
-        limit=1000.0,
+        limit=800.0,
         repeat=5,
     ),
 )
