@@ -326,9 +326,9 @@ INTERVIEWS = {
             ),
         ),
         no_probe=(
-            "the candidate writes no lookup of its own: each user is one query whose cost is "
-            "the database's, and what matters, the batch's time and the queries in flight, "
-            "the cases measure exactly on virtual time"
+            "each user is one query, whose cost is the database's (the stand-in scans its "
+            "rows), not the candidate's; what the candidate controls, the batch's time and "
+            "the queries in flight, the cases measure exactly on virtual time"
         ),
     )
 }

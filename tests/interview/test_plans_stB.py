@@ -15,6 +15,7 @@ import pytest
 
 from tarento_lib.answers import q03_trie, q04_similarity, q10_user_manager
 from tarento_lib.grading import Scorecard, check_file, run_suite
+from tarento_lib.interview.measure import measure
 from tarento_lib.interview.plan import interview_plan
 from tarento_lib.text.unicode import graphemes
 
@@ -315,6 +316,32 @@ def test_the_q04_probe_compares_two_different_texts_of_the_size() -> None:
         for i in range(50):
             operation(i)
         assert all(x == y == size and different for x, y, different in seen), size
+
+
+SCANNING_TRIE = '''
+class Trie:
+    """Suggestions by a scan over every stored word: O(n) per query."""
+
+    def __init__(self):
+        self.words = {}
+
+    def insert(self, word, frequency=1):
+        self.words[word.casefold()] = (word, frequency)
+
+    def autocomplete(self, prefix, k=10):
+        prefix = prefix.casefold()
+        found = [(-f, w) for key, (w, f) in self.words.items() if key.startswith(prefix)]
+        return [w for _, w in sorted(found)[:k]]
+'''
+
+
+def test_a_trie_that_scans_every_word_is_flagged(tmp_path: Path) -> None:
+    path = tmp_path / "q03_solution.py"
+    path.write_text(SCANNING_TRIE, encoding="utf-8")
+    found = measure("q03", path)
+    assert found.problem == ""
+    assert found.flagged, found.lines()
+    assert "grows faster than O(prefix + matches)" in found.lines()[0]
 
 
 def test_q10_says_why_it_has_no_probe() -> None:
