@@ -251,6 +251,14 @@ class Session:
         return sum(self._record.hints)
 
     @property
+    def hints_shown(self) -> tuple[str, ...]:
+        """The hints taken so far for the current stage, in order (what a resumed view shows)."""
+        stage = self.stage
+        if stage is None:
+            return ()
+        return stage.hints[: self._record.hints[self._record.stage - 1]]
+
+    @property
     def scorecard(self) -> str:
         """The final scorecard ("" until the session finishes)."""
         return self._record.scorecard
