@@ -82,7 +82,7 @@ class InterviewPanel:
         loaded = Session.load(self.number, self.directory, **options)
         self.session = loaded or self._start()
         self._build()
-        self._show()
+        self.tick()  # a session whose time ran out while no kernel watched ends here
         self.start_ticking()
 
     def _start(self) -> Session:
@@ -94,7 +94,12 @@ class InterviewPanel:
         entry = question(self.number)
         self.title = widgets.HTML(f"<b>{entry.number.upper()} · {html.escape(entry.title)}</b>")
         self.countdown = widgets.HTML()
-        self.brief = widgets.HTML()
+        plan = self.session.plan
+        clarifications = "".join(f"<li>{html.escape(line)}</li>" for line in plan.clarifications)
+        self.brief = widgets.HTML(
+            f"<p>{html.escape(plan.brief)}</p>"
+            f"<p>What the interviewer answers when asked:</p><ul>{clarifications}</ul>"
+        )
         self.stage_text = widgets.HTML()
         self.file = widgets.HTML()
         self.check_button = widgets.Button(description="Check", button_style="primary")
@@ -131,12 +136,6 @@ class InterviewPanel:
         session = self.session
         running = not session.finished
         self.countdown.value = f"<b>{html.escape(self._clock_line())}</b>"
-        plan = session.plan
-        clarifications = "".join(f"<li>{html.escape(line)}</li>" for line in plan.clarifications)
-        self.brief.value = (
-            f"<p>{html.escape(plan.brief)}</p>"
-            f"<p>What the interviewer answers when asked:</p><ul>{clarifications}</ul>"
-        )
         self.stage_text.value = _pre(session.ask()) if running else ""
         self.file.value = (
             f"Edit <code>{html.escape(str(session.solution))}</code> in JupyterLab's editor, "
@@ -164,7 +163,7 @@ class InterviewPanel:
             return f"Finished after {clock_text(session.elapsed)}: {passed}, {hints}"
         left = session.remaining
         when = f"{clock_text(left)} left" if left > 0 else "time is up"
-        return f"⏱ {when} · stage {session.stage_number} of {total} · {passed} · {hints}"
+        return f"{when} · stage {session.stage_number} of {total} · {passed} · {hints}"
 
     def _say(self, text: str) -> None:
         self.note.value = html.escape(text)

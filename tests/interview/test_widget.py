@@ -216,6 +216,17 @@ def test_a_restarted_kernel_resumes_the_same_stage_and_time(tmp_path: Path, fake
     assert "1 of 4 stages passed" in again.countdown.value
 
 
+def test_a_session_whose_time_ran_out_meanwhile_opens_on_its_scorecard(
+    tmp_path: Path, fakes: Fakes
+) -> None:
+    open_panel(tmp_path, fakes)
+    fakes.clock.advance(BUDGET + 3600)  # the kernel was down while the time ran out
+    panel = open_panel(tmp_path, fakes)
+    assert panel.finished and "time ran out" in panel.scorecard.value
+    assert f"Finished after {clock_text(BUDGET)}" in panel.countdown.value
+    assert fakes.saved == [0]
+
+
 def test_interview_returns_the_view_and_resumes(tmp_path: Path, fakes: Fakes) -> None:
     view = interview("q01", directory=tmp_path, minutes=10, **fakes.options())
     assert isinstance(view, InterviewView)
