@@ -27,10 +27,11 @@ from tarento_lib.grading.scorecard import Scorecard
 from tarento_lib.interview.plan import Interview, Stage, interview_plan
 from tarento_lib.questions import question
 
-__all__ = ["CheckOutcome", "Session", "SessionError"]
+__all__ = ["CheckOutcome", "Session", "SessionError", "clock_text", "save_progress"]
 
 FORMAT = 1
-CASE_SECONDS = 10.0  # the grader's limit per case: an endless loop costs one case, not the session
+CASE_SECONDS = 10.0  # the grader's limit per case
+STAGE_SECONDS = 30.0  # and per check of a stage: an endless loop in __init__ fails every case
 
 
 class SessionError(Exception):
@@ -65,7 +66,7 @@ class CheckOutcome:
 def _grade_file(path: Path, suite: Suite) -> Scorecard:
     from tarento_lib.grading import check_file
 
-    return check_file(path, suite, timeout=CASE_SECONDS)
+    return check_file(path, suite, timeout=CASE_SECONDS, limit=STAGE_SECONDS)
 
 
 def _measure(number: str, path: Path) -> list[str]:
@@ -80,10 +81,15 @@ def _findings(path: Path) -> list[str]:
     return ruff_findings(path)
 
 
-def _save_progress(session: Session) -> None:
-    from tarento_lib.interview.progress import ProgressStore
+def save_progress(session: Session, directory: Path | None = None) -> str | None:
+    """Record the finished session in the progress file (in ``directory``, else the user's
+    data folder); returns a one-line notice when the file needed attention, else ``None``."""
+    from tarento_lib.interview.progress import ProgressFileError, ProgressStore
 
-    ProgressStore().record(session.attempt())
+    try:
+        return ProgressStore(directory).record(session.attempt()).notice
+    except ProgressFileError as exc:
+        return f"{exc}; this attempt is not in your progress"
 
 
 def clock_text(seconds: float) -> str:
@@ -111,7 +117,7 @@ class Session:
         grade: Callable[[Path, Suite], Scorecard] = _grade_file,
         measure: Callable[[str, Path], list[str]] = _measure,
         findings: Callable[[Path], list[str]] = _findings,
-        save_progress: Callable[[Session], None] = _save_progress,
+        save_progress: Callable[[Session], str | None] = save_progress,
     ) -> None:
         self.plan = plan
         self.directory = directory
@@ -121,6 +127,7 @@ class Session:
         self._measure = measure
         self._findings = findings
         self._save_progress = save_progress
+        self.progress_notice: str | None = None  # what recording the attempt had to say
 
     # -- files ------------------------------------------------------------------------------
 
@@ -311,7 +318,7 @@ class Session:
         self._record.finished_at = round(min(self.elapsed, self.budget), 3)
         self._record.scorecard = self._render()
         self._write()
-        self._save_progress(self)
+        self.progress_notice = self._save_progress(self)
         return self._record.scorecard
 
     def attempt(self) -> Any:
@@ -412,9 +419,13 @@ class Session:
             lines += self._measure(self.plan.number, self.solution)
         else:
             lines.append("complexity and speed: not measured (stage 1 did not pass)")
-        found = self._findings(self.solution) if self.solution.exists() else []
-        lines.append(f"ruff: {len(found)} finding{'s' if len(found) != 1 else ''}")
-        lines += [f"  {line}" for line in found]
+        try:
+            found = self._findings(self.solution) if self.solution.exists() else []
+        except FileNotFoundError as exc:  # ruff is a dependency, but an odd environment may lack it
+            lines.append(f"ruff: not run ({exc})")
+        else:
+            lines.append(f"ruff: {len(found)} finding{'s' if len(found) != 1 else ''}")
+            lines += [f"  {line}" for line in found]
         missed = self.plan.stages[self.stages_passed :]
         if missed:
             lines.append("follow-ups to study:")
