@@ -168,6 +168,11 @@ class InterviewPanel:
     def _say(self, text: str) -> None:
         self.note.value = html.escape(text)
 
+    def _ended(self, why: str) -> None:
+        """Say that the interview ended, and what recording it in the progress file said."""
+        notice = self.session.progress_notice
+        self._say(f"{why}: the scorecard is below." + (f" Progress: {notice}" if notice else ""))
+
     # -- the actions ------------------------------------------------------------------------
 
     @property
@@ -210,8 +215,8 @@ class InterviewPanel:
                 "The interviewer's next question is above."
             )
         elif outcome.scorecard:
-            self._say("The interview is over: the scorecard is below.")
             self.stop()
+            self._ended("The interview is over")
         else:
             self._say(f"Not yet: {clock_text(self.session.remaining)} left. Hint shows a hint.")
         return outcome
@@ -224,7 +229,7 @@ class InterviewPanel:
         text = self.session.hint()
         if self.session.finished:  # time was up: asking for a hint ended the interview
             self.stop()
-            self._say("Time is up: the scorecard is below.")
+            self._ended("Time is up")
         else:
             self._say("" if text.startswith("hint ") else text)
         self._show()
@@ -240,7 +245,7 @@ class InterviewPanel:
         finally:
             self._busy(False)
         self.stop()
-        self._say("The interview is over: the scorecard is below.")
+        self._ended("The interview is over")
         self._show()
         return scorecard
 
@@ -263,7 +268,7 @@ class InterviewPanel:
             return
         if self.session.time_is_up:
             self.session.finish()
-            self._say("Time is up: the scorecard is below.")
+            self._ended("Time is up")  # the countdown's loop ends by itself
         self._show()
 
     def _busy(self, busy: bool) -> None:

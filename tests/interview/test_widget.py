@@ -48,13 +48,16 @@ class Fakes:
         self.graded.append(suite.name)
         return fake_grade(path, suite)
 
+    def save_progress(self, session: Session) -> None:
+        self.saved.append(session.stages_passed)
+
     def options(self) -> dict[str, Any]:
         return {
             "clock": self.clock.now,
             "grade": self.grade,
             "measure": lambda number, path: ["complexity: (measured by a fake)"],
             "findings": lambda path: [],
-            "save_progress": lambda session: self.saved.append(session.stages_passed),
+            "save_progress": self.save_progress,
         }
 
 
@@ -234,6 +237,13 @@ def test_interview_returns_the_view_and_resumes(tmp_path: Path, fakes: Fakes) ->
     fakes.clock.advance(61)
     again = interview("q01", directory=tmp_path, minutes=30, **fakes.options())
     assert "8:59 left" in again.panel.countdown.value  # minutes count for a new session only
+
+
+def test_what_the_progress_file_said_is_shown(tmp_path: Path, fakes: Fakes) -> None:
+    options = {**fakes.options(), "save_progress": lambda session: "progress.json was corrupt"}
+    panel = InterviewPanel("q01", tmp_path, **options)
+    panel.finish()
+    assert "Progress: progress.json was corrupt" in panel.note.value
 
 
 def test_a_finished_interview_offers_a_new_attempt(tmp_path: Path, fakes: Fakes) -> None:
