@@ -216,7 +216,7 @@ class InterviewPanel:
             )
         elif outcome.scorecard:
             self.stop()
-            self._ended("The interview is over")
+            self._ended("Every stage passed" if outcome.passed else "Time is up")
         else:
             self._say(f"Not yet: {clock_text(self.session.remaining)} left. Hint shows a hint.")
         return outcome

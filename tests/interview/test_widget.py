@@ -175,6 +175,7 @@ def test_checking_after_the_time_is_up_ends_the_interview(tmp_path: Path, fakes:
     panel.check()
     assert panel.finished and fakes.graded == []
     assert "scorecard" in panel.scorecard.value
+    assert "Time is up" in panel.note.value
 
 
 def test_passing_every_stage_ends_with_the_scorecard(tmp_path: Path, fakes: Fakes) -> None:
@@ -184,6 +185,7 @@ def test_passing_every_stage_ends_with_the_scorecard(tmp_path: Path, fakes: Fake
         fakes.clock.advance(60)
         panel.check()
     assert panel.finished
+    assert "Every stage passed" in panel.note.value
     assert "stages: 4 of 4 passed in 4:00" in panel.scorecard.value
     assert "complexity: (measured by a fake)" in panel.scorecard.value
     assert fakes.saved == [4]
