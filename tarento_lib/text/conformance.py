@@ -812,7 +812,7 @@ _Q4 = Interview(
         growth="O(n·m)",
         sizes=(10, 160),
         prepare=_distance_probe,
-        limit=800.0,
+        limit=600.0,
         repeat=5,
     ),
 )
