@@ -4,6 +4,10 @@ The candidate is a function ``add_languages_endpoint(app)`` that registers the r
 :func:`create_app` application. The endpoint answers the published languages of one content,
 in code order, as ``[{"code": "en", "name": "English", "native_name": "English"}, ...]``;
 404 with a JSON ``detail`` for an unknown or deleted key; and at most 2 SQL statements.
+
+``INTERVIEWS`` stages the mock interview on the same interface: the function registers more
+routes as the follow-ups come (the fallback chain, the two 404s, a page per language, an
+``ETag``). The reference routes are in :mod:`tarento_lib.content.exercise_routes`.
 """
 
 from __future__ import annotations
@@ -12,21 +16,22 @@ import asyncio
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Header, HTTPException, Query, Response
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
-from sqlalchemy import and_, event, func, select
+from fastapi import FastAPI
+from sqlalchemy import event
 
 from tarento_lib.auth import TokenAuthority
-from tarento_lib.content import service
 from tarento_lib.content.app import create_app
-from tarento_lib.content.dependencies import SessionDep
-from tarento_lib.content.languages import LANGUAGES, LanguageCode, fallback_chain
-from tarento_lib.content.models import Content, Translation
-from tarento_lib.content.routes import etag_matches, etag_of
-from tarento_lib.content.schemas import Status
+from tarento_lib.content.exercise_routes import (
+    CONTENTS_IN_ROUTE,
+    ROUTE,
+    SERVED_ROUTE,
+    reference_contents_in_language,
+    reference_interview_endpoints,
+    reference_languages_endpoint,
+    reference_served_language,
+)
 from tarento_lib.grading import Case, Steps, Suite, between, rule
 from tarento_lib.interview.plan import Interview, Stage
 
@@ -45,7 +50,6 @@ __all__ = [
     "reference_served_language",
 ]
 
-ROUTE = "/contents/{content_key}/languages"
 _SEED = {
     "content_key": "faq.refund",
     "category": "help",
@@ -70,30 +74,6 @@ _SEED = {
         },
     ],
 }
-
-
-def _published(content: Content) -> list[dict[str, str]]:
-    """The published languages of ``content`` (translations loaded), in code order."""
-    codes = sorted(t.language for t in content.translations if t.status == Status.PUBLISHED)
-    return [
-        {
-            "code": c,
-            "name": LANGUAGES[LanguageCode(c)].name,
-            "native_name": LANGUAGES[LanguageCode(c)].native_name,
-        }
-        for c in codes
-    ]
-
-
-def reference_languages_endpoint(app: FastAPI) -> None:
-    """The reference answer: one read of the content (one joined statement), published only."""
-
-    @app.get(ROUTE, tags=["contents"])
-    async def published_languages(content_key: str, session: SessionDep) -> list[dict[str, str]]:
-        content = await service.get_content(session, content_key=content_key)
-        if content is None:
-            raise HTTPException(404, f"no content {content_key!r}")
-        return _published(content)
 
 
 def _drive(candidate: Callable[[FastAPI], Any], steps: Steps, script: Callable[..., Any]) -> Any:
@@ -266,108 +246,6 @@ SUITES: dict[str, Suite] = {
 
 
 # The mock interview: the exercise's route, then the follow-ups in the order they come.
-
-SERVED_ROUTE = ROUTE + "/{lang}"
-CONTENTS_IN_ROUTE = "/languages/{lang}/contents"
-
-
-class ServedLanguage(BaseModel):
-    """Which language a reader who asked for ``requested`` is served, and its title."""
-
-    requested: LanguageCode
-    language: LanguageCode
-    fallback_used: bool
-    title: str
-
-
-class ContentTitle(BaseModel):
-    content_key: str
-    title: str
-
-
-class ContentTitlePage(BaseModel):
-    items: list[ContentTitle]
-    total: int
-    offset: int
-    limit: int
-
-
-def _languages_with_etag(app: FastAPI) -> None:
-    """The exercise's route, with an ``ETag`` and a ``304`` for a matching ``If-None-Match``."""
-
-    @app.get(ROUTE, tags=["contents"])
-    async def published_languages(
-        content_key: str,
-        session: SessionDep,
-        if_none_match: Annotated[str | None, Header()] = None,
-    ) -> Response:
-        content = await service.get_content(session, content_key=content_key)
-        if content is None:
-            raise HTTPException(404, f"no content {content_key!r}")
-        listed = JSONResponse(_published(content))
-        etag = etag_of(bytes(listed.body))
-        if etag_matches(if_none_match, etag):
-            return Response(status_code=304, headers={"ETag": etag})
-        listed.headers["ETag"] = etag
-        return listed
-
-
-def reference_served_language(app: FastAPI) -> None:
-    """``GET /contents/{content_key}/languages/{lang}``: the chain resolved in one statement."""
-
-    @app.get(SERVED_ROUTE, tags=["contents"])
-    async def served_language(
-        content_key: str, lang: LanguageCode, session: SessionDep
-    ) -> ServedLanguage:
-        chain = fallback_chain(lang)
-        result = await session.execute(
-            service.localized_statement(len(chain)), service.localized_params(content_key, chain)
-        )
-        row = result.first()
-        if row is None:
-            raise HTTPException(404, f"no content {content_key!r}")
-        if row.language is None:
-            raise HTTPException(404, f"{content_key!r} has no published text in {', '.join(chain)}")
-        return ServedLanguage(
-            requested=lang,
-            language=row.language,
-            fallback_used=row.language != lang,
-            title=row.title,
-        )
-
-
-def reference_contents_in_language(app: FastAPI) -> None:
-    """``GET /languages/{lang}/contents``: a page of the live contents readable in ``lang``."""
-
-    @app.get(CONTENTS_IN_ROUTE, tags=["contents"])
-    async def contents_in_language(
-        lang: LanguageCode,
-        session: SessionDep,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    ) -> ContentTitlePage:
-        readable = and_(
-            Translation.content_id == Content.id,
-            Translation.language == lang,
-            Translation.status == Status.PUBLISHED,
-        )
-        rows = select(Content).join(Translation, readable).where(Content.deleted_at.is_(None))
-        total = await session.scalar(select(func.count()).select_from(rows.subquery()))
-        page = await session.execute(
-            rows.with_only_columns(Content.content_key, Translation.title)
-            .order_by(Content.content_key)
-            .offset(offset)
-            .limit(limit)
-        )
-        items = [ContentTitle(content_key=key, title=title) for key, title in page]
-        return ContentTitlePage(items=items, total=total or 0, offset=offset, limit=limit)
-
-
-def reference_interview_endpoints(app: FastAPI) -> None:
-    """Every stage of the interview: the languages (with an ETag), the served one, a page."""
-    _languages_with_etag(app)
-    reference_served_language(app)
-    reference_contents_in_language(app)
 
 
 async def _post(
@@ -683,10 +561,11 @@ INTERVIEWS = {
             ),
             Stage(
                 "bad codes and the two kinds of 404",
-                "What does a client get for /languages/xx, or for a content that exists but has "
-                "nothing published in the chain? An unknown code is a 422, like any invalid "
-                "parameter. No such content and no text in the chain are both 404s, but with "
-                "different details: one means a bad link, the other a missing translation.",
+                "What does a client get for /contents/faq.refund/languages/xx, or for a content "
+                "that exists but has nothing published in the chain? An unknown code is a 422, "
+                "like any invalid parameter. No such content and no text in the chain are both "
+                "404s, but with different details: one means a bad link, the other a missing "
+                "translation.",
                 (
                     Case(
                         "an unknown language code is a 422",

@@ -14,6 +14,8 @@ and a ``random.Random`` for the jitter. ``async with db.session(readonly=...) as
 
 Every case builds its own :class:`FakeEngine` pair (SQLite in memory behind a script of
 failures) and a :class:`~tarento_lib.clock.FakeClock`, so a 30-second outage costs nothing.
+``INTERVIEWS`` asks for the same class one follow-up at a time: bounded retries, then backoff
+with jitter and a deadline, then replica failover, then transient errors only.
 """
 
 from __future__ import annotations
@@ -604,10 +606,10 @@ INTERVIEWS = {
                 (
                     "The ceiling doubles from 1 s and stops at 8 s; the wait is a uniform draw "
                     "under it ('full jitter').",
-                    "Draw self.rng.random() once per wait; a client seeded differently then "
-                    "waits differently.",
-                    "Note start = self.now() before the first attempt; give up when "
-                    "attempt >= 6 or self.now() - start >= 30, before sleeping.",
+                    "Call random() on the rng you were given, once per wait: a client seeded "
+                    "differently then waits differently.",
+                    "Note start = now() before the first attempt; give up when "
+                    "attempt >= 6 or now() - start >= 30, before sleeping.",
                 ),
                 7,
                 "The policy it asks after each failure",
