@@ -662,8 +662,8 @@ INTERVIEWS = {
             ),
         ),
         no_probe=(
-            "Each request is a few database round trips: the stages count its SQL statements, "
-            "which is what grows with a careless answer, rather than time a noisy machine."
+            "A request costs its database round trips, and the stages count its SQL "
+            "statements: that count, not the time per call, is what a careless answer grows."
         ),
         reference=lambda: reference_interview_endpoints,
     )
