@@ -928,10 +928,10 @@ INTERVIEWS = {
         probe=Probe(
             what="one priority-10 job submitted and run while `size` priority-1 jobs wait",
             growth="O(log n)",
-            sizes=(100, 20_000),
+            sizes=(100, 10_000),
             prepare=_probe,
-            limit=3.0,
-            repeat=1000,
+            limit=4.0,
+            repeat=500,
         ),
     )
 }
