@@ -635,8 +635,8 @@ async def _cancel_in_backoff(cls: Any, steps: Steps) -> None:
     flaky = Flaky(99)
     q = await _started(cls, steps, workers=1)
     job = await _acall(steps, q, "enqueue", flaky, max_retries=5)
-    await asyncio.sleep(1.5)
-    steps.note("t = 1.5 s: attempt 1 failed at t = 1 s, the job waits out its backoff")
+    await asyncio.sleep(1.01)
+    steps.note("t = 1.01 s: attempt 1 failed at t = 1 s, the job waits out its backoff")
     before = flaky.calls
     steps.expect(steps.call(q, "cancel", job), "cancel() of a job waiting to retry")
     await asyncio.sleep(120)
@@ -668,12 +668,13 @@ async def _hard_stop_in_backoff(cls: Any, steps: Steps) -> None:
     flaky = Flaky(99)
     q = await _started(cls, steps, workers=1)
     job = await _acall(steps, q, "enqueue", flaky, max_retries=5)
-    await asyncio.sleep(1.5)
-    steps.note("t = 1.5 s: attempt 1 failed at t = 1 s, the job waits out its backoff")
+    await asyncio.sleep(1.01)
+    steps.note("t = 1.01 s: attempt 1 failed at t = 1 s, the job waits out its backoff")
     before, loop = flaky.calls, asyncio.get_running_loop()
+    stopping = loop.time()
     await _acall(steps, q, "stop", graceful=False)
     steps.expect(
-        loop.time() - 1.5,
+        loop.time() - stopping,
         "virtual seconds stop(graceful=False) took",
         between(0, 1, "a hard stop must not wait out the backoff"),
     )
@@ -695,14 +696,15 @@ async def _closed_after_stop(cls: Any, steps: Steps) -> None:
 def _probe(cls: Any, size: int) -> Callable[[int], object]:
     """One high-priority job submitted and run while ``size`` low-priority jobs wait.
 
-    Each operation also tops the waiting jobs back up to ``size`` (a worker takes one of them
-    whenever it is free), so it costs about two submits and two runs, on virtual time.
+    Each waiting job sleeps one virtual second, so the worker is busy with one of them when the
+    next job arrives. An operation submits a job, waits for its result (the worker finishes its
+    current job, then runs ours) and tops the waiting jobs back up: two submits and two runs.
     """
     loop = VirtualTimeLoop()
     counts = {"queued": 0, "ran": 0}
 
     async def background() -> None:
-        await asyncio.sleep(0)  # lets the loop stop between jobs, as real jobs do
+        await asyncio.sleep(1)  # virtual: no real time passes, but the worker is busy meanwhile
         counts["ran"] += 1
 
     async def top_up(queue: Any) -> None:
@@ -926,11 +928,11 @@ INTERVIEWS = {
             ),
         ),
         probe=Probe(
-            what="one priority-10 job submitted and run while `size` priority-1 jobs wait",
+            what="one priority-10 job submitted and run while n priority-1 jobs wait",
             growth="O(log n)",
             sizes=(100, 10_000),
             prepare=_probe,
-            limit=4.0,
+            limit=3.0,
             repeat=500,
         ),
     )
