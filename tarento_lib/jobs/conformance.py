@@ -832,9 +832,9 @@ INTERVIEWS = {
                 STAGES[3][0],
                 "Now cancel(job_id): a queued job never runs, a running one is interrupted, and "
                 "its status is 'cancelled'. stop(graceful=True) lets every job finish; "
-                "stop(graceful=False) cancels what has not. A queue built with max_size=2 holds "
-                "two jobs, and stats() counts completed, failed and cancelled jobs. Every job "
-                "ends exactly once.",
+                "stop(graceful=False) cancels what has not. In a queue built with max_size=2, a "
+                "third enqueue waits or raises, and registers nothing. stats() counts completed, "
+                "failed and cancelled jobs. Every job ends exactly once.",
                 STAGES[3][1],
                 (
                     "A flag alone does not stop a job that is already running.",

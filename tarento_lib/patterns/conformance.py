@@ -225,7 +225,11 @@ def _mentioning(records: list[logging.LogRecord], name: str) -> int:
 
 def _keeps_signature(deco: Any, steps: Steps) -> None:
     wrapped = deco(_fetch_user)
-    steps.expect(str(inspect.signature(wrapped)), "inspect.signature of decorated _fetch_user")
+    steps.note("fetch_user = log_execution_time(_fetch_user)")
+    steps.expect(
+        list(inspect.signature(wrapped).parameters),
+        "the parameters inspect.signature finds on decorated _fetch_user",
+    )
     steps.expect(
         (wrapped.__qualname__, wrapped.__module__, getattr(wrapped, "route", None)),
         "__qualname__, __module__ and the function's own attribute `route`",
@@ -236,6 +240,7 @@ def _keeps_signature(deco: Any, steps: Steps) -> None:
 
 def _async_logs_after_await(deco: Any, steps: Steps) -> None:
     wrapped = deco(_double)
+    steps.note("double = log_execution_time(_double); pending = double(21)")
     with _captured() as records:
         pending = wrapped(21)
         before = _mentioning(records, "_double")
@@ -258,6 +263,7 @@ async def _awaited(pending: Any) -> Any:
 
 def _failure_logged(deco: Any, steps: Steps) -> None:
     divide, refuse = deco(_divide), deco(_refuse)
+    steps.note("divide = log_execution_time(_divide); refuse = log_execution_time(_refuse)")
     with _captured() as records:
         steps.expect_raises(ZeroDivisionError, lambda: _settled(divide(1, 0)), "divide(1, 0)")
         steps.expect(_mentioning(records, "_divide"), "records for a call that raised")
@@ -278,8 +284,9 @@ def _cancelled_logged(deco: Any, steps: Steps) -> None:
             return "cancelled"
         return "finished"
 
+    steps.note("task = asyncio.ensure_future(decorated _wait_forever()); task.cancel()")
     with _captured() as records:
-        steps.expect(asyncio.run(cancel_it()), "a task running decorated wait_forever(), cancelled")
+        steps.expect(asyncio.run(cancel_it()), "how the cancelled task ended")
         steps.expect(
             _mentioning(records, "_wait_forever"),
             "records for the cancelled call (a BaseException)",
