@@ -5,6 +5,9 @@ A candidate is a class built as ``cls(workers=N, max_size=M)`` with ``async star
 timeout=None)``, ``status(job_id)``, ``async result(job_id)``, ``cancel(job_id)`` and
 ``stats()`` (a dict with at least ``completed``, ``failed`` and ``cancelled``). Each case runs
 on :func:`~tarento_lib.virtual_time.run_virtual`, so backoffs and sleeps take no real time.
+
+``INTERVIEWS`` is the mock interview: the exercise's three stages, then two follow-ups (a
+backoff that grows, and cancel and stop in every state), and a probe of submit-and-run time.
 """
 
 from __future__ import annotations
@@ -584,9 +587,9 @@ async def _backoff_grows(cls: Any, steps: Steps) -> None:
         await q.enqueue(Flaky(99, log, f"j{i}"), max_retries=3)
     steps.note(f"{jobs} jobs that always fail after 1 s, max_retries=3, one worker each")
     await _acall(steps, q, "stop", graceful=True)
-    waits = _retry_waits(log)
-    longest = [max(waits.get(k, [-1.0])) for k in (1, 2, 3)]
-    means = [round(sum(waits.get(k, [0.0])) / jobs, 3) for k in (1, 2, 3)]
+    waits = _retry_waits(log)  # None where a job was never retried that often
+    longest = [max(waits[k]) if k in waits else None for k in (1, 2, 3)]
+    means = [round(sum(waits[k]) / len(waits[k]), 3) if k in waits else None for k in (1, 2, 3)]
     steps.note(f"longest wait before retry 1, 2, 3: {longest}; average: {means}")
     steps.expect(longest, "longest wait before retries 1, 2 and 3", _CEILINGS)
     steps.expect(means, "average wait before retries 1, 2 and 3", _GROWING)
@@ -598,7 +601,7 @@ async def _backoff_capped(cls: Any, steps: Steps) -> None:
     flaky = Flaky(99, log, "doomed")
     await _acall(steps, q, "enqueue", flaky, max_retries=8)
     await _acall(steps, q, "stop", graceful=True)
-    waits = [wait for k in sorted(_retry_waits(log)) for wait in _retry_waits(log)[k]]
+    waits = [wait for _, each in sorted(_retry_waits(log).items()) for wait in each]
     steps.note(f"waits before each retry: {waits}")
     steps.expect(flaky.calls, "attempts made (1 + max_retries)")
     steps.expect(

@@ -3,6 +3,9 @@
 The contract: decorating a plain function gives a plain function, an async one an async one;
 return values, exceptions and metadata (``functools.wraps``) survive; every call logs one record
 through :mod:`logging` with lazy arguments (``logger.info("%s took %.3f s", name, seconds)``).
+
+``INTERVIEWS`` is the mock interview: a plain function first, then metadata, async functions
+and failed or cancelled calls, each with cases of its own.
 """
 
 from __future__ import annotations

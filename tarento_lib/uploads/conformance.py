@@ -6,6 +6,9 @@ The candidate is a class built as ``cls(chunk_size=..., max_size=...)`` with
 and ``abort(upload_id)``. ``complete`` may return the file's bytes or a path to it (``str`` or
 ``os.PathLike``): the suite compares the stored file's contents either way. Chunk indexes
 start at 0; every chunk but the last is exactly ``chunk_size`` bytes long.
+
+``INTERVIEWS`` is the mock interview: these cases and a few more, in the order an interviewer
+asks for them (chunks in and the file out, then repeats, resume, checksums and the edges).
 """
 
 from __future__ import annotations
