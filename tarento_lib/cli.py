@@ -121,6 +121,10 @@ def _cmd_interview(args: argparse.Namespace) -> int:
         return _interview_step(args, directory, options)
     except (KeyError, SessionError) as exc:
         raise SystemExit(f"tarento-lab: {exc.args[0] if exc.args else exc}") from None
+    except (SyntaxError, LookupError, OSError, UnicodeDecodeError) as exc:
+        # the solution file cannot be graded: no class, two of them, invalid Python, unreadable
+        solution = directory / f"{args.question}_solution.py"
+        raise SystemExit(f"tarento-lab: cannot grade {solution}: {exc}") from None
 
 
 def _interview_step(args: argparse.Namespace, directory: Path, options: dict[str, Any]) -> int:

@@ -342,7 +342,7 @@ INTERVIEWS = {
             growth="O(1)",
             sizes=(100, 20_000),
             prepare=_probe,
-            limit=8.0,
+            limit=20.0,
         ),
     )
 }

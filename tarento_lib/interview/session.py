@@ -258,6 +258,14 @@ class Session:
         return sum(self._record.hints)
 
     @property
+    def hints_shown(self) -> tuple[str, ...]:
+        """The hints taken so far for the current stage, in order (what a resumed view shows)."""
+        stage = self.stage
+        if stage is None:
+            return ()
+        return stage.hints[: self._record.hints[self._record.stage - 1]]
+
+    @property
     def scorecard(self) -> str:
         """The final scorecard ("" until the session finishes)."""
         return self._record.scorecard
@@ -411,9 +419,13 @@ class Session:
             lines += self._measure(self.plan.number, self.solution)
         else:
             lines.append("complexity and speed: not measured (stage 1 did not pass)")
-        found = self._findings(self.solution) if self.solution.exists() else []
-        lines.append(f"ruff: {len(found)} finding{'s' if len(found) != 1 else ''}")
-        lines += [f"  {line}" for line in found]
+        try:
+            found = self._findings(self.solution) if self.solution.exists() else []
+        except FileNotFoundError as exc:  # ruff is a dependency, but an odd environment may lack it
+            lines.append(f"ruff: not run ({exc})")
+        else:
+            lines.append(f"ruff: {len(found)} finding{'s' if len(found) != 1 else ''}")
+            lines += [f"  {line}" for line in found]
         missed = self.plan.stages[self.stages_passed :]
         if missed:
             lines.append("follow-ups to study:")

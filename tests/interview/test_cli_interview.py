@@ -53,3 +53,18 @@ def test_checking_without_a_session_says_how_to_start_one(tmp_path, capsys) -> N
 def test_an_unknown_question_is_one_line(tmp_path) -> None:
     with pytest.raises(SystemExit, match="no question 'q99'"):
         main(["interview", "q99", "--dir", str(tmp_path)])
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("def broken(:\n", "invalid syntax"),
+        ("X = 1\n", "expected one class"),
+        ("class A: ...\nclass B: ...\n", "found A, B"),
+    ],
+)
+def test_a_file_that_cannot_be_graded_is_one_line(tmp_path, capsys, source, message) -> None:
+    main(["interview", "q01", "--dir", str(tmp_path)])
+    (tmp_path / "q01_solution.py").write_text(source)
+    with pytest.raises(SystemExit, match=f"cannot grade .*q01_solution.py: .*{message}"):
+        main(["interview", "q01", "--dir", str(tmp_path), "--check"])

@@ -203,14 +203,16 @@ def test_lines_one_fact_each() -> None:
     fine = Measurement("q01", "x", "O(1)", (100, 20_000), 8.0, 2.1e-6, 2.4e-6, 1.2e-6)
     assert fine.lines() == [
         "complexity: 2.1 µs per op at 100, 2.4 µs at 20,000 (x1.1): O(1) as expected",
-        "speed: 0.50x the model answer (2.4 µs vs 1.2 µs per op at 20,000)",
+        "speed: 0.5x the model answer (2.4 µs vs 1.2 µs per op at 20,000)",
     ]
+    close = dataclasses.replace(fine, model=2.0e-6)
+    assert close.lines()[1].startswith("speed: about as fast as the model answer (2.4 µs vs 2.0")
     slow = dataclasses.replace(fine, large=128e-6)
     assert slow.flagged and slow.lines()[0] == (
         "complexity: 2.1 µs per op at 100, 128 µs at 20,000 (x61): grows faster than O(1); "
         "look for a scan such as list.remove or 'in' on a list"
     )
-    assert slow.lines()[1].startswith("speed: 0.0094x the model answer")
+    assert slow.lines()[1].startswith("speed: 0.009x the model answer")
     broken = dataclasses.replace(fine, small=None, large=None, problem="it broke")
     assert broken.lines() == ["complexity: not measured: it broke"]
     assert Measurement(**dataclasses.asdict(fine)) == fine

@@ -199,3 +199,11 @@ def test_an_endless_loop_is_stopped_and_the_session_goes_on(tmp_path, script) ->
     assert "did not finish within 1 s" in card
     assert "stopped after 2.5 s in all; the cases left did not run" in card
     assert session.hint().startswith("hint 1")
+
+
+def test_a_missing_ruff_is_one_line_on_the_scorecard(tmp_path, script) -> None:
+    def no_ruff(path: Path) -> list[str]:
+        raise FileNotFoundError("ruff is not installed")
+
+    session = Session.start("q01", tmp_path, **{**script.options(), "findings": no_ruff})
+    assert "ruff: not run (ruff is not installed)" in session.finish()
