@@ -231,14 +231,20 @@ def _ttl_bad(cls: Any, s: Steps) -> None:
 
 
 def _probe(cls: Any, size: int) -> Any:
+    """One hit and one evicting put per operation, on a cache kept full.
+
+    Every read must hit, or a cache that scans on a hit would look fast: the read goes to one
+    of the ``size // 2`` keys put most recently. Fewer than ``size`` keys can have been used
+    since any of them was put (each operation uses two), so none has been evicted yet.
+    """
     cache = cls(size)
     for key in range(size):
         cache.put(key, key)
-    stride = 7919  # a prime: the reads visit every key, in no order a list would favour
+    half, stride = max(size // 2, 1), 7919  # a prime stride: no order a list would favour
 
     def operation(i: int) -> None:
-        cache.get((i * stride) % size)
-        cache.put(size + i, i)  # evicts one key; later reads of it are misses, as in real use
+        cache.get(size - 1 + i - (i * stride) % half)  # put at most `half` operations ago
+        cache.put(size + i, i)  # evicts the least recently used key
 
     return operation
 
