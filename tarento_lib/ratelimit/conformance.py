@@ -369,12 +369,12 @@ SUITES: dict[str, Suite] = {suite.name: suite for suite in (SLIDING_WINDOW, TOKE
 
 # --- follow-up cases shared by both questions -----------------------------------------------
 def _in_rounds(limiter: Any, clock: FakeClock, gap: float, steps: Steps) -> None:
-    """8 threads, 10 rounds, the clock moved ``gap`` (a full refresh) before each round.
+    """8 threads, 20 rounds, the clock moved ``gap`` (a full refresh) before each round.
 
-    In a round every thread sends one request for each of 200 new clients and 50 for the key
+    In a round every thread sends one request for each of 200 new clients and 100 for the key
     ``"shared"``, interleaved: the shared key is admitted exactly its allowance per round.
     """
-    rounds, workers = 10, 8
+    rounds, workers = 20, 8
     admitted, errors = [0] * rounds, []
     counted = threading.Lock()
     start = threading.Barrier(workers, action=lambda: clock.advance(gap))
@@ -386,7 +386,7 @@ def _in_rounds(limiter: Any, clock: FakeClock, gap: float, steps: Steps) -> None
                 mine = 0
                 for n in range(200):
                     limiter.allow(f"client-{me}-{round_}-{n}")
-                    if n % 4 == 0 and limiter.allow("shared"):
+                    if n % 2 == 0 and limiter.allow("shared"):
                         mine += 1
                 with counted:
                     admitted[round_] += mine
@@ -407,11 +407,16 @@ def _in_rounds(limiter: Any, clock: FakeClock, gap: float, steps: Steps) -> None
     finally:
         sys.setswitchinterval(switch)
     steps.expect(errors[:1], "errors seen by the threads")
-    steps.expect(admitted, "requests for 'shared' admitted in each of the 10 rounds")
+    steps.expect(admitted, "requests for 'shared' admitted in each of the 20 rounds")
 
 
-def _two_servers(cls: Any, first: float, second: float, steps: Steps) -> tuple[Any, ...]:
-    """Two instances (two app servers) over one fake Redis server, on one clock."""
+Server = tuple[str, Any]  # an app server's name in the replay, and the candidate's instance
+
+
+def _two_servers(
+    cls: Any, first: float, second: float, steps: Steps
+) -> tuple[FakeClock, tuple[Server, Server], Any]:
+    """Two instances (two app servers, a and b) over one fake Redis server, on one clock."""
     import fakeredis
 
     server, clock = fakeredis.FakeServer(), FakeClock()
@@ -422,7 +427,19 @@ def _two_servers(cls: Any, first: float, second: float, steps: Steps) -> tuple[A
         f"a, b = two app servers: {cls.__name__}({first!r}, {second!r}, clock=clock, "
         "redis=FakeRedis(server=server)), one Redis server"
     )
-    return clock, a, b, fakeredis.FakeRedis(server=server)
+    return clock, (("a", a), ("b", b)), fakeredis.FakeRedis(server=server)
+
+
+def _on(
+    steps: Steps, server: Server, method: str, *args: Any, at: float | None = None, **kwargs: Any
+) -> Any:
+    """``steps.call`` on one server, its replay line saying which (and when, given ``at``)."""
+    name, subject = server
+    try:
+        return steps.call(subject, method, *args, **kwargs)
+    finally:
+        when = "" if at is None else f"t={at:g}  "
+        steps.lines[-1] = f"{when}{name}.{steps.lines[-1]}"
 
 
 def _expiries(client: Any, fresh: float, steps: Steps) -> None:
@@ -486,44 +503,45 @@ def _memory_per_round(request: Any, clock: FakeClock, gap: float) -> list[int]:
 
 def _sw_threads(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
-    steps.note(f"limiter = {cls.__name__}(20, 1.0, clock=clock), shared by 8 threads")
-    _in_rounds(cls(20, 1.0, clock=clock), clock, 1.0, steps)
+    steps.note(f"limiter = {cls.__name__}(200, 1.0, clock=clock), shared by 8 threads")
+    _in_rounds(cls(200, 1.0, clock=clock), clock, 1.0, steps)
 
 
 def _swr_shared(cls: Any, steps: Steps) -> None:
-    clock, a, b, _ = _two_servers(cls, 3, 10.0, steps)
+    clock, servers, _ = _two_servers(cls, 3, 10.0, steps)
     admitted = []
     for i, t in enumerate([0.0, 1.0, 2.0, 3.0, 4.0, 11.0, 12.0, 13.0, 14.0]):
         clock.set(t)
-        if steps.call(b if i % 2 else a, "allow", "ana"):
+        if _on(steps, servers[i % 2], "allow", "ana", at=t):
             admitted.append(t)
     steps.expect(admitted, "times admitted, the requests alternating between a and b")
-    steps.expect(steps.call(b, "allow", "ben"), "another key, on b")
+    steps.expect(_on(steps, servers[1], "allow", "ben"), "another key, on b")
 
 
 def _swr_same_instant(cls: Any, steps: Steps) -> None:
-    clock, a, b, _ = _two_servers(cls, 3, 10.0, steps)
+    clock, servers, _ = _two_servers(cls, 3, 10.0, steps)
     clock.set(100.0)
-    got = sum(bool(steps.call(b if i % 2 else a, "allow", "ana")) for i in range(6))
+    got = sum(bool(_on(steps, servers[i % 2], "allow", "ana", at=100.0)) for i in range(6))
     steps.expect(got, "requests admitted out of 6 sent at one instant through a and b")
 
 
 def _swr_denied_and_retry(cls: Any, steps: Steps) -> None:
-    clock, a, b, _ = _two_servers(cls, 2, 5.0, steps)
+    clock, servers, _ = _two_servers(cls, 2, 5.0, steps)
     admitted = []
     for t in range(12):
         clock.set(float(t))
-        if steps.call(b if t % 2 else a, "allow", "ana"):
+        if _on(steps, servers[t % 2], "allow", "ana", at=t):
             admitted.append(t)
     steps.expect(admitted, "times admitted, one request a second alternating between a and b")
     clock.set(11.5)
-    steps.expect(steps.call(a, "retry_after", "ana"), "retry_after on a at t=11.5", approx())
+    wait = _on(steps, servers[0], "retry_after", "ana", at=11.5)
+    steps.expect(wait, "retry_after on a at t=11.5", approx())
 
 
 def _swr_expires(cls: Any, steps: Steps) -> None:
-    _, a, b, client = _two_servers(cls, 3, 10.0, steps)
+    _, servers, client = _two_servers(cls, 3, 10.0, steps)
     for i, key in enumerate(["ana", "ben", "ana", "cyd", "ana", "ana"]):
-        steps.call(b if i % 2 else a, "allow", key)
+        _on(steps, servers[i % 2], "allow", key)
     _expiries(client, 10.0, steps)
 
 
@@ -539,7 +557,8 @@ def _shared_class(name: str) -> type:
         storage = None if redis is None else RedisStore(redis)
         base.__init__(self, first, second, clock=clock, storage=storage)
 
-    return type(base.__name__, (base,), {"__init__": __init__, "__doc__": _shared_class.__doc__})
+    namespace = {"__init__": __init__, "__doc__": _shared_class.__doc__, "__module__": __name__}
+    return type(base.__name__, (base,), namespace)
 
 
 def _reference_sliding_shared() -> type:
@@ -766,36 +785,35 @@ def _tb_wait_bad_timeout(cls: Any, steps: Steps) -> None:
 
 def _tb_threads(cls: Any, steps: Steps) -> None:
     clock = FakeClock()
-    steps.note(f"bucket = {cls.__name__}(20, 20.0, clock=clock), shared by 8 threads")
-    _in_rounds(cls(20, 20.0, clock=clock), clock, 1.0, steps)
+    steps.note(f"bucket = {cls.__name__}(200, 200.0, clock=clock), shared by 8 threads")
+    _in_rounds(cls(200, 200.0, clock=clock), clock, 1.0, steps)
 
 
 def _tbr_shared(cls: Any, steps: Steps) -> None:
-    clock, a, b, _ = _two_servers(cls, 4, 1.0, steps)
-    got = [steps.call(b if i % 2 else a, "allow", "ana") for i in range(6)]
+    clock, servers, _ = _two_servers(cls, 4, 1.0, steps)
+    got = [_on(steps, servers[i % 2], "allow", "ana", at=0) for i in range(6)]
     steps.expect(got, "6 requests at t=0, alternating between a and b (capacity 4)")
     clock.set(2.0)
-    steps.note("clock.set(2.0)")
-    got = [steps.call(a if i % 2 else b, "allow", "ana") for i in range(3)]
+    got = [_on(steps, servers[1 - i % 2], "allow", "ana", at=2) for i in range(3)]
     steps.expect(got, "3 requests at t=2, alternating between b and a")
-    steps.expect(steps.call(b, "allow", "ben"), "another key, on b")
+    steps.expect(_on(steps, servers[1], "allow", "ben", at=2), "another key, on b")
 
 
 def _tbr_cost_and_retry(cls: Any, steps: Steps) -> None:
-    clock, a, b, _ = _two_servers(cls, 4, 2.0, steps)
-    steps.call(a, "allow", "ana", cost=3)
-    steps.expect(steps.call(b, "retry_after", "ana", cost=3), "retry_after(cost=3) on b", approx())
-    steps.expect(steps.call(b, "allow", "ana", cost=3), "allow(cost=3) on b")
-    steps.expect(steps.call(b, "allow", "ana"), "allow() on b")
-    steps.expect(steps.call(a, "allow", "ana"), "allow() on a")
-    steps.expect(steps.call(b, "wait", "ana", cost=2, timeout=5.0), "wait(cost=2) on b")
+    clock, (a, b), _ = _two_servers(cls, 4, 2.0, steps)
+    _on(steps, a, "allow", "ana", cost=3)
+    steps.expect(_on(steps, b, "retry_after", "ana", cost=3), "retry_after(cost=3) on b", approx())
+    steps.expect(_on(steps, b, "allow", "ana", cost=3), "allow(cost=3) on b")
+    steps.expect(_on(steps, b, "allow", "ana"), "allow() on b")
+    steps.expect(_on(steps, a, "allow", "ana"), "allow() on a")
+    steps.expect(_on(steps, b, "wait", "ana", cost=2, timeout=5.0), "wait(cost=2) on b")
     steps.expect(clock.now(), "seconds the wait took on the clock", approx())
 
 
 def _tbr_expires(cls: Any, steps: Steps) -> None:
-    _, a, b, client = _two_servers(cls, 4, 1.0, steps)
+    _, servers, client = _two_servers(cls, 4, 1.0, steps)
     for i, key in enumerate(["ana", "ben", "ana", "cyd", "ana", "ana"]):
-        steps.call(b if i % 2 else a, "allow", key)
+        _on(steps, servers[i % 2], "allow", key)
     _expiries(client, 4.0, steps)
 
 
