@@ -601,18 +601,23 @@ SWR_EXPIRES = Case(
 
 
 def _sw_probe(cls: Any, size: int) -> Any:
-    """A log of ``size`` requests one second apart, in a window of ``size`` seconds."""
+    """A full log: ``size`` requests ``TICK`` apart in a window of ``size`` ticks, beside ``size``
+    other clients with a request each in that window."""
     clock = FakeClock()
-    limiter = cls(size, float(size), clock=clock)
+    limiter = cls(size, size * TICK, clock=clock)
     for t in range(size):
-        clock.set(float(t))
+        clock.set(t * TICK)
         limiter.allow("k")
+        limiter.allow(f"client-{t}")
 
     def operation(i: int) -> None:
-        clock.set(float(size + i))  # the request of time i leaves the window, exactly
+        clock.set((size + i) * TICK)  # the request of tick i leaves the window, exactly
         limiter.allow("k")
 
     return operation
+
+
+TICK = 2**-10  # about a millisecond, and a binary fraction: times and windows add up exactly
 
 
 _SW_STUB = '''"""Q2 · Sliding-window rate limiter. Stage 1: `limit` requests per key per window."""
@@ -691,7 +696,7 @@ SLIDING_WINDOW_INTERVIEW = Interview(
             (SW_IDLE_RELEASED,),
             (
                 "Pruning a key's log when it next calls is not enough: an idle client never "
-                "calls. And an empty deque still costs about 600 bytes.",
+                "calls. And an empty deque still takes most of a kilobyte.",
                 "Every window or so, sweep the dict: drop the keys whose newest time is "
                 "<= now - window.",
                 "Sweeping on a timer, not on every call, keeps allow O(1) amortised.",
@@ -733,7 +738,8 @@ SLIDING_WINDOW_INTERVIEW = Interview(
         ),
     ),
     probe=Probe(
-        what="one allow on a full window: one request leaves it, one is admitted",
+        what="one allow on a full window (one request leaves, one comes in), beside as many "
+        "other clients",
         growth="O(1) amortised",
         sizes=(100, 20_000),
         prepare=_sw_probe,
