@@ -9,6 +9,7 @@ shared by every instance (every app server) that uses that Redis.
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 import tracemalloc
@@ -152,9 +153,9 @@ def _sw_idle_keys_released(cls: Any, steps: Steps) -> None:
     held = _memory_per_round(lambda r, n: limiter.allow(f"client-{r}-{n}"), clock, 20.0)
     steps.note(f"memory held after each round (KiB): {[round(b / 1024) for b in held]}")
     steps.expect(
-        round(held[-1] / held[0], 1),
-        "memory held after 10 rounds / after the first",
-        between(0.0, 3.0, "memory must stay bounded by the clients active in one window"),
+        round(max(held) / max(held[0], 1), 1),
+        "the most memory held after a round / that after the first (a leak makes it 10)",
+        between(0.0, 5.0, "memory must stay bounded by the clients active lately"),
     )
 
 
@@ -220,6 +221,7 @@ def _swr_expires(cls: Any, steps: Steps) -> None:
     _expiries(client, 10.0, steps)
 
 
+@functools.cache
 def _shared_class(name: str) -> type:
     """The library's strategy ``name``; given ``redis=`` a client, its state lives there."""
     from tarento_lib.ratelimit import STRATEGIES, RedisStore
