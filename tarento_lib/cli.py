@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tarento_lib import config
 from tarento_lib._validate import require_choice
@@ -108,6 +109,67 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if card.ok else 1
 
 
+def _cmd_interview(args: argparse.Namespace) -> int:
+    """Start, resume, check, hint or finish a mock interview; state lives in ``--dir``."""
+    from tarento_lib.interview.session import SessionError, save_progress
+
+    directory = Path(args.dir or ".")
+    options = {}
+    if args.dir:  # a chosen folder keeps the progress file too, beside the session
+        options["save_progress"] = lambda session: save_progress(session, directory)
+    try:
+        return _interview_step(args, directory, options)
+    except (KeyError, SessionError) as exc:
+        raise SystemExit(f"tarento-lab: {exc.args[0] if exc.args else exc}") from None
+    except (SyntaxError, LookupError, OSError, UnicodeDecodeError) as exc:
+        # the solution file cannot be graded: no class, two of them, invalid Python, unreadable
+        solution = directory / f"{args.question}_solution.py"
+        raise SystemExit(f"tarento-lab: cannot grade {solution}: {exc}") from None
+
+
+def _interview_step(args: argparse.Namespace, directory: Path, options: dict[str, Any]) -> int:
+    from tarento_lib.interview.session import Session, SessionError, clock_text
+
+    session = Session.load(args.question, directory, **options)
+    if not (args.check or args.hint or args.finish):
+        if session is not None and not session.finished:
+            print(session.status())
+            return 0
+        session = Session.start(args.question, directory, minutes=args.minutes, **options)
+        print(session.intro())
+        print(
+            f"\nThe clock is running. Edit the file, then: tarento-lab interview {args.question} "
+            "--check (also --hint, --finish)"
+        )
+        return 0
+    if session is None:
+        raise SessionError(
+            f"no interview of {args.question} in {directory}; "
+            f"start one with: tarento-lab interview {args.question}"
+        )
+    passed = True
+    if args.finish:
+        print(session.finish())
+    elif args.hint:
+        print(session.hint())
+    else:
+        outcome = session.check()
+        passed = outcome.passed
+        if outcome.card.results:
+            print(outcome.card.render())
+        if outcome.revealed is not None:
+            print(f"\nStage {session.stage_number - 1} passed at {clock_text(session.elapsed)}.")
+            print(f"Next from the interviewer ({clock_text(session.remaining)} left):")
+            print(session.ask(outcome.revealed))
+        elif outcome.scorecard:
+            print(f"\n{outcome.scorecard}")
+        else:
+            print(f"\n{clock_text(session.remaining)} left; --hint shows a hint")
+    if session.progress_notice:
+        print(f"tarento-lab: {session.progress_notice}", file=sys.stderr)
+    return 0 if passed else 1
+
+
 def _cmd_nav(args: argparse.Namespace) -> int:
     from tarento_lib.lab.navigation import stale_notebooks, update_navigation
 
@@ -163,6 +225,19 @@ def _cmd_token(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(token)
+    return 0
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from tarento_lib.interview.progress import ProgressFileError, ProgressStore, format_rows
+
+    try:
+        progress = ProgressStore(args.dir).read()
+    except ProgressFileError as error:
+        raise SystemExit(f"tarento-lab: {error}") from None
+    if progress.notice:
+        print(f"tarento-lab: {progress.notice}", file=sys.stderr)
+    print(format_rows(progress.rows()))
     return 0
 
 
@@ -259,11 +334,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--lifetime", type=float, default=3600.0, help="seconds it stays valid (default: 3600)"
     )
     token.set_defaults(func=_cmd_token)
+    interview = commands.add_parser(
+        "interview", help="practise a question under interview conditions: stages, hints, a clock"
+    )
+    interview.add_argument("question", help="qNN, e.g. q01")
+    interview.add_argument(
+        "--minutes", type=float, help="time budget (default: the stages' budgets added up)"
+    )
+    interview.add_argument(
+        "--dir",
+        help="folder for the solution, the session and the progress file "
+        "(default: the solution and session here, progress in your data folder)",
+    )
+    action = interview.add_mutually_exclusive_group()
+    action.add_argument("--check", action="store_true", help="grade the current stage")
+    action.add_argument("--hint", action="store_true", help="show the next hint (counted)")
+    action.add_argument("--finish", action="store_true", help="stop and print the scorecard")
+    interview.set_defaults(func=_cmd_interview)
     nav = commands.add_parser("nav", help="regenerate every notebook's header and footer cells")
     nav.add_argument(
         "--check", action="store_true", help="only list stale notebooks (exit 1 if any)"
     )
     nav.set_defaults(func=_cmd_nav)
+    progress = commands.add_parser(
+        "progress", help="your mock interviews: best stage, best time, hints per question"
+    )
+    progress.add_argument(
+        "--dir", type=Path, help="where progress.json lives (default: your user data folder)"
+    )
+    progress.set_defaults(func=_cmd_progress)
     parser.set_defaults(commands=tuple(commands.choices))
     return parser
 

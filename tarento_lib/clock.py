@@ -4,6 +4,10 @@ Everything time-based in ``tarento_lib`` takes a ``clock=`` argument (the same i
 ``cachetools.TTLCache(timer=...)`` or tenacity's ``sleep=``). Production code gets
 :class:`MonotonicClock`; tests and notebooks pass a :class:`FakeClock`, on which
 sleeping advances time instantly, so nothing waits and every run gives the same numbers.
+
+A component that also writes timestamps asks for a :class:`DatedClock`: one object with both
+readings, as the ``time`` module has ``monotonic()`` and ``time()``. Durations and expiry come
+from ``now()``, which never jumps; dates come from ``wall()``, which follows the system clock.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from tarento_lib._validate import require_number
 
-__all__ = ["Clock", "FakeClock", "MonotonicClock", "validate_seconds"]
+__all__ = ["Clock", "DatedClock", "FakeClock", "MonotonicClock", "validate_seconds"]
 
 
 def validate_seconds(name: str, value: object, *, allow_zero: bool = True) -> float:
@@ -41,11 +46,23 @@ class Clock(Protocol):
         """Suspend the calling coroutine for ``seconds``."""
 
 
+@runtime_checkable
+class DatedClock(Clock, Protocol):
+    """A :class:`Clock` that also tells the date, for code that both ages things and stamps them."""
+
+    def wall(self) -> datetime:
+        """The wall-clock time now, in UTC; it jumps when the system clock is set."""
+
+
 class MonotonicClock:
-    """The real clock: ``time.monotonic`` never jumps when the wall clock is set."""
+    """The real clock: ``time.monotonic`` never jumps when the wall clock is set;
+    ``wall()`` is the system's date and time."""
 
     def now(self) -> float:
         return time.monotonic()
+
+    def wall(self) -> datetime:
+        return datetime.now(UTC)
 
     def sleep(self, seconds: float) -> None:
         time.sleep(require_number(seconds, "seconds", minimum=0))
@@ -60,28 +77,46 @@ class MonotonicClock:
 class FakeClock:
     """A clock that moves only when told to; ``sleep`` advances it instantly.
 
+    Its seconds double as seconds since the Unix epoch for ``wall()``, so
+    ``FakeClock(datetime(2026, 1, 26, tzinfo=UTC).timestamp())`` starts on that day; both
+    readings move together, except that :meth:`step_wall` sets the wall clock alone.
     Thread-safe: several threads may read and advance it at once.
 
     >>> clock = FakeClock(start=10.0)
     >>> clock.sleep(2.5)
     >>> clock.now()
     12.5
+    >>> clock.wall().isoformat()
+    '1970-01-01T00:00:12.500000+00:00'
     """
 
     def __init__(self, start: float = 0.0) -> None:
         self._now = require_number(start, "start")
+        self._wall_offset = 0.0  # what step_wall() has set the wall clock by
         self._lock = threading.Lock()
         self.sleeps: list[float] = []  # every sleep requested, in order: handy in tests and plots
 
     def now(self) -> float:
         return self._now
 
+    def wall(self) -> datetime:
+        return datetime.fromtimestamp(self._now + self._wall_offset, UTC)
+
+    def step_wall(self, seconds: float) -> datetime:
+        """Set the wall clock forward (or back, if negative) by ``seconds`` without moving
+        monotonic time, as an NTP step or an operator's ``date -s`` does; return the new date."""
+        step = require_number(seconds, "seconds")
+        with self._lock:
+            self._wall_offset += step
+        return self.wall()
+
     def __getstate__(self) -> dict[str, object]:
         """A copy or a pickle keeps the time and the recorded sleeps, not the lock."""
-        return {"now": self._now, "sleeps": list(self.sleeps)}
+        return {"now": self._now, "wall_offset": self._wall_offset, "sleeps": list(self.sleeps)}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._now, self.sleeps = state["now"], state["sleeps"]
+        self._wall_offset = state["wall_offset"]
         self._lock = threading.Lock()
 
     def advance(self, seconds: float) -> float:

@@ -8,12 +8,13 @@ import math
 import pickle
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tarento_lib import workloads as w
-from tarento_lib.clock import Clock, FakeClock, MonotonicClock
+from tarento_lib.clock import DatedClock, FakeClock, MonotonicClock
 
 
 def test_fake_clock_moves_only_when_told() -> None:
@@ -66,16 +67,42 @@ def test_bad_start_and_types() -> None:
 def test_fake_clock_copies_keep_the_time_not_the_lock(duplicate: Callable[[Any], Any]) -> None:
     clock = FakeClock(5.0)
     clock.sleep(1.5)
+    clock.step_wall(-60)
     twin = duplicate(clock)
     assert (twin.now(), twin.sleeps) == (6.5, [1.5]) and twin._lock is not clock._lock
+    assert twin.wall() == clock.wall()
     twin.sleep(1.0)
     assert (clock.now(), clock.sleeps) == (6.5, [1.5])
 
 
 def test_both_clocks_satisfy_the_protocol() -> None:
-    assert isinstance(FakeClock(), Clock) and isinstance(MonotonicClock(), Clock)
+    assert isinstance(FakeClock(), DatedClock) and isinstance(MonotonicClock(), DatedClock)
     real = MonotonicClock()
     assert real.now() <= real.now()
+    assert real.wall().tzinfo is UTC
+
+
+def test_a_fake_clock_tells_the_date_from_its_seconds() -> None:
+    start = datetime(2026, 1, 26, 9, 0, tzinfo=UTC)
+    clock = FakeClock(start.timestamp())
+    assert clock.wall() == start
+    clock.advance(90)
+    assert clock.wall() == start + timedelta(seconds=90)
+
+
+def test_stepping_the_wall_clock_leaves_monotonic_time_alone() -> None:
+    """What an NTP step does: dates jump, durations measured on ``now()`` do not."""
+    clock = FakeClock(1_800_000_000.0)
+    before = clock.wall()
+    assert clock.step_wall(-3600) == before - timedelta(hours=1)
+    assert clock.now() == 1_800_000_000.0
+    clock.advance(5)
+    assert clock.wall() == before - timedelta(seconds=3595)
+
+
+def test_a_wall_step_must_be_a_number() -> None:
+    with pytest.raises(TypeError, match="seconds"):
+        FakeClock().step_wall("1h")
 
 
 def test_zipf_is_seeded_and_skewed() -> None:

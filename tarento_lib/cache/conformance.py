@@ -245,6 +245,8 @@ def _probe(cls: Any, size: int) -> Any:
 
 _STUB = '''"""Q1 · LRU cache. Stage 1: get and put in O(1)."""
 
+__all__ = ["LRUCache"]  # the class the grader loads; other classes (a Node) may sit beside it
+
 
 class LRUCache:
     def __init__(self, capacity: int) -> None:
@@ -342,7 +344,7 @@ INTERVIEWS = {
             growth="O(1)",
             sizes=(100, 20_000),
             prepare=_probe,
-            limit=8.0,
+            limit=20.0,
         ),
     )
 }

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from tarento_lib._validate import require_instance
 from tarento_lib.auth import TokenAuthority, install_authority, resolve_authority
-from tarento_lib.clock import Clock
+from tarento_lib.clock import DatedClock, MonotonicClock
 from tarento_lib.content.cache import ReadCache
 from tarento_lib.content.database import Database
 from tarento_lib.content.routes import router
@@ -20,17 +20,12 @@ from tarento_lib.content.routes import router
 __all__ = ["create_app"]
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def create_app(
     database_url: str | None = None,
     *,
     schema: str | None = None,
-    now: Callable[[], datetime] | None = None,
+    clock: DatedClock | None = None,
     read_cache_ttl: float = 0.0,
-    clock: Clock | None = None,
     auth: TokenAuthority | None = None,
     production: bool | None = None,
 ) -> FastAPI:
@@ -38,18 +33,22 @@ def create_app(
     memory).
 
     Nothing connects until the first request; tables are created then (or at startup
-    under a server that runs the lifespan). ``now`` makes timestamps deterministic.
-    ``read_cache_ttl > 0`` caches rendered public reads in-process for that many seconds
-    (on ``clock``), dropped at once by writes through this process.
+    under a server that runs the lifespan).
+
+    ``clock`` is the app's one time source (default: :class:`~tarento_lib.clock.MonotonicClock`;
+    a ``FakeClock`` makes every timestamp the same from run to run). Its ``wall()`` stamps rows
+    and checks token lifetimes; its monotonic ``now()`` ages cached reads, so setting the system
+    clock neither expires them early nor keeps them late. ``read_cache_ttl > 0`` caches rendered
+    public reads in-process for that many seconds, dropped at once by writes through this process.
 
     ``auth`` verifies the bearer tokens of every write (default: from ``$TARENTO_AUTH_SECRET``,
-    else the development authority, whose tokens anyone can mint; its clock is ``now``).
+    else the development authority, whose tokens anyone can mint; both on ``clock``).
     ``production`` (default: ``$TARENTO_ENV == "production"``) refuses to build an app that
     would accept development credentials.
     """
-    now = now or _utcnow
-    authority = resolve_authority(auth, production=production, now=now)
-    database = Database(database_url, schema=schema, now=now)
+    clock = MonotonicClock() if clock is None else require_instance(clock, "clock", DatedClock)
+    authority = resolve_authority(auth, production=production, now=clock.wall)
+    database = Database(database_url, schema=schema)
     read_cache = ReadCache(read_cache_ttl, clock=clock) if read_cache_ttl else None
 
     @asynccontextmanager
@@ -64,6 +63,7 @@ def create_app(
         lifespan=lifespan,
         description="Content in English and the 22 scheduled languages of India, with fallbacks.",
     )
+    app.state.clock = clock
     app.state.database = database
     app.state.read_cache = read_cache
     install_authority(app, authority)

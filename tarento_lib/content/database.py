@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event, text
@@ -37,10 +36,6 @@ def resolve_url(database_url: str | None) -> str:
     return raw
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Database:
     """One async engine and its session factory, plus lazy creation of the tables.
 
@@ -53,7 +48,6 @@ class Database:
         url: str | None = None,
         *,
         schema: str | None = None,
-        now: Callable[[], datetime] = _utcnow,
         echo: bool = False,
     ) -> None:
         self.url = resolve_url(url)
@@ -62,11 +56,7 @@ class Database:
             raise ConfigurationError(
                 f"schema must be a lower-case SQL identifier on PostgreSQL, got {schema!r}"
             )
-        if not callable(now):
-            raise TypeError(
-                f"now must be a callable returning a datetime, got {type(now).__name__}"
-            )
-        self.backend, self.schema, self.now = backend, schema, now
+        self.backend, self.schema = backend, schema
         self.engine: AsyncEngine = config.async_engine(
             self.url, echo=echo, **self._engine_options()
         )

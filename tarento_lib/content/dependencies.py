@@ -59,9 +59,9 @@ async def get_read_cache(request: Request) -> ReadCache | None:
     return request.app.state.read_cache
 
 
-async def get_now(database: DatabaseDep) -> datetime:
-    """The request's timestamp, from the app's injectable clock."""
-    return database.now()
+async def get_now(request: Request) -> datetime:
+    """The request's timestamp: the wall-clock reading of the clock given to ``create_app``."""
+    return request.app.state.clock.wall()
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -14,6 +14,8 @@ and a ``random.Random`` for the jitter. ``async with db.session(readonly=...) as
 
 Every case builds its own :class:`FakeEngine` pair (SQLite in memory behind a script of
 failures) and a :class:`~tarento_lib.clock.FakeClock`, so a 30-second outage costs nothing.
+``INTERVIEWS`` asks for the same class one follow-up at a time: bounded retries, then backoff
+with jitter and a deadline, then replica failover, then transient errors only.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from tarento_lib.clock import FakeClock
 from tarento_lib.grading import Case, Steps, Suite, between, rule
+from tarento_lib.interview.plan import Interview, Stage
 from tarento_lib.retry import (
     RetryError,
     RetryPolicy,
@@ -43,6 +46,7 @@ from tarento_lib.retry import (
 __all__ = [
     "CAP",
     "DEADLINE",
+    "INTERVIEWS",
     "MAX_ATTEMPTS",
     "SUITES",
     "FakeEngine",
@@ -388,58 +392,72 @@ async def _block_once(cls: Any, steps: Steps) -> None:
     steps.expect(primary.checked_out, "connections still checked out after the error")
 
 
+HEALTHY = Case(
+    "a healthy primary: one connection, no wait",
+    _healthy,
+    "Connect to the primary, yield an AsyncSession(bind=connection), close it in finally.",
+)
+RETRIES_REFUSED = Case(
+    "retries a refused connection",
+    _retries_refused,
+    "Catch ConnectionError around connect(), sleep, and try again.",
+)
+RETRIES_TIMEOUT = Case(
+    "a timeout is worth a retry", _retries_timeout, "TimeoutError is transient too."
+)
+NO_BUG_RETRIED = Case(
+    "does not retry a bug",
+    _no_bug_retried,
+    "Retry only ConnectionError and TimeoutError; let anything else out at once.",
+)
+GIVES_UP = Case(
+    "gives up after 6 attempts",
+    _gives_up,
+    "Count attempts; after the 6th failure raise the last error (not a wrapper).",
+)
+BACKOFF = Case(
+    "backs off exponentially, capped at 8 s",
+    _backoff,
+    "Wait rng.random() * min(8, 2 ** (attempt - 1)) with the injected sleep.",
+)
+JITTER = Case(
+    "full jitter: clients do not retry in lockstep",
+    _jitter,
+    "Draw the jitter from the injected rng, once per wait.",
+)
+STOPS_AT_DEADLINE = Case(
+    "gives up after 30 seconds",
+    _deadline,
+    "Measure elapsed time with the injected now(); stop once 30 s have passed.",
+)
+READ_FAILOVER = Case(
+    "reads fail over to the replica",
+    _read_failover,
+    "For readonly=True, try the replica in the same attempt when the primary fails.",
+)
+WRITES_PRIMARY_ONLY = Case(
+    "writes never go to the replica",
+    _writes_primary_only,
+    "Only readonly sessions may use the replica.",
+)
+BLOCK_ONCE = Case(
+    "the block runs once and the connection goes back",
+    _block_once,
+    "Retry getting the connection only; yield once, outside the retry loop.",
+)
+
 CASES = (
-    Case(
-        "a healthy primary: one connection, no wait",
-        _healthy,
-        "Connect to the primary, yield an AsyncSession(bind=connection), close it in finally.",
-    ),
-    Case(
-        "retries a refused connection",
-        _retries_refused,
-        "Catch ConnectionError around connect(), sleep, and try again.",
-    ),
-    Case("a timeout is worth a retry", _retries_timeout, "TimeoutError is transient too."),
-    Case(
-        "does not retry a bug",
-        _no_bug_retried,
-        "Retry only ConnectionError and TimeoutError; let anything else out at once.",
-    ),
-    Case(
-        "gives up after 6 attempts",
-        _gives_up,
-        "Count attempts; after the 6th failure raise the last error (not a wrapper).",
-    ),
-    Case(
-        "backs off exponentially, capped at 8 s",
-        _backoff,
-        "Wait rng.random() * min(8, 2 ** (attempt - 1)) with the injected sleep.",
-    ),
-    Case(
-        "full jitter: clients do not retry in lockstep",
-        _jitter,
-        "Draw the jitter from the injected rng, once per wait.",
-    ),
-    Case(
-        "gives up after 30 seconds",
-        _deadline,
-        "Measure elapsed time with the injected now(); stop once 30 s have passed.",
-    ),
-    Case(
-        "reads fail over to the replica",
-        _read_failover,
-        "For readonly=True, try the replica in the same attempt when the primary fails.",
-    ),
-    Case(
-        "writes never go to the replica",
-        _writes_primary_only,
-        "Only readonly sessions may use the replica.",
-    ),
-    Case(
-        "the block runs once and the connection goes back",
-        _block_once,
-        "Retry getting the connection only; yield once, outside the retry loop.",
-    ),
+    HEALTHY,
+    RETRIES_REFUSED,
+    RETRIES_TIMEOUT,
+    NO_BUG_RETRIED,
+    GIVES_UP,
+    BACKOFF,
+    JITTER,
+    STOPS_AT_DEADLINE,
+    READ_FAILOVER,
+    WRITES_PRIMARY_ONLY,
+    BLOCK_ONCE,
 )
 
 SUITES = {
@@ -449,5 +467,224 @@ SUITES = {
         CASES,
         kind="class",
         reference=lambda: ReferenceDatabase,
+    )
+}
+
+
+# The mock interview: the core question, then the follow-ups in the order they come.
+
+
+@_async
+async def _read_prefers_primary(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary, replica = FakeEngine("primary", clock), FakeEngine("replica", clock)
+    db = _database(cls, clock, primary, replica)
+    steps.note("both are up; a read session")
+    got = await _run(db, steps, primary, replica, readonly=True)
+    steps.expect(got, "SELECT 1 in a read session")
+    steps.expect((primary.connects, replica.connects), "connections asked of (primary, replica)")
+
+
+@_async
+async def _read_without_replica(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, script=[ConnectionRefusedError])
+    db = _database(cls, clock, primary)
+    steps.note("no replica configured; the primary refuses once; a read session")
+    got = await _run(db, steps, primary, None, readonly=True)
+    steps.expect(got, "SELECT 1 in a read session")
+    steps.expect(primary.connects, "connections asked of the primary")
+
+
+@_async
+async def _read_both_down(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, down=True)
+    replica = FakeEngine("replica", clock, down=True)
+    db = _database(cls, clock, primary, replica)
+    steps.note("the primary and the replica both stay down; a read session")
+    got = await _run(db, steps, primary, replica, readonly=True)
+    _outcome(steps, got, (ConnectionError,), "the read session")
+    steps.expect((primary.connects, replica.connects), "connections asked of (primary, replica)")
+    steps.expect(len(clock.sleeps), "how many times it waited")
+
+
+@_async
+async def _not_every_oserror(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, script=[PermissionError])
+    db = _database(cls, clock, primary)
+    steps.note("connect() raises PermissionError: an OSError, but no wait will grant access")
+    got = await _run(db, steps, primary, None)
+    _outcome(steps, got, (PermissionError,), "the session")
+    steps.expect(primary.connects, "connections asked of the primary")
+    steps.expect(clock.sleeps, "the waits")
+
+
+@_async
+async def _bug_not_failed_over(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    primary = FakeEngine("primary", clock, script=[ValueError])
+    replica = FakeEngine("replica", clock)
+    db = _database(cls, clock, primary, replica)
+    steps.note("a read session; the primary's connect() raises ValueError, the replica is up")
+    got = await _run(db, steps, primary, replica, readonly=True)
+    _outcome(steps, got, (ValueError,), "the read session")
+    steps.expect(replica.connects, "connections asked of the replica")
+
+
+@_async
+async def _last_error(cls: Any, steps: Steps) -> None:
+    clock = FakeClock()
+    script: list[Outcome] = [ConnectionRefusedError] * (MAX_ATTEMPTS - 1) + [TimeoutError]
+    primary = FakeEngine("primary", clock, script=script)
+    db = _database(cls, clock, primary)
+    steps.note("the primary refuses 5 times, then times out")
+    got = await _run(db, steps, primary, None)
+    _outcome(steps, got, (TimeoutError,), "the session (the last error, a TimeoutError)")
+    steps.expect(primary.connects, "connections asked of the primary")
+
+
+_STUB = '''"""Q7 · Connection pooling with retry. Stage 1: a session with bounded retries."""
+
+from contextlib import asynccontextmanager
+
+
+class Database:
+    def __init__(self, primary, replica=None, *, sleep, now, rng) -> None:
+        raise NotImplementedError
+
+    @asynccontextmanager
+    async def session(self, *, readonly=False):
+        raise NotImplementedError
+        yield  # an async generator: asynccontextmanager needs one yield
+'''
+
+INTERVIEWS = {
+    "q07": Interview(
+        number="q07",
+        brief=(
+            "Write the database layer of an async service: a Database that hands out "
+            "sessions from a connection pool. The database is sometimes briefly unreachable: "
+            "retry getting a connection instead of failing the request, but not forever."
+        ),
+        clarifications=(
+            "Database(primary, replica=None, *, sleep, now, rng): two engines, each with an "
+            "async connect() that may raise; an async sleep(seconds), a now() in seconds and "
+            "a random.Random. Use these, never asyncio.sleep or time directly.",
+            "async with db.session(readonly=False) as session: yields an "
+            "AsyncSession(bind=connection) and closes the connection when the block ends.",
+            "A connection problem is a ConnectionError (refused, reset) or a TimeoutError.",
+            "Only getting the connection is retried; the block inside async with runs once.",
+        ),
+        stub=_STUB,
+        stages=(
+            Stage(
+                "a session with bounded retries",
+                "Write Database and its session(). When connect() raises ConnectionError or "
+                "TimeoutError, wait (await sleep(1) will do for now) and try again, 6 attempts "
+                "in all; after the 6th failure raise that error itself, not a wrapper.",
+                (HEALTHY, RETRIES_REFUSED, RETRIES_TIMEOUT, GIVES_UP, BLOCK_ONCE),
+                (
+                    "Split it in two: a loop that returns a connection (or raises), and "
+                    "session(), which yields once, after the loop.",
+                    "@asynccontextmanager on session: connection = await self._connect(); "
+                    "then try: yield AsyncSession(bind=connection) finally: close it.",
+                    "In the loop, catch (ConnectionError, TimeoutError); on the 6th attempt "
+                    "re-raise with a bare raise, otherwise await self.sleep(...) and loop.",
+                ),
+                12,
+                "The interview answer",
+            ),
+            Stage(
+                "exponential backoff, full jitter, a deadline",
+                "A fixed one-second wait hammers a database that is coming back, and a fleet "
+                "of servers retries in lockstep. Wait rng.random() * min(8, 2 ** (attempt - 1)) "
+                "seconds after attempt number attempt fails, and also give up once 30 s have "
+                "passed since the first attempt, by now().",
+                (BACKOFF, JITTER, STOPS_AT_DEADLINE),
+                (
+                    "The ceiling doubles from 1 s and stops at 8 s; the wait is a uniform draw "
+                    "under it ('full jitter').",
+                    "Call random() on the rng you were given, once per wait: a client seeded "
+                    "differently then waits differently.",
+                    "Note start = now() before the first attempt; give up when "
+                    "attempt >= 6 or now() - start >= 30, before sleeping.",
+                ),
+                7,
+                "The policy it asks after each failure",
+            ),
+            Stage(
+                "reads fail over to a replica",
+                "We add a read replica. session(readonly=True) may use it: when the primary "
+                "fails, try the replica in the same attempt, before any wait. Reads still go "
+                "to the primary while it is up, writes never go to the replica, and the "
+                "replica is optional.",
+                (
+                    READ_FAILOVER,
+                    WRITES_PRIMARY_ONLY,
+                    Case(
+                        "reads use the primary while it is up",
+                        _read_prefers_primary,
+                        "Try the engines in order: the primary first.",
+                    ),
+                    Case(
+                        "a read without a replica still retries the primary",
+                        _read_without_replica,
+                        "replica=None: the list of engines is just [primary].",
+                    ),
+                    Case(
+                        "both down: every attempt tries both, then it gives up",
+                        _read_both_down,
+                        "One attempt walks the whole list; the backoff is between attempts.",
+                    ),
+                ),
+                (
+                    "An attempt is now a walk over a list of engines: [primary], plus the "
+                    "replica for a read.",
+                    "Return the first connection the walk gets; if every engine fails, the "
+                    "attempt fails with the last engine's error, and the backoff loop decides.",
+                ),
+                6,
+                "Three SQLite files, one of them down",
+            ),
+            Stage(
+                "retry only what a retry can heal",
+                "What if connect() fails because of a bug, or because access is denied? "
+                "Waiting will not fix it: raise it at once, on the primary or the replica, and "
+                "never hide it by failing over. When you do give up, raise the last error seen.",
+                (
+                    NO_BUG_RETRIED,
+                    Case(
+                        "a PermissionError is not retried",
+                        _not_every_oserror,
+                        "ConnectionError and TimeoutError only, not every OSError.",
+                    ),
+                    Case(
+                        "a bug on the primary is not failed over",
+                        _bug_not_failed_over,
+                        "The failover walk catches the same transient errors as the retry loop.",
+                    ),
+                    Case(
+                        "gives up with the last error, not the first",
+                        _last_error,
+                        "Keep the newest error; a bare raise in the except block does it.",
+                    ),
+                ),
+                (
+                    "except Exception retries bugs; name the transient errors instead.",
+                    "PermissionError is an OSError, like ConnectionError, so except OSError "
+                    "is too wide: catch (ConnectionError, TimeoutError).",
+                    "Use the same test in the failover walk, so a bug on the primary escapes "
+                    "before the replica is tried.",
+                ),
+                5,
+                "A bug retried as if it were an outage",
+            ),
+        ),
+        no_probe=(
+            "The time here is spent waiting on connections and backoff: the stages already "
+            "count the attempts and the seconds waited, and no size grows."
+        ),
     )
 }

@@ -23,7 +23,7 @@ from tarento_lib.grading.cases import CaseFailure, Steps, Suite
 from tarento_lib.grading.channel import write_frame
 from tarento_lib.grading.values import describe_exception, loads
 
-__all__ = ["OutputBuffer", "defined_names", "main"]
+__all__ = ["OutputBuffer", "defined_names", "load_file", "main"]
 
 OUTPUT_KEPT = 2_000  # characters of a case's printed output kept for the scorecard
 
@@ -76,7 +76,8 @@ def _exported(tree: ast.Module) -> list[str]:
     return []
 
 
-def _load_file(path: str, name: str) -> Any:
+def load_file(path: str, name: str) -> Any:
+    """Import the file at ``path`` and return its top-level ``name``."""
     spec = importlib.util.spec_from_file_location(f"candidate_{Path(path).stem}", path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {path}")
@@ -116,7 +117,7 @@ def _serve(channel: int, request: dict[str, Any], output: OutputBuffer) -> None:
     write_frame(channel, ("ready",))
     try:
         if request["file"] is not None:
-            candidate = _load_file(*request["file"])
+            candidate = load_file(*request["file"])
         else:
             candidate = cloudpickle.loads(request["candidate"])
     except BaseException as exc:

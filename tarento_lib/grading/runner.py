@@ -230,8 +230,16 @@ class _Child:
         _end(self.process)
 
 
-def _grade(suite: Suite, request: dict[str, Any], timeout: float, *, spare: bool) -> Scorecard:
+def _grade(
+    suite: Suite,
+    request: dict[str, Any],
+    timeout: float,
+    *,
+    spare: bool,
+    limit: float | None = None,
+) -> Scorecard:
     card = Scorecard(suite.name)
+    deadline = None if limit is None else time.monotonic() + limit
     reference: list[_Reference] = []
 
     def run_reference() -> None:
@@ -245,9 +253,12 @@ def _grade(suite: Suite, request: dict[str, Any], timeout: float, *, spare: bool
     worker.start()  # the reference runs here while the child starts
     results: list[CaseResult] = []
     while len(results) < len(suite.cases) and not card.problem:
+        if deadline is not None and time.monotonic() >= deadline:
+            card.problem = f"stopped after {limit:g} s in all; the cases left did not run"
+            break
         child = _Child(request, len(results), use_spare=spare)
         try:
-            card.problem = _run_child(child, suite, timeout, worker, reference, results)
+            card.problem = _run_child(child, suite, timeout, worker, reference, results, deadline)
         finally:
             child.kill()
     results += [CaseResult(case.name, False) for case in suite.cases[len(results) :]]
@@ -264,6 +275,7 @@ def _run_child(
     worker: threading.Thread,
     reference: list[_Reference],
     results: list[CaseResult],
+    deadline: float | None = None,
 ) -> str:
     """Collect results from one child into ``results``; return a problem that stops grading."""
     what = "your code"
@@ -281,13 +293,17 @@ def _run_child(
             return "the grader's process sent an unexpected message while loading"
     while len(results) < len(suite.cases):
         index, name = len(results), suite.cases[len(results)].name
-        message = child.read(timeout)
+        seconds = timeout if deadline is None else min(timeout, deadline - time.monotonic())
+        message = child.read(max(seconds, 0.0))
         if message is TIMEOUT or message is EOF:
-            why = (
-                f"did not finish within {timeout:g} s (an endless loop or a deadlock?); stopped"
-                if message is TIMEOUT
-                else f"the process running it ended during the case ({child.ended()})"
-            )
+            if message is EOF:
+                why = f"the process running it ended during the case ({child.ended()})"
+            elif seconds < timeout:
+                why = "stopped when the time for the whole check ran out"
+            else:
+                why = (
+                    f"did not finish within {timeout:g} s (an endless loop or a deadlock?); stopped"
+                )
             results.append(CaseResult(name, False, why, (), suite.cases[index].hint))
             return ""
         worker.join()
@@ -349,9 +365,17 @@ def check(candidate: Any, suite: str | Suite, *, timeout: float = 10.0) -> Score
 
 
 def check_file(
-    path: Path, suite: str | Suite, *, name: str | None = None, timeout: float = 10.0
+    path: Path,
+    suite: str | Suite,
+    *,
+    name: str | None = None,
+    timeout: float = 10.0,
+    limit: float | None = None,
 ) -> Scorecard:
     """Grade the class or function ``name`` of a file (the only one it defines when not named).
+
+    ``timeout`` bounds each case; ``limit``, when given, bounds the whole grading: once it is
+    spent, the cases left are not run (the mock interview's time limit per stage).
 
     The file is read here only to find the name; it is imported in the child process.
     Raises ``LookupError`` when the file does not define exactly one candidate.
@@ -364,4 +388,4 @@ def check_file(
             raise LookupError(f"expected one {chosen.kind} in {path}, found {listed}")
         name = found[0]
     request = {"suite": _request_suite(chosen), "candidate": None, "file": (str(path), name)}
-    return _grade(chosen, request, timeout, spare=False)
+    return _grade(chosen, request, timeout, spare=False, limit=limit)

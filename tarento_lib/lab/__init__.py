@@ -1,4 +1,5 @@
-"""Notebook helpers: source display, plot style and charts, widgets, and the grader's ``check``.
+"""Notebook helpers: source display, plot style and charts, widgets, the grader's ``check``,
+and ``interview``, the mock interview as a widget.
 
 Names are imported on first use (PEP 562), so ``import tarento_lib.lab`` loads neither
 matplotlib nor ipywidgets nor pygments until a plot, a widget or a source view is asked for.
@@ -20,6 +21,7 @@ _HOMES = {
         "get_suite",
         "run_suite",
     ),
+    "tarento_lib.interview.widget": ("interview",),
     "tarento_lib.lab.plotting": (
         "PALETTE",
         "bar_chart",

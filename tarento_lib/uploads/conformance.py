@@ -6,6 +6,9 @@ The candidate is a class built as ``cls(chunk_size=..., max_size=...)`` with
 and ``abort(upload_id)``. ``complete`` may return the file's bytes or a path to it (``str`` or
 ``os.PathLike``): the suite compares the stored file's contents either way. Chunk indexes
 start at 0; every chunk but the last is exactly ``chunk_size`` bytes long.
+
+``INTERVIEWS`` is the mock interview: these cases and a few more, in the order an interviewer
+asks for them (chunks in and the file out, then repeats, resume, checksums and the edges).
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from tarento_lib.grading import Case, Steps, Suite
+from tarento_lib.interview.plan import Interview, Stage
 from tarento_lib.uploads.service import UploadService
 from tarento_lib.uploads.sessions import SQLiteSessionStore
 from tarento_lib.uploads.storage.base import content_md5
 from tarento_lib.uploads.storage.memory import MemoryStorage
 
-__all__ = ["SUITES", "ReferenceUploads"]
+__all__ = ["INTERVIEWS", "SUITES", "ReferenceUploads"]
 
 DATA = b"0123456789"  # 10 bytes: chunks of 4 are [0:4], [4:8], [8:10]
 CHUNK = 4
@@ -208,71 +212,338 @@ def aborted_is_closed(cls: Any, steps: Steps) -> None:
     )
 
 
+FRESH = Case(
+    "fresh upload: every chunk missing",
+    fresh_upload,
+    "status() lists chunk indexes 0..n-1 that have not arrived.",
+)
+
+ANY_ORDER = Case(
+    "chunks in any order assemble the file",
+    any_order,
+    "Store chunks by index; join them in index order.",
+)
+
+RESEND_SAME = Case(
+    "re-sending the same chunk is a no-op",
+    resend_same,
+    "Clients retry: the same bytes again must not fail.",
+)
+
+RESEND_DIFFERENT = Case(
+    "different bytes for a received chunk are refused",
+    resend_different,
+    "Compare a digest of the new bytes with the stored one.",
+)
+
+WRONG_LENGTH = Case(
+    "a chunk of the wrong length is refused",
+    wrong_length,
+    "All chunks but the last are chunk_size long; the last holds the rest.",
+)
+
+INDEX_RANGE = Case(
+    "chunk index out of range is refused",
+    index_range,
+    "Valid indexes are 0..ceil(size/chunk_size)-1.",
+)
+
+BASE64_MD5 = Case(
+    "Content-MD5 is base64 of the digest",
+    base64_md5,
+    "base64.b64encode(hashlib.md5(data).digest()); compare before storing.",
+)
+
+COMPLETE_NEEDS_ALL = Case(
+    "complete needs every chunk",
+    complete_needs_all,
+    "Refuse to assemble while status() still lists missing chunks.",
+)
+
+UNKNOWN_ID = Case(
+    "unknown upload id is a LookupError",
+    unknown_id,
+    "Raise KeyError (a LookupError) for ids you never issued.",
+)
+
+SIZE_LIMITS = Case(
+    "size must be 0..max_size",
+    size_limits,
+    "An empty file has no chunks and completes at once; refuse negative and oversized sizes.",
+)
+
+SAFE_FILENAME = Case(
+    "a filename never becomes a path",
+    safe_filename,
+    "Refuse separators, absolute paths and control characters.",
+)
+
+ABORTED = Case(
+    "an aborted upload takes no more chunks",
+    aborted_is_closed,
+    "abort() deletes the parts and closes the session.",
+)
+
 CASES = (
-    Case(
-        "fresh upload: every chunk missing",
-        fresh_upload,
-        "status() lists chunk indexes 0..n-1 that have not arrived.",
-    ),
-    Case(
-        "chunks in any order assemble the file",
-        any_order,
-        "Store chunks by index; join them in index order.",
-    ),
-    Case(
-        "re-sending the same chunk is a no-op",
-        resend_same,
-        "Clients retry: the same bytes again must not fail.",
-    ),
-    Case(
-        "different bytes for a received chunk are refused",
-        resend_different,
-        "Compare a digest of the new bytes with the stored one.",
-    ),
-    Case(
-        "a chunk of the wrong length is refused",
-        wrong_length,
-        "All chunks but the last are chunk_size long; the last holds the rest.",
-    ),
-    Case(
-        "chunk index out of range is refused",
-        index_range,
-        "Valid indexes are 0..ceil(size/chunk_size)-1.",
-    ),
-    Case(
-        "Content-MD5 is base64 of the digest",
-        base64_md5,
-        "base64.b64encode(hashlib.md5(data).digest()); compare before storing.",
-    ),
-    Case(
-        "complete needs every chunk",
-        complete_needs_all,
-        "Refuse to assemble while status() still lists missing chunks.",
-    ),
-    Case(
-        "unknown upload id is a LookupError",
-        unknown_id,
-        "Raise KeyError (a LookupError) for ids you never issued.",
-    ),
-    Case(
-        "size must be 0..max_size",
-        size_limits,
-        "An empty file has no chunks and completes at once; refuse negative and oversized sizes.",
-    ),
-    Case(
-        "a filename never becomes a path",
-        safe_filename,
-        "Refuse separators, absolute paths and control characters.",
-    ),
-    Case(
-        "an aborted upload takes no more chunks",
-        aborted_is_closed,
-        "abort() deletes the parts and closes the session.",
-    ),
+    FRESH,
+    ANY_ORDER,
+    RESEND_SAME,
+    RESEND_DIFFERENT,
+    WRONG_LENGTH,
+    INDEX_RANGE,
+    BASE64_MD5,
+    COMPLETE_NEEDS_ALL,
+    UNKNOWN_ID,
+    SIZE_LIMITS,
+    SAFE_FILENAME,
+    ABORTED,
 )
 
 SUITES = {
     "upload": Suite(
         "upload", "Resumable chunked uploads", CASES, reference=lambda: ReferenceUploads
+    )
+}
+
+
+# -- the mock interview: the core question, then the follow-ups in the order they come ----------
+
+OTHER = b"abcdefghij"  # a second file of the same size, for two uploads at once
+
+
+def in_order(cls: Any, steps: Steps) -> None:
+    uploads, uid = _start(cls, steps)
+    for index in (0, 1, 2):
+        steps.call(uploads, "put_chunk", uid, index, _chunk(index))
+    steps.expect(_contents(steps.call(uploads, "complete", uid)), "the assembled file")
+
+
+def refused_keeps_original(cls: Any, steps: Steps) -> None:
+    uploads, uid = _start(cls, steps)
+    steps.call(uploads, "put_chunk", uid, 0, _chunk(0))
+    steps.expect_raises(
+        ValueError, lambda: uploads.put_chunk(uid, 0, b"XXXX"), "put_chunk(id, 0, b'XXXX')"
+    )
+    for index in (1, 2):
+        steps.call(uploads, "put_chunk", uid, index, _chunk(index))
+    steps.expect(
+        _contents(steps.call(uploads, "complete", uid)), "the file: the refused bytes left no trace"
+    )
+
+
+def resume_after_cut(cls: Any, steps: Steps) -> None:
+    uploads, uid = _start(cls, steps)
+    for index in (0, 2):
+        steps.call(uploads, "put_chunk", uid, index, _chunk(index))
+    steps.note("the connection drops; the client asks what the server holds")
+    status = steps.call(uploads, "status", uid)
+    steps.expect(sorted(status["received"]), "received chunks after 0 and 2 arrived")
+    steps.expect(sorted(status["missing"]), "missing chunks after 0 and 2 arrived")
+    for index in status["missing"]:
+        steps.call(uploads, "put_chunk", uid, index, _chunk(index))
+    steps.expect(
+        _contents(steps.call(uploads, "complete", uid)), "the file, once the missing chunks came"
+    )
+
+
+def separate_uploads(cls: Any, steps: Steps) -> None:
+    uploads, first = _start(cls, steps)
+    second = steps.call(uploads, "initiate", "other.txt", len(OTHER))
+    steps.expect(first != second, "two uploads get different ids")
+    for index in (0, 1, 2):
+        steps.call(uploads, "put_chunk", first, index, _chunk(index))
+    steps.expect(
+        _missing(uploads, second, steps), "missing chunks of the second upload (none sent yet)"
+    )
+    for index in (2, 1, 0):
+        steps.call(uploads, "put_chunk", second, index, OTHER[index * CHUNK : (index + 1) * CHUNK])
+    steps.expect(_contents(steps.call(uploads, "complete", second)), "the second file")
+    steps.expect(_contents(steps.call(uploads, "complete", first)), "the first file")
+
+
+def checksum_on_retry(cls: Any, steps: Steps) -> None:
+    uploads, uid = _start(cls, steps)
+    steps.call(uploads, "put_chunk", uid, 0, _chunk(0), content_md5=content_md5(_chunk(0)))
+    wrong = content_md5(b"corrupted on the way")
+    steps.expect_raises(
+        ValueError,
+        lambda: uploads.put_chunk(uid, 0, _chunk(0), content_md5=wrong),
+        "put_chunk(id, 0, b'0123', content_md5=<MD5 of other bytes>) (a retry, damaged)",
+    )
+    steps.expect(
+        sorted(steps.call(uploads, "status", uid)["received"]),
+        "received chunks: the good copy of chunk 0 still counts",
+    )
+
+
+def completed_is_closed(cls: Any, steps: Steps) -> None:
+    uploads, uid = _start(cls, steps)
+    for index in (0, 1, 2):
+        steps.call(uploads, "put_chunk", uid, index, _chunk(index))
+    steps.call(uploads, "complete", uid)
+    steps.expect_raises(
+        (LookupError, RuntimeError, ValueError),
+        lambda: uploads.put_chunk(uid, 0, _chunk(0)),
+        "put_chunk after complete",
+    )
+
+
+IN_ORDER = Case(
+    "chunks in order assemble the file",
+    in_order,
+    "Keep each chunk by index; complete() joins them in index order.",
+)
+REFUSED_KEEPS = Case(
+    "a refused chunk leaves the stored one",
+    refused_keeps_original,
+    "Check everything before you store anything.",
+)
+RESUME = Case(
+    "status tells a client what to resend",
+    resume_after_cut,
+    "received and missing are computed from what is stored, not from what was sent last.",
+)
+SEPARATE = Case(
+    "two uploads do not mix",
+    separate_uploads,
+    "Key the chunks by (upload_id, index), not by index alone.",
+)
+CHECKSUM_RETRY = Case(
+    "a damaged retry keeps the good chunk",
+    checksum_on_retry,
+    "Verify the checksum before comparing with, or replacing, what is stored.",
+)
+COMPLETED = Case(
+    "a completed upload takes no more chunks",
+    completed_is_closed,
+    "complete() closes the upload: later chunks are refused.",
+)
+
+_STUB = '''"""Q9 · Resumable chunked uploads. Stage 1: chunks in, file out."""
+
+
+class Uploads:
+    def __init__(self, chunk_size: int, max_size: int) -> None:
+        raise NotImplementedError
+
+    def initiate(self, filename: str, size: int) -> str:
+        raise NotImplementedError
+
+    def put_chunk(self, upload_id: str, index: int, data: bytes) -> None:
+        raise NotImplementedError
+
+    def status(self, upload_id: str) -> dict[str, list[int]]:
+        raise NotImplementedError
+
+    def complete(self, upload_id: str) -> bytes:
+        raise NotImplementedError
+'''
+
+INTERVIEWS = {
+    "q09": Interview(
+        number="q09",
+        brief=(
+            "Design an upload service for large files. The client sends a file in chunks; "
+            "after a dropped connection it resumes without sending again what the server "
+            "already has. Write the server side as a class: start an upload, take chunks, "
+            "say what is missing, and put the file together at the end."
+        ),
+        clarifications=(
+            "The server fixes chunk_size; chunk i is bytes [i * chunk_size, (i + 1) * "
+            "chunk_size) of the file, so every chunk but the last is exactly chunk_size long.",
+            "Chunk indexes start at 0; a file of 0 bytes has no chunks.",
+            "Memory or disk, your choice: complete() returns the file's bytes or a path to it.",
+            "Bad input (wrong length, index out of range, size outside 0..max_size) raises "
+            "ValueError; an upload id we never issued raises KeyError.",
+            "The client's file name is metadata only; it never becomes part of a path.",
+        ),
+        stub=_STUB,
+        stages=(
+            Stage(
+                "chunks in, file out",
+                "Write Uploads(chunk_size, max_size) with initiate(filename, size) returning an "
+                "upload id, put_chunk(upload_id, index, data), status(upload_id) returning "
+                "{'received': [...], 'missing': [...]} (chunk indexes) and complete(upload_id), "
+                "which returns the file. A chunk of the wrong length or index raises ValueError "
+                "and is not stored; complete() with chunks missing raises; an unknown id raises "
+                "KeyError.",
+                (FRESH, IN_ORDER, WRONG_LENGTH, INDEX_RANGE, COMPLETE_NEEDS_ALL, UNKNOWN_ID),
+                (
+                    "initiate() works out the number of chunks, ceil(size / chunk_size), and "
+                    "keeps a session per upload id.",
+                    "Chunk i must be exactly min(chunk_size, size - i * chunk_size) bytes.",
+                    "Validate first, then store: a dict from index to bytes per upload is "
+                    "enough; missing is every index not in it.",
+                ),
+                10,
+                "The interview answer",
+            ),
+            Stage(
+                "out of order and repeated chunks",
+                "Clients send chunks in parallel and retry on timeouts, so chunks arrive in any "
+                "order and sometimes twice. The same bytes twice must be accepted and change "
+                "nothing; different bytes for a chunk already received raise ValueError and "
+                "leave the stored chunk as it was.",
+                (ANY_ORDER, RESEND_SAME, RESEND_DIFFERENT, REFUSED_KEEPS),
+                (
+                    "Order does not matter if chunks are kept by index and joined in index "
+                    "order at the end.",
+                    "A repeat is not an error: compare it with what you hold (the bytes, or "
+                    "a digest of them).",
+                    "Raise on a conflict before you write anything.",
+                ),
+                5,
+                "The chunk path, `answers/q09_uploads.py`",
+            ),
+            Stage(
+                "status for resume",
+                "The connection dropped after chunks 0 and 2. The client calls status() and "
+                "sends only what is missing. And the server runs many uploads at once: two "
+                "uploads must never see each other's chunks.",
+                (RESUME, SEPARATE),
+                (
+                    "status() answers from what is stored, so it is right after any cut.",
+                    "Keep the chunks per upload id: (upload_id, index) identifies a chunk.",
+                ),
+                5,
+                "A cut between chunks",
+            ),
+            Stage(
+                "checksums",
+                "Bytes get damaged on the way. put_chunk takes content_md5=None: when given, "
+                "it is the base64 of the chunk's MD5 digest, as in HTTP's Content-MD5 header. "
+                "A mismatch raises ValueError and stores nothing; a good chunk already "
+                "received stays.",
+                (BASE64_MD5, CHECKSUM_RETRY),
+                (
+                    "base64.b64encode(hashlib.md5(data).digest()).decode(), not hexdigest().",
+                    "Check the checksum first, before comparing with or storing anything.",
+                ),
+                4,
+                "A hex MD5 in `Content-MD5`",
+            ),
+            Stage(
+                "completion and the edges",
+                "Finish the lifecycle: an empty file completes at once; a size below 0 or over "
+                "max_size and a filename with a path separator or a control character raise "
+                "ValueError; abort(upload_id) drops the upload, and neither an aborted nor a "
+                "completed upload takes more chunks.",
+                (SIZE_LIMITS, SAFE_FILENAME, ABORTED, COMPLETED),
+                (
+                    "A file of 0 bytes has 0 chunks: nothing is missing, and complete() "
+                    "returns b''.",
+                    "Refuse names containing '/', '\\' or a character below ' '; keep the name "
+                    "as metadata only.",
+                    "Give each upload a state (open, completed, aborted) and let put_chunk "
+                    "accept chunks only while it is open.",
+                ),
+                6,
+                "What the typical answer gets wrong",
+            ),
+        ),
+        no_probe=(
+            "An upload's cost is its bytes and round trips, linear by nature; what is asked is "
+            "correctness under cuts, retries and bad input."
+        ),
     )
 }

@@ -207,3 +207,44 @@ def test_notebook_runs_cleanly_in_jupyterlab(lab: LabServer, browser: Any, path:
         with (ARTIFACTS / "timings.txt").open("a") as timings:
             timings.write(f"{path.name}\t{time.monotonic() - start:.1f} s\n")
         page.close()
+
+
+COUNTDOWN = """() => {
+  const area = document.querySelector('.jp-Cell-outputArea');
+  const found = area && [...area.querySelectorAll('b')].find(b => b.innerText.includes('left'));
+  return found ? found.innerText : '';
+}"""
+
+
+def test_the_interview_widget_grades_on_check(lab: LabServer, browser: Any, tmp_path: Path) -> None:
+    """``interview("q01")`` in a fresh notebook: the countdown ticks, and Check on the stub
+    shows stage 1's card, failing."""
+    name = "interview_q01.ipynb"
+    practice = tmp_path / "practice"
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = nbformat.read(NOTEBOOKS[0], as_version=4).metadata.kernelspec
+    source = f"from tarento_lib.lab import interview\n\ninterview('q01', {str(practice)!r})"
+    notebook.cells.append(nbformat.v4.new_code_cell(source))
+    nbformat.write(notebook, lab.root / name)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(WAIT_MS)
+    try:
+        page.goto(f"{lab.url}/lab/workspaces/interview/tree/{name}?reset&token={lab.token}")
+        page.wait_for_function(KERNEL_IDLE, arg=name, timeout=WAIT_MS)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(ALL_RUN, timeout=WAIT_MS)
+        check = page.locator(".jp-Cell-outputArea button", has_text="Check")
+        check.wait_for()
+        shown = page.evaluate(COUNTDOWN)
+        assert " left" in shown
+        assert "Stage 1 of 4" in page.locator(".jp-Cell-outputArea").inner_text()
+        # the countdown task runs on the kernel's loop: the clock moves with no cell running
+        page.wait_for_function(f"(old) => ({COUNTDOWN})() !== old", arg=shown, timeout=30_000)
+        check.click()
+        card = page.locator(".jp-Cell-outputArea pre", has_text="cases pass")
+        card.wait_for()
+        assert "0/7 cases pass" in card.inner_text()
+        assert (practice / "q01_interview.json").exists()
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "interview_q01.png"), full_page=False)
+        page.close()

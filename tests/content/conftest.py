@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 
+from tarento_lib.clock import FakeClock
 from tarento_lib.content import create_app
 from tests.backends import DATABASE_BACKENDS, DATABASE_URL, POSTGRES
 
@@ -23,24 +24,25 @@ BACKENDS = DATABASE_BACKENDS
 RACE_BACKENDS = [pytest.param("sqlite-file", id="sqlite-file"), POSTGRES]
 
 
-class TickingClock:
-    """Timestamps that advance one second per reading: deterministic and strictly increasing."""
+class TickingClock(FakeClock):
+    """A fake clock that moves one second before each date it tells: timestamps that are
+    deterministic and strictly increasing, from 2026-01-26 09:00 UTC."""
 
     def __init__(self) -> None:
-        self.moment = datetime(2026, 1, 26, 9, 0, tzinfo=UTC)
+        super().__init__(datetime(2026, 1, 26, 9, 0, tzinfo=UTC).timestamp())
 
-    def __call__(self) -> datetime:
-        self.moment += timedelta(seconds=1)
-        return self.moment
+    def wall(self) -> datetime:
+        self.advance(1)
+        return super().wall()
 
 
 def make_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     if backend == "sqlite":
-        return create_app("sqlite+aiosqlite://", now=TickingClock())
+        return create_app("sqlite+aiosqlite://", clock=TickingClock())
     if backend == "sqlite-file":
         path = tmp_path_factory.mktemp("content") / "content.db"
-        return create_app(f"sqlite+aiosqlite:///{path}", now=TickingClock())
-    return create_app(DATABASE_URL, schema=f"t_{uuid.uuid4().hex[:16]}", now=TickingClock())
+        return create_app(f"sqlite+aiosqlite:///{path}", clock=TickingClock())
+    return create_app(DATABASE_URL, schema=f"t_{uuid.uuid4().hex[:16]}", clock=TickingClock())
 
 
 async def close_app(app: FastAPI) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import jwt
@@ -132,7 +132,7 @@ async def test_a_token_with_a_role_nobody_has_is_401(app: FastAPI) -> None:
 async def test_a_token_expires_on_the_injected_clock() -> None:
     """No waiting: the app's clock is a FakeClock, moved past the token's lifetime."""
     clock = FakeClock(start=1_800_000_000.0)
-    app = create_app("sqlite+aiosqlite://", now=lambda: datetime.fromtimestamp(clock.now(), UTC))
+    app = create_app("sqlite+aiosqlite://", clock=clock)
     token = app.state.token_authority.issue_for("editor", lifetime=60)
     body = {"content_key": "a", "translations": [translation("en", "T", "B", "draft")]}
     async with client_for(app, None) as client:

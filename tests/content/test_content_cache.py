@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI
@@ -14,7 +15,7 @@ from tarento_lib.clock import FakeClock
 from tarento_lib.content import create_app
 from tarento_lib.content.cache import CachedRead, ReadCache
 from tarento_lib.content.models import Translation
-from tests.content.conftest import WELCOME, client_for
+from tests.content.conftest import WELCOME, bearer, client_for
 from tests.content.test_content_database import count_statements
 
 
@@ -118,3 +119,35 @@ async def test_a_write_elsewhere_shows_after_the_ttl() -> None:
         assert (await client.get("/contents/homepage.welcome", params={"lang": "en"})).json()[
             "title"
         ] == "Hello"
+
+
+@pytest.mark.asyncio
+async def test_setting_the_wall_clock_neither_expires_nor_prolongs_cached_reads() -> None:
+    """One clock, two readings: rows are stamped with ``wall()`` and cached reads age on the
+    monotonic ``now()``, so an NTP step moves the dates but not the expiry."""
+    clock = FakeClock(datetime(2026, 1, 26, 9, 0, tzinfo=UTC).timestamp())
+    app = create_app("sqlite+aiosqlite://", read_cache_ttl=5, clock=clock)
+    async with client_for(app) as client, _disposing(app):
+        created = (await client.post("/contents", json=WELCOME)).json()
+        assert created["created_at"] == "2026-01-26T09:00:00+00:00"
+        await client.get("/contents/homepage.welcome", params={"lang": "en"})
+        clock.step_wall(3600)  # an hour forward: the cached read is still fresh
+        async with count_statements(app) as statements:
+            await client.get("/contents/homepage.welcome", params={"lang": "en"})
+        assert statements == []
+        async with app.state.database.session() as session:  # another worker process
+            await session.execute(
+                update(Translation).where(Translation.language == "en").values(title="Hello")
+            )
+            await session.commit()
+        clock.step_wall(-7200)  # two hours back: the read is not kept two hours longer
+        clock.advance(5)
+        fresh = await client.get("/contents/homepage.welcome", params={"lang": "en"})
+        assert fresh.json()["title"] == "Hello"
+        # Dates follow the wall clock: a token issued at 09:00 is from the future at 08:00.
+        client.headers.update(bearer(app, "admin"))
+        await client.put(
+            "/contents/homepage.welcome/translations/hi", json={"title": "नया", "body": "पाठ"}
+        )
+        edited = (await client.get("/contents/homepage.welcome/translations")).json()
+        assert edited["updated_at"] == "2026-01-26T08:00:05+00:00"
