@@ -278,18 +278,24 @@ SWR_EXPIRES = Case(
 
 
 def sliding_window_probe(cls: Any, size: int) -> Any:
-    """A full log: ``size`` requests ``TICK`` apart in a window of ``size`` ticks, beside ``size``
-    other clients with a request each in that window."""
+    """Two allows: one on a key whose log is full (``size`` requests a tick apart, in a window
+    of ``size`` ticks), one on the next of ``size`` other clients, each with a request in it.
+
+    Each operation moves on one tick: the oldest request of the full key leaves its window and
+    a new one comes in; the client's request of one window ago leaves, and it sends a new one.
+    """
     clock = FakeClock()
     limiter = cls(size, size * TICK, clock=clock)
-    for t in range(size):
+    clients = [f"client-{n}" for n in range(size)]
+    for t, client in enumerate(clients):
         clock.set(t * TICK)
         limiter.allow("k")
-        limiter.allow(f"client-{t}")
+        limiter.allow(client)
 
     def operation(i: int) -> None:
-        clock.set((size + i) * TICK)  # the request of tick i leaves the window, exactly
+        clock.set((size + i) * TICK)
         limiter.allow("k")
+        limiter.allow(clients[i % size])
 
     return operation
 
@@ -376,16 +382,20 @@ def shared_token_bucket() -> type:
 
 
 def token_bucket_probe(cls: Any, size: int) -> Any:
-    """A bucket per client for ``size`` clients; requests go round them as time passes."""
+    """One allow, on one of ``size`` clients whose buckets are all in use.
+
+    Buckets of 1000 tokens refilled at one token every 1024 s: no bucket is full again (the
+    same as forgotten) while the probe runs, so all ``size`` stay in memory.
+    """
     clock = FakeClock()
-    bucket = cls(10, 1.0, clock=clock)
-    keys = [f"client-{n}" for n in range(size)]
-    for key in keys:
-        bucket.allow(key)
+    bucket = cls(1000, TICK, clock=clock)
+    clients = [f"client-{n}" for n in range(size)]
+    for client in clients:
+        bucket.allow(client)
 
     def operation(i: int) -> None:
-        clock.set(i / 1000)  # slow enough that buckets stay in use, fast enough to sweep
-        bucket.allow(keys[(i * 7919) % size])
+        clock.set((i + 1) * TICK)
+        bucket.allow(clients[(i * 7919) % size])
 
     return operation
 

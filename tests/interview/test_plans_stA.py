@@ -1,5 +1,5 @@
-"""The mock interviews of Q2 (sliding window) and Q5 (token bucket): each stage can be passed,
-and each follow-up fails the candidate who skips it, at that stage and no earlier.
+"""The mock interviews of Q2 (sliding window) and Q5 (token bucket): each follow-up fails the
+candidate who skips it, at that stage and no earlier; each probe sets up what it says it times.
 
 Every wrong candidate below is the interview answer with one follow-up left undone, so it
 passes the stages before and fails only the new cases of its own stage.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ import pytest
 from tarento_lib.answers.q02_sliding_window import SlidingWindowLimiter
 from tarento_lib.answers.q05_token_bucket import TokenBucket as AnswerBucket
 from tarento_lib.answers.q05_token_bucket import _check_cost
-from tarento_lib.grading import check_file, run_suite
+from tarento_lib.grading import run_suite
 from tarento_lib.interview.plan import interview_plan
 
 ANSWERS = {"q02": SlidingWindowLimiter, "q05": AnswerBucket}
@@ -143,20 +142,6 @@ WRONG = [
 ]
 
 
-@pytest.mark.parametrize("number", ["q02", "q05"])
-def test_the_reference_passes_the_last_stage(number: str) -> None:
-    plan = interview_plan(number)
-    assert plan.reference is not None
-    card = run_suite(plan.reference(), plan.stage_suite(len(plan.stages)))
-    assert card.ok, card.render()
-
-
-@pytest.mark.parametrize("number", ["q02", "q05"])
-def test_the_interview_answer_passes_stage_one(number: str) -> None:
-    card = run_suite(ANSWERS[number], interview_plan(number).stage_suite(1))
-    assert card.ok, card.render()
-
-
 @pytest.mark.parametrize(
     ("number", "stage", "candidate"), WRONG, ids=[cls.__name__ for _, _, cls in WRONG]
 )
@@ -172,32 +157,13 @@ def test_a_follow_up_left_undone_fails_exactly_its_stage(
     assert failed <= new, card.render()  # every earlier stage's case still passes
 
 
-@pytest.mark.parametrize("number", ["q02", "q05"])
-def test_the_stub_fails_stage_one_without_breaking_the_grader(number: str, tmp_path: Path) -> None:
-    plan = interview_plan(number)
-    path = tmp_path / f"{number}_solution.py"
-    path.write_text(plan.stub, encoding="utf-8")
-    card = check_file(path, plan.stage_suite(1))
-    assert not card.problem, card.problem
-    assert card.passed == 0
-    assert all("NotImplementedError" in result.message for result in card.results)
-
-
-@pytest.mark.parametrize("number", ["q02", "q05"])
-def test_the_probe_runs_on_the_answer_at_both_sizes(number: str) -> None:
-    probe = interview_plan(number).probe
-    assert probe is not None
-    for size in probe.sizes:
-        operation = probe.prepare(ANSWERS[number], size)
-        assert [operation(i) for i in range(3)] == [None, None, None]
-
-
-def test_the_probe_fills_the_window_it_measures() -> None:
-    """At each size the measured key's log is full, and each operation moves it on by one."""
+def test_the_sliding_window_probe_slides_a_full_window_beside_live_clients() -> None:
+    """Each operation admits one request of the full key, which is full again after it, and
+    renews one client: every client keeps a request in the window."""
     probe = interview_plan("q02").probe
     assert probe is not None
     made: list[SlidingWindowLimiter] = []
-    seen: list[bool] = []
+    seen: list[tuple[str, bool]] = []
 
     class Recording(SlidingWindowLimiter):
         def __init__(self, limit: int, window: float, *, clock: Any = None) -> None:
@@ -205,16 +171,33 @@ def test_the_probe_fills_the_window_it_measures() -> None:
             made.append(self)
 
         def allow(self, key: str) -> bool:
-            allowed = super().allow(key)
-            if key == "k":
-                seen.append(allowed)
-            return allowed
+            seen.append((key, super().allow(key)))
+            return seen[-1][1]
 
     for size in probe.sizes:
         seen.clear()
         operation = probe.prepare(Recording, size)
-        assert seen == [True] * size
-        for i in range(3):
+        for i in range(2 * size + 3):
             operation(i)
             assert made[-1].retry_after("k") > 0  # full again: one left, one came in
-        assert seen[size:] == [True] * 3
+        assert all(allowed for _, allowed in seen)
+        assert len(made[-1]._logs) == size + 1  # the key and every client, none idle
+
+
+def test_the_token_bucket_probe_keeps_every_bucket_in_use() -> None:
+    probe = interview_plan("q05").probe
+    assert probe is not None
+    made: list[AnswerBucket] = []
+
+    class Recording(AnswerBucket):
+        def __init__(self, capacity: int, rate: float, *, clock: Any = None) -> None:
+            super().__init__(capacity, rate, clock=clock)
+            made.append(self)
+
+    for size in probe.sizes:
+        operation = probe.prepare(Recording, size)
+        for i in range(7 * probe.repeat):  # the rounds the measurement times
+            operation(i)
+        bucket = made[-1]
+        assert len(bucket._buckets) == size
+        assert all(bucket.retry_after(f"client-{n}") == 0 for n in range(size))
