@@ -94,9 +94,8 @@ def _two_servers(
     import fakeredis
 
     server, clock = fakeredis.FakeServer(), FakeClock()
-    a, b = (
-        cls(first, second, clock=clock, redis=fakeredis.FakeRedis(server=server)) for _ in range(2)
-    )
+    a = cls(first, second, clock=clock, redis=fakeredis.FakeRedis(server=server))
+    b = cls(first, second, clock=clock, redis=fakeredis.FakeRedis(server=server))
     steps.note(
         f"a, b = two app servers: {cls.__name__}({first!r}, {second!r}, clock=clock, "
         "redis=FakeRedis(server=server)), one Redis server"
