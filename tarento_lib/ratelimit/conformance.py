@@ -492,7 +492,8 @@ SLIDING_WINDOW_INTERVIEW = Interview(
             "We run four app servers. Add redis=None: SlidingWindowLimiter(limit, window, *, "
             "clock=None, redis=None). Given a redis-py client, keep each key's log in Redis so "
             "every server shares the limit: decide in one atomic step, pass clock.now() in as "
-            "the time, and let idle keys expire. Without redis, as before.",
+            "the time (in production the script reads Redis's TIME; here the tests move the "
+            "clock), and let idle keys expire. Without redis, as before.",
             (SWR_SHARED, SWR_SAME_INSTANT, SWR_DENIED, SWR_EXPIRES),
             (
                 "One sorted set per key, scored by time: ZREMRANGEBYSCORE drops what left the "
@@ -623,7 +624,8 @@ TOKEN_BUCKET_INTERVIEW = Interview(
             "Add redis=None: TokenBucket(capacity, rate, *, clock=None, redis=None). Given a "
             "redis-py client, keep each bucket in Redis so every server shares it: decide in "
             "one atomic step, pass clock.now() in as the time, and let a key expire once its "
-            "bucket would be full again. retry_after and wait work on it too.",
+            "bucket would be full again (Redis's TIME in production; the clock here, so the "
+            "tests can move it). retry_after and wait work on it too.",
             (TBR_SHARED, TBR_COST, TBR_EXPIRES),
             (
                 "A hash per key: HMGET tokens and time, refill, compare, HSET, all in one Lua "
