@@ -7,6 +7,7 @@ The candidate is a class taking ``capacity`` with ``get(key, default=None)``,
 from __future__ import annotations
 
 import random
+import sys
 import threading
 from typing import Any
 
@@ -122,11 +123,16 @@ def _concurrent(cls: Any, s: Steps) -> None:
         except Exception as exc:  # collected and reported as the case's failure
             errors.append(f"{type(exc).__name__}: {exc}")
 
-    threads = [threading.Thread(target=hammer, args=(seed,)) for seed in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often, so that a missing lock shows
+    try:
+        threads = [threading.Thread(target=hammer, args=(seed,)) for seed in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
     s.expect(errors[:1], "errors seen by the threads")
 
 
