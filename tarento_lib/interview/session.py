@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -30,6 +31,7 @@ from tarento_lib.questions import question
 __all__ = ["CheckOutcome", "Session", "SessionError", "clock_text", "save_progress"]
 
 FORMAT = 1
+WIDTH = 88  # columns of the printed question and follow-ups
 CASE_SECONDS = 10.0  # the grader's limit per case
 STAGE_SECONDS = 30.0  # and per check of a stage: an endless loop in __init__ fails every case
 
@@ -90,6 +92,13 @@ def save_progress(session: Session, directory: Path | None = None) -> str | None
         return ProgressStore(directory).record(session.attempt()).notice
     except ProgressFileError as exc:
         return f"{exc}; this attempt is not in your progress"
+
+
+def _wrap(text: str, first: str = "", rest: str | None = None) -> str:
+    """``text`` wrapped for a terminal, the first line indented by ``first``."""
+    return textwrap.fill(
+        text, WIDTH, initial_indent=first, subsequent_indent=first if rest is None else rest
+    )
 
 
 def clock_text(seconds: float) -> str:
@@ -345,7 +354,7 @@ class Session:
         lines = [
             f"Stage {number} of {len(self.plan.stages)}: {stage.title} "
             f"(about {stage.minutes:g} min)",
-            f"  {stage.ask}",
+            _wrap(stage.ask, "  "),
             "  Graded by:",
             *(f"    - {case.name}" for case in stage.cases),
         ]
@@ -358,10 +367,10 @@ class Session:
             f"{entry.number.upper()} · {entry.title}: mock interview, "
             f"{self._record.minutes:g} minutes",
             "",
-            self.plan.brief,
+            _wrap(self.plan.brief),
             "",
             "What the interviewer answers when asked:",
-            *(f"  - {line}" for line in self.plan.clarifications),
+            *(_wrap(line, "  - ", "    ") for line in self.plan.clarifications),
             "",
             f"Your file: {self.solution}",
             "",
