@@ -109,8 +109,10 @@ def clock_text(seconds: float) -> str:
 
 
 def section_link(number: str, heading: str) -> str:
-    """Where a heading lives: the notebook file and JupyterLab's anchor for it."""
-    return f"{question(number).notebook}#{heading.replace(' ', '-')}"
+    """Where a heading lives: the notebook file and JupyterLab's anchor for it (the heading's
+    rendered text with each space made a hyphen)."""
+    text = heading.replace("`", "").replace("*", "")  # the rendered text, not its markdown
+    return f"{question(number).notebook}#{text.replace(' ', '-')}"
 
 
 class Session:

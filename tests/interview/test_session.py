@@ -210,3 +210,11 @@ def test_a_missing_ruff_is_one_line_on_the_scorecard(tmp_path, script) -> None:
 
     session = Session.start("q01", tmp_path, **{**script.options(), "findings": no_ruff})
     assert "ruff: not run (ruff is not installed)" in session.finish()
+
+
+def test_a_section_link_is_the_anchor_jupyterlab_gives_the_heading() -> None:
+    from tarento_lib.interview.session import section_link
+
+    assert section_link("q11", "An `async def` wrapper for every function") == (
+        "q11_patterns.ipynb#An-async-def-wrapper-for-every-function"
+    )
